@@ -1,0 +1,2 @@
+//! A fake Civitai server for trying civimg offline (placeholder).
+fn main() {}

@@ -1,0 +1,1 @@
+//! civimg: list, inspect and bulk-download images from Civitai.
