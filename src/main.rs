@@ -1,2 +1,13 @@
 //! The `civimg` binary: parse arguments, run, map the outcome to an exit code.
-fn main() {}
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = civimg::cli::Cli::parse();
+    match civimg::run(cli) {
+        Ok(code) => code,
+        Err(err) => civimg::exit::report(&err),
+    }
+}

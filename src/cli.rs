@@ -1,0 +1,308 @@
+//! Command-line surface: clap derive types only, doc comments are the help text.
+//!
+//! Nothing here talks to the network; `query::ImageQuery` and `settings::Settings`
+//! turn these raw flags into domain values.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// List, inspect and bulk-download images from Civitai.
+#[derive(Debug, Parser)]
+#[command(name = "civimg", version, about, long_about = None, max_term_width = 100)]
+#[command(after_help = "Examples:
+  civimg list --model-id 123 --sort newest
+  civimg list --username alice --format jsonl | jq -r .url
+  civimg download --username alice -o gallery/")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted before or after any subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]
+    #[arg(long, global = true, env = "CIVITAI_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// API key, sent only as `Authorization: Bearer` to the base-url host
+    #[arg(
+        long,
+        global = true,
+        env = "CIVITAI_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<ApiKey>,
+
+    /// Print only errors (no progress, no retry notices)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print request URLs and retry decisions on stderr
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// Seconds to wait for a connection or for the next bytes of a response [default: 30]
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+
+    /// How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: Option<u32>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List images matching a query, as a table, JSON lines, JSON or CSV
+    #[command(after_help = "Examples:
+  civimg list --model-id 123 --sort newest
+  civimg list --username alice --format jsonl | jq -r .url
+  civimg list --username alice --max 500 --format csv > alice.csv")]
+    List(ListArgs),
+}
+
+/// Arguments of `civimg list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub query: QueryArgs,
+
+    /// Output format [default: table on a terminal, jsonl otherwise]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+
+    /// Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt)
+    #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
+    pub fields: Vec<String>,
+
+    /// Do not ask the API for generation parameters (`meta` stays null)
+    #[arg(long)]
+    pub no_meta: bool,
+}
+
+/// Query flags shared by every command that walks the images endpoint.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Query")]
+pub struct QueryArgs {
+    /// Items per page, 1-200 (the API's default is 100)
+    #[arg(long, value_name = "N", value_parser = parse_limit)]
+    pub limit: Option<u32>,
+
+    /// Only images of this post
+    #[arg(long, value_name = "ID")]
+    pub post_id: Option<u64>,
+
+    /// Only images made with this model
+    #[arg(long, value_name = "ID")]
+    pub model_id: Option<u64>,
+
+    /// Only images made with this model version
+    #[arg(long, value_name = "ID")]
+    pub model_version_id: Option<u64>,
+
+    /// Only images by this user (letters, digits and _)
+    #[arg(long, value_name = "NAME", value_parser = parse_username)]
+    pub username: Option<String>,
+
+    /// Only images by this user id
+    #[arg(long, value_name = "ID")]
+    pub user_id: Option<u64>,
+
+    /// Only this image
+    #[arg(long, value_name = "ID")]
+    pub image_id: Option<u64>,
+
+    /// Legacy content filter (browsing level wins over it)
+    #[arg(long, value_enum, ignore_case = true, value_name = "LEVEL")]
+    pub nsfw: Option<Nsfw>,
+
+    /// Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API's default is 1, PG only)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=63))]
+    pub browsing_level: Option<u32>,
+
+    /// Order of the results (the API's default is most-reactions)
+    #[arg(long, value_enum, ignore_case = true)]
+    pub sort: Option<Sort>,
+
+    /// Time window the results come from (the API's default is all-time)
+    #[arg(long, value_enum, ignore_case = true)]
+    pub period: Option<Period>,
+
+    /// Only images or only videos
+    #[arg(long = "type", value_enum, ignore_case = true, value_name = "TYPE")]
+    pub media_type: Option<MediaType>,
+
+    /// Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable
+    #[arg(long, value_name = "NAME")]
+    pub base_model: Vec<String>,
+
+    /// Only images with this tag id (any of them); repeatable
+    #[arg(long, value_name = "ID")]
+    pub tag: Vec<u64>,
+
+    /// Start at this page (page × limit may not exceed 1000; cursors go further)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: Option<u32>,
+
+    /// Start at this cursor (as printed when a walk stops early)
+    #[arg(long, value_name = "C")]
+    pub cursor: Option<String>,
+
+    /// Stop after N items in total
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max: Option<u64>,
+}
+
+/// Output formats of `list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable table sized to the terminal
+    Table,
+    /// One JSON object per line, exactly as the API sent it
+    Jsonl,
+    /// One JSON array
+    Json,
+    /// A header row, then one row per item with flattened columns
+    Csv,
+}
+
+/// The API's legacy `nsfw` filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Nsfw {
+    /// PG only
+    None,
+    /// Up to PG-13
+    Soft,
+    /// Up to R
+    Mature,
+    /// Everything
+    X,
+    /// R and above only
+    True,
+    /// Same as leaving it out
+    False,
+}
+
+/// The API's sort orders; the API's own spellings are accepted too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    Newest,
+    Oldest,
+    #[value(alias = "Most Reactions", alias = "MostReactions")]
+    MostReactions,
+    #[value(alias = "Most Comments", alias = "MostComments")]
+    MostComments,
+    #[value(alias = "Most Collected", alias = "MostCollected")]
+    MostCollected,
+    Random,
+}
+
+/// The API's time windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Year,
+    #[value(alias = "AllTime", alias = "all")]
+    AllTime,
+}
+
+/// Media types the images endpoint can filter on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MediaType {
+    Image,
+    Video,
+}
+
+/// An API key; its `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// The secret itself, for the `Authorization` header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for ApiKey {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim();
+        if key.is_empty() || key.chars().any(|c| c.is_control() || c == ' ') {
+            return Err("an API key is one word of visible characters".into());
+        }
+        Ok(ApiKey(key.to_string()))
+    }
+}
+
+/// `--limit`: the API answers 400 above 200, so say so before asking.
+fn parse_limit(s: &str) -> Result<u32, String> {
+    let n: u32 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number"))?;
+    match n {
+        1..=200 => Ok(n),
+        0 => Err("a page holds at least 1 item".into()),
+        _ => Err("at most 200 per page; use --max for more items".into()),
+    }
+}
+
+/// `--username`: the API's zod schema allows `^[A-Za-z0-9_]*$` only (API.md).
+fn parse_username(s: &str) -> Result<String, String> {
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err("a Civitai username has only letters, digits and _".into());
+    }
+    Ok(s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn globals_go_after_the_subcommand_too() {
+        let cli = Cli::try_parse_from(["civimg", "list", "--base-url", "http://x", "-q"]).unwrap();
+        assert_eq!(cli.global.base_url.as_deref(), Some("http://x"));
+        assert!(cli.global.quiet);
+    }
+
+    #[test]
+    fn api_spellings_of_sort_are_accepted() {
+        for s in ["Most Reactions", "most-reactions", "MOST-REACTIONS", "mostreactions"] {
+            let cli = Cli::try_parse_from(["civimg", "list", "--sort", s]).unwrap();
+            let Command::List(args) = cli.command;
+            assert_eq!(args.query.sort, Some(Sort::MostReactions), "{s}");
+        }
+    }
+
+    #[test]
+    fn limit_above_200_is_a_usage_error() {
+        let err = Cli::try_parse_from(["civimg", "list", "--limit", "500"]).unwrap_err();
+        assert!(err.to_string().contains("use --max"), "{err}");
+    }
+
+    #[test]
+    fn api_key_debug_is_redacted() {
+        let key: ApiKey = "sekrit123".parse().unwrap();
+        assert!(!format!("{key:?}").contains("sekrit"));
+    }
+}

@@ -1,0 +1,311 @@
+//! The HTTP client for `GET {base}/api/v1/images`: authentication, retries, readable errors.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+use reqwest::StatusCode;
+use url::Url;
+
+use crate::api::{self, Page};
+use crate::cli::ApiKey;
+use crate::log::Log;
+use crate::retry::{self, RetryPolicy, MAX_RETRY_AFTER};
+
+/// `civimg/<version>`, sent with every request.
+pub const USER_AGENT: &str = concat!("civimg/", env!("CARGO_PKG_VERSION"));
+
+/// A failed API request, in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A 400: the API's validation rejected a parameter.
+    #[error("the API rejected the request: {0}")]
+    Rejected(String),
+    /// The page cap of API.md: `page * limit > 1000` answers 429 and waiting does not help.
+    #[error("HTTP 429 from {host}: {message}; use cursors: drop --page")]
+    PageCap { host: String, message: String },
+    /// Any other unsuccessful status; the message comes from a JSON error body, never from HTML.
+    #[error("HTTP {status} from {host}{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
+    Status {
+        status: u16,
+        host: String,
+        message: Option<String>,
+    },
+    /// A 200 whose body is not a page.
+    #[error("page {page} from {host} is not valid JSON: {detail}")]
+    InvalidJson {
+        page: u64,
+        host: String,
+        detail: String,
+    },
+    /// The server asked for a longer wait than civimg will sit through.
+    #[error("{host} asks to wait {secs}s before the next request; try again later")]
+    TooLongWait { host: String, secs: u64 },
+    /// No answer: refused, unresolvable, timed out, reset.
+    #[error("{what} {host}: {detail}")]
+    Transport {
+        what: &'static str,
+        host: String,
+        detail: String,
+    },
+}
+
+impl ApiError {
+    /// Whether another try may succeed.
+    fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Status { status, .. } => {
+                retry::is_retryable_status(StatusCode::from_u16(*status).unwrap_or_default())
+            }
+            ApiError::Transport { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// Settings for [`Client::new`].
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Site root; the endpoint is `{base}/api/v1/images`.
+    pub base_url: Url,
+    /// Sent only to the base-url host, only as a header.
+    pub api_key: Option<ApiKey>,
+    /// Connect and read timeout; also the whole-request limit for API pages.
+    pub timeout: Duration,
+    /// Retries per request.
+    pub retries: u32,
+}
+
+/// Talks to the images endpoint.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    endpoint: Url,
+    host: String,
+    auth: Option<HeaderValue>,
+    timeout: Duration,
+    policy: RetryPolicy,
+    log: Log,
+}
+
+impl Client {
+    /// Builds the client; fails on a base URL that cannot carry an API path.
+    pub fn new(cfg: ClientConfig, log: Log) -> anyhow::Result<Self> {
+        let http = http_client(cfg.timeout)?;
+        let endpoint = images_endpoint(&cfg.base_url)?;
+        let host = host_of(&endpoint);
+        let auth = match &cfg.api_key {
+            Some(key) => {
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
+                    .map_err(|_| anyhow::anyhow!("the API key has characters a header cannot carry"))?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+            None => None,
+        };
+        Ok(Client {
+            http,
+            endpoint,
+            host,
+            auth,
+            timeout: cfg.timeout,
+            policy: RetryPolicy::new(cfg.retries),
+            log,
+        })
+    }
+
+    /// The shared connection pool, without credentials, for file downloads.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The retry policy in force (`--retries`).
+    pub fn policy(&self) -> RetryPolicy {
+        self.policy
+    }
+
+    /// The log requests report to.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// The endpoint URL for these parameters (built, never taken from `nextPage`).
+    pub fn page_url(&self, params: &[(&str, &str)]) -> Url {
+        let mut url = self.endpoint.clone();
+        {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in params {
+                pairs.append_pair(k, v);
+            }
+        }
+        url
+    }
+
+    /// Fetches page number `page_no` (for messages) with these parameters, retrying as the
+    /// policy allows.
+    pub async fn get_page(&self, params: &[(&str, &str)], page_no: u64) -> Result<Page, ApiError> {
+        let url = self.page_url(params);
+        let mut attempt = 0;
+        loop {
+            self.log.verbose(&format!("GET {url}"));
+            match self.try_page(&url, page_no).await {
+                Ok(page) => return Ok(page),
+                Err((err, wait)) if err.is_retryable() && attempt < self.policy.retries => {
+                    let delay = self.policy.delay(attempt, wait);
+                    if delay > MAX_RETRY_AFTER {
+                        return Err(ApiError::TooLongWait {
+                            host: self.host.clone(),
+                            secs: delay.as_secs(),
+                        });
+                    }
+                    attempt += 1;
+                    self.log.notice(&format!(
+                        "{err}; retrying in {} (retry {attempt} of {})",
+                        retry::human_wait(delay),
+                        self.policy.retries
+                    ));
+                    tokio::time::sleep(delay).await;
+                }
+                Err((err, _)) => return Err(err),
+            }
+        }
+    }
+
+    /// One try; on failure also returns the server's `Retry-After`.
+    async fn try_page(&self, url: &Url, page_no: u64) -> Result<Page, (ApiError, Option<Duration>)> {
+        let mut req = self.http.get(url.clone()).timeout(self.timeout);
+        if let Some(auth) = &self.auth {
+            req = req.header(AUTHORIZATION, auth.clone());
+        }
+        let resp = req.send().await.map_err(|e| (self.transport(&e), None))?;
+        let status = resp.status();
+        let wait = retry::retry_after(resp.headers());
+        let body = resp.bytes().await.map_err(|e| (self.transport(&e), None))?;
+        if !status.is_success() {
+            return Err((self.status_error(status, &body), wait));
+        }
+        serde_json::from_slice::<Page>(&body).map_err(|e| {
+            let err = ApiError::InvalidJson {
+                page: page_no,
+                host: self.host.clone(),
+                detail: e.to_string(),
+            };
+            (err, None)
+        })
+    }
+
+    fn status_error(&self, status: StatusCode, body: &[u8]) -> ApiError {
+        let message = api::error_message(body);
+        match (status.as_u16(), message) {
+            (400, Some(m)) => ApiError::Rejected(m),
+            (429, Some(m)) if m.contains("too many pages") => ApiError::PageCap {
+                host: self.host.clone(),
+                message: m,
+            },
+            (code, message) => ApiError::Status {
+                status: code,
+                host: self.host.clone(),
+                message,
+            },
+        }
+    }
+
+    fn transport(&self, err: &reqwest::Error) -> ApiError {
+        transport_error(&self.host, err)
+    }
+}
+
+/// Describes a transport failure by its innermost cause, naming the host.
+pub fn transport_error(host: &str, err: &reqwest::Error) -> ApiError {
+    let what = if err.is_timeout() {
+        "timed out waiting for"
+    } else if err.is_connect() {
+        "cannot connect to"
+    } else {
+        "connection failed with"
+    };
+    ApiError::Transport {
+        what,
+        host: host.to_string(),
+        detail: innermost(err),
+    }
+}
+
+/// The deepest source's message: "Connection refused (os error 111)" rather than reqwest's wrapper.
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// One pool for API pages and files: keep-alive reuse, civimg's User-Agent, no credentials by
+/// default (the key is added per API request, so file requests never carry it).
+fn http_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        reqwest::header::ACCEPT,
+        HeaderValue::from_static("application/json, */*"),
+    );
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .default_headers(headers)
+        .connect_timeout(timeout)
+        .read_timeout(timeout)
+        .pool_max_idle_per_host(64)
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot set up HTTP: {}", innermost(&e)))
+}
+
+/// `{base}/api/v1/images`, keeping any path prefix of the base (a proxy mount, say).
+pub fn images_endpoint(base: &Url) -> anyhow::Result<Url> {
+    if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+        anyhow::bail!("--base-url must be an http(s) URL with a host, not `{base}`");
+    }
+    let mut url = base.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    url.path_segments_mut()
+        .map_err(|_| anyhow::anyhow!("--base-url `{base}` cannot carry a path"))?
+        .pop_if_empty()
+        .extend(["api", "v1", "images"]);
+    Ok(url)
+}
+
+/// `host` or `host:port`, for messages.
+pub fn host_of(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_keeps_a_path_prefix() {
+        let base = Url::parse("https://example.org/proxy/").unwrap();
+        assert_eq!(
+            images_endpoint(&base).unwrap().as_str(),
+            "https://example.org/proxy/api/v1/images"
+        );
+        let base = Url::parse("https://civitai.com").unwrap();
+        assert_eq!(
+            images_endpoint(&base).unwrap().as_str(),
+            "https://civitai.com/api/v1/images"
+        );
+    }
+
+    #[test]
+    fn status_message_never_carries_html() {
+        let e = ApiError::Status {
+            status: 520,
+            host: "civitai.com".into(),
+            message: None,
+        };
+        assert_eq!(e.to_string(), "HTTP 520 from civitai.com");
+    }
+}

@@ -1,0 +1,36 @@
+//! `civimg list`: walk the query and print each page as it arrives.
+
+use std::io::{BufWriter, IsTerminal};
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{Format, ListArgs};
+use crate::output;
+use crate::paginator::Paginator;
+use crate::query::ImageQuery;
+use crate::settings::Settings;
+
+/// Runs `list`; items already written stay written when a later page fails.
+pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
+    let client = settings.client(settings.log())?;
+    let query = ImageQuery::from_args(&args.query, !args.no_meta);
+    let stdout = std::io::stdout();
+    let is_tty = stdout.is_terminal();
+    let format = args
+        .format
+        .unwrap_or(if is_tty { Format::Table } else { Format::Jsonl });
+    let term_width = if is_tty {
+        comfy_table::Table::new().width()
+    } else {
+        None
+    };
+    let out = BufWriter::new(stdout.lock());
+    let mut writer = output::writer(format, out, &args.fields, term_width);
+    let mut walk = Paginator::new(&client, &query);
+    while let Some(items) = walk.next_page().await? {
+        writer.write_page(&items)?;
+    }
+    writer.finish()?;
+    Ok(ExitCode::SUCCESS)
+}

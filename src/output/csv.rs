@@ -1,0 +1,58 @@
+//! CSV: a header row, then one row per item with flattened columns.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use super::fields::{cell, lookup, DEFAULT_CSV_FIELDS};
+use super::ItemWriter;
+
+/// Streams rows through the `csv` crate (quoting, embedded newlines and commas handled there).
+pub struct CsvWriter<W: Write> {
+    out: csv::Writer<W>,
+    fields: Vec<String>,
+    header_written: bool,
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// Columns are `fields`, or every documented field when empty.
+    pub fn new(out: W, fields: &[String]) -> Self {
+        let fields = if fields.is_empty() {
+            DEFAULT_CSV_FIELDS.iter().map(|s| s.to_string()).collect()
+        } else {
+            fields.to_vec()
+        };
+        CsvWriter {
+            out: csv::Writer::from_writer(out),
+            fields,
+            header_written: false,
+        }
+    }
+
+    fn header(&mut self) -> Result<()> {
+        if !self.header_written {
+            self.out.write_record(&self.fields)?;
+            self.header_written = true;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> ItemWriter for CsvWriter<W> {
+    fn write_page(&mut self, items: &[Value]) -> Result<()> {
+        self.header()?;
+        for item in items {
+            let row = self.fields.iter().map(|f| cell(lookup(item, f)));
+            self.out.write_record(row)?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.header()?;
+        self.out.flush()?;
+        Ok(())
+    }
+}

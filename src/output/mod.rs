@@ -1,0 +1,85 @@
+//! Output writers for `list`: table, JSON lines, JSON array and CSV, each streaming page by page.
+
+mod csv;
+pub mod fields;
+mod table;
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::cli::Format;
+
+pub use self::csv::CsvWriter;
+pub use self::table::TableWriter;
+
+/// Receives items a page at a time and renders them.
+pub trait ItemWriter {
+    /// Writes one page's items and flushes, so a pipe sees them as they arrive.
+    fn write_page(&mut self, items: &[Value]) -> Result<()>;
+    /// Closes the output (the JSON array's `]`, say) and flushes.
+    fn finish(&mut self) -> Result<()>;
+}
+
+/// Picks the writer for a format; `fields` chooses columns for table and csv.
+pub fn writer<'w, W: Write + 'w>(
+    format: Format,
+    out: W,
+    fields: &[String],
+    term_width: Option<u16>,
+) -> Box<dyn ItemWriter + 'w> {
+    match format {
+        Format::Jsonl => Box::new(JsonLines { out }),
+        Format::Json => Box::new(JsonArray { out, first: true }),
+        Format::Csv => Box::new(CsvWriter::new(out, fields)),
+        Format::Table => Box::new(TableWriter::new(out, fields, term_width)),
+    }
+}
+
+/// One item per line, exactly the fields the API sent, in its order.
+struct JsonLines<W> {
+    out: W,
+}
+
+impl<W: Write> ItemWriter for JsonLines<W> {
+    fn write_page(&mut self, items: &[Value]) -> Result<()> {
+        for item in items {
+            serde_json::to_writer(&mut self.out, item)?;
+            self.out.write_all(b"\n")?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// One JSON array, written element by element.
+struct JsonArray<W> {
+    out: W,
+    first: bool,
+}
+
+impl<W: Write> ItemWriter for JsonArray<W> {
+    fn write_page(&mut self, items: &[Value]) -> Result<()> {
+        for item in items {
+            self.out
+                .write_all(if self.first { b"[\n" } else { b",\n" })?;
+            self.first = false;
+            serde_json::to_writer(&mut self.out, item)?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.out
+            .write_all(if self.first { b"[]\n" } else { b"\n]\n" })?;
+        self.out.flush()?;
+        Ok(())
+    }
+}

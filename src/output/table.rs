@@ -1,0 +1,140 @@
+//! A readable table for a terminal, printed page by page with the same column widths.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
+use serde_json::Value;
+
+use super::fields::{cell, lookup};
+use super::ItemWriter;
+
+/// Only a line under the header; columns separated by their padding.
+const STYLE: &str = "     ──             ";
+
+/// Width assumed when the output is not a terminal and `COLUMNS` is unset.
+const FALLBACK_WIDTH: u16 = 120;
+
+/// Widest a column may start out; longer text wraps.
+const MAX_COLUMN: usize = 60;
+
+/// The default columns: header and how to read each from an item.
+const DEFAULT_COLUMNS: &[&str] = &["id", "user", "size", "level", "likes", "created", "url"];
+
+/// Renders items with comfy-table; widths are fixed from the first page so pages line up.
+pub struct TableWriter<W: Write> {
+    out: W,
+    columns: Vec<String>,
+    custom: bool,
+    widths: Option<Vec<u16>>,
+    term_width: u16,
+    rows: u64,
+}
+
+impl<W: Write> TableWriter<W> {
+    /// `fields` picks the columns (dotted paths); `term_width` is the terminal's, if known.
+    pub fn new(out: W, fields: &[String], term_width: Option<u16>) -> Self {
+        let custom = !fields.is_empty();
+        let columns = if custom {
+            fields.to_vec()
+        } else {
+            DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect()
+        };
+        TableWriter {
+            out,
+            columns,
+            custom,
+            widths: None,
+            term_width: term_width.unwrap_or(FALLBACK_WIDTH).max(40),
+            rows: 0,
+        }
+    }
+
+    fn row(&self, item: &Value) -> Vec<String> {
+        if self.custom {
+            return self.columns.iter().map(|f| cell(lookup(item, f))).collect();
+        }
+        let size = match (lookup(item, "width"), lookup(item, "height")) {
+            (Some(w), Some(h)) if !w.is_null() && !h.is_null() => format!("{w}×{h}"),
+            _ => String::new(),
+        };
+        let created = cell(lookup(item, "createdAt"));
+        let created: String = created.replace('T', " ").chars().take(16).collect();
+        vec![
+            cell(lookup(item, "id")),
+            cell(lookup(item, "username")),
+            size,
+            cell(lookup(item, "nsfwLevel")),
+            cell(lookup(item, "stats.likeCount")),
+            created,
+            cell(lookup(item, "url")),
+        ]
+    }
+
+    /// Column widths from the first page: content width capped, then the widest columns
+    /// shrunk until the row fits the terminal.
+    fn fit_widths(&self, rows: &[Vec<String>]) -> Vec<u16> {
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        for row in rows {
+            for (w, text) in widths.iter_mut().zip(row) {
+                *w = (*w).max(text.chars().count().min(MAX_COLUMN));
+            }
+        }
+        let padding = 2 * widths.len();
+        let budget = (self.term_width as usize).saturating_sub(padding);
+        while widths.iter().sum::<usize>() > budget {
+            let widest = (0..widths.len()).max_by_key(|&i| widths[i]).unwrap_or(0);
+            if widths[widest] <= 6 {
+                break;
+            }
+            widths[widest] -= 1;
+        }
+        widths.iter().map(|&w| (w + 2) as u16).collect()
+    }
+}
+
+impl<W: Write> ItemWriter for TableWriter<W> {
+    fn write_page(&mut self, items: &[Value]) -> Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<Vec<String>> = items.iter().map(|i| self.row(i)).collect();
+        let first = self.widths.is_none();
+        let widths = match &self.widths {
+            Some(w) => w.clone(),
+            None => {
+                let w = self.fit_widths(&rows);
+                self.widths = Some(w.clone());
+                w
+            }
+        };
+        let mut table = Table::new();
+        table
+            .load_preset(STYLE)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(self.term_width)
+            .set_constraints(
+                widths
+                    .iter()
+                    .map(|&w| ColumnConstraint::Absolute(Width::Fixed(w))),
+            );
+        if first {
+            table.set_header(self.columns.clone());
+        }
+        table.add_rows(rows);
+        for line in table.lines() {
+            writeln!(self.out, "{}", line.trim_end())?;
+        }
+        self.rows += items.len() as u64;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        if self.rows == 0 {
+            writeln!(self.out, "no images matched")?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+}

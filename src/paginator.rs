@@ -1,0 +1,151 @@
+//! The cursor walk over `GET /api/v1/images`, one page at a time.
+//!
+//! API.md: pages are filtered after the window is taken, so a page may be short or empty and
+//! still carry a `nextCursor`; only an absent or null cursor ends the walk. The cursor is opaque
+//! (string or number) and goes back verbatim. `nextPage` is never followed: every request is
+//! built from the base URL, so a key in the header can never travel to another host.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::api::item_id;
+use crate::client::{ApiError, Client};
+use crate::query::ImageQuery;
+
+/// A walk that stopped on an error; knows where to pick it up again.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct WalkError {
+    /// What went wrong.
+    pub error: ApiError,
+    /// The cursor of the page that failed, for `--cursor`.
+    pub resume_cursor: Option<String>,
+    /// Items already handed out before the failure.
+    pub items_done: u64,
+}
+
+/// Walks pages lazily; memory holds one page and the ids seen so far.
+pub struct Paginator<'a> {
+    client: &'a Client,
+    query: &'a ImageQuery,
+    cursor: Option<String>,
+    pages: u64,
+    emitted: u64,
+    seen_ids: HashSet<u64>,
+    seen_cursors: HashSet<String>,
+    done: bool,
+}
+
+impl<'a> Paginator<'a> {
+    /// A walk starting at the query's `--cursor` (or the beginning).
+    pub fn new(client: &'a Client, query: &'a ImageQuery) -> Self {
+        let mut seen_cursors = HashSet::new();
+        seen_cursors.extend(query.cursor.clone());
+        Paginator {
+            client,
+            query,
+            cursor: query.cursor.clone(),
+            pages: 0,
+            emitted: 0,
+            seen_ids: HashSet::new(),
+            seen_cursors,
+            done: false,
+        }
+    }
+
+    /// Pages fetched so far.
+    pub fn pages(&self) -> u64 {
+        self.pages
+    }
+
+    /// Stops the walk: no further page is requested.
+    pub fn stop(&mut self) {
+        self.done = true;
+    }
+
+    /// The next page's new items (possibly none), or `None` when the walk is over.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<Value>>, WalkError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page_no = self.pages + 1;
+        let params = self.params();
+        let page = self
+            .client
+            .get_page(&params, page_no)
+            .await
+            .map_err(|error| self.fail(error))?;
+        self.pages = page_no;
+        let next = page.next_cursor().map_err(|detail| {
+            self.fail(ApiError::InvalidJson {
+                page: page_no,
+                host: crate::client::host_of(&self.client.page_url(&[])),
+                detail,
+            })
+        })?;
+        let items = self.take_new(page.items);
+        self.advance(next);
+        Ok(Some(items))
+    }
+
+    /// The parameters of the next request: the query's, then the cursor.
+    fn params(&self) -> Vec<(&str, &str)> {
+        let mut params: Vec<(&str, &str)> = self
+            .query
+            .params
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        if let Some(c) = &self.cursor {
+            params.push(("cursor", c));
+        }
+        params
+    }
+
+    fn fail(&mut self, error: ApiError) -> WalkError {
+        self.done = true;
+        WalkError {
+            error,
+            resume_cursor: self.cursor.clone(),
+            items_done: self.emitted,
+        }
+    }
+
+    /// Drops items already emitted and cuts the page at `--max`.
+    fn take_new(&mut self, items: Vec<Value>) -> Vec<Value> {
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            if self.query.max.is_some_and(|max| self.emitted >= max) {
+                break;
+            }
+            if let Some(id) = item_id(&item) {
+                if !self.seen_ids.insert(id) {
+                    continue;
+                }
+            }
+            self.emitted += 1;
+            out.push(item);
+        }
+        out
+    }
+
+    /// Moves to the next cursor, ending the walk on none, on `--max`, or on a repeat.
+    fn advance(&mut self, next: Option<String>) {
+        if self.query.max.is_some_and(|max| self.emitted >= max) {
+            self.done = true;
+            return;
+        }
+        match next {
+            None => self.done = true,
+            Some(c) if !self.seen_cursors.insert(c.clone()) => {
+                self.client.log().warn(&format!(
+                    "the API sent cursor {c} again after page {}; stopping here",
+                    self.pages
+                ));
+                self.done = true;
+            }
+            Some(c) => self.cursor = Some(c),
+        }
+    }
+}
