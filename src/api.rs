@@ -34,7 +34,9 @@ impl Page {
             Value::String(s) if s.is_empty() => Ok(None),
             Value::String(s) => Ok(Some(s.clone())),
             Value::Number(n) => Ok(Some(n.to_string())),
-            other => Err(format!("metadata.nextCursor is neither a number nor a string: {other}")),
+            other => Err(format!(
+                "metadata.nextCursor is neither a number nor a string: {other}"
+            )),
         }
     }
 }

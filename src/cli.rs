@@ -3,7 +3,11 @@
 //! Nothing here talks to the network; `query::ImageQuery` and `settings::Settings`
 //! turn these raw flags into domain values.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::download::name::NameTemplate;
 
 /// List, inspect and bulk-download images from Civitai.
 #[derive(Debug, Parser)]
@@ -63,6 +67,13 @@ pub enum Command {
   civimg list --username alice --format jsonl | jq -r .url
   civimg list --username alice --max 500 --format csv > alice.csv")]
     List(ListArgs),
+
+    /// Download full-resolution originals, resumably, several at a time
+    #[command(after_help = "Examples:
+  civimg download --username alice -o gallery/
+  civimg download --model-id 123 --sort newest --stop-after-known 50 -o model123/
+  civimg list --username alice --format jsonl | jq -c 'select(.width > 1000)' | civimg download --input - -o big/")]
+    Download(DownloadArgs),
 }
 
 /// Arguments of `civimg list`.
@@ -82,6 +93,51 @@ pub struct ListArgs {
     /// Do not ask the API for generation parameters (`meta` stays null)
     #[arg(long)]
     pub no_meta: bool,
+}
+
+/// Arguments of `civimg download`.
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    #[command(flatten)]
+    pub query: QueryArgs,
+
+    /// Directory to save into (created if missing)
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+
+    /// Files transferred at once, 1-32
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = parse_concurrency)]
+    pub concurrency: usize,
+
+    /// File name template; / makes subfolders [default: {id}.{ext}]
+    /// Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext};
+    /// {ext} comes from the file's first bytes
+    #[arg(long, value_name = "TEMPLATE", verbatim_doc_comment)]
+    pub name: Option<NameTemplate>,
+
+    /// Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin
+    #[arg(long, value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+
+    /// Write <name>.json with the full item beside each file
+    #[arg(long)]
+    pub sidecar: bool,
+
+    /// Write <stem>.txt with the prompt beside each file (for LoRA training tools)
+    #[arg(long)]
+    pub captions: bool,
+
+    /// Print what would be saved where, download nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Fetch and replace files even when the archive says they are complete
+    #[arg(long)]
+    pub overwrite: bool,
+
+    /// With --sort newest: stop listing after N items in a row that are already complete
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub stop_after_known: Option<u64>,
 }
 
 /// Query flags shared by every command that walks the images endpoint.
@@ -260,6 +316,14 @@ fn parse_limit(s: &str) -> Result<u32, String> {
     }
 }
 
+/// `-j`: at least one transfer, and no more than a CDN takes kindly to.
+fn parse_concurrency(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n @ 1..=32) => Ok(n),
+        _ => Err("between 1 and 32 transfers at once".into()),
+    }
+}
+
 /// `--username`: the API's zod schema allows `^[A-Za-z0-9_]*$` only (API.md).
 fn parse_username(s: &str) -> Result<String, String> {
     if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -287,9 +351,16 @@ mod tests {
 
     #[test]
     fn api_spellings_of_sort_are_accepted() {
-        for s in ["Most Reactions", "most-reactions", "MOST-REACTIONS", "mostreactions"] {
+        for s in [
+            "Most Reactions",
+            "most-reactions",
+            "MOST-REACTIONS",
+            "mostreactions",
+        ] {
             let cli = Cli::try_parse_from(["civimg", "list", "--sort", s]).unwrap();
-            let Command::List(args) = cli.command;
+            let Command::List(args) = cli.command else {
+                panic!("not list")
+            };
             assert_eq!(args.query.sort, Some(Sort::MostReactions), "{s}");
         }
     }

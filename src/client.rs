@@ -96,7 +96,9 @@ impl Client {
         let auth = match &cfg.api_key {
             Some(key) => {
                 let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
-                    .map_err(|_| anyhow::anyhow!("the API key has characters a header cannot carry"))?;
+                    .map_err(|_| {
+                        anyhow::anyhow!("the API key has characters a header cannot carry")
+                    })?;
                 value.set_sensitive(true);
                 Some(value)
             }
@@ -171,7 +173,11 @@ impl Client {
     }
 
     /// One try; on failure also returns the server's `Retry-After`.
-    async fn try_page(&self, url: &Url, page_no: u64) -> Result<Page, (ApiError, Option<Duration>)> {
+    async fn try_page(
+        &self,
+        url: &Url,
+        page_no: u64,
+    ) -> Result<Page, (ApiError, Option<Duration>)> {
         let mut req = self.http.get(url.clone()).timeout(self.timeout);
         if let Some(auth) = &self.auth {
             req = req.header(AUTHORIZATION, auth.clone());

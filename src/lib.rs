@@ -7,6 +7,7 @@ pub mod api;
 pub mod cli;
 pub mod client;
 mod commands;
+pub mod download;
 pub mod exit;
 pub mod log;
 pub mod output;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     runtime.block_on(async {
         match &cli.command {
             Command::List(args) => commands::list::run(&settings, args).await,
+            Command::Download(args) => download::run(&settings, args).await,
         }
     })
 }

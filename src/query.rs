@@ -22,7 +22,9 @@ impl ImageQuery {
         let mut params: Vec<(&'static str, String)> = Vec::new();
         // Without --limit, a small --max asks for no more than it needs, and a large
         // one asks for full pages: fewer round trips than the API's default of 100.
-        let limit = args.limit.or(args.max.map(|m| m.min(MAX_LIMIT as u64) as u32));
+        let limit = args
+            .limit
+            .or(args.max.map(|m| m.min(MAX_LIMIT as u64) as u32));
         let mut push = |k: &'static str, v: Option<String>| {
             if let Some(v) = v {
                 params.push((k, v));
@@ -31,7 +33,10 @@ impl ImageQuery {
         push("limit", limit.map(|n| n.to_string()));
         push("postId", args.post_id.map(|n| n.to_string()));
         push("modelId", args.model_id.map(|n| n.to_string()));
-        push("modelVersionId", args.model_version_id.map(|n| n.to_string()));
+        push(
+            "modelVersionId",
+            args.model_version_id.map(|n| n.to_string()),
+        );
         push("username", args.username.clone());
         push("userId", args.user_id.map(|n| n.to_string()));
         push("imageId", args.image_id.map(|n| n.to_string()));
@@ -117,7 +122,10 @@ mod tests {
             max: Some(5),
             ..Default::default()
         };
-        assert_eq!(ImageQuery::from_args(&args, false).param("limit"), Some("5"));
+        assert_eq!(
+            ImageQuery::from_args(&args, false).param("limit"),
+            Some("5")
+        );
         let args = QueryArgs {
             max: Some(5000),
             ..Default::default()

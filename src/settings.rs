@@ -37,8 +37,8 @@ impl Settings {
     /// Flag (or its environment variable, which clap reads) first, then the default.
     pub fn resolve(args: &GlobalArgs) -> Result<Self> {
         let base = args.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-        let base_url = Url::parse(base.trim())
-            .with_context(|| format!("--base-url `{base}` is not a URL"))?;
+        let base_url =
+            Url::parse(base.trim()).with_context(|| format!("--base-url `{base}` is not a URL"))?;
         crate::client::images_endpoint(&base_url)?;
         Ok(Settings {
             base_url,

@@ -38,7 +38,9 @@ pub fn lookup<'v>(item: &'v Value, path: &str) -> Option<&'v Value> {
     let mut cur = item;
     let mut segments = path.split('.').peekable();
     while let Some(seg) = segments.next() {
-        cur = cur.get(seg).or_else(|| cur.get(seg.parse::<usize>().ok()?))?;
+        cur = cur
+            .get(seg)
+            .or_else(|| cur.get(seg.parse::<usize>().ok()?))?;
         if seg == "meta" && segments.peek().is_some_and(|next| *next != "meta") {
             cur = unwrap_meta(cur);
         }

@@ -1,0 +1,147 @@
+//! After the bytes: pick the final name, rename the `.part` onto it, record it, write extras.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::archive::Record;
+use super::transfer::{self, FileError};
+use super::{Ctx, Job};
+use crate::output::fields::{lookup, unwrap_meta};
+
+/// Fetches one job to its final name; returns the bytes saved.
+pub(super) async fn download(
+    ctx: &Ctx,
+    job: &Job,
+    bar: &indicatif::ProgressBar,
+) -> Result<u64, FileError> {
+    let part = ctx.dir.join(part_name(ctx, job));
+    let fetched = transfer::fetch(ctx, &job.url, &part, bar).await?;
+    let rel = claim_name(ctx, job, fetched.ext, fetched.size, &fetched.sha256);
+    let path = ctx.dir.join(&rel);
+    let local = |e: std::io::Error, p: &Path| {
+        FileError::Local(format!("cannot write {}: {e}", p.display()))
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| local(e, parent))?;
+    }
+    std::fs::rename(&part, &path).map_err(|e| local(e, &path))?;
+    ctx.archive
+        .append(&Record {
+            id: job.id,
+            name: slash_path(&rel),
+            size: fetched.size,
+            sha256: fetched.sha256,
+        })
+        .map_err(FileError::Fatal)?;
+    write_extras(ctx, &path, &job.item).map_err(|e| FileError::Local(format!("{e:#}")))?;
+    Ok(fetched.size)
+}
+
+/// `<name>.part` beside the final file; with the id added when the template has no unique
+/// placeholder, so two items never write the same `.part`.
+fn part_name(ctx: &Ctx, job: &Job) -> PathBuf {
+    let mut rel = ctx.template.render(&job.item, None).into_os_string();
+    if !ctx.template.is_unique() {
+        rel.push(format!(".{}", job.id));
+    }
+    rel.push(".part");
+    PathBuf::from(rel)
+}
+
+/// The final relative name. A name that another item holds (in this run, or on disk with
+/// other content) is not overwritten: this item gets `-{id}` added to its stem.
+fn claim_name(ctx: &Ctx, job: &Job, ext: &str, size: u64, sha256: &str) -> PathBuf {
+    let wanted = ctx.template.render(&job.item, Some(ext));
+    let mut claimed = ctx.claimed.lock().unwrap_or_else(|e| e.into_inner());
+    let free = |rel: &Path| -> bool {
+        if claimed.get(rel).is_some_and(|other| *other != job.id) {
+            return false;
+        }
+        let path = ctx.dir.join(rel);
+        !path.exists()
+            || ctx.overwrite
+            || ctx.archive.recorded_name(job.id) == Some(slash_path(rel).as_str())
+            || same_content(&path, size, sha256)
+    };
+    let rel = if free(&wanted) {
+        wanted
+    } else {
+        with_id_suffix(&wanted, job.id)
+    };
+    claimed.insert(rel.clone(), job.id);
+    rel
+}
+
+/// `a/b.png` → `a/b-42.png`.
+fn with_id_suffix(rel: &Path, id: u64) -> PathBuf {
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match rel.extension() {
+        Some(ext) => format!("{stem}-{id}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{id}"),
+    };
+    rel.with_file_name(name)
+}
+
+/// Whether the file at `path` holds exactly these bytes.
+fn same_content(path: &Path, size: u64, sha256: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    if std::fs::metadata(path).map(|m| m.len()).ok() != Some(size) {
+        return false;
+    }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).is_ok() && transfer::hex(&hasher.finalize()) == sha256
+}
+
+/// Archive names use `/` whatever the platform.
+fn slash_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `--sidecar` (`<name>.json`, the full item) and `--captions` (`<stem>.txt`, the prompt),
+/// each written whole under a temporary name first. Existing extras are left alone.
+pub(super) fn write_extras(ctx: &Ctx, path: &Path, item: &Value) -> anyhow::Result<()> {
+    if ctx.sidecar {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".json");
+        let mut body = serde_json::to_vec_pretty(item)?;
+        body.push(b'\n');
+        write_new(Path::new(&name), &body)?;
+    }
+    if ctx.captions {
+        let prompt = item
+            .get("meta")
+            .map(unwrap_meta)
+            .and_then(|m| lookup(m, "prompt"))
+            .and_then(Value::as_str);
+        if let Some(prompt) = prompt.filter(|p| !p.trim().is_empty()) {
+            write_new(
+                &path.with_extension("txt"),
+                format!("{}\n", prompt.trim()).as_bytes(),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `path` via `path.part` and a rename, unless `path` already exists.
+fn write_new(path: &Path, body: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if path.exists() {
+        return Ok(());
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    std::fs::write(&tmp, body).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! `civimg download`: a bounded concurrent downloader of full-resolution originals.
+//!
+//! The listing feeds pages in (`source`), each item is either already complete (`archive`) or
+//! handed to a transfer (`transfer`) under a semaphore of `-j` permits, and every finished file
+//! is named (`name`, `sniff`), recorded and reported (`progress`, `summary`).
+
+mod archive;
+mod finish;
+pub mod name;
+mod original;
+mod progress;
+mod sniff;
+mod source;
+mod summary;
+mod transfer;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinSet;
+use url::Url;
+
+use self::archive::Archive;
+use self::name::NameTemplate;
+use self::progress::Progress;
+use self::summary::Summary;
+use self::transfer::FileError;
+use crate::api::item_id;
+use crate::cli::DownloadArgs;
+use crate::log::Log;
+use crate::query::ImageQuery;
+use crate::retry::RetryPolicy;
+use crate::settings::Settings;
+
+/// What every transfer shares.
+pub struct Ctx {
+    http: reqwest::Client,
+    dir: PathBuf,
+    template: NameTemplate,
+    policy: RetryPolicy,
+    log: Log,
+    archive: Archive,
+    overwrite: bool,
+    sidecar: bool,
+    captions: bool,
+    /// Final names taken in this run, and by which id: two items never share a name.
+    claimed: Mutex<HashMap<PathBuf, u64>>,
+    bytes: AtomicU64,
+}
+
+impl Ctx {
+    fn add_bytes(&self, n: u64) {
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+/// One item to fetch.
+struct Job {
+    id: u64,
+    url: Url,
+    item: Value,
+}
+
+/// The result of one transfer task.
+struct Outcome {
+    id: u64,
+    result: Result<u64, FileError>,
+}
+
+/// Runs `download`; exit 0 when every item is saved or present, 1 when any failed, 130 on Ctrl-C.
+pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
+    let progress = Progress::new(settings.quiet);
+    let log = settings.log().with_progress(progress.multi());
+    let client = settings.client(log.clone())?;
+    let dir = args.out.clone();
+    let archive = if args.dry_run {
+        Archive::load(&dir)?
+    } else {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Archive::open(&dir)?
+    };
+    let ctx = Arc::new(Ctx {
+        http: client.http().clone(),
+        dir,
+        template: args.name.clone().unwrap_or_default(),
+        policy: client.policy(),
+        log: log.clone(),
+        archive,
+        overwrite: args.overwrite,
+        sidecar: args.sidecar,
+        captions: args.captions,
+        claimed: Mutex::new(HashMap::new()),
+        bytes: AtomicU64::new(0),
+    });
+    let (tx, rx) = mpsc::channel(1);
+    let stop = Arc::new(AtomicBool::new(false));
+    let producer = match &args.input {
+        Some(path) => tokio::spawn(source::from_input(path.clone(), tx, stop.clone(), log)),
+        None => {
+            let with_meta = args.sidecar || args.captions;
+            let query = ImageQuery::from_args(&args.query, with_meta);
+            tokio::spawn(source::from_api(client, query, tx, stop.clone()))
+        }
+    };
+    let mut runner = Runner {
+        ctx,
+        progress,
+        summary: Summary::default(),
+        stop,
+        stop_after_known: args.stop_after_known,
+        known_streak: 0,
+        dry_run: args.dry_run,
+        seen: HashSet::new(),
+    };
+    let interrupted = runner.drive(rx, args.concurrency).await?;
+    runner.progress.clear();
+    runner.summary.bytes = runner.ctx.bytes.load(Ordering::Relaxed);
+    if interrupted {
+        producer.abort();
+        runner.summary.print(&runner.ctx.dir, true);
+        return Ok(ExitCode::from(crate::exit::INTERRUPTED));
+    }
+    let listing = producer.await.context("the listing task failed")?;
+    runner.summary.print(&runner.ctx.dir, false);
+    listing?;
+    Ok(runner.summary.exit_code())
+}
+
+/// The consumer side: intake of pages, the transfer pool, Ctrl-C.
+struct Runner {
+    ctx: Arc<Ctx>,
+    progress: Progress,
+    summary: Summary,
+    stop: Arc<AtomicBool>,
+    stop_after_known: Option<u64>,
+    known_streak: u64,
+    dry_run: bool,
+    seen: HashSet<u64>,
+}
+
+impl Runner {
+    /// Runs until the listing is exhausted and every transfer settled; `Ok(true)` on Ctrl-C.
+    async fn drive(
+        &mut self,
+        mut rx: mpsc::Receiver<Vec<Value>>,
+        concurrency: usize,
+    ) -> Result<bool> {
+        let permits = Arc::new(Semaphore::new(concurrency));
+        let mut tasks: JoinSet<Outcome> = JoinSet::new();
+        let mut pending: VecDeque<Job> = VecDeque::new();
+        let mut listing_open = true;
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            if !listing_open && pending.is_empty() && tasks.is_empty() {
+                return Ok(false);
+            }
+            tokio::select! {
+                biased;
+                _ = &mut ctrl_c => {
+                    // Stop starting transfers; running ones are dropped, their .part kept.
+                    self.stop.store(true, Ordering::SeqCst);
+                    tasks.abort_all();
+                    while tasks.join_next().await.is_some() {}
+                    return Ok(true);
+                }
+                Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
+                    let outcome = joined.context("a transfer task failed")?;
+                    if let Err(fatal) = self.settle(outcome) {
+                        self.stop.store(true, Ordering::SeqCst);
+                        tasks.abort_all();
+                        while tasks.join_next().await.is_some() {}
+                        self.progress.clear();
+                        self.summary.bytes = self.ctx.bytes.load(Ordering::Relaxed);
+                        self.summary.print(&self.ctx.dir, false);
+                        return Err(fatal);
+                    }
+                }
+                permit = permits.clone().acquire_owned(), if !pending.is_empty() => {
+                    let permit = permit.context("the transfer pool closed")?;
+                    if let Some(job) = pending.pop_front() {
+                        let ctx = self.ctx.clone();
+                        let bar = self.progress.transfer(label(&job));
+                        tasks.spawn(async move {
+                            let result = finish::download(&ctx, &job, &bar).await;
+                            bar.finish_and_clear();
+                            drop(permit);
+                            Outcome { id: job.id, result }
+                        });
+                    }
+                }
+                page = rx.recv(), if listing_open && pending.is_empty() => match page {
+                    Some(items) => self.intake(items, &mut pending),
+                    None => {
+                        listing_open = false;
+                        self.progress.listing_done();
+                    }
+                },
+            }
+        }
+    }
+
+    /// Sorts a page into already-complete items and jobs.
+    fn intake(&mut self, items: Vec<Value>, pending: &mut VecDeque<Job>) {
+        for item in items {
+            let Some(id) = item_id(&item) else {
+                self.ctx
+                    .log
+                    .warn("an item without a numeric id was skipped");
+                continue;
+            };
+            if !self.seen.insert(id) {
+                continue;
+            }
+            self.progress.seen(1);
+            let url = match item
+                .get("url")
+                .and_then(Value::as_str)
+                .map(original::original_url)
+            {
+                Some(Ok(url)) => url,
+                Some(Err(why)) => {
+                    self.fail_now(id, why);
+                    continue;
+                }
+                None => {
+                    self.fail_now(id, "no url".into());
+                    continue;
+                }
+            };
+            let known = !self.ctx.overwrite && self.ctx.archive.complete(id).is_some();
+            self.count_known(known);
+            if known {
+                self.present(id, &item);
+            } else if self.dry_run {
+                let path = self
+                    .ctx
+                    .dir
+                    .join(self.ctx.template.render(&item, Some("*")));
+                println!("{id}\t{url}\t{}", path.display());
+                self.summary.planned += 1;
+                self.progress.settled(0);
+            } else {
+                pending.push_back(Job { id, url, item });
+            }
+        }
+    }
+
+    /// `--stop-after-known`: N complete items in a row end the listing.
+    fn count_known(&mut self, known: bool) {
+        self.known_streak = if known { self.known_streak + 1 } else { 0 };
+        if self
+            .stop_after_known
+            .is_some_and(|n| self.known_streak >= n)
+        {
+            self.stop.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn present(&mut self, id: u64, item: &Value) {
+        if !self.dry_run {
+            if let Some(rec) = self.ctx.archive.complete(id) {
+                let path = self.ctx.dir.join(&rec.name);
+                if let Err(e) = finish::write_extras(&self.ctx, &path, item) {
+                    self.ctx.log.warn(&format!("{e:#}"));
+                }
+            }
+        }
+        self.summary.present += 1;
+        self.progress
+            .settled(self.ctx.bytes.load(Ordering::Relaxed));
+    }
+
+    fn fail_now(&mut self, id: u64, why: String) {
+        self.summary.failed.push((id, why));
+        self.progress
+            .settled(self.ctx.bytes.load(Ordering::Relaxed));
+    }
+
+    /// Counts a finished transfer; a full or read-only disk comes back as the run's error.
+    fn settle(&mut self, outcome: Outcome) -> Result<()> {
+        let bytes = self.ctx.bytes.load(Ordering::Relaxed);
+        match outcome.result {
+            Ok(_) => self.summary.downloaded += 1,
+            Err(FileError::Remote(why)) | Err(FileError::Local(why)) => {
+                self.summary.failed.push((outcome.id, why))
+            }
+            Err(FileError::Fatal(err)) => return Err(err),
+        }
+        self.progress.settled(bytes);
+        Ok(())
+    }
+}
+
+/// A transfer bar's label: the id and the host's file name.
+fn label(job: &Job) -> String {
+    let name = job
+        .url
+        .path_segments()
+        .and_then(|mut s| s.next_back())
+        .unwrap_or("");
+    format!("{} {name}", job.id)
+}

@@ -1,0 +1,129 @@
+//! Where the items to download come from: the API walk, or JSON lines from `--input`.
+//!
+//! Both send pages of items down a channel of capacity one, and wait for the previous page to
+//! be taken before fetching the next: downloads start while the listing goes on, at most one
+//! page is listed ahead, and `--stop-after-known` costs one or two pages.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::sync::mpsc::Sender;
+
+use crate::client::Client;
+use crate::log::Log;
+use crate::paginator::Paginator;
+use crate::query::ImageQuery;
+
+/// Items per page sent from `--input`.
+const INPUT_BATCH: usize = 200;
+
+/// Walks the API, sending each page; stops early when `stop` is set or the receiver is gone.
+pub async fn from_api(
+    client: Client,
+    query: ImageQuery,
+    tx: Sender<Vec<Value>>,
+    stop: Arc<AtomicBool>,
+) -> Result<()> {
+    let mut walk = Paginator::new(&client, &query);
+    loop {
+        // Wait until the previous page was taken, then look at `stop` again.
+        let Ok(permit) = tx.reserve().await else {
+            return Ok(());
+        };
+        if stop.load(Ordering::SeqCst) {
+            walk.stop();
+            return Ok(());
+        }
+        match walk.next_page().await? {
+            Some(items) => permit.send(items),
+            None => return Ok(()),
+        }
+    }
+}
+
+/// Reads JSON lines (as `civimg list --format jsonl` prints them) from a file or `-`.
+/// A malformed line is reported with its number and skipped.
+pub async fn from_input(
+    path: PathBuf,
+    tx: Sender<Vec<Value>>,
+    stop: Arc<AtomicBool>,
+    log: Log,
+) -> Result<()> {
+    if path == Path::new("-") {
+        read_lines(tokio::io::stdin(), "standard input", tx, stop, log).await
+    } else {
+        let file = tokio::fs::File::open(&path)
+            .await
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        let name = path.display().to_string();
+        read_lines(file, &name, tx, stop, log).await
+    }
+}
+
+async fn read_lines<R: AsyncRead + Unpin>(
+    reader: R,
+    name: &str,
+    tx: Sender<Vec<Value>>,
+    stop: Arc<AtomicBool>,
+    log: Log,
+) -> Result<()> {
+    let mut lines = BufReader::new(reader).lines();
+    let mut batch = Vec::with_capacity(INPUT_BATCH);
+    let mut number = 0u64;
+    while let Some(line) = lines
+        .next_line()
+        .await
+        .with_context(|| format!("cannot read {name}"))?
+    {
+        number += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_line(&line) {
+            Ok(item) => batch.push(item),
+            Err(why) => log.warn(&format!("{name} line {number}: {why}; skipped")),
+        }
+        let full = batch.len() == INPUT_BATCH;
+        if full
+            && (stop.load(Ordering::SeqCst) || tx.send(std::mem::take(&mut batch)).await.is_err())
+        {
+            return Ok(());
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch).await;
+    }
+    Ok(())
+}
+
+/// One line must be a JSON object with a numeric `id` and a string `url`.
+fn parse_line(line: &str) -> std::result::Result<Value, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON ({e})"))?;
+    if !value.is_object() {
+        return Err("not a JSON object".into());
+    }
+    if value.get("id").and_then(Value::as_u64).is_none() {
+        return Err("no numeric \"id\"".into());
+    }
+    if value.get("url").and_then(Value::as_str).is_none() {
+        return Err("no \"url\"".into());
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_need_an_object_with_id_and_url() {
+        assert!(parse_line(r#"{"id":1,"url":"http://x/a/b/c/d"}"#).is_ok());
+        assert!(parse_line(r#"{"id":"1","url":"u"}"#).is_err());
+        assert!(parse_line(r#"[1]"#).is_err());
+        assert!(parse_line(r#"{"id":1"#).is_err());
+    }
+}

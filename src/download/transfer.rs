@@ -1,0 +1,253 @@
+//! One file's transfer: `.part` first, resumed with `Range` where the server allows it,
+//! checked against `Content-Length`, synced, then renamed to its final name.
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::header::{CONTENT_RANGE, RANGE};
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
+use url::Url;
+
+use super::sniff::{self, SNIFF_LEN};
+use super::Ctx;
+use crate::client::host_of;
+use crate::retry::{self, MAX_RETRY_AFTER};
+
+/// How a file failed.
+#[derive(Debug)]
+pub enum FileError {
+    /// The server or the network: this file failed, the others go on.
+    Remote(String),
+    /// The local disk: full, read-only. Nothing else will fare better, so the run stops.
+    Fatal(anyhow::Error),
+    /// A local problem with this one file (a name the filesystem refuses, say).
+    Local(String),
+}
+
+/// A complete, synced `.part` file, with what the archive records of it.
+#[derive(Debug)]
+pub struct Fetched {
+    /// Its sniffed extension.
+    pub ext: &'static str,
+    /// Bytes.
+    pub size: u64,
+    /// Hex SHA-256.
+    pub sha256: String,
+}
+
+/// What one try ended with, short of success.
+enum TryError {
+    Retry(String, Option<Duration>),
+    Fail(String),
+    Disk(std::io::Error, PathBuf),
+}
+
+/// Downloads `url` into `part`, retrying and resuming as the policy allows.
+pub async fn fetch(
+    ctx: &Ctx,
+    url: &Url,
+    part: &Path,
+    bar: &indicatif::ProgressBar,
+) -> Result<Fetched, FileError> {
+    if let Some(parent) = part.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|e| disk_error(e, parent))?;
+    }
+    let policy = ctx.policy;
+    let mut attempt = 0;
+    loop {
+        match try_once(ctx, url, part, bar).await {
+            Ok(done) => return Ok(done),
+            Err(TryError::Retry(msg, wait)) if attempt < policy.retries => {
+                let delay = policy.delay(attempt, wait);
+                if delay > MAX_RETRY_AFTER {
+                    return Err(FileError::Remote(format!(
+                        "{msg}; server asks to wait {}s",
+                        delay.as_secs()
+                    )));
+                }
+                attempt += 1;
+                ctx.log.notice(&format!(
+                    "{url}: {msg}; retrying in {} (retry {attempt} of {})",
+                    retry::human_wait(delay),
+                    policy.retries
+                ));
+                tokio::time::sleep(delay).await;
+            }
+            Err(TryError::Retry(msg, _)) | Err(TryError::Fail(msg)) => {
+                return Err(FileError::Remote(msg))
+            }
+            Err(TryError::Disk(e, path)) => return Err(disk_error(e, &path)),
+        }
+    }
+}
+
+/// Full, read-only or over quota: fatal; anything else fails this file only.
+fn disk_error(e: std::io::Error, path: &Path) -> FileError {
+    let text = format!("cannot write {}: {e}", path.display());
+    match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::ReadOnlyFilesystem | ErrorKind::QuotaExceeded => {
+            FileError::Fatal(anyhow::anyhow!(text))
+        }
+        _ => FileError::Local(text),
+    }
+}
+
+async fn try_once(
+    ctx: &Ctx,
+    url: &Url,
+    part: &Path,
+    bar: &indicatif::ProgressBar,
+) -> Result<Fetched, TryError> {
+    let host = host_of(url);
+    let disk = |e: std::io::Error| TryError::Disk(e, part.to_path_buf());
+    let have = tokio::fs::metadata(part)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let mut req = ctx.http.get(url.clone());
+    if have > 0 {
+        req = req.header(RANGE, format!("bytes={have}-"));
+    }
+    let resp = req.send().await.map_err(|e| {
+        TryError::Retry(crate::client::transport_error(&host, &e).to_string(), None)
+    })?;
+    let status = resp.status();
+    let (start, total) = match status {
+        StatusCode::PARTIAL_CONTENT if have > 0 => match content_range(resp.headers()) {
+            Some((start, total)) if start == have => (have, Some(total)),
+            _ => {
+                // A range other than the one asked for: start the file over.
+                tokio::fs::remove_file(part).await.map_err(disk)?;
+                return Err(TryError::Retry(
+                    "server sent another range".into(),
+                    Some(Duration::ZERO),
+                ));
+            }
+        },
+        StatusCode::RANGE_NOT_SATISFIABLE => {
+            tokio::fs::remove_file(part).await.map_err(disk)?;
+            return Err(TryError::Retry(
+                "stale partial file".into(),
+                Some(Duration::ZERO),
+            ));
+        }
+        s if s.is_success() => (0, resp.content_length()),
+        s if retry::is_retryable_status(s) => {
+            let wait = retry::retry_after(resp.headers());
+            return Err(TryError::Retry(
+                format!("HTTP {} from {host}", s.as_u16()),
+                wait,
+            ));
+        }
+        s => return Err(TryError::Fail(format!("HTTP {} from {host}", s.as_u16()))),
+    };
+    let mut hasher = Sha256::new();
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    if start > 0 {
+        hash_existing(part, &mut hasher, &mut head)
+            .await
+            .map_err(disk)?;
+    }
+    let file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(start > 0)
+        .truncate(start == 0)
+        .open(part)
+        .await
+        .map_err(disk)?;
+    let mut out = BufWriter::with_capacity(256 * 1024, file);
+    bar.set_length(total.unwrap_or(0));
+    bar.set_position(start);
+    let mut received = start;
+    let mut body = resp.bytes_stream();
+    while let Some(chunk) = body.next().await {
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                out.flush().await.map_err(disk)?;
+                let msg = crate::client::transport_error(&host, &e).to_string();
+                return Err(TryError::Retry(msg, None));
+            }
+        };
+        if head.len() < SNIFF_LEN {
+            let need = (SNIFF_LEN - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..need]);
+        }
+        hasher.update(&chunk);
+        out.write_all(&chunk).await.map_err(disk)?;
+        received += chunk.len() as u64;
+        bar.set_position(received);
+        ctx.add_bytes(chunk.len() as u64);
+    }
+    out.flush().await.map_err(disk)?;
+    if let Some(total) = total {
+        if received != total {
+            return Err(TryError::Retry(
+                format!("{host} sent {received} of {total} bytes"),
+                None,
+            ));
+        }
+    }
+    out.get_ref().sync_all().await.map_err(disk)?;
+    Ok(Fetched {
+        ext: sniff::extension_or_fallback(&head, url.as_str()),
+        size: received,
+        sha256: hex(&hasher.finalize()),
+    })
+}
+
+/// Feeds the bytes already in a `.part` file to the hasher and keeps its first bytes.
+async fn hash_existing(
+    part: &Path,
+    hasher: &mut Sha256,
+    head: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let mut file = tokio::fs::File::open(part).await?;
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = file.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        if head.len() < SNIFF_LEN {
+            let need = (SNIFF_LEN - head.len()).min(n);
+            head.extend_from_slice(&buf[..need]);
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+/// `Content-Range: bytes START-END/TOTAL` → (START, TOTAL).
+fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, u64)> {
+    let value = headers.get(CONTENT_RANGE)?.to_str().ok()?;
+    let rest = value.strip_prefix("bytes ")?;
+    let (range, total) = rest.split_once('/')?;
+    let (start, _end) = range.split_once('-')?;
+    Some((start.trim().parse().ok()?, total.trim().parse().ok()?))
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_range_parses() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert(CONTENT_RANGE, "bytes 100-199/200".parse().unwrap());
+        assert_eq!(content_range(&h), Some((100, 200)));
+        h.insert(CONTENT_RANGE, "bytes */200".parse().unwrap());
+        assert_eq!(content_range(&h), None);
+    }
+}
