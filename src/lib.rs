@@ -1,1 +1,3 @@
 //! civimg: list, inspect and bulk-download images from Civitai.
+
+pub mod meta;
