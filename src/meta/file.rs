@@ -26,6 +26,16 @@ enum Container {
     WebP,
 }
 
+impl std::fmt::Display for Container {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Container::Png => "PNG",
+            Container::Jpeg => "JPEG",
+            Container::WebP => "WebP",
+        })
+    }
+}
+
 impl Container {
     fn sniff(head: &[u8]) -> Option<Container> {
         if head.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -63,7 +73,7 @@ pub fn read_file(path: &Path) -> Result<Option<GenRecord>> {
         Container::WebP => exif_comment::webp_comment(&mut reader)
             .map(|text| text.and_then(|t| GenRecord::from_text(&t, &source))),
     };
-    record.with_context(|| format!("reading {container:?} metadata of {}", path.display()))
+    record.with_context(|| format!("reading {container} metadata of {}", path.display()))
 }
 
 /// Reads every text chunk (tEXt, zTXt, iTXt) of a PNG as `(keyword, text)`.
@@ -202,4 +212,23 @@ fn read_sidecar(sidecar: &Path) -> Result<Option<GenRecord>> {
         record.source = format!("sidecar:{}", sidecar.display());
     }
     Ok(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_bytes_in_text_chunks_are_recovered() {
+        // "é" as UTF-8 bytes read back as Latin-1 by the png crate.
+        assert_eq!(latin1_or_utf8("\u{c3}\u{a9}"), "é");
+        assert_eq!(latin1_or_utf8("caf\u{e9}"), "café");
+        assert_eq!(latin1_or_utf8("plain"), "plain");
+    }
+
+    #[test]
+    fn sidecar_names() {
+        assert_eq!(sidecar_for(Path::new("d/1.jpeg")), Path::new("d/1.json"));
+        assert_eq!(sidecar_for(Path::new("d/1")), Path::new("d/1.json"));
+    }
 }

@@ -11,7 +11,7 @@ use super::{a1111, comfy, resources};
 
 /// How an image was generated, normalized across the API and file sources.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct GenRecord {
     /// Positive prompt.
     #[serde(skip_serializing_if = "Option::is_none")]

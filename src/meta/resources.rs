@@ -21,11 +21,15 @@ pub(crate) fn from_api(item: &Value) -> Option<Resource> {
     })
 }
 
+/// Most tags or hash entries read from one text. Real prompts hold a handful; the cap keeps
+/// a hostile file from making the quadratic dedupe crawl. The tags stay in the prompt text.
+const MAX_FROM_TEXT: usize = 256;
+
 /// Finds `<lora:name:weight>`, `<lyco:name:weight>` and `<hypernet:name:weight>` tags.
 pub(crate) fn from_prompt_tags(prompt: &str) -> Vec<Resource> {
     let mut out = Vec::new();
     let mut rest = prompt;
-    while let Some(open) = rest.find('<') {
+    while let Some(open) = rest.find('<').filter(|_| out.len() < MAX_FROM_TEXT) {
         let after = &rest[open + 1..];
         let Some(close) = after.find('>') else { break };
         if let Some(res) = parse_tag(&after[..close]) {
@@ -62,6 +66,7 @@ fn parse_tag(inner: &str) -> Option<Resource> {
 pub(crate) fn from_hash_list(value: &str) -> Vec<Resource> {
     a1111::parse_hash_list(value)
         .into_iter()
+        .take(MAX_FROM_TEXT)
         .map(|(name, hash)| Resource {
             name,
             kind: Some("lora".into()),
@@ -88,7 +93,22 @@ fn same(a: &Resource, b: &Resource) -> bool {
     if let (Some(x), Some(y)) = (a.model_version_id, b.model_version_id) {
         return x == y;
     }
-    !a.name.is_empty() && a.name.eq_ignore_ascii_case(&b.name) && same_kind(a, b)
+    !a.name.is_empty() && base_name(&a.name) == base_name(&b.name) && same_kind(a, b)
+}
+
+/// The name without folders or a model-file extension, lowercased: ComfyUI says
+/// `loras/detail.safetensors` where A1111 and the API say `detail`.
+fn base_name(name: &str) -> String {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = [".safetensors", ".ckpt", ".pt", ".bin", ".pth"]
+        .iter()
+        .find_map(|ext| {
+            let cut = file.len().checked_sub(ext.len())?;
+            let (stem, tail) = (file.get(..cut)?, file.get(cut..)?);
+            tail.eq_ignore_ascii_case(ext).then_some(stem)
+        })
+        .unwrap_or(file);
+    stem.trim().to_lowercase()
 }
 
 /// Kinds match when either is unknown or both are LoRA-like (sources spell it differently).
@@ -139,6 +159,20 @@ mod tests {
         let names: Vec<_> = items.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["a", "b"]);
         assert_eq!(items[1].weight, None);
+    }
+
+    #[test]
+    fn file_names_and_folders_match_plain_names() {
+        let comfy = Resource {
+            name: "loras\\Detail.SafeTensors".into(),
+            weight: Some(0.5),
+            ..Resource::default()
+        };
+        let items = dedupe(vec![comfy, from_hash_list("detail: ab").remove(0)]);
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].hash.as_deref(), Some("ab"));
+        assert_eq!(base_name("é.pt"), "é");
+        assert_eq!(base_name(".pt"), "");
     }
 
     #[test]
