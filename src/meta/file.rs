@@ -4,10 +4,10 @@
 //! image `.jpeg` whatever it holds (`shared/civitai/API.md`, "Image URLs and files").
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use serde_json::Value;
 
 use super::exif_comment;
@@ -68,12 +68,60 @@ pub fn read_file(path: &Path) -> Result<Option<GenRecord>> {
     let source = path.display().to_string();
     let record = match container {
         Container::Png => png_texts(reader).map(|texts| from_png_texts(texts, &source)),
-        Container::Jpeg => exif_comment::jpeg_comment(&mut reader)
-            .map(|text| text.and_then(|t| GenRecord::from_text(&t, &source))),
+        Container::Jpeg => {
+            jpeg_text(&mut reader).map(|text| text.and_then(|t| GenRecord::from_text(&t, &source)))
+        }
         Container::WebP => exif_comment::webp_comment(&mut reader)
             .map(|text| text.and_then(|t| GenRecord::from_text(&t, &source))),
     };
     record.with_context(|| format!("reading {container} metadata of {}", path.display()))
+}
+
+/// A JPEG's EXIF UserComment, else its first non-empty COM segment (where some tools
+/// write the same `parameters` text).
+fn jpeg_text<R: BufRead + Seek>(reader: &mut R) -> Result<Option<String>> {
+    if let Some(text) = exif_comment::jpeg_comment(reader)? {
+        return Ok(Some(text));
+    }
+    reader.rewind()?;
+    jpeg_com_segment(reader)
+}
+
+/// Walks the JPEG segments before the scan data looking for a COM (0xFFFE) segment.
+fn jpeg_com_segment<R: Read + Seek>(reader: &mut R) -> Result<Option<String>> {
+    let mut byte = [0u8; 2];
+    reader.read_exact(&mut byte)?; // SOI, already sniffed
+    loop {
+        reader.read_exact(&mut byte[..1])?;
+        if byte[0] != 0xFF {
+            bail!("corrupt JPEG segment marker");
+        }
+        // Any number of 0xFF fill bytes may precede the marker code.
+        let marker = loop {
+            reader.read_exact(&mut byte[..1])?;
+            if byte[0] != 0xFF {
+                break byte[0];
+            }
+        };
+        match marker {
+            0xDA | 0xD9 => return Ok(None), // start of scan / end of image
+            0x01 | 0xD0..=0xD7 => continue, // markers without a length
+            _ => {}
+        }
+        reader.read_exact(&mut byte)?;
+        let len = u64::from(u16::from_be_bytes(byte)).saturating_sub(2);
+        if marker != 0xFE {
+            reader.seek(SeekFrom::Current(len as i64))?;
+            continue;
+        }
+        let mut body = Vec::new();
+        reader.take(len).read_to_end(&mut body)?;
+        let text = String::from_utf8_lossy(&body);
+        let text = text.trim_matches(|c: char| c == '\0' || c.is_whitespace());
+        if !text.is_empty() {
+            return Ok(Some(text.to_string()));
+        }
+    }
 }
 
 /// Reads every text chunk (tEXt, zTXt, iTXt) of a PNG as `(keyword, text)`.

@@ -162,17 +162,23 @@ pub fn jpeg_with_user_comment(path: &Path, text: &str, encoding: CommentEncoding
     );
     let tiff = tiff_with_user_comment(&user_comment_bytes(text, encoding), little);
     let app1 = [b"Exif\0\0".as_slice(), &tiff].concat();
-    fs::write(path, jpeg_bytes(Some(&app1))).expect("write jpeg fixture");
+    fs::write(path, jpeg_bytes(&[(0xE1, &app1)])).expect("write jpeg fixture");
+}
+
+/// Writes a 1x1 JPEG whose `text` sits in a COM segment (and which has no EXIF).
+pub fn jpeg_with_com(path: &Path, text: &str) {
+    fs::write(path, jpeg_bytes(&[(0xFE, text.as_bytes())])).expect("write jpeg fixture");
 }
 
 /// Writes a 1x1 JPEG without any EXIF.
 pub fn jpeg_plain(path: &Path) {
-    fs::write(path, jpeg_bytes(None)).expect("write jpeg fixture");
+    fs::write(path, jpeg_bytes(&[])).expect("write jpeg fixture");
 }
 
-/// A decodable 1x1 grayscale baseline JPEG: one DC-only block whose Huffman tables each
-/// hold a single 1-bit code (DC category 0, AC end-of-block).
-fn jpeg_bytes(app1: Option<&[u8]>) -> Vec<u8> {
+/// A decodable 1x1 grayscale baseline JPEG: `extra` segments (marker, body) first, then
+/// one DC-only block whose Huffman tables each hold a single 1-bit code (DC category 0,
+/// AC end-of-block).
+fn jpeg_bytes(extra: &[(u8, &[u8])]) -> Vec<u8> {
     let mut out = vec![0xFF, 0xD8];
     let mut segment = |marker: u8, body: &[u8]| {
         let len = u16::try_from(body.len() + 2).expect("JPEG segment under 64 KiB");
@@ -180,8 +186,8 @@ fn jpeg_bytes(app1: Option<&[u8]>) -> Vec<u8> {
         out.extend(len.to_be_bytes());
         out.extend(body);
     };
-    if let Some(app1) = app1 {
-        segment(0xE1, app1);
+    for &(marker, body) in extra {
+        segment(marker, body);
     }
     let mut dqt = vec![0x00];
     dqt.extend([1u8; 64]);

@@ -123,6 +123,14 @@ fn jpeg_user_comment_in_every_encoding() {
 }
 
 #[test]
+fn jpeg_com_segment_is_read_when_there_is_no_exif() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("com.jpeg");
+    fixtures::jpeg_with_com(&path, A1111);
+    assert_a1111(&read(&path), &path);
+}
+
+#[test]
 fn jpeg_utf16_unicode_text() {
     let dir = TempDir::new().unwrap();
     for encoding in [CommentEncoding::Utf16Be, CommentEncoding::Utf16Le] {
@@ -247,6 +255,7 @@ fn build_fixture_bytes() -> Vec<(&'static str, Vec<u8>)> {
         fixtures::jpeg_with_user_comment(p, A1111, CommentEncoding::Utf16Le)
     });
     add("a.webp", &|p| fixtures::webp_with_user_comment(p, A1111));
+    add("c.jpeg", &|p| fixtures::jpeg_with_com(p, A1111));
     out
 }
 
@@ -256,7 +265,7 @@ proptest! {
     /// Truncated or bit-flipped fixtures give Ok or Err, never a panic.
     #[test]
     fn corrupted_fixtures_never_panic(
-        which in 0usize..6,
+        which in 0usize..7,
         cut in any::<prop::sample::Index>(),
         flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
         truncate in any::<bool>(),
