@@ -10,6 +10,7 @@ mod commands;
 pub mod download;
 pub mod exit;
 pub mod log;
+pub mod meta;
 pub mod output;
 pub mod paginator;
 pub mod query;

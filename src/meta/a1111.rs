@@ -1,0 +1,228 @@
+//! Parser for the AUTOMATIC1111 / Forge `parameters` text (PNG chunk or EXIF UserComment).
+//!
+//! The format (see `shared/civitai/API.md`, "Generation parameters inside files") is:
+//! prompt lines, an optional `Negative prompt:` block, then one settings line of
+//! `Key: value` pairs separated by commas, where a value may be a JSON-style quoted string.
+//! Extensions such as Dynamic Prompts append `Template:` / `Negative Template:` lines after it.
+//! The parser never fails: whatever it cannot place ends up in the prompt or in a setting.
+
+/// The pieces of an A1111 `parameters` text, in the order they were written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Parameters {
+    /// The positive prompt (may span several lines; empty when absent).
+    pub prompt: String,
+    /// The negative prompt, when a `Negative prompt:` line was present.
+    pub negative_prompt: Option<String>,
+    /// Every `Key: value` setting in order, quotes removed, duplicates kept.
+    pub settings: Vec<(String, String)>,
+}
+
+const NEGATIVE: &str = "Negative prompt:";
+
+/// Keys that extensions write on their own lines after the settings line.
+const TRAILING_KEYS: &[&str] = &["Template", "Negative Template"];
+
+/// Parses A1111 `parameters` text. Total: any input gives a result, nothing panics.
+pub fn parse(text: &str) -> Parameters {
+    // Normalise line ends first so every later step only sees '\n'.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = text.trim().split('\n').collect();
+    let settings_at = find_settings_line(&lines);
+    let (body, settings, trailing) = match settings_at {
+        Some(i) => (&lines[..i], parse_settings(lines[i]), &lines[i + 1..]),
+        None => (&lines[..], Vec::new(), &lines[lines.len()..]),
+    };
+    let mut params = split_prompts(body);
+    params.settings = settings;
+    params.settings.extend(parse_trailing(trailing));
+    params
+}
+
+/// Finds the settings line: the last one starting with `Steps:` (A1111 always writes it
+/// first), else — like A1111's own reader — the last line if it holds at least 3 pairs.
+fn find_settings_line(lines: &[&str]) -> Option<usize> {
+    if let Some(i) = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("Steps:"))
+    {
+        return Some(i);
+    }
+    let last = lines.len().checked_sub(1)?;
+    let pairs = parse_settings(lines[last]);
+    (pairs.len() >= 3 && !lines[last].trim_start().starts_with(NEGATIVE)).then_some(last)
+}
+
+/// Splits the lines before the settings into prompt and negative prompt.
+fn split_prompts(lines: &[&str]) -> Parameters {
+    let mut prompt: Vec<&str> = Vec::new();
+    let mut negative: Option<Vec<&str>> = None;
+    for line in lines {
+        let trimmed = line.trim();
+        match (&mut negative, trimmed.strip_prefix(NEGATIVE)) {
+            (None, Some(rest)) => negative = Some(vec![rest.trim_start()]),
+            (Some(neg), _) => neg.push(trimmed),
+            (None, None) => prompt.push(trimmed),
+        }
+    }
+    Parameters {
+        prompt: prompt.join("\n").trim().to_string(),
+        negative_prompt: negative.map(|n| n.join("\n").trim().to_string()),
+        settings: Vec::new(),
+    }
+}
+
+/// Parses lines after the settings line: `Template: …` starts an entry, other lines continue it.
+fn parse_trailing(lines: &[&str]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in lines {
+        let known = TRAILING_KEYS.iter().find_map(|k| {
+            let rest = line.strip_prefix(k)?.strip_prefix(':')?;
+            Some((k.to_string(), rest.trim().to_string()))
+        });
+        match (known, out.last_mut()) {
+            (Some(entry), _) => out.push(entry),
+            (None, Some((_, value))) => {
+                value.push('\n');
+                value.push_str(line.trim_end());
+            }
+            // Unlabelled text after the settings: keep it rather than drop it.
+            (None, None) => out.push(("Trailing text".to_string(), line.trim().to_string())),
+        }
+    }
+    for (_, value) in &mut out {
+        let trimmed = value.trim_end().len();
+        value.truncate(trimmed);
+    }
+    out
+}
+
+/// Parses one settings line into `(key, value)` pairs.
+///
+/// A fragment without a `key:` (an unquoted value that held a comma) is appended to the
+/// previous value so that nothing is lost.
+pub fn parse_settings(line: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut rest = line;
+    while !rest.is_empty() {
+        let (fragment, after) = next_fragment(rest);
+        rest = after;
+        match fragment {
+            Fragment::Pair(key, value) => out.push((key, value)),
+            Fragment::Loose(text) if text.is_empty() => {}
+            Fragment::Loose(text) => match out.last_mut() {
+                Some((_, value)) => {
+                    value.push_str(", ");
+                    value.push_str(&text);
+                }
+                None => out.push((String::new(), text)),
+            },
+        }
+    }
+    out
+}
+
+enum Fragment {
+    Pair(String, String),
+    Loose(String),
+}
+
+/// Takes one comma-separated fragment off the front of `s`; returns it and the remainder.
+fn next_fragment(s: &str) -> (Fragment, &str) {
+    let s = s.trim_start_matches([' ', '\t', ',']);
+    let comma = s.find(',').unwrap_or(s.len());
+    let colon = s[..comma].find(':');
+    let Some(colon) = colon.filter(|&c| is_key(&s[..c])) else {
+        return (Fragment::Loose(s[..comma].trim().to_string()), &s[comma..]);
+    };
+    let key = s[..colon].trim().to_string();
+    let after_colon = s[colon + 1..].trim_start();
+    if after_colon.starts_with('"') {
+        if let Some((value, rest)) = take_quoted(after_colon) {
+            // Anything between the closing quote and the next comma is kept too.
+            let tail_end = rest.find(',').unwrap_or(rest.len());
+            let tail = rest[..tail_end].trim();
+            let value = if tail.is_empty() {
+                value
+            } else {
+                format!("{value}{tail}")
+            };
+            return (Fragment::Pair(key, value), &rest[tail_end..]);
+        }
+        // An unterminated quote swallows the rest of the line, as literally as it came.
+        return (Fragment::Pair(key, after_colon.trim().to_string()), "");
+    }
+    let end = after_colon.find(',').unwrap_or(after_colon.len());
+    let value = after_colon[..end].trim().to_string();
+    (Fragment::Pair(key, value), &after_colon[end..])
+}
+
+/// A key is what A1111 writes: starts with a letter/digit, then words, spaces, `-`, `/`, etc.
+fn is_key(key: &str) -> bool {
+    let key = key.trim();
+    let mut chars = key.chars();
+    match chars.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => {}
+        _ => return false,
+    }
+    key.chars().count() <= 64 && !key.contains('"')
+}
+
+/// Reads a quoted value starting at `s` (which begins with `"`), honouring backslash escapes.
+/// Returns the unescaped value and the text after the closing quote, or None if unterminated.
+fn take_quoted(s: &str) -> Option<(String, &str)> {
+    let body = s.strip_prefix('"')?;
+    let mut escaped = false;
+    for (i, c) in body.char_indices() {
+        match (escaped, c) {
+            (true, _) => escaped = false,
+            (false, '\\') => escaped = true,
+            (false, '"') => return Some((unescape(&body[..i]), &body[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Undoes the JSON-style escaping A1111 applies to quoted values (it writes them with
+/// `json.dumps`); unknown escapes are kept literally.
+fn unescape(raw: &str) -> String {
+    let quoted = format!("\"{raw}\"");
+    if let Ok(s) = serde_json::from_str::<String>(&quoted) {
+        return s;
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other @ ('"' | '\\' | '/')) => out.push(other),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Splits a `Lora hashes` / `TI hashes` value (`"name: hash, name2: hash2"`) into pairs.
+pub fn parse_hash_list(value: &str) -> Vec<(String, String)> {
+    value
+        .split(',')
+        .filter_map(|part| {
+            let (name, hash) = part.rsplit_once(':')?;
+            let (name, hash) = (name.trim(), hash.trim());
+            (!name.is_empty() && !hash.is_empty()).then(|| (name.to_string(), hash.to_string()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "a1111_tests.rs"]
+mod tests;

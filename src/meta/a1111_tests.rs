@@ -1,0 +1,246 @@
+//! Unit and property tests for the A1111 `parameters` parser.
+
+use super::*;
+use proptest::prelude::*;
+
+fn pairs(p: &Parameters) -> Vec<(&str, &str)> {
+    p.settings
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+const FULL: &str = "a cat, masterpiece\nNegative prompt: blurry, lowres\nSteps: 30, Sampler: DPM++ 2M Karras, CFG scale: 7, Seed: 123, Size: 512x768, Model hash: abc123, Model: sd15";
+
+#[test]
+fn parses_the_documented_example() {
+    let p = parse(FULL);
+    assert_eq!(p.prompt, "a cat, masterpiece");
+    assert_eq!(p.negative_prompt.as_deref(), Some("blurry, lowres"));
+    assert_eq!(
+        pairs(&p),
+        [
+            ("Steps", "30"),
+            ("Sampler", "DPM++ 2M Karras"),
+            ("CFG scale", "7"),
+            ("Seed", "123"),
+            ("Size", "512x768"),
+            ("Model hash", "abc123"),
+            ("Model", "sd15"),
+        ]
+    );
+}
+
+#[test]
+fn multi_line_prompt_and_negative() {
+    let text = "line one\nline two\n\nline four\nNegative prompt: bad\nworse\nSteps: 5, Seed: 1";
+    let p = parse(text);
+    assert_eq!(p.prompt, "line one\nline two\n\nline four");
+    assert_eq!(p.negative_prompt.as_deref(), Some("bad\nworse"));
+    assert_eq!(pairs(&p), [("Steps", "5"), ("Seed", "1")]);
+}
+
+#[test]
+fn missing_negative_prompt() {
+    let p = parse("just a prompt\nSteps: 20, Sampler: Euler a, Seed: 9");
+    assert_eq!(p.prompt, "just a prompt");
+    assert_eq!(p.negative_prompt, None);
+    assert_eq!(p.settings.len(), 3);
+}
+
+#[test]
+fn empty_negative_prompt() {
+    let p = parse("x\nNegative prompt: \nSteps: 1");
+    assert_eq!(p.negative_prompt.as_deref(), Some(""));
+}
+
+#[test]
+fn missing_settings_line() {
+    let p = parse("a prompt: with a colon, and commas\nNegative prompt: nope");
+    assert_eq!(p.prompt, "a prompt: with a colon, and commas");
+    assert_eq!(p.negative_prompt.as_deref(), Some("nope"));
+    assert!(p.settings.is_empty());
+}
+
+#[test]
+fn prompt_only() {
+    let p = parse("hello world");
+    assert_eq!(p.prompt, "hello world");
+    assert!(p.settings.is_empty());
+}
+
+#[test]
+fn settings_only_without_steps_needs_three_pairs() {
+    // A1111's own reader treats a last line with >= 3 pairs as settings.
+    let p = parse("Sampler: Euler, Seed: 3, Size: 64x64");
+    assert_eq!(p.prompt, "");
+    assert_eq!(p.settings.len(), 3);
+    let q = parse("style: anime, cute");
+    assert_eq!(q.prompt, "style: anime, cute");
+    assert!(q.settings.is_empty());
+}
+
+#[test]
+fn quoted_values_keep_commas_and_colons() {
+    let p = parse(
+        "p\nSteps: 2, Lora hashes: \"a: 1, b: 2\", Model: x, TI hashes: \"emb: ff\", Version: v1",
+    );
+    assert_eq!(
+        pairs(&p),
+        [
+            ("Steps", "2"),
+            ("Lora hashes", "a: 1, b: 2"),
+            ("Model", "x"),
+            ("TI hashes", "emb: ff"),
+            ("Version", "v1"),
+        ]
+    );
+    assert_eq!(
+        parse_hash_list("a: 1, b: 2"),
+        [("a".into(), "1".into()), ("b".into(), "2".into())]
+    );
+}
+
+#[test]
+fn escaped_quotes_and_newlines_inside_quotes() {
+    let p = parse(
+        r#"p
+Steps: 2, Note: "say \"hi\", then\nleave \\ ok", Seed: 4"#,
+    );
+    assert_eq!(
+        pairs(&p),
+        [
+            ("Steps", "2"),
+            ("Note", "say \"hi\", then\nleave \\ ok"),
+            ("Seed", "4")
+        ]
+    );
+}
+
+#[test]
+fn unterminated_quote_takes_rest_of_line() {
+    let p = parse("p\nSteps: 2, Bad: \"open, Seed: 4");
+    assert_eq!(pairs(&p), [("Steps", "2"), ("Bad", "\"open, Seed: 4")]);
+}
+
+#[test]
+fn unknown_keys_kept_in_order_and_loose_fragments_kept() {
+    let p = parse("p\nSteps: 2, Zeta: 1, Alpha: two, three, Emphasis: Original");
+    assert_eq!(
+        pairs(&p),
+        [
+            ("Steps", "2"),
+            ("Zeta", "1"),
+            ("Alpha", "two, three"),
+            ("Emphasis", "Original"),
+        ]
+    );
+}
+
+#[test]
+fn unicode_crlf_and_trailing_whitespace() {
+    let text = "猫の絵 🐱  \r\nNegative prompt: ぼやけ \r\nSteps: 20, Sampler: Euler, Model: モデル  \r\n\r\n";
+    let p = parse(text);
+    assert_eq!(p.prompt, "猫の絵 🐱");
+    assert_eq!(p.negative_prompt.as_deref(), Some("ぼやけ"));
+    assert_eq!(
+        pairs(&p),
+        [("Steps", "20"), ("Sampler", "Euler"), ("Model", "モデル")]
+    );
+}
+
+#[test]
+fn template_lines_after_settings() {
+    let text =
+        "a red cat\nSteps: 20, Seed: 1\nTemplate: a {red|blue}\ncat\nNegative Template: ugly";
+    let p = parse(text);
+    assert_eq!(p.prompt, "a red cat");
+    assert_eq!(
+        pairs(&p),
+        [
+            ("Steps", "20"),
+            ("Seed", "1"),
+            ("Template", "a {red|blue}\ncat"),
+            ("Negative Template", "ugly"),
+        ]
+    );
+}
+
+#[test]
+fn unlabelled_text_after_settings_is_kept() {
+    let p = parse("a\nSteps: 1\nsomething else");
+    assert_eq!(
+        pairs(&p),
+        [("Steps", "1"), ("Trailing text", "something else")]
+    );
+}
+
+#[test]
+fn empty_and_blank_inputs() {
+    assert_eq!(parse(""), Parameters::default());
+    assert_eq!(parse(" \n\r\n "), Parameters::default());
+}
+
+/// Pieces of the grammar, so random strings land near the interesting paths.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("Negative prompt:".to_string()),
+        Just("Steps:".to_string()),
+        Just("Template:".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\r".to_string()),
+        Just(", ".to_string()),
+        Just(":".to_string()),
+        Just("\"".to_string()),
+        Just("\\".to_string()),
+        Just("\\\"".to_string()),
+        Just("\\u00".to_string()),
+        Just("Lora hashes: \"a: 1, b".to_string()),
+        Just("é🐱".to_string()),
+        "[A-Za-z ]{0,8}",
+        "\\PC{0,4}",
+    ]
+}
+
+proptest! {
+    #[test]
+    fn never_panics_on_arbitrary_strings(s in "\\PC*") {
+        let _ = parse(&s);
+    }
+
+    #[test]
+    fn never_panics_on_any_chars(s in any::<String>()) {
+        let _ = parse(&s);
+        let _ = parse_hash_list(&s);
+    }
+
+    #[test]
+    fn never_panics_on_grammar_pieces(parts in proptest::collection::vec(piece(), 0..40)) {
+        let p = parse(&parts.concat());
+        // Keys are always trimmed, prompts never carry surrounding whitespace.
+        prop_assert_eq!(p.prompt.trim(), p.prompt.as_str());
+        for (k, _) in &p.settings {
+            prop_assert_eq!(k.trim(), k.as_str());
+        }
+    }
+
+    #[test]
+    fn round_trips_simple_settings(
+        prompt in "[a-z][a-z ,]{0,20}[a-z]",
+        values in proptest::collection::vec("[A-Za-z0-9+ ]{0,10}[A-Za-z0-9+]", 1..6),
+    ) {
+        let line = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("Key{i}: {v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let p = parse(&format!("{prompt}\nSteps: 1, {line}"));
+        prop_assert_eq!(&p.prompt, &prompt);
+        prop_assert_eq!(p.settings.len(), values.len() + 1);
+        for (i, v) in values.iter().enumerate() {
+            prop_assert_eq!(&p.settings[i + 1].1, &v.trim().to_string());
+        }
+    }
+}
