@@ -35,6 +35,8 @@ pub struct Paginator<'a> {
     seen_ids: HashSet<u64>,
     seen_cursors: HashSet<String>,
     done: bool,
+    /// Items dropped because they belong to another user than `--username` asked for.
+    foreign: u64,
 }
 
 impl<'a> Paginator<'a> {
@@ -51,6 +53,7 @@ impl<'a> Paginator<'a> {
             seen_ids: HashSet::new(),
             seen_cursors,
             done: false,
+            foreign: 0,
         }
     }
 
@@ -84,7 +87,8 @@ impl<'a> Paginator<'a> {
                 detail,
             })
         })?;
-        let items = self.take_new(page.items);
+        let items = self.keep_requested_user(page.items);
+        let items = self.take_new(items);
         self.advance(next);
         Ok(Some(items))
     }
@@ -112,6 +116,39 @@ impl<'a> Paginator<'a> {
         }
     }
 
+    /// API.md: "Deleted or renamed users can return unrelated images". With `--username`,
+    /// other users' items are dropped; when the first page that has items has none of that
+    /// user's, the API ignored the filter (unknown user) and the walk ends there instead of
+    /// walking the whole site.
+    fn keep_requested_user(&mut self, items: Vec<Value>) -> Vec<Value> {
+        let Some(user) = self.query.param("username") else {
+            return items;
+        };
+        let total = items.len();
+        let kept: Vec<Value> = items
+            .into_iter()
+            .filter(|item| {
+                item.get("username")
+                    .and_then(Value::as_str)
+                    .is_some_and(|u| u.eq_ignore_ascii_case(user))
+            })
+            .collect();
+        let dropped = (total - kept.len()) as u64;
+        if dropped > 0 && self.foreign == 0 {
+            self.client.log().warn(&format!(
+                "the API returned images of other users for --username {user}; they are skipped"
+            ));
+        }
+        self.foreign += dropped;
+        if total > 0 && kept.is_empty() && self.emitted == 0 {
+            self.client.log().warn(&format!(
+                "no images by {user}: the API answered with other users' images (unknown, deleted or renamed user?)"
+            ));
+            self.done = true;
+        }
+        kept
+    }
+
     /// Drops items already emitted and cuts the page at `--max`.
     fn take_new(&mut self, items: Vec<Value>) -> Vec<Value> {
         let mut out = Vec::with_capacity(items.len());
@@ -132,6 +169,9 @@ impl<'a> Paginator<'a> {
 
     /// Moves to the next cursor, ending the walk on none, on `--max`, or on a repeat.
     fn advance(&mut self, next: Option<String>) {
+        if self.done {
+            return;
+        }
         if self.query.max.is_some_and(|max| self.emitted >= max) {
             self.done = true;
             return;

@@ -1,0 +1,429 @@
+//! `civimg download` through the real binary against the fake Civitai and its image host.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+use crate::fake::{FakeCivitai, FakeConfig, Fault};
+use crate::support::{civimg, files_below, json_lines, text};
+
+/// What a signature says the extension is, for checking saved names.
+fn real_ext(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(b"\x89PNG") {
+        "png"
+    } else if bytes.starts_with(b"\xff\xd8\xff") {
+        "jpeg"
+    } else if bytes.len() > 12 && &bytes[8..12] == b"WEBP" {
+        "webp"
+    } else if bytes.starts_with(b"GIF8") {
+        "gif"
+    } else if bytes.len() > 8 && &bytes[4..8] == b"ftyp" {
+        "mp4"
+    } else if bytes.starts_with(b"\x1a\x45\xdf\xa3") {
+        "webm"
+    } else {
+        "bin"
+    }
+}
+
+/// Asserts that `dir` holds exactly the originals of `items`, byte for byte, as `{id}.{ext}`.
+fn assert_originals(fake: &FakeCivitai, dir: &Path, items: &[Value]) {
+    let mut want: Vec<String> = Vec::new();
+    for item in items {
+        let id = item["id"].as_u64().unwrap();
+        let bytes = fake.original_bytes(id);
+        let name = format!("{id}.{}", real_ext(&bytes));
+        let saved = std::fs::read(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(saved == bytes, "{name} differs from the original");
+        want.push(name);
+    }
+    want.sort();
+    let mut got: Vec<String> = files_below(dir)
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
+}
+
+fn bob_all(fake: &FakeCivitai) -> Vec<Value> {
+    fake.walk(&[("username", "bob"), ("nsfw", "X")])
+}
+
+#[test]
+fn saves_byte_identical_originals_under_their_real_extensions() {
+    let fake = FakeCivitai::start();
+    let dir = TempDir::new().unwrap();
+    let out = civimg(&fake)
+        .args(["download", "--username", "bob", "--nsfw", "X", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let items = bob_all(&fake);
+    assert_eq!(items.len(), 7);
+    assert_originals(&fake, dir.path(), &items);
+    let err = text(&out.stderr);
+    assert!(err.contains("7 downloaded"), "{err}");
+    assert!(err.contains("0 failed"), "{err}");
+    // Every image request asked for the original variant.
+    let reqs = fake.image_requests();
+    assert_eq!(reqs.len(), 7);
+    assert!(reqs.iter().all(|r| r.path.contains("/original=true/")));
+    // The default .jpeg names hide PNG and WebP bytes; the saved names do not.
+    let exts: Vec<String> = files_below(dir.path())
+        .iter()
+        .map(|p| p.extension().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(exts.iter().any(|e| e != "jpeg"), "{exts:?}");
+}
+
+#[test]
+fn legacy_width_urls_fetch_the_original_not_the_thumbnail() {
+    let fake = FakeCivitai::start();
+    let legacy: Vec<Value> = fake
+        .walk(&[("nsfw", "X"), ("sort", "Oldest"), ("limit", "200")])
+        .into_iter()
+        .filter(|i| i["url"].as_str().unwrap().contains("/width="))
+        .take(3)
+        .collect();
+    assert_eq!(legacy.len(), 3, "the dataset has legacy urls");
+    let input: String = legacy.iter().map(|i| format!("{i}\n")).collect();
+    let dir = TempDir::new().unwrap();
+    civimg(&fake)
+        .args(["download", "--input", "-", "-o"])
+        .arg(dir.path())
+        .write_stdin(input)
+        .assert()
+        .success();
+    assert_originals(&fake, dir.path(), &legacy);
+    assert!(fake.api_requests().is_empty(), "--input asks the API nothing");
+}
+
+#[test]
+fn a_rerun_sends_no_image_request_and_refetches_a_deleted_file() {
+    let fake = FakeCivitai::start();
+    let dir = TempDir::new().unwrap();
+    let run = || {
+        civimg(&fake)
+            .args(["download", "--username", "bob", "--nsfw", "X", "-o"])
+            .arg(dir.path())
+            .assert()
+            .success()
+            .get_output()
+            .clone()
+    };
+    run();
+    fake.clear_requests();
+    let out = run();
+    assert!(fake.image_requests().is_empty());
+    assert!(text(&out.stderr).contains("7 already present"), "{}", text(&out.stderr));
+
+    let first = files_below(dir.path())[0].clone();
+    std::fs::remove_file(dir.path().join(&first)).unwrap();
+    fake.clear_requests();
+    run();
+    assert_eq!(fake.image_requests().len(), 1);
+    assert_originals(&fake, dir.path(), &bob_all(&fake));
+
+    fake.clear_requests();
+    civimg(&fake)
+        .args(["download", "--username", "bob", "--nsfw", "X", "--overwrite", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert_eq!(fake.image_requests().len(), 7, "--overwrite ignores the record");
+    assert_originals(&fake, dir.path(), &bob_all(&fake));
+}
+
+#[test]
+fn a_cut_transfer_resumes_with_a_range_request() {
+    let fake = FakeCivitai::start();
+    fake.inject(Fault::ImageTruncate);
+    let dir = TempDir::new().unwrap();
+    civimg(&fake)
+        .args(["download", "--username", "bob", "--max", "1", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let reqs = fake.image_requests();
+    assert_eq!(reqs.len(), 2, "one cut transfer, one resumption");
+    assert!(reqs[0].header("range").is_none());
+    let range = reqs[1].header("range").expect("the retry asks for the rest");
+    assert!(range.starts_with("bytes=") && range != "bytes=0-", "{range}");
+    let item = fake.walk(&[("username", "bob"), ("limit", "1")]);
+    assert_originals(&fake, dir.path(), &item[..1]);
+
+    // A reset connection mid-body recovers the same way.
+    fake.clear_requests();
+    fake.inject(Fault::ImageReset);
+    let dir = TempDir::new().unwrap();
+    civimg(&fake)
+        .args(["download", "--username", "bob", "--max", "1", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert_originals(&fake, dir.path(), &item[..1]);
+}
+
+#[test]
+fn per_file_failures_do_not_stop_the_others() {
+    let fake = FakeCivitai::start();
+    for _ in 0..3 {
+        fake.inject(Fault::Image503 {
+            retry_after: Some(1),
+        });
+    }
+    let dir = TempDir::new().unwrap();
+    let out = civimg(&fake)
+        .args(["--retries", "1", "download", "--username", "bob", "--nsfw", "X", "-j", "1"])
+        .arg("-o")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(err.contains("6 downloaded") && err.contains("1 failed"), "{err}");
+    assert!(err.contains("HTTP 503"), "{err}");
+    assert_eq!(files_below(dir.path()).len(), 6);
+}
+
+#[test]
+fn names_from_the_network_stay_inside_the_output_dir() {
+    let fake = FakeCivitai::start();
+    let url = |uuid: &str| format!("{}/xG1nkqKTMzGDvpLrqFT7WA/{uuid}/original=true/{uuid}.jpeg", fake.image_base());
+    let template = fake.walk(&[("username", "bob"), ("limit", "1")])[0].clone();
+    let mut evil = Vec::new();
+    for (i, name) in ["../../escape", "/etc/passwd", "..", "a/../../b", "con\u{7}trol\nline"].iter().enumerate() {
+        let mut item = template.clone();
+        item["id"] = json!(90_000_000 + i as u64);
+        item["username"] = json!(name);
+        item["baseModel"] = json!(format!("../{name}"));
+        item["url"] = json!(url(&format!("../{i}")));
+        evil.push(item);
+    }
+    let input: String = evil.iter().map(|i| format!("{i}\n")).collect();
+    let outer = TempDir::new().unwrap();
+    let dir = outer.path().join("out");
+    civimg(&fake)
+        .args(["download", "--input", "-", "--name", "{username}/{baseModel}/{uuid}-{id}.{ext}", "-o"])
+        .arg(&dir)
+        .write_stdin(input)
+        .assert();
+    let inside = files_below(&dir);
+    for p in &inside {
+        assert!(
+            p.components().all(|c| matches!(c, std::path::Component::Normal(_))),
+            "{p:?}"
+        );
+        assert!(!p.to_string_lossy().chars().any(char::is_control), "{p:?}");
+    }
+    // Nothing landed beside the output dir.
+    let beside: Vec<_> = std::fs::read_dir(outer.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(beside, vec![std::ffi::OsString::from("out")]);
+}
+
+#[test]
+fn input_from_list_through_jq_style_filtering() {
+    let fake = FakeCivitai::start();
+    let listed = civimg(&fake)
+        .args(["list", "--username", "alice_ai", "--max", "6", "--format", "jsonl"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let items = json_lines(&listed.stdout);
+    let mut input = String::from_utf8(listed.stdout.clone()).unwrap();
+    input.push_str("this is not json\n{\"id\": 5}\n");
+    let dir = TempDir::new().unwrap();
+    fake.clear_requests();
+    let out = civimg(&fake)
+        .args(["download", "--input", "-", "-o"])
+        .arg(dir.path())
+        .write_stdin(input)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(err.contains("line 7") && err.contains("line 8"), "{err}");
+    assert!(fake.api_requests().is_empty());
+    assert_originals(&fake, dir.path(), &items);
+}
+
+#[test]
+fn concurrency_never_exceeds_j_and_is_used() {
+    let fake = FakeCivitai::start_with(FakeConfig {
+        first_byte_delay: Duration::from_millis(150),
+        ..FakeConfig::default()
+    });
+    let dir = TempDir::new().unwrap();
+    civimg(&fake)
+        .args(["download", "--username", "alice_ai", "--max", "12", "-j", "3", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert_eq!(files_below(dir.path()).len(), 12);
+    assert_eq!(fake.max_concurrent_transfers(), 3);
+}
+
+#[test]
+fn the_key_never_reaches_the_image_host_even_through_a_redirect() {
+    let fake = FakeCivitai::start();
+    let key = "sekrit-key-456";
+    let bob = bob_all(&fake);
+    let target = bob[1]["url"].as_str().unwrap().to_string();
+    fake.inject(Fault::ImageRedirectTo(target));
+    let dir = TempDir::new().unwrap();
+    let out = civimg(&fake)
+        .args(["--api-key", key, "-v", "download", "--username", "bob", "--max", "2", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(!text(&out.stderr).contains(key));
+    let api = fake.api_requests();
+    assert!(api.iter().all(|r| r.header("authorization") == Some(&*format!("Bearer {key}"))));
+    let images = fake.image_requests();
+    assert!(images.len() >= 3, "two files and one redirect hop");
+    for r in images {
+        assert!(r.header("authorization").is_none(), "{r:?}");
+        assert!(r.host.starts_with("localhost:"), "image host differs: {}", r.host);
+    }
+}
+
+#[test]
+fn sidecars_captions_and_templates() {
+    let fake = FakeCivitai::start();
+    let dir = TempDir::new().unwrap();
+    civimg(&fake)
+        .args(["download", "--username", "bob", "--sidecar", "--captions"])
+        .args(["--name", "{username}/{createdAt}_{id}.{ext}", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let items = fake.walk(&[("username", "bob"), ("withMeta", "true")]);
+    let files = files_below(dir.path());
+    for item in &items {
+        let id = item["id"].as_u64().unwrap();
+        let date = &item["createdAt"].as_str().unwrap()[..10];
+        let ext = real_ext(&fake.original_bytes(id));
+        let name = format!("bob/{date}_{id}.{ext}");
+        assert!(files.contains(&name.clone().into()), "{name} in {files:?}");
+        let sidecar: Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join(format!("{name}.json"))).unwrap())
+                .unwrap();
+        assert_eq!(&sidecar, item);
+        let caption = dir.path().join(format!("bob/{date}_{id}.txt"));
+        match crate::support::prompt_of(item) {
+            Some(prompt) => assert_eq!(std::fs::read_to_string(caption).unwrap().trim(), prompt.trim()),
+            None => assert!(!caption.exists()),
+        }
+    }
+}
+
+#[test]
+fn dry_run_prints_and_writes_nothing() {
+    let fake = FakeCivitai::start();
+    let outer = TempDir::new().unwrap();
+    let dir = outer.path().join("gallery");
+    let out = civimg(&fake)
+        .args(["download", "--username", "bob", "--dry-run", "-o"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(text(&out.stdout).lines().count(), 5);
+    assert!(text(&out.stdout).contains("original=true"));
+    assert!(!dir.exists());
+    assert!(fake.image_requests().is_empty());
+}
+
+#[test]
+fn stop_after_known_costs_one_or_two_pages() {
+    let fake = FakeCivitai::start();
+    let dir = TempDir::new().unwrap();
+    let args = ["download", "--username", "alice_ai", "--sort", "newest", "--limit", "20"];
+    civimg(&fake)
+        .args(args)
+        .args(["--max", "60", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    fake.clear_requests();
+    civimg(&fake)
+        .args(args)
+        .args(["--stop-after-known", "10", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(fake.api_requests().len() <= 2, "{}", fake.api_requests().len());
+    assert!(fake.image_requests().is_empty());
+}
+
+#[test]
+fn ctrl_c_keeps_partial_files_and_a_rerun_finishes() {
+    let fake = FakeCivitai::start_with(FakeConfig {
+        image_size: Some(4 << 20),
+        first_byte_delay: Duration::from_millis(50),
+        ..FakeConfig::default()
+    });
+    let dir = TempDir::new().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("civimg");
+    let args = ["download", "--username", "bob", "--nsfw", "X", "-j", "2", "-v", "-o"];
+    let mut child = std::process::Command::new(&bin)
+        .args(["--base-url", &fake.base_url()])
+        .args(args)
+        .arg(dir.path())
+        .env_remove("CIVITAI_API_KEY")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until some bytes are on disk, then interrupt.
+    let started = Instant::now();
+    while !has_part_file(dir.path()) {
+        assert!(started.elapsed() < Duration::from_secs(30), "no transfer started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap())
+        .lines()
+        .map(Result::unwrap)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    // Whatever carries a final name is complete; the rest is still .part.
+    for f in files_below(dir.path()) {
+        let name = f.to_string_lossy();
+        if !name.ends_with(".part") {
+            let id: u64 = name.split('.').next().unwrap().parse().unwrap();
+            assert!(std::fs::read(dir.path().join(&f)).unwrap() == fake.original_bytes(id));
+        }
+    }
+    civimg(&fake)
+        .args(args)
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert_originals(&fake, dir.path(), &bob_all(&fake));
+}
+
+fn has_part_file(dir: &Path) -> bool {
+    dir.exists()
+        && files_below(dir)
+            .iter()
+            .any(|f| f.to_string_lossy().ends_with(".part") && std::fs::metadata(dir.join(f)).map(|m| m.len() > 0).unwrap_or(false))
+}

@@ -1,0 +1,83 @@
+//! Shared helpers for the integration tests: the real binary, pointed at a fake Civitai.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+use crate::fake::FakeCivitai;
+
+/// The real `civimg` binary with a clean environment: no key, no base URL or config from the
+/// machine it runs on, no colour, and the fake's base URL.
+pub fn civimg(fake: &FakeCivitai) -> Command {
+    let mut cmd = bare();
+    cmd.args(["--base-url", &fake.base_url()]);
+    cmd
+}
+
+/// The real binary with a clean environment and no base URL.
+pub fn bare() -> Command {
+    let mut cmd = Command::cargo_bin("civimg").expect("the civimg binary is built");
+    for var in [
+        "CIVITAI_API_KEY",
+        "CIVITAI_BASE_URL",
+        "CIVIMG_CONFIG",
+        "COLUMNS",
+        "CLICOLOR_FORCE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("XDG_CONFIG_HOME", "/nonexistent/civimg-tests");
+    cmd.env("NO_COLOR", "1");
+    cmd.timeout(std::time::Duration::from_secs(120));
+    cmd
+}
+
+/// Parses JSON lines output.
+pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+/// The ids of a list of items.
+pub fn ids(items: &[Value]) -> Vec<u64> {
+    items.iter().map(|i| i["id"].as_u64().expect("id")).collect()
+}
+
+/// Text of stdout or stderr.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Every regular file below `dir` (relative paths), skipping civimg's `.civimg` state folder.
+pub fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                if entry.file_name() != ".civimg" {
+                    stack.push(path);
+                }
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The prompt of an item's meta, flat or wrapped.
+pub fn prompt_of(item: &Value) -> Option<String> {
+    let meta = item.get("meta")?;
+    let flat = match meta.get("meta") {
+        Some(inner) if meta.get("prompt").is_none() => inner,
+        _ => meta,
+    };
+    flat.get("prompt")?.as_str().map(str::to_string)
+}
