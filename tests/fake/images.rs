@@ -1,0 +1,241 @@
+//! The image listener: `GET /{key}/{uuid}/{variant}/{name}` with Range support, streamed bodies,
+//! image faults and in-flight accounting (API.md, "Image URLs and files").
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::{middleware, Router};
+
+use super::app::{App, InFlight, Transfers};
+use super::dataset::{Dataset, Entry, CDN_KEY};
+use super::faults::Fault;
+use super::files::{FileSpec, Format};
+use super::generate::Facts;
+use super::meta::MetaSpec;
+use super::record::{record, Listener};
+
+/// Bytes generated per body chunk.
+const CHUNK: u64 = 64 * 1024;
+
+/// The router of the image listener.
+pub fn router(app: Arc<App>) -> Router {
+    let rec = app.recorder.clone();
+    Router::new()
+        .fallback(serve)
+        .layer(middleware::from_fn_with_state(
+            (rec, Listener::Image),
+            record,
+        ))
+        .with_state(app)
+}
+
+/// The file behind an image path: the original for `original=true`, else a smaller variant.
+pub fn file_for_path(
+    ds: &Dataset,
+    path: &str,
+    image_size: Option<u64>,
+) -> Option<(FileSpec, &'static str)> {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let [key, uuid, variant, _name] = parts[..] else {
+        return None;
+    };
+    if key != CDN_KEY {
+        return None;
+    }
+    let entry = ds.by_uuid(uuid)?;
+    let original = variant.split(',').any(|o| o == "original=true");
+    Some(file_of(entry, original, image_size))
+}
+
+/// The original (or resized variant) of an entry, with the `Content-Type` to send.
+pub fn file_of(e: &Entry, original: bool, image_size: Option<u64>) -> (FileSpec, &'static str) {
+    let f = e.file.as_ref().expect("entry with a file");
+    let seed = e.id.wrapping_mul(0x2545_F491_4F6C_DD1D);
+    if original {
+        let len = image_size.unwrap_or(f.size);
+        let text = e
+            .gen
+            .filter(|_| f.format == Format::Png)
+            .and_then(|i| MetaSpec::generate(&Facts::generate(i, i + 1)))
+            .map(|m| m.png_text())
+            .unwrap_or_default();
+        (
+            FileSpec::new(f.format, len, seed, f.dims, &text),
+            f.content_type,
+        )
+    } else {
+        // The CDN re-encodes resized variants: JPEG for images, MP4 for videos, always smaller.
+        let format = if f.format.is_video() {
+            Format::Mp4
+        } else {
+            Format::Jpeg
+        };
+        let len = (f.size / 4).max(256).min(f.size.saturating_sub(1)).max(1);
+        (
+            FileSpec::new(format, len, seed ^ 0xDEAD_BEEF, (450, 450), &[]),
+            format.mime(),
+        )
+    }
+}
+
+async fn serve(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    let mut delay = app.first_byte_delay;
+    let mut cut = None;
+    match app.faults.next_image() {
+        Some(Fault::Image503 { retry_after }) => {
+            let mut r = (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response();
+            if let Some(secs) = retry_after {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            return r;
+        }
+        Some(Fault::ImageRedirectTo(to)) => {
+            return (StatusCode::FOUND, [(header::LOCATION, to)]).into_response();
+        }
+        Some(Fault::ImageSlowFirstByte(d)) => delay = d,
+        Some(Fault::ImageTruncate) => cut = Some(Cut::Close),
+        Some(Fault::ImageReset) => cut = Some(Cut::Reset),
+        _ => {}
+    }
+    let found = {
+        let ds = app.dataset.read().unwrap();
+        file_for_path(&ds, uri.path(), app.image_size)
+    };
+    let Some((spec, content_type)) = found else {
+        return (StatusCode::NOT_FOUND, "Not Found").into_response();
+    };
+    let len = spec.len();
+    let range = match parse_range(headers.get(header::RANGE), len) {
+        Ok(r) => r,
+        Err(()) => {
+            let value = format!("bytes */{len}");
+            return (
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [(header::CONTENT_RANGE, value)],
+            )
+                .into_response();
+        }
+    };
+    let (start, end) = range.unwrap_or((0, len));
+    let cut = cut.map(|c| (start + (end - start) / 2, c));
+    let body = Transfer {
+        spec: Arc::new(spec),
+        pos: start,
+        end,
+        cut,
+        delay,
+        tracker: app.transfers.clone(),
+        guard: None,
+        done: false,
+    };
+    let mut r = Response::new(Body::from_stream(futures::stream::unfold(
+        body,
+        Transfer::step,
+    )));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    if range.is_some() {
+        *r.status_mut() = StatusCode::PARTIAL_CONTENT;
+        let value = format!("bytes {start}-{}/{len}", end - 1);
+        r.headers_mut().insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_str(&value).expect("ascii"),
+        );
+    }
+    r
+}
+
+/// `Range: bytes=N-` or `bytes=N-M` → `Some((start, end_exclusive))`; no header → `None`;
+/// unsatisfiable or malformed → `Err` (416).
+fn parse_range(value: Option<&HeaderValue>, len: u64) -> Result<Option<(u64, u64)>, ()> {
+    let Some(value) = value else { return Ok(None) };
+    let spec = value
+        .to_str()
+        .map_err(|_| ())?
+        .trim()
+        .strip_prefix("bytes=")
+        .ok_or(())?;
+    let (a, b) = spec.split_once('-').ok_or(())?;
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", suffix) => {
+            let n: u64 = suffix.parse().map_err(|_| ())?;
+            (len.saturating_sub(n), len)
+        }
+        (s, "") => (s.parse().map_err(|_| ())?, len),
+        (s, e) => (
+            s.parse().map_err(|_| ())?,
+            e.parse::<u64>().map_err(|_| ())?.saturating_add(1).min(len),
+        ),
+    };
+    if start >= len || start >= end {
+        return Err(());
+    }
+    Ok(Some((start, end)))
+}
+
+/// How an image fault ends a body early.
+#[derive(Clone, Copy)]
+enum Cut {
+    /// Stop sending: less than `Content-Length` arrives, then the connection closes.
+    Close,
+    /// Fail the body: hyper aborts the connection.
+    Reset,
+}
+
+/// State of one streamed body.
+struct Transfer {
+    spec: Arc<FileSpec>,
+    pos: u64,
+    end: u64,
+    cut: Option<(u64, Cut)>,
+    delay: Duration,
+    tracker: Arc<Transfers>,
+    guard: Option<InFlight>,
+    done: bool,
+}
+
+impl Transfer {
+    /// Produce the next chunk; the first call counts the body in flight and waits the delay.
+    async fn step(mut self) -> Option<(io::Result<Bytes>, Transfer)> {
+        if self.done {
+            return None;
+        }
+        if self.guard.is_none() {
+            self.guard = Some(InFlight::new(self.tracker.clone()));
+            if !self.delay.is_zero() {
+                tokio::time::sleep(self.delay).await;
+            }
+        }
+        let limit = self.cut.map_or(self.end, |(at, _)| at.min(self.end));
+        if self.pos >= limit {
+            self.done = true;
+            return match self.cut {
+                Some((_, Cut::Reset)) => Some((
+                    Err(io::Error::new(
+                        io::ErrorKind::ConnectionReset,
+                        "fake: connection reset",
+                    )),
+                    self,
+                )),
+                _ => None,
+            };
+        }
+        let n = (limit - self.pos).min(CHUNK);
+        let mut buf = vec![0u8; n as usize];
+        self.spec.read_at(self.pos, &mut buf);
+        self.pos += n;
+        Some((Ok(Bytes::from(buf)), self))
+    }
+}
