@@ -221,6 +221,10 @@ impl Transfer {
         let limit = self.cut.map_or(self.end, |(at, _)| at.min(self.end));
         if self.pos >= limit {
             self.done = true;
+            if self.cut.is_some() {
+                // Let hyper flush the headers and the first half before the connection dies.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
             return match self.cut {
                 Some((_, Cut::Reset)) => Some((
                     Err(io::Error::new(
