@@ -83,9 +83,9 @@ pub fn file_of(e: &Entry, original: bool, image_size: Option<u64>) -> (FileSpec,
     }
 }
 
-async fn serve(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    let mut delay = app.first_byte_delay;
-    let mut cut = None;
+/// What the due image fault (if any) changes: an immediate response, or the body's delay and cut.
+fn apply_fault(app: &App) -> Result<(Duration, Option<Cut>), Response> {
+    let delay = app.first_byte_delay;
     match app.faults.next_image() {
         Some(Fault::Image503 { retry_after }) => {
             let mut r = (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response();
@@ -93,16 +93,23 @@ async fn serve(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(secs));
             }
-            return r;
+            Err(r)
         }
         Some(Fault::ImageRedirectTo(to)) => {
-            return (StatusCode::FOUND, [(header::LOCATION, to)]).into_response();
+            Err((StatusCode::FOUND, [(header::LOCATION, to)]).into_response())
         }
-        Some(Fault::ImageSlowFirstByte(d)) => delay = d,
-        Some(Fault::ImageTruncate) => cut = Some(Cut::Close),
-        Some(Fault::ImageReset) => cut = Some(Cut::Reset),
-        _ => {}
+        Some(Fault::ImageSlowFirstByte(d)) => Ok((d, None)),
+        Some(Fault::ImageTruncate) => Ok((delay, Some(Cut::Close))),
+        Some(Fault::ImageReset) => Ok((delay, Some(Cut::Reset))),
+        _ => Ok((delay, None)),
     }
+}
+
+async fn serve(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    let (delay, cut) = match apply_fault(&app) {
+        Ok(plan) => plan,
+        Err(response) => return response,
+    };
     let found = {
         let ds = app.dataset.read().unwrap();
         file_for_path(&ds, uri.path(), app.image_size)
@@ -111,48 +118,36 @@ async fn serve(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
         return (StatusCode::NOT_FOUND, "Not Found").into_response();
     };
     let len = spec.len();
-    let range = match parse_range(headers.get(header::RANGE), len) {
-        Ok(r) => r,
-        Err(()) => {
-            let value = format!("bytes */{len}");
-            return (
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                [(header::CONTENT_RANGE, value)],
-            )
-                .into_response();
-        }
+    let Ok(range) = parse_range(headers.get(header::RANGE), len) else {
+        let value = format!("bytes */{len}");
+        let status = StatusCode::RANGE_NOT_SATISFIABLE;
+        return (status, [(header::CONTENT_RANGE, value)]).into_response();
     };
     let (start, end) = range.unwrap_or((0, len));
-    let cut = cut.map(|c| (start + (end - start) / 2, c));
     let body = Transfer {
         spec: Arc::new(spec),
         pos: start,
         end,
-        cut,
+        cut: cut.map(|c| (start + (end - start) / 2, c)),
         delay,
         tracker: app.transfers.clone(),
         guard: None,
         done: false,
     };
-    let mut r = Response::new(Body::from_stream(futures::stream::unfold(
-        body,
-        Transfer::step,
-    )));
+    let stream = futures::stream::unfold(body, Transfer::step);
+    let mut r = Response::new(Body::from_stream(stream));
+    // Content-Length is always set, also on truncated bodies (the `ImageTruncate` fault).
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
+    let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
+    h.insert(header::CACHE_CONTROL, cache);
     if range.is_some() {
         *r.status_mut() = StatusCode::PARTIAL_CONTENT;
         let value = format!("bytes {start}-{}/{len}", end - 1);
-        r.headers_mut().insert(
-            header::CONTENT_RANGE,
-            HeaderValue::from_str(&value).expect("ascii"),
-        );
+        let value = HeaderValue::from_str(&value).expect("ascii");
+        r.headers_mut().insert(header::CONTENT_RANGE, value);
     }
     r
 }

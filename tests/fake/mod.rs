@@ -37,6 +37,7 @@ mod api;
 mod app;
 mod catalog;
 mod dataset;
+mod entries;
 mod faults;
 mod files;
 mod generate;

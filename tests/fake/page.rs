@@ -41,26 +41,8 @@ pub fn render(ds: &Dataset, q: &Query, host: &str, repeat: bool) -> Result<Page,
     };
     let start = start.min(list.len());
     let end = start.saturating_add(q.limit).min(list.len());
-    let mode = match (q.with_meta, q.numeric_path) {
-        (false, _) => MetaMode::Off,
-        (true, false) => MetaMode::Flat,
-        (true, true) => MetaMode::Wrapped,
-    };
     let mut body = String::with_capacity(64 + (end - start) * 1200);
-    body.push_str("{\"items\":[");
-    let mut first = true;
-    // The window is cut first, then filtered: pages may be short or empty (API.md).
-    for &k in &list[start..end] {
-        let e = &ds.entries[k as usize];
-        if q.keeps(e) {
-            if !first {
-                body.push(',');
-            }
-            first = false;
-            e.json.render(&mut body, e.id, mode, q.with_tags);
-        }
-    }
-    body.push_str("],\"metadata\":{");
+    write_items(&mut body, ds, q, &list[start..end]);
     let next = match (&q.cursor, repeat) {
         (Some(c), true) => Some(cursor_pair(c.clone(), q.numeric_path)),
         _ if end < list.len() => {
@@ -74,23 +56,52 @@ pub fn render(ds: &Dataset, q: &Query, host: &str, repeat: bool) -> Result<Page,
         }
         _ => None,
     };
+    write_metadata(&mut body, q, host, next.as_ref());
+    Ok(Page {
+        body,
+        has_next: next.is_some(),
+    })
+}
+
+/// `{"items":[…],` — the window filtered by the late filters. The window is cut first, then
+/// filtered: pages may be short or empty (API.md, "Pages are filtered after …").
+fn write_items(body: &mut String, ds: &Dataset, q: &Query, window: &[u32]) {
+    let mode = match (q.with_meta, q.numeric_path) {
+        (false, _) => MetaMode::Off,
+        (true, false) => MetaMode::Flat,
+        (true, true) => MetaMode::Wrapped,
+    };
+    body.push_str("{\"items\":[");
+    let mut first = true;
+    for &k in window {
+        let e = &ds.entries[k as usize];
+        if q.keeps(e) {
+            if !first {
+                body.push(',');
+            }
+            first = false;
+            e.json.render(body, e.id, mode, q.with_tags);
+        }
+    }
+    body.push_str("],");
+}
+
+/// `"metadata":{…}}`: cursor, paging fields with `page`, `nextPage`; no total count (API.md).
+fn write_metadata(body: &mut String, q: &Query, host: &str, next: Option<&(String, String)>) {
     let mut fields = Vec::new();
-    if let Some((json, _)) = &next {
+    if let Some((json, _)) = next {
         fields.push(format!("\"nextCursor\":{json}"));
     }
     if let Some(page) = q.page {
         fields.push(format!("\"currentPage\":{page},\"pageSize\":{}", q.limit));
     }
-    if let Some((_, raw)) = &next {
+    if let Some((_, raw)) = next {
         let url = next_page(host, &q.pairs, raw);
         fields.push(format!("\"nextPage\":{}", Value::String(url)));
     }
+    body.push_str("\"metadata\":{");
     body.push_str(&fields.join(","));
     body.push_str("}}");
-    Ok(Page {
-        body,
-        has_next: next.is_some(),
-    })
 }
 
 /// Where the window starts for a cursor: an offset (`"offset|sortAtMs"`) on the normal path, the

@@ -76,6 +76,17 @@ pub struct ListKey {
 }
 
 impl ListKey {
+    /// The imageId path, or the modelId-only path (no other id or user filter): these emit a
+    /// numeric `nextCursor` and wrapped `meta` (API.md, Response).
+    pub fn numeric_path(&self) -> bool {
+        self.image.is_some()
+            || (self.model.is_some()
+                && self.post.is_none()
+                && self.version.is_none()
+                && self.user_id.is_none()
+                && self.username.is_none())
+    }
+
     /// Whether an entry passes the cheap filters.
     pub fn matches(&self, e: &Entry) -> bool {
         let is = |want: Option<i64>, have: Option<u64>| {
@@ -133,71 +144,30 @@ impl Query {
             pairs: &pairs,
             issues: &mut issues,
         };
-        let limit = p.int("limit").unwrap_or(100);
-        if limit > 200 {
-            p.issues.push(too_big("limit", 200));
-        } else if limit < 0 {
-            p.issues.push(too_small("limit", 0));
-        }
-        let page = p.int("page");
-        if page.is_some_and(|n| n < 1) {
-            p.issues.push(too_small("page", 1));
-        }
-        let sort = p
-            .choice("sort", &Sort::NAMES)
-            .map_or(Sort::MostReactions, |k| Sort::ALL[k]);
-        let period = p.choice("period", &PERIODS);
+        let limit = p.bounded("limit", 0, Some(200)).unwrap_or(100);
+        let page = p.bounded("page", 1, None);
         let nsfw = p.choice("nsfw", &NSFW);
         let browsing = p.int("browsingLevel");
         let kind = p.choice("type", &TYPES).map(|k| TYPES[k].to_string());
         let with_meta = p.choice("withMeta", &BOOLS).is_some_and(|k| k % 2 == 0);
         let with_tags = p.choice("withTags", &BOOLS).is_some_and(|k| k % 2 == 0);
-        let username = p.username();
-        let (post, model, version, image, user_id) = (
-            p.int("postId"),
-            p.int("modelId"),
-            p.int("modelVersionId"),
-            p.int("imageId"),
-            p.int("userId"),
-        );
+        let key = p.list_key(ds);
         let base_models = p.base_models();
         let tags = p.tags();
         let cursor = p.get("cursor").map(String::from);
         if !issues.is_empty() {
             return Err(issues);
         }
-        let username = username
-            .map(|u| u.to_lowercase())
-            .filter(|u| ds.knows_user(u));
-        let numeric_path = image.is_some()
-            || (model.is_some()
-                && post.is_none()
-                && version.is_none()
-                && user_id.is_none()
-                && username.is_none());
-        let key = ListKey {
-            sort,
-            since_ms: period
-                .filter(|&k| k < 4)
-                .map(|k| NOW_MS - PERIOD_DAYS[k] * DAY_MS),
-            post,
-            model,
-            version,
-            image,
-            user_id,
-            username,
-        };
         // browsingLevel wins over nsfw; with neither, PG only (API.md).
         let levels = browsing
             .map(|b| b as u32)
             .or(nsfw.map(|k| NSFW_MASKS[k]))
             .unwrap_or(1);
-        let page = page.filter(|_| cursor.is_none()).map(|n| n as u64);
         Ok(Query {
-            pairs,
             limit: limit as usize,
+            page: page.filter(|_| cursor.is_none()).map(|n| n as u64),
             cursor,
-            page,
+            numeric_path: key.numeric_path(),
             key,
             levels,
             kind,
@@ -205,7 +175,7 @@ impl Query {
             tags,
             with_meta,
             with_tags,
-            numeric_path,
+            pairs,
         })
     }
 
@@ -253,6 +223,37 @@ impl Params<'_> {
                 self.issues.push(issue);
                 None
             }
+        }
+    }
+
+    /// An integer within `min..=max`.
+    fn bounded(&mut self, key: &str, min: i64, max: Option<i64>) -> Option<i64> {
+        let n = self.int(key)?;
+        if n < min {
+            self.issues.push(too_small(key, min));
+        } else if let Some(max) = max.filter(|&m| n > m) {
+            self.issues.push(too_big(key, max));
+        }
+        Some(n)
+    }
+
+    /// Sort, period and the id/user filters. An unknown username is dropped: the real site then
+    /// returns unrelated images (API.md, last section).
+    fn list_key(&mut self, ds: &Dataset) -> ListKey {
+        let sort = self.choice("sort", &Sort::NAMES);
+        let period = self.choice("period", &PERIODS);
+        let username = self.username().map(|u| u.to_lowercase());
+        ListKey {
+            sort: sort.map_or(Sort::MostReactions, |k| Sort::ALL[k]),
+            since_ms: period
+                .filter(|&k| k < 4)
+                .map(|k| NOW_MS - PERIOD_DAYS[k] * DAY_MS),
+            post: self.int("postId"),
+            model: self.int("modelId"),
+            version: self.int("modelVersionId"),
+            image: self.int("imageId"),
+            user_id: self.int("userId"),
+            username: username.filter(|u| ds.knows_user(u)),
         }
     }
 
