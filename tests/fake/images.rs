@@ -83,8 +83,16 @@ pub fn file_of(e: &Entry, original: bool, image_size: Option<u64>) -> (FileSpec,
     }
 }
 
-/// What the due image fault (if any) changes: an immediate response, or the body's delay and cut.
-fn apply_fault(app: &App) -> Result<(Duration, Option<Cut>), Response> {
+/// What the due image fault (if any) makes of a request.
+enum Plan {
+    /// Answer this instead of the file.
+    Respond(Response),
+    /// Stream the file, after `delay`, cut as told.
+    Stream(Duration, Option<Cut>),
+}
+
+/// Take the due image fault, if any, and turn it into a [`Plan`].
+fn apply_fault(app: &App) -> Plan {
     let delay = app.first_byte_delay;
     match app.faults.next_image() {
         Some(Fault::Image503 { retry_after }) => {
@@ -93,22 +101,22 @@ fn apply_fault(app: &App) -> Result<(Duration, Option<Cut>), Response> {
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(secs));
             }
-            Err(r)
+            Plan::Respond(r)
         }
         Some(Fault::ImageRedirectTo(to)) => {
-            Err((StatusCode::FOUND, [(header::LOCATION, to)]).into_response())
+            Plan::Respond((StatusCode::FOUND, [(header::LOCATION, to)]).into_response())
         }
-        Some(Fault::ImageSlowFirstByte(d)) => Ok((d, None)),
-        Some(Fault::ImageTruncate) => Ok((delay, Some(Cut::Close))),
-        Some(Fault::ImageReset) => Ok((delay, Some(Cut::Reset))),
-        _ => Ok((delay, None)),
+        Some(Fault::ImageSlowFirstByte(d)) => Plan::Stream(d, None),
+        Some(Fault::ImageTruncate) => Plan::Stream(delay, Some(Cut::Close)),
+        Some(Fault::ImageReset) => Plan::Stream(delay, Some(Cut::Reset)),
+        _ => Plan::Stream(delay, None),
     }
 }
 
 async fn serve(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     let (delay, cut) = match apply_fault(&app) {
-        Ok(plan) => plan,
-        Err(response) => return response,
+        Plan::Stream(delay, cut) => (delay, cut),
+        Plan::Respond(response) => return response,
     };
     let found = {
         let ds = app.dataset.read().unwrap();
