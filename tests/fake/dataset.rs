@@ -2,12 +2,12 @@
 //! sort orders, and the pre-serialised JSON each item is emitted from.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
 use super::catalog::ALICE;
-use super::entries::{added_entry, assign_posts, generated_entry};
+use super::entries::{added_entry, assign_posts, generated_entry, generated_json};
 use super::files::Format;
 use super::generate::{alice_level, Facts};
 use super::json::{ItemJson, MetaMode};
@@ -56,10 +56,12 @@ pub struct Entry {
     pub created_ms: i64,
     /// Sort keys: reactions, comments, collected, random.
     pub keys: [u64; 4],
-    /// Pre-serialised JSON.
-    pub json: ItemJson,
+    /// Pre-serialised JSON (built lazily for generated items, see [`Dataset::json_of`]).
+    pub json: OnceLock<ItemJson>,
     /// File served by the image listener.
     pub file: Option<FileRef>,
+    /// Generator facts (generated items only).
+    pub facts: Option<Box<Facts>>,
 }
 
 /// All items, with lookups and sort orders.
@@ -90,9 +92,9 @@ impl Dataset {
         }
         let posts = assign_posts(&facts);
         let mut ds = Dataset::empty(image_base);
-        for (f, post) in facts.iter().zip(posts) {
-            let entry = generated_entry(f, post, image_base);
-            ds.insert(entry, Some(f.uuid.clone()));
+        for (f, post) in facts.into_iter().zip(posts) {
+            let uuid = f.uuid.clone();
+            ds.insert(generated_entry(f, post), Some(uuid));
         }
         ds.rebuild();
         ds
@@ -191,10 +193,21 @@ impl Dataset {
         self.rebuild();
     }
 
+    /// The JSON of an entry, built on first use.
+    pub fn json_of<'a>(&self, e: &'a Entry) -> &'a ItemJson {
+        e.json.get_or_init(|| {
+            let facts = e
+                .facts
+                .as_ref()
+                .expect("generated entries keep their facts");
+            generated_json(facts, e.post_id, &self.image_base)
+        })
+    }
+
     /// An item rendered as the API would, parsed back to a value.
     pub fn render_value(&self, e: &Entry, meta: MetaMode, with_tags: bool) -> Value {
         let mut s = String::new();
-        e.json.render(&mut s, e.id, meta, with_tags);
+        self.json_of(e).render(&mut s, e.id, meta, with_tags);
         serde_json::from_str(&s).expect("fake emits valid JSON")
     }
 }

@@ -1,6 +1,7 @@
 //! Building [`Entry`] values: from generated facts, and from hand-crafted items (`add_item`).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde_json::{json, Map, Value};
 
@@ -52,21 +53,19 @@ fn kind_of(f: &Facts) -> &'static str {
     }
 }
 
-/// The entry of a generated item.
-pub fn generated_entry(f: &Facts, post: Option<u64>, image_base: &str) -> Entry {
-    let user = &USERS[f.user];
-    let versions: Vec<(&Model, &Version)> = [f.ckpt, f.lora]
+fn versions_of(f: &Facts) -> Vec<(&'static Model, &'static Version)> {
+    [f.ckpt, f.lora]
         .into_iter()
         .flatten()
         .map(|(m, v)| (&MODELS[m], &MODELS[m].versions[v]))
-        .collect();
-    let tags: Vec<Value> = f
-        .tags
-        .iter()
-        .map(|t| json!({"id": t, "name": tag_name(u64::from(*t))}))
-        .collect();
-    let meta = MetaSpec::generate(f).map(|s| s.to_json());
-    let (pre, post_fields) = generated_fields(f, post, image_base, &versions);
+        .collect()
+}
+
+/// The entry of a generated item. Its JSON is built on first use ([`generated_json`]): building
+/// it for every item up front made each test's server start slow.
+pub fn generated_entry(f: Facts, post: Option<u64>) -> Entry {
+    let user = &USERS[f.user];
+    let versions = versions_of(&f);
     let content_type = match (f.index % 13, f.format) {
         (3, _) => "text/plain",
         (8, Format::Png) => "image/jpeg",
@@ -81,19 +80,32 @@ pub fn generated_entry(f: &Facts, post: Option<u64>, image_base: &str) -> Entry 
         versions: versions.iter().map(|(_, v)| v.id).collect(),
         models: versions.iter().map(|(m, _)| m.id).collect(),
         level: f.level,
-        kind: kind_of(f).into(),
+        kind: kind_of(&f).into(),
         base_model: versions.first().map(|(_, v)| v.base.to_string()),
         tags: f.tags.iter().map(|&t| u64::from(t)).collect(),
         created_ms: f.created_ms,
         keys: [f.reactions(), f.stats[5], f.collected, mix(f.id ^ 0x5EED)],
-        json: ItemJson::new(pre, Some(meta.as_ref()), post_fields, Value::Array(tags)),
+        json: OnceLock::new(),
         file: Some(FileRef {
             format: f.format,
             size: f.size,
             content_type,
             dims: (f.width, f.height),
         }),
+        facts: Some(Box::new(f)),
     }
+}
+
+/// The JSON of a generated item.
+pub fn generated_json(f: &Facts, post: Option<u64>, image_base: &str) -> ItemJson {
+    let tags: Vec<Value> = f
+        .tags
+        .iter()
+        .map(|t| json!({"id": t, "name": tag_name(u64::from(*t))}))
+        .collect();
+    let meta = MetaSpec::generate(f).map(|s| s.to_json());
+    let (pre, post_fields) = generated_fields(f, post, image_base, &versions_of(f));
+    ItemJson::new(pre, Some(meta.as_ref()), post_fields, Value::Array(tags))
 }
 
 /// The item's fields before and after `meta`, in the order of API.md's field list, with the
@@ -220,8 +232,9 @@ pub fn added_entry(item: Value, image_base: &str) -> (Entry, Option<String>) {
         created_ms: created.unwrap_or(NOW_MS - 1000),
         keys: added_keys(&map, id),
         username,
-        json: ItemJson::from_map(map, tags_value),
+        json: OnceLock::from(ItemJson::from_map(map, tags_value)),
         file,
+        facts: None,
     };
     (entry, uuid)
 }

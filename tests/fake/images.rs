@@ -15,7 +15,6 @@ use super::app::{App, InFlight, Transfers};
 use super::dataset::{Dataset, Entry, CDN_KEY};
 use super::faults::Fault;
 use super::files::{FileSpec, Format};
-use super::generate::Facts;
 use super::meta::MetaSpec;
 use super::record::{record, Listener};
 
@@ -59,9 +58,10 @@ pub fn file_of(e: &Entry, original: bool, image_size: Option<u64>) -> (FileSpec,
     if original {
         let len = image_size.unwrap_or(f.size);
         let text = e
-            .gen
+            .facts
+            .as_deref()
             .filter(|_| f.format == Format::Png)
-            .and_then(|i| MetaSpec::generate(&Facts::generate(i, i + 1)))
+            .and_then(MetaSpec::generate)
             .map(|m| m.png_text())
             .unwrap_or_default();
         (

@@ -80,7 +80,7 @@ fn write_items(body: &mut String, ds: &Dataset, q: &Query, window: &[u32]) {
                 body.push(',');
             }
             first = false;
-            e.json.render(body, e.id, mode, q.with_tags);
+            ds.json_of(e).render(body, e.id, mode, q.with_tags);
         }
     }
     body.push_str("],");
