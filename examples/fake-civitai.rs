@@ -39,6 +39,7 @@ fn main() -> std::io::Result<()> {
         first_byte_delay: Duration::from_millis(args.first_byte_delay_ms),
     };
     let server = fake::FakeCivitai::start_on(cfg, args.port, args.image_port)?;
+    server.warm_up();
     let base = server.base_url();
     println!("fake Civitai API on {base}");
     println!("images on {}", server.image_base());

@@ -195,6 +195,15 @@ impl FakeCivitai {
         file_of(e, true, self.app.image_size).0.to_vec()
     }
 
+    /// Build every item's JSON now instead of on first use, so the first walk costs no more
+    /// server time than later ones (the example does this before serving, for benchmarks).
+    pub fn warm_up(&self) {
+        let ds = self.app.dataset.read().unwrap();
+        for e in &ds.entries {
+            ds.json_of(e);
+        }
+    }
+
     /// The highest number of image bodies that were in flight at once.
     pub fn max_concurrent_transfers(&self) -> usize {
         self.app.transfers.max()
