@@ -1,2 +1,59 @@
-//! A fake Civitai server for trying civimg offline (placeholder).
-fn main() {}
+//! A standalone fake Civitai for trying civimg offline and for benchmarks.
+//!
+//! Serves `GET /api/v1/images` and an image host on loopback until Ctrl-C; see
+//! `tests/fake/mod.rs` for the dataset and `/__fake/…` for the control endpoints.
+
+#[path = "../tests/fake/mod.rs"]
+mod fake;
+
+use std::time::Duration;
+
+use clap::Parser;
+
+/// Command-line flags of the fake server.
+#[derive(Parser)]
+#[command(about = "A fake Civitai images API on loopback")]
+struct Args {
+    /// API port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// Image host port (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    image_port: u16,
+    /// Number of generated items.
+    #[arg(long, default_value_t = 1200)]
+    images: usize,
+    /// Force every original file to this many bytes (benchmarks).
+    #[arg(long, value_name = "BYTES")]
+    image_size: Option<u64>,
+    /// Delay before the first byte of every image body, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    first_byte_delay_ms: u64,
+
+    /// Pause between the 64 KiB chunks of every image body, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    chunk_delay_ms: u64,
+}
+
+fn main() -> std::io::Result<()> {
+    let args = Args::parse();
+    let cfg = fake::FakeConfig {
+        images: args.images,
+        image_size: args.image_size,
+        first_byte_delay: Duration::from_millis(args.first_byte_delay_ms),
+        chunk_delay: Duration::from_millis(args.chunk_delay_ms),
+    };
+    let server = fake::FakeCivitai::start_on(cfg, args.port, args.image_port)?;
+    server.warm_up();
+    let base = server.base_url();
+    println!("fake Civitai API on {base}");
+    println!("images on {}", server.image_base());
+    println!("control: POST {base}/__fake/fault?kind=api429&retry_after=1, GET {base}/__fake/requests, GET {base}/__fake/stats");
+    println!("try: civimg --base-url {base} list --username alice_ai --max 5");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(tokio::signal::ctrl_c())?;
+    drop(server);
+    Ok(())
+}

@@ -31,9 +31,18 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
 
 /// Whether the failure is a write to a closed pipe.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        let io = e.downcast_ref::<std::io::Error>().map(|io| io.kind());
+        // serde_json and csv wrap the io::Error of a failed write in their own types.
+        let json = e
+            .downcast_ref::<serde_json::Error>()
+            .and_then(|j| j.io_error_kind());
+        let csv = e.downcast_ref::<csv::Error>().and_then(|c| match c.kind() {
+            csv::ErrorKind::Io(io) => Some(io.kind()),
+            _ => None,
+        });
+        [io, json, csv].contains(&Some(BrokenPipe))
     })
 }
 

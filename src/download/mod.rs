@@ -101,12 +101,20 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     });
     let (tx, rx) = mpsc::channel(1);
     let stop = Arc::new(AtomicBool::new(false));
+    // One page may be listed before the first is taken in; each intake allows one more.
+    let demand = Arc::new(Semaphore::new(1));
     let producer = match &args.input {
         Some(path) => tokio::spawn(source::from_input(path.clone(), tx, stop.clone(), log)),
         None => {
             let with_meta = args.sidecar || args.captions;
             let query = ImageQuery::from_args(&args.query, with_meta);
-            tokio::spawn(source::from_api(client, query, tx, stop.clone()))
+            tokio::spawn(source::from_api(
+                client,
+                query,
+                tx,
+                stop.clone(),
+                demand.clone(),
+            ))
         }
     };
     let mut runner = Runner {
@@ -114,6 +122,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         progress,
         summary: Summary::default(),
         stop,
+        demand,
         stop_after_known: args.stop_after_known,
         known_streak: 0,
         dry_run: args.dry_run,
@@ -139,6 +148,7 @@ struct Runner {
     progress: Progress,
     summary: Summary,
     stop: Arc<AtomicBool>,
+    demand: Arc<Semaphore>,
     stop_after_known: Option<u64>,
     known_streak: u64,
     dry_run: bool,
@@ -197,7 +207,10 @@ impl Runner {
                     }
                 }
                 page = rx.recv(), if listing_open && pending.is_empty() => match page {
-                    Some(items) => self.intake(items, &mut pending),
+                    Some(items) => {
+                        self.intake(items, &mut pending);
+                        self.demand.add_permits(1);
+                    }
                     None => {
                         listing_open = false;
                         self.progress.listing_done();

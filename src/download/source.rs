@@ -1,8 +1,8 @@
 //! Where the items to download come from: the API walk, or JSON lines from `--input`.
 //!
-//! Both send pages of items down a channel of capacity one, and wait for the previous page to
-//! be taken before fetching the next: downloads start while the listing goes on, at most one
-//! page is listed ahead, and `--stop-after-known` costs one or two pages.
+//! Both send pages of items down a channel and fetch the next page only once the downloader
+//! has taken in the previous one (a `demand` permit): downloads start while the listing goes
+//! on, at most one page waits ahead, and `--stop-after-known` stops before the next request.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::sync::mpsc::Sender;
+use tokio::sync::Semaphore;
 
 use crate::client::Client;
 use crate::log::Log;
@@ -27,21 +28,32 @@ pub async fn from_api(
     query: ImageQuery,
     tx: Sender<Vec<Value>>,
     stop: Arc<AtomicBool>,
+    demand: Arc<Semaphore>,
 ) -> Result<()> {
     let mut walk = Paginator::new(&client, &query);
     loop {
-        // Wait until the previous page was taken, then look at `stop` again.
-        let Ok(permit) = tx.reserve().await else {
-            return Ok(());
-        };
-        if stop.load(Ordering::SeqCst) {
+        // Wait until the previous page was taken in, then look at `stop` again.
+        if !wait_for_demand(&demand).await || stop.load(Ordering::SeqCst) {
             walk.stop();
             return Ok(());
         }
-        match walk.next_page().await? {
-            Some(items) => permit.send(items),
-            None => return Ok(()),
+        let Some(items) = walk.next_page().await? else {
+            return Ok(());
+        };
+        if tx.send(items).await.is_err() {
+            return Ok(());
         }
+    }
+}
+
+/// Takes one page's worth of demand; `false` when the downloader has gone.
+async fn wait_for_demand(demand: &Semaphore) -> bool {
+    match demand.acquire().await {
+        Ok(permit) => {
+            permit.forget();
+            true
+        }
+        Err(_) => false,
     }
 }
 

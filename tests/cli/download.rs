@@ -102,7 +102,10 @@ fn legacy_width_urls_fetch_the_original_not_the_thumbnail() {
         .assert()
         .success();
     assert_originals(&fake, dir.path(), &legacy);
-    assert!(fake.api_requests().is_empty(), "--input asks the API nothing");
+    assert!(
+        fake.api_requests().is_empty(),
+        "--input asks the API nothing"
+    );
 }
 
 #[test]
@@ -122,7 +125,11 @@ fn a_rerun_sends_no_image_request_and_refetches_a_deleted_file() {
     fake.clear_requests();
     let out = run();
     assert!(fake.image_requests().is_empty());
-    assert!(text(&out.stderr).contains("7 already present"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("7 already present"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let first = files_below(dir.path())[0].clone();
     std::fs::remove_file(dir.path().join(&first)).unwrap();
@@ -133,11 +140,23 @@ fn a_rerun_sends_no_image_request_and_refetches_a_deleted_file() {
 
     fake.clear_requests();
     civimg(&fake)
-        .args(["download", "--username", "bob", "--nsfw", "X", "--overwrite", "-o"])
+        .args([
+            "download",
+            "--username",
+            "bob",
+            "--nsfw",
+            "X",
+            "--overwrite",
+            "-o",
+        ])
         .arg(dir.path())
         .assert()
         .success();
-    assert_eq!(fake.image_requests().len(), 7, "--overwrite ignores the record");
+    assert_eq!(
+        fake.image_requests().len(),
+        7,
+        "--overwrite ignores the record"
+    );
     assert_originals(&fake, dir.path(), &bob_all(&fake));
 }
 
@@ -154,8 +173,13 @@ fn a_cut_transfer_resumes_with_a_range_request() {
     let reqs = fake.image_requests();
     assert_eq!(reqs.len(), 2, "one cut transfer, one resumption");
     assert!(reqs[0].header("range").is_none());
-    let range = reqs[1].header("range").expect("the retry asks for the rest");
-    assert!(range.starts_with("bytes=") && range != "bytes=0-", "{range}");
+    let range = reqs[1]
+        .header("range")
+        .expect("the retry asks for the rest");
+    assert!(
+        range.starts_with("bytes=") && range != "bytes=0-",
+        "{range}"
+    );
     let item = fake.walk(&[("username", "bob"), ("limit", "1")]);
     assert_originals(&fake, dir.path(), &item[..1]);
 
@@ -181,7 +205,17 @@ fn per_file_failures_do_not_stop_the_others() {
     }
     let dir = TempDir::new().unwrap();
     let out = civimg(&fake)
-        .args(["--retries", "1", "download", "--username", "bob", "--nsfw", "X", "-j", "1"])
+        .args([
+            "--retries",
+            "1",
+            "download",
+            "--username",
+            "bob",
+            "--nsfw",
+            "X",
+            "-j",
+            "1",
+        ])
         .arg("-o")
         .arg(dir.path())
         .assert()
@@ -189,7 +223,10 @@ fn per_file_failures_do_not_stop_the_others() {
         .get_output()
         .clone();
     let err = text(&out.stderr);
-    assert!(err.contains("6 downloaded") && err.contains("1 failed"), "{err}");
+    assert!(
+        err.contains("6 downloaded") && err.contains("1 failed"),
+        "{err}"
+    );
     assert!(err.contains("HTTP 503"), "{err}");
     assert_eq!(files_below(dir.path()).len(), 6);
 }
@@ -197,35 +234,53 @@ fn per_file_failures_do_not_stop_the_others() {
 #[test]
 fn names_from_the_network_stay_inside_the_output_dir() {
     let fake = FakeCivitai::start();
-    let url = |uuid: &str| format!("{}/xG1nkqKTMzGDvpLrqFT7WA/{uuid}/original=true/{uuid}.jpeg", fake.image_base());
-    let template = fake.walk(&[("username", "bob"), ("limit", "1")])[0].clone();
+    let names = [
+        "../../escape",
+        "/etc/passwd",
+        "..",
+        "a/../../b",
+        "con\u{7}trol\nline",
+    ];
     let mut evil = Vec::new();
-    for (i, name) in ["../../escape", "/etc/passwd", "..", "a/../../b", "con\u{7}trol\nline"].iter().enumerate() {
-        let mut item = template.clone();
+    for (i, (name, real)) in names.iter().zip(bob_all(&fake)).enumerate() {
+        let mut item = real.clone();
         item["id"] = json!(90_000_000 + i as u64);
         item["username"] = json!(name);
         item["baseModel"] = json!(format!("../{name}"));
-        item["url"] = json!(url(&format!("../{i}")));
+        item["createdAt"] = json!(format!("../../{i}"));
         evil.push(item);
     }
     let input: String = evil.iter().map(|i| format!("{i}\n")).collect();
     let outer = TempDir::new().unwrap();
     let dir = outer.path().join("out");
     civimg(&fake)
-        .args(["download", "--input", "-", "--name", "{username}/{baseModel}/{uuid}-{id}.{ext}", "-o"])
+        .args([
+            "download",
+            "--input",
+            "-",
+            "--name",
+            "{username}/{baseModel}/{uuid}-{id}.{ext}",
+            "-o",
+        ])
         .arg(&dir)
         .write_stdin(input)
-        .assert();
+        .assert()
+        .success();
     let inside = files_below(&dir);
+    assert_eq!(inside.len(), names.len());
     for p in &inside {
         assert!(
-            p.components().all(|c| matches!(c, std::path::Component::Normal(_))),
+            p.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_))),
             "{p:?}"
         );
         assert!(!p.to_string_lossy().chars().any(char::is_control), "{p:?}");
     }
     // Nothing landed beside the output dir.
-    let beside: Vec<_> = std::fs::read_dir(outer.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let beside: Vec<_> = std::fs::read_dir(outer.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(beside, vec![std::ffi::OsString::from("out")]);
 }
 
@@ -233,7 +288,15 @@ fn names_from_the_network_stay_inside_the_output_dir() {
 fn input_from_list_through_jq_style_filtering() {
     let fake = FakeCivitai::start();
     let listed = civimg(&fake)
-        .args(["list", "--username", "alice_ai", "--max", "6", "--format", "jsonl"])
+        .args([
+            "list",
+            "--username",
+            "alice_ai",
+            "--max",
+            "6",
+            "--format",
+            "jsonl",
+        ])
         .assert()
         .success()
         .get_output()
@@ -265,7 +328,16 @@ fn concurrency_never_exceeds_j_and_is_used() {
     });
     let dir = TempDir::new().unwrap();
     civimg(&fake)
-        .args(["download", "--username", "alice_ai", "--max", "12", "-j", "3", "-o"])
+        .args([
+            "download",
+            "--username",
+            "alice_ai",
+            "--max",
+            "12",
+            "-j",
+            "3",
+            "-o",
+        ])
         .arg(dir.path())
         .assert()
         .success();
@@ -282,7 +354,17 @@ fn the_key_never_reaches_the_image_host_even_through_a_redirect() {
     fake.inject(Fault::ImageRedirectTo(target));
     let dir = TempDir::new().unwrap();
     let out = civimg(&fake)
-        .args(["--api-key", key, "-v", "download", "--username", "bob", "--max", "2", "-o"])
+        .args([
+            "--api-key",
+            key,
+            "-v",
+            "download",
+            "--username",
+            "bob",
+            "--max",
+            "2",
+            "-o",
+        ])
         .arg(dir.path())
         .assert()
         .success()
@@ -290,12 +372,18 @@ fn the_key_never_reaches_the_image_host_even_through_a_redirect() {
         .clone();
     assert!(!text(&out.stderr).contains(key));
     let api = fake.api_requests();
-    assert!(api.iter().all(|r| r.header("authorization") == Some(&*format!("Bearer {key}"))));
+    assert!(api
+        .iter()
+        .all(|r| r.header("authorization") == Some(&*format!("Bearer {key}"))));
     let images = fake.image_requests();
     assert!(images.len() >= 3, "two files and one redirect hop");
     for r in images {
         assert!(r.header("authorization").is_none(), "{r:?}");
-        assert!(r.host.starts_with("localhost:"), "image host differs: {}", r.host);
+        assert!(
+            r.host.starts_with("localhost:"),
+            "image host differs: {}",
+            r.host
+        );
     }
 }
 
@@ -317,13 +405,17 @@ fn sidecars_captions_and_templates() {
         let ext = real_ext(&fake.original_bytes(id));
         let name = format!("bob/{date}_{id}.{ext}");
         assert!(files.contains(&name.clone().into()), "{name} in {files:?}");
-        let sidecar: Value =
-            serde_json::from_slice(&std::fs::read(dir.path().join(format!("{name}.json"))).unwrap())
-                .unwrap();
+        let sidecar: Value = serde_json::from_slice(
+            &std::fs::read(dir.path().join(format!("{name}.json"))).unwrap(),
+        )
+        .unwrap();
         assert_eq!(&sidecar, item);
         let caption = dir.path().join(format!("bob/{date}_{id}.txt"));
         match crate::support::prompt_of(item) {
-            Some(prompt) => assert_eq!(std::fs::read_to_string(caption).unwrap().trim(), prompt.trim()),
+            Some(prompt) => assert_eq!(
+                std::fs::read_to_string(caption).unwrap().trim(),
+                prompt.trim()
+            ),
             None => assert!(!caption.exists()),
         }
     }
@@ -351,7 +443,15 @@ fn dry_run_prints_and_writes_nothing() {
 fn stop_after_known_costs_one_or_two_pages() {
     let fake = FakeCivitai::start();
     let dir = TempDir::new().unwrap();
-    let args = ["download", "--username", "alice_ai", "--sort", "newest", "--limit", "20"];
+    let args = [
+        "download",
+        "--username",
+        "alice_ai",
+        "--sort",
+        "newest",
+        "--limit",
+        "20",
+    ];
     civimg(&fake)
         .args(args)
         .args(["--max", "60", "-o"])
@@ -365,20 +465,35 @@ fn stop_after_known_costs_one_or_two_pages() {
         .arg(dir.path())
         .assert()
         .success();
-    assert!(fake.api_requests().len() <= 2, "{}", fake.api_requests().len());
+    assert!(
+        fake.api_requests().len() <= 2,
+        "{}",
+        fake.api_requests().len()
+    );
     assert!(fake.image_requests().is_empty());
 }
 
 #[test]
 fn ctrl_c_keeps_partial_files_and_a_rerun_finishes() {
     let fake = FakeCivitai::start_with(FakeConfig {
-        image_size: Some(4 << 20),
-        first_byte_delay: Duration::from_millis(50),
+        image_size: Some(1 << 20),
+        // 16 chunks 20 ms apart: each file takes ~300 ms, so Ctrl-C lands mid-transfer.
+        chunk_delay: Duration::from_millis(20),
         ..FakeConfig::default()
     });
     let dir = TempDir::new().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("civimg");
-    let args = ["download", "--username", "bob", "--nsfw", "X", "-j", "2", "-v", "-o"];
+    let args = [
+        "download",
+        "--username",
+        "bob",
+        "--nsfw",
+        "X",
+        "-j",
+        "2",
+        "-v",
+        "-o",
+    ];
     let mut child = std::process::Command::new(&bin)
         .args(["--base-url", &fake.base_url()])
         .args(args)
@@ -390,7 +505,10 @@ fn ctrl_c_keeps_partial_files_and_a_rerun_finishes() {
     // Wait until some bytes are on disk, then interrupt.
     let started = Instant::now();
     while !has_part_file(dir.path()) {
-        assert!(started.elapsed() < Duration::from_secs(30), "no transfer started");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no transfer started"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     std::process::Command::new("kill")
@@ -413,17 +531,16 @@ fn ctrl_c_keeps_partial_files_and_a_rerun_finishes() {
             assert!(std::fs::read(dir.path().join(&f)).unwrap() == fake.original_bytes(id));
         }
     }
-    civimg(&fake)
-        .args(args)
-        .arg(dir.path())
-        .assert()
-        .success();
+    civimg(&fake).args(args).arg(dir.path()).assert().success();
     assert_originals(&fake, dir.path(), &bob_all(&fake));
 }
 
 fn has_part_file(dir: &Path) -> bool {
     dir.exists()
-        && files_below(dir)
-            .iter()
-            .any(|f| f.to_string_lossy().ends_with(".part") && std::fs::metadata(dir.join(f)).map(|m| m.len() > 0).unwrap_or(false))
+        && files_below(dir).iter().any(|f| {
+            f.to_string_lossy().ends_with(".part")
+                && std::fs::metadata(dir.join(f))
+                    .map(|m| m.len() > 0)
+                    .unwrap_or(false)
+        })
 }

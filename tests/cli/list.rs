@@ -13,11 +13,40 @@ use crate::support::{civimg, ids, json_lines, text};
 fn every_query_flag_reaches_the_api_in_its_spelling() {
     let fake = FakeCivitai::start();
     civimg(&fake)
-        .args(["list", "--format", "jsonl", "--limit", "7", "--post-id", "11"])
-        .args(["--model-id", "12", "--model-version-id", "13", "--username", "alice_ai"])
+        .args([
+            "list",
+            "--format",
+            "jsonl",
+            "--limit",
+            "7",
+            "--post-id",
+            "11",
+        ])
+        .args([
+            "--model-id",
+            "12",
+            "--model-version-id",
+            "13",
+            "--username",
+            "alice_ai",
+        ])
         .args(["--user-id", "14", "--image-id", "15", "--nsfw", "mature"])
-        .args(["--browsing-level", "3", "--sort", "Most Reactions", "--period", "all-time"])
-        .args(["--type", "VIDEO", "--base-model", "SDXL 1.0", "--base-model", "Pony"])
+        .args([
+            "--browsing-level",
+            "3",
+            "--sort",
+            "Most Reactions",
+            "--period",
+            "all-time",
+        ])
+        .args([
+            "--type",
+            "VIDEO",
+            "--base-model",
+            "SDXL 1.0",
+            "--base-model",
+            "Pony",
+        ])
         .args(["--tag", "4", "--tag", "5"])
         .assert()
         .success();
@@ -67,7 +96,16 @@ fn sorts_and_periods_are_sent_as_the_api_spells_them() {
         assert_eq!(r.param("period"), Some("Week"));
     }
     civimg(&fake)
-        .args(["list", "--no-meta", "--page", "2", "--limit", "10", "--nsfw", "TRUE"])
+        .args([
+            "list",
+            "--no-meta",
+            "--page",
+            "2",
+            "--limit",
+            "10",
+            "--nsfw",
+            "TRUE",
+        ])
         .assert()
         .success();
     let r = fake.api_requests().pop().unwrap();
@@ -103,16 +141,31 @@ fn invalid_values_are_usage_errors_listing_what_is_allowed() {
 fn walks_every_page_across_short_and_empty_ones() {
     let fake = FakeCivitai::start();
     let out = civimg(&fake)
-        .args(["list", "--username", "alice_ai", "--limit", "20", "--format", "jsonl"])
+        .args([
+            "list",
+            "--username",
+            "alice_ai",
+            "--limit",
+            "20",
+            "--format",
+            "jsonl",
+        ])
         .assert()
         .success()
         .get_output()
         .clone();
     let got = json_lines(&out.stdout);
-    let want = fake.walk(&[("username", "alice_ai"), ("limit", "20"), ("withMeta", "true")]);
+    let want = fake.walk(&[
+        ("username", "alice_ai"),
+        ("limit", "20"),
+        ("withMeta", "true"),
+    ]);
     assert!(want.len() > 40, "alice has several pages of PG images");
     assert_eq!(ids(&got), ids(&want));
-    assert_eq!(got, want, "items are re-emitted exactly as the API sent them");
+    assert_eq!(
+        got, want,
+        "items are re-emitted exactly as the API sent them"
+    );
     let reqs = fake.api_requests();
     assert!(reqs.len() as f64 > want.len() as f64 / 20.0 + 1.0);
     // Every request after the first carries the previous page's cursor, built from the base URL.
@@ -134,7 +187,10 @@ fn numeric_cursors_go_back_verbatim() {
     let reqs = fake.api_requests();
     assert!(reqs.len() >= 3);
     let cursor = reqs[1].param("cursor").expect("second page has a cursor");
-    assert!(cursor.parse::<u64>().is_ok(), "numeric cursor sent as {cursor}");
+    assert!(
+        cursor.parse::<u64>().is_ok(),
+        "numeric cursor sent as {cursor}"
+    );
 }
 
 #[test]
@@ -153,7 +209,9 @@ fn max_stops_without_fetching_pages_it_does_not_need() {
 
     fake.clear_requests();
     let out = civimg(&fake)
-        .args(["list", "--max", "45", "--limit", "15", "--nsfw", "X", "--format", "jsonl"])
+        .args([
+            "list", "--max", "45", "--limit", "15", "--nsfw", "X", "--format", "jsonl",
+        ])
         .assert()
         .success()
         .get_output()
@@ -168,7 +226,15 @@ fn jsonl_json_and_csv_outputs() {
     let fake = FakeCivitai::start();
     let run = |format: &str, extra: &[&str]| {
         let out = civimg(&fake)
-            .args(["list", "--username", "bob", "--nsfw", "X", "--format", format])
+            .args([
+                "list",
+                "--username",
+                "bob",
+                "--nsfw",
+                "X",
+                "--format",
+                format,
+            ])
             .args(extra)
             .assert()
             .success()
@@ -183,7 +249,10 @@ fn jsonl_json_and_csv_outputs() {
     let json: Vec<serde_json::Value> = serde_json::from_str(&run("json", &[])).unwrap();
     assert_eq!(json, want);
 
-    let csv = run("csv", &["--fields", "id,username,stats.likeCount,meta.seed"]);
+    let csv = run(
+        "csv",
+        &["--fields", "id,username,stats.likeCount,meta.seed"],
+    );
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
@@ -201,7 +270,15 @@ fn jsonl_json_and_csv_outputs() {
     assert!(header.starts_with("id,url,"), "{header}");
     assert!(header.contains("stats.likeCount") && header.contains("meta.prompt"));
     let empty = civimg(&fake)
-        .args(["list", "--username", "carol_x", "--format", "json", "--max", "3"])
+        .args([
+            "list",
+            "--username",
+            "carol_x",
+            "--format",
+            "json",
+            "--max",
+            "3",
+        ])
         .assert()
         .success()
         .get_output()
@@ -240,7 +317,10 @@ fn a_rejected_request_reads_as_one_line() {
         .get_output()
         .clone();
     let err = text(&out.stderr);
-    assert!(err.starts_with("civimg: error: the API rejected the request: baseModels"), "{err}");
+    assert!(
+        err.starts_with("civimg: error: the API rejected the request: baseModels"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert_eq!(fake.api_requests().len(), 1, "a 400 is not retried");
 }
@@ -267,14 +347,29 @@ fn invalid_json_names_the_page_and_keeps_what_was_written() {
     let fake = FakeCivitai::start();
     fake.inject_after(1, Fault::InvalidJson);
     let out = civimg(&fake)
-        .args(["list", "--username", "alice_ai", "--limit", "50", "--format", "jsonl"])
+        .args([
+            "list",
+            "--username",
+            "alice_ai",
+            "--limit",
+            "50",
+            "--format",
+            "jsonl",
+        ])
         .assert()
         .code(1)
         .get_output()
         .clone();
     let err = text(&out.stderr);
-    assert!(err.contains("page 2") && err.contains("not valid JSON"), "{err}");
-    let first_page = fake.walk(&[("username", "alice_ai"), ("limit", "50"), ("withMeta", "true")]);
+    assert!(
+        err.contains("page 2") && err.contains("not valid JSON"),
+        "{err}"
+    );
+    let first_page = fake.walk(&[
+        ("username", "alice_ai"),
+        ("limit", "50"),
+        ("withMeta", "true"),
+    ]);
     let got = json_lines(&out.stdout);
     assert!(!got.is_empty());
     assert_eq!(ids(&got), ids(&first_page[..got.len()]));
@@ -322,15 +417,21 @@ fn retries_honour_retry_after() {
     });
     let started = Instant::now();
     let out = civimg(&fake)
-        .args(["list", "--max", "3", "--format", "jsonl"])
+        .args(["list", "--max", "3", "--nsfw", "X", "--format", "jsonl"])
         .assert()
         .success()
         .get_output()
         .clone();
-    assert!(started.elapsed() >= Duration::from_secs(2), "waited both Retry-Afters");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "waited both Retry-Afters"
+    );
     assert_eq!(json_lines(&out.stdout).len(), 3);
     let err = text(&out.stderr);
-    assert!(err.contains("HTTP 503") && err.contains("retrying in 1s"), "{err}");
+    assert!(
+        err.contains("HTTP 503") && err.contains("retrying in 1s"),
+        "{err}"
+    );
     assert!(err.contains("HTTP 429"), "{err}");
     assert_eq!(fake.api_requests().len(), 3);
 
@@ -382,7 +483,15 @@ fn a_closed_pipe_is_a_quiet_success() {
     let fake = FakeCivitai::start();
     let bin = assert_cmd::cargo::cargo_bin("civimg");
     let mut child = std::process::Command::new(bin)
-        .args(["--base-url", &fake.base_url(), "list", "--nsfw", "X", "--format", "jsonl"])
+        .args([
+            "--base-url",
+            &fake.base_url(),
+            "list",
+            "--nsfw",
+            "X",
+            "--format",
+            "jsonl",
+        ])
         .env_remove("CIVITAI_API_KEY")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -403,7 +512,16 @@ fn the_api_key_goes_only_in_the_header_to_the_api_host() {
     let fake = FakeCivitai::start();
     let key = "sekrit-key-123";
     let out = civimg(&fake)
-        .args(["-v", "--api-key", key, "list", "--max", "30", "--limit", "10"])
+        .args([
+            "-v",
+            "--api-key",
+            key,
+            "list",
+            "--max",
+            "30",
+            "--limit",
+            "10",
+        ])
         .args(["--format", "jsonl"])
         .assert()
         .success()
@@ -411,14 +529,20 @@ fn the_api_key_goes_only_in_the_header_to_the_api_host() {
         .clone();
     assert!(!text(&out.stdout).contains(key));
     assert!(!text(&out.stderr).contains(key));
-    assert!(text(&out.stderr).contains("GET "), "-v shows the request URLs");
+    assert!(
+        text(&out.stderr).contains("GET "),
+        "-v shows the request URLs"
+    );
     let reqs = fake.requests();
     assert!(reqs.len() >= 3);
     for r in reqs {
         assert_eq!(r.header("authorization"), Some(&*format!("Bearer {key}")));
         assert!(!r.raw_query.contains(key));
         assert!(r.param("token").is_none());
-        assert_eq!(r.header("user-agent"), Some(&*format!("civimg/{}", env!("CARGO_PKG_VERSION"))));
+        assert_eq!(
+            r.header("user-agent"),
+            Some(&*format!("civimg/{}", env!("CARGO_PKG_VERSION")))
+        );
     }
     // From the environment too, and never echoed by --help.
     civimg(&fake)

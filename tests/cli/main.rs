@@ -1,2 +1,11 @@
+//! The integration tests: one binary, driving the real `civimg` against the fake Civitai.
+
+#[path = "../fake/mod.rs"]
+mod fake;
+
+mod download;
+mod fake_server;
 mod fixtures;
+mod list;
 mod meta_files;
+mod support;

@@ -43,7 +43,10 @@ pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
 
 /// The ids of a list of items.
 pub fn ids(items: &[Value]) -> Vec<u64> {
-    items.iter().map(|i| i["id"].as_u64().expect("id")).collect()
+    items
+        .iter()
+        .map(|i| i["id"].as_u64().expect("id"))
+        .collect()
 }
 
 /// Text of stdout or stderr.

@@ -1,0 +1,180 @@
+//! The API listener: `GET /api/v1/images` and the `/__fake/…` control endpoints.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{middleware, Json, Router};
+use serde_json::json;
+
+use super::app::App;
+use super::faults::Fault;
+use super::page::{render, PageError};
+use super::query::{zod_body, Query};
+use super::record::{record, Listener, Recorder};
+
+/// The router of the API listener.
+pub fn router(app: Arc<App>) -> Router {
+    let rec: Arc<Recorder> = app.recorder.clone();
+    Router::new()
+        .route("/api/v1/images", get(images))
+        .route("/__fake/fault", post(inject))
+        .route("/__fake/requests", get(requests))
+        .route("/__fake/stats", get(stats))
+        .route("/__fake/clear", post(clear))
+        .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"error": "Not Found"}))) })
+        .layer(middleware::from_fn_with_state((rec, Listener::Api), record))
+        .with_state(app)
+}
+
+async fn images(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let started = Instant::now();
+    let response = images_inner(&app, &headers, raw.as_deref().unwrap_or(""));
+    app.server_time_us
+        .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+    response
+}
+
+fn images_inner(app: &App, headers: &HeaderMap, raw: &str) -> Response {
+    // Edge faults come before the application sees the request.
+    let fault = app.faults.next_api();
+    let repeat = match fault {
+        Some(Fault::RepeatCursor) => true,
+        Some(f) => return fault_response(f),
+        None => false,
+    };
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_string();
+    let ds = app.dataset.read().unwrap();
+    let query = match Query::parse(pairs, &ds) {
+        Ok(q) => q,
+        Err(issues) => return (StatusCode::BAD_REQUEST, Json(zod_body(&issues))).into_response(),
+    };
+    match render(&ds, &query, &host, repeat) {
+        Ok(page) => {
+            if repeat && query.cursor.is_none() && page.has_next {
+                // First page: the page after it repeats the cursor it is given (Fault doc).
+                app.faults.requeue_front(Fault::RepeatCursor);
+            }
+            json_response(StatusCode::OK, page.body)
+        }
+        Err(PageError::Zod(issues)) => {
+            (StatusCode::BAD_REQUEST, Json(zod_body(&issues))).into_response()
+        }
+        Err(PageError::PageCap) => {
+            let body =
+                json!({"error": "You've requested too many pages, please use cursors instead"});
+            (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response()
+        }
+    }
+}
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+fn with_retry_after(mut r: Response, retry_after: Option<u64>) -> Response {
+    if let Some(secs) = retry_after {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    r
+}
+
+/// The response of an API fault (API.md, "Errors and limits").
+fn fault_response(fault: Fault) -> Response {
+    match fault {
+        Fault::Api429 { retry_after } => {
+            with_retry_after(json_response(StatusCode::TOO_MANY_REQUESTS, json!({"error": "Too Many Requests"}).to_string()), retry_after)
+        }
+        Fault::Api503 { retry_after } => with_retry_after(
+            json_response(StatusCode::SERVICE_UNAVAILABLE, json!({"error": "Server busy, please retry shortly."}).to_string()),
+            retry_after,
+        ),
+        Fault::Api451 => json_response(
+            StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS,
+            json!({"error": "Unavailable For Legal Reasons: this content is not available in your region.",
+                "code": "REGION_BLOCKED"})
+            .to_string(),
+        ),
+        Fault::Html520 => {
+            let status = StatusCode::from_u16(520).expect("520 is a valid status");
+            (status, [(header::CONTENT_TYPE, "text/html; charset=UTF-8")], CLOUDFLARE_520).into_response()
+        }
+        Fault::InvalidJson => {
+            json_response(StatusCode::OK, "{\"items\":[{\"id\":10000000,\"url\":\"http://localhost/xG1nkq".into())
+        }
+        other => unreachable!("image fault {other:?} on the API lane"),
+    }
+}
+
+const CLOUDFLARE_520: &str = "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><title>civitai.com | 520: Web server is \
+returning an unknown error</title></head>\n<body><div id=\"cf-wrapper\"><h1><span>Web server is returning an unknown \
+error</span> <span class=\"code-label\">Error code 520</span></h1>\n<p>Visit cloudflare.com for more information.</p>\n\
+<p>Cloudflare Ray ID: 8f1c2a3b4d5e6f70 &bull; 2026-11-01 00:00:00 UTC</p></div></body>\n</html>\n";
+
+async fn inject(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let param = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let kind = param("kind").unwrap_or_default();
+    let Some(fault) = Fault::from_control(&kind, param) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": format!("unknown fault kind {kind:?}")})),
+        )
+            .into_response();
+    };
+    let skip = param("skip").and_then(|s| s.parse().ok()).unwrap_or(0);
+    app.faults.inject_after(skip, fault.clone());
+    Json(json!({"queued": format!("{fault:?}"), "skip": skip})).into_response()
+}
+
+async fn requests(State(app): State<Arc<App>>) -> Response {
+    Json(app.recorder.list(None, |_| true)).into_response()
+}
+
+async fn clear(State(app): State<Arc<App>>) -> StatusCode {
+    app.recorder.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn stats(State(app): State<Arc<App>>) -> Response {
+    let api = app
+        .recorder
+        .list(None, |r| r.path == "/api/v1/images")
+        .len();
+    Json(json!({
+        "requests": app.recorder.len(),
+        "api_requests": api,
+        "server_time_us": app.server_time_us.load(Ordering::Relaxed),
+        "max_concurrent_transfers": app.transfers.max(),
+    }))
+    .into_response()
+}

@@ -1,0 +1,61 @@
+//! State shared by all handlers of one fake server.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use super::dataset::Dataset;
+use super::faults::FaultQueue;
+use super::record::Recorder;
+
+/// Everything the handlers share.
+pub struct App {
+    /// The items (write-locked only by `add_item`).
+    pub dataset: RwLock<Dataset>,
+    /// Injected faults.
+    pub faults: FaultQueue,
+    /// Request log.
+    pub recorder: Arc<Recorder>,
+    /// `FakeConfig::image_size`.
+    pub image_size: Option<u64>,
+    /// `FakeConfig::first_byte_delay`.
+    pub first_byte_delay: Duration,
+    /// `FakeConfig::chunk_delay`.
+    pub chunk_delay: Duration,
+    /// Image bodies in flight and the most ever at once.
+    pub transfers: Arc<Transfers>,
+    /// Total microseconds spent inside API handlers (for `/__fake/stats`).
+    pub server_time_us: AtomicU64,
+}
+
+/// Counts image bodies in flight.
+#[derive(Default)]
+pub struct Transfers {
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+impl Transfers {
+    /// The highest number of bodies ever in flight at once.
+    pub fn max(&self) -> usize {
+        self.max.load(Ordering::SeqCst)
+    }
+}
+
+/// Held by a streaming body: counts it in flight until it finishes or is dropped.
+pub struct InFlight(Arc<Transfers>);
+
+impl InFlight {
+    /// Count one more body in flight.
+    pub fn new(t: Arc<Transfers>) -> InFlight {
+        let now = t.now.fetch_add(1, Ordering::SeqCst) + 1;
+        t.max.fetch_max(now, Ordering::SeqCst);
+        InFlight(t)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::SeqCst);
+    }
+}

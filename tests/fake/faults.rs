@@ -1,0 +1,128 @@
+//! Injected faults: what can go wrong on the API and on the image host, and the queue that
+//! hands each one to the next request of its kind.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// A failure to inject (API.md, "Errors and limits"). API faults are consumed by requests to
+/// `/api/v1/images`, image faults by requests to the image listener.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// 429 `{"error":"Too Many Requests"}`, the edge rate limit, with an optional `Retry-After`.
+    Api429 {
+        /// `Retry-After` seconds.
+        retry_after: Option<u64>,
+    },
+    /// 503 `{"error":"Server busy, please retry shortly."}`.
+    Api503 {
+        /// `Retry-After` seconds.
+        retry_after: Option<u64>,
+    },
+    /// 451 with `"code":"REGION_BLOCKED"`.
+    Api451,
+    /// 520 with a Cloudflare-style HTML page.
+    Html520,
+    /// 200 `application/json` whose body is cut mid-way.
+    InvalidJson,
+    /// A normal page whose `nextCursor` is the request's own cursor; on a first page (no cursor)
+    /// the fault moves on to the next API request, which then repeats the cursor it was given.
+    RepeatCursor,
+    /// Full `Content-Length`, then the body stops halfway and the connection closes.
+    ImageTruncate,
+    /// The body fails mid-way (the connection is aborted).
+    ImageReset,
+    /// 503 from the image host.
+    Image503 {
+        /// `Retry-After` seconds.
+        retry_after: Option<u64>,
+    },
+    /// Headers at once, the first body byte after this delay.
+    ImageSlowFirstByte(Duration),
+    /// 302 to this absolute URL.
+    ImageRedirectTo(String),
+}
+
+impl Fault {
+    /// Whether the image listener consumes this fault.
+    pub fn is_image(&self) -> bool {
+        matches!(
+            self,
+            Fault::ImageTruncate
+                | Fault::ImageReset
+                | Fault::Image503 { .. }
+                | Fault::ImageSlowFirstByte(_)
+                | Fault::ImageRedirectTo(_)
+        )
+    }
+
+    /// Parse the control endpoint's `kind` (snake_case of the variant) and its parameters.
+    pub fn from_control(kind: &str, param: impl Fn(&str) -> Option<String>) -> Option<Fault> {
+        let retry_after = param("retry_after").and_then(|v| v.parse().ok());
+        Some(match kind {
+            "api429" | "api_429" => Fault::Api429 { retry_after },
+            "api503" | "api_503" => Fault::Api503 { retry_after },
+            "api451" | "api_451" => Fault::Api451,
+            "html520" | "html_520" => Fault::Html520,
+            "invalid_json" => Fault::InvalidJson,
+            "repeat_cursor" => Fault::RepeatCursor,
+            "image_truncate" => Fault::ImageTruncate,
+            "image_reset" => Fault::ImageReset,
+            "image503" | "image_503" => Fault::Image503 { retry_after },
+            "image_slow_first_byte" => {
+                let ms = param("ms").and_then(|v| v.parse().ok()).unwrap_or(1000);
+                Fault::ImageSlowFirstByte(Duration::from_millis(ms))
+            }
+            "image_redirect_to" => Fault::ImageRedirectTo(param("url")?),
+            _ => return None,
+        })
+    }
+}
+
+/// Pending faults of one kind: (request number at which it may fire, fault).
+#[derive(Default)]
+struct Lane {
+    seen: usize,
+    pending: Vec<(usize, Fault)>,
+}
+
+impl Lane {
+    fn next(&mut self) -> Option<Fault> {
+        let n = self.seen;
+        self.seen += 1;
+        let at = self.pending.iter().position(|(fire_at, _)| *fire_at <= n)?;
+        Some(self.pending.remove(at).1)
+    }
+}
+
+/// The two queues (API and image), shared by the handlers.
+#[derive(Default)]
+pub struct FaultQueue {
+    lanes: Mutex<[Lane; 2]>,
+}
+
+impl FaultQueue {
+    /// Queue `fault` to fire once `skip` requests of its kind have passed untouched.
+    pub fn inject_after(&self, skip: usize, fault: Fault) {
+        let mut lanes = self.lanes.lock().unwrap();
+        let lane = &mut lanes[usize::from(fault.is_image())];
+        let at = lane.seen + skip;
+        lane.pending.push((at, fault));
+    }
+
+    /// Count an API request and take the fault due for it, if any.
+    pub fn next_api(&self) -> Option<Fault> {
+        self.lanes.lock().unwrap()[0].next()
+    }
+
+    /// Count an image request and take the fault due for it, if any.
+    pub fn next_image(&self) -> Option<Fault> {
+        self.lanes.lock().unwrap()[1].next()
+    }
+
+    /// Put `fault` first in the API queue, due on the very next API request.
+    pub fn requeue_front(&self, fault: Fault) {
+        let mut lanes = self.lanes.lock().unwrap();
+        let at = lanes[0].seen;
+        lanes[0].pending.insert(0, (at, fault));
+    }
+}

@@ -1,0 +1,234 @@
+//! The bytes of image and video files: a real signature and header, then generated filler.
+//!
+//! A file is computed from (seed, offset) on demand, so a 1 GiB original is never held in
+//! memory: [`FileSpec::read_at`] fills any window of it.
+
+use super::util::{crc32, mix};
+
+/// The real type of a file, decided by its first bytes whatever its name says (API.md,
+/// "Image URLs and files").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `\x89PNG`, with IHDR and generation text chunks.
+    Png,
+    /// `\xFF\xD8\xFF` JFIF.
+    Jpeg,
+    /// `RIFF....WEBP`.
+    Webp,
+    /// `GIF89a`.
+    Gif,
+    /// ISO BMFF with an `ftyp` box.
+    Mp4,
+    /// EBML / Matroska with DocType `webm`.
+    Webm,
+}
+
+impl Format {
+    /// Whether items of this format are `type: "video"`.
+    pub fn is_video(self) -> bool {
+        matches!(self, Format::Mp4 | Format::Webm)
+    }
+
+    /// The correct `Content-Type`.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Png => "image/png",
+            Format::Jpeg => "image/jpeg",
+            Format::Webp => "image/webp",
+            Format::Gif => "image/gif",
+            Format::Mp4 => "video/mp4",
+            Format::Webm => "video/webm",
+        }
+    }
+}
+
+/// Layout of one file: a small head, `len - head - tail` filler bytes, a small tail.
+pub struct FileSpec {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    len: u64,
+    seed: u64,
+}
+
+impl FileSpec {
+    /// A file of exactly `len` bytes. `text` goes into PNG text chunks when it fits.
+    pub fn new(
+        format: Format,
+        len: u64,
+        seed: u64,
+        dims: (u64, u64),
+        text: &[(&str, String)],
+    ) -> FileSpec {
+        let (mut head, mut tail) = layout(format, len, seed, dims, text);
+        if (head.len() + tail.len()) as u64 > len {
+            // Too small for the structure: keep the signature, which is what clients sniff.
+            let (h2, _) = layout(format, len, seed, dims, &[]);
+            head = h2;
+            tail.clear();
+            head.truncate(len.min(head.len() as u64) as usize);
+            if format == Format::Png {
+                head.truncate(8.min(len as usize));
+            }
+        }
+        FileSpec {
+            head,
+            tail,
+            len,
+            seed,
+        }
+    }
+
+    /// Total size in bytes (the `Content-Length` of a full response).
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Fill `buf` with the bytes at `offset..offset + buf.len()` (must lie within the file).
+    pub fn read_at(&self, offset: u64, buf: &mut [u8]) {
+        let end = offset + buf.len() as u64;
+        let head_end = self.head.len() as u64;
+        let tail_start = self.len - self.tail.len() as u64;
+        let (mut p, mut k) = (offset, 0usize);
+        while p < end {
+            let n = if p < head_end {
+                let n = (head_end.min(end) - p) as usize;
+                buf[k..k + n].copy_from_slice(&self.head[p as usize..p as usize + n]);
+                n
+            } else if p >= tail_start {
+                let from = (p - tail_start) as usize;
+                let n = (end - p) as usize;
+                buf[k..k + n].copy_from_slice(&self.tail[from..from + n]);
+                n
+            } else {
+                let n = (tail_start.min(end) - p) as usize;
+                fill(self.seed, p, &mut buf[k..k + n]);
+                n
+            };
+            p += n as u64;
+            k += n;
+        }
+    }
+
+    /// The whole file in memory (only for small files: the `original_bytes` oracle).
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut v = vec![0; self.len as usize];
+        self.read_at(0, &mut v);
+        v
+    }
+}
+
+/// Filler bytes at absolute positions `p..p + out.len()`: one hashed word per 8 bytes.
+fn fill(seed: u64, p: u64, out: &mut [u8]) {
+    let word = |block: u64| mix(seed ^ block.wrapping_mul(0x9E37_79B9_7F4A_7C15)).to_le_bytes();
+    let mut k = 0;
+    while k < out.len() {
+        let q = p + k as u64;
+        let (block, within) = (q / 8, (q % 8) as usize);
+        let n = (8 - within).min(out.len() - k);
+        out[k..k + n].copy_from_slice(&word(block)[within..within + n]);
+        k += n;
+    }
+}
+
+/// Head and tail bytes of a file of `len` bytes in `format`.
+fn layout(
+    format: Format,
+    len: u64,
+    seed: u64,
+    (w, h): (u64, u64),
+    text: &[(&str, String)],
+) -> (Vec<u8>, Vec<u8>) {
+    match format {
+        Format::Png => png_layout(len, seed, (w, h), text),
+        Format::Jpeg => (
+            [
+                &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10][..],
+                b"JFIF\0",
+                &[1, 1, 0, 0, 0x48, 0, 0x48, 0, 0],
+            ]
+            .concat(),
+            vec![0xFF, 0xD9],
+        ),
+        Format::Webp => {
+            let mut head = b"RIFF".to_vec();
+            head.extend_from_slice(&(len.saturating_sub(8) as u32).to_le_bytes());
+            head.extend_from_slice(b"WEBPVP8 ");
+            head.extend_from_slice(&(len.saturating_sub(20) as u32).to_le_bytes());
+            (head, vec![])
+        }
+        Format::Gif => {
+            let mut head = b"GIF89a".to_vec();
+            head.extend_from_slice(&(w as u16).to_le_bytes());
+            head.extend_from_slice(&(h as u16).to_le_bytes());
+            head.extend_from_slice(&[0xF7, 0, 0]);
+            (head, vec![0x3B])
+        }
+        Format::Mp4 => {
+            let mut head = vec![0, 0, 0, 0x20];
+            head.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2avc1mp41");
+            head.extend_from_slice(&[0, 0, 0, 1]);
+            head.extend_from_slice(b"mdat");
+            head.extend_from_slice(&len.saturating_sub(32).to_be_bytes());
+            (head, vec![])
+        }
+        Format::Webm => {
+            let mut head = vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F];
+            head.extend_from_slice(&[
+                0x42, 0x86, 0x81, 1, 0x42, 0xF7, 0x81, 1, 0x42, 0xF2, 0x81, 4,
+            ]);
+            head.extend_from_slice(&[0x42, 0xF3, 0x81, 8, 0x42, 0x82, 0x84]);
+            head.extend_from_slice(b"webm");
+            head.extend_from_slice(&[0x42, 0x87, 0x81, 4, 0x42, 0x85, 0x81, 2]);
+            head.extend_from_slice(&[
+                0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+            ]);
+            (head, vec![])
+        }
+    }
+}
+
+/// A structurally valid PNG: signature, IHDR, text chunks, one IDAT of filler, IEND.
+/// The IDAT is not real zlib data (so not decodable), but every chunk before it is well formed,
+/// which is all a reader of generation parameters needs.
+fn png_layout(
+    len: u64,
+    seed: u64,
+    (w, h): (u64, u64),
+    text: &[(&str, String)],
+) -> (Vec<u8>, Vec<u8>) {
+    let mut head = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::with_capacity(13);
+    ihdr.extend_from_slice(&(w as u32).to_be_bytes());
+    ihdr.extend_from_slice(&(h as u32).to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    push_chunk(&mut head, b"IHDR", &ihdr);
+    for (key, value) in text {
+        if value.is_ascii() {
+            push_chunk(
+                &mut head,
+                b"tEXt",
+                &[key.as_bytes(), b"\0", value.as_bytes()].concat(),
+            );
+        } else {
+            // Non-Latin-1 text needs iTXt (UTF-8): keyword, 0, no compression, empty lang/translation.
+            push_chunk(
+                &mut head,
+                b"iTXt",
+                &[key.as_bytes(), b"\0\0\0\0\0", value.as_bytes()].concat(),
+            );
+        }
+    }
+    let mut tail = (mix(seed) as u32).to_be_bytes().to_vec(); // IDAT CRC (not checked by text readers)
+    push_chunk(&mut tail, b"IEND", &[]);
+    let idat = len.saturating_sub((head.len() + 8 + tail.len()) as u64);
+    head.extend_from_slice(&(idat.min(u64::from(u32::MAX)) as u32).to_be_bytes());
+    head.extend_from_slice(b"IDAT");
+    (head, tail)
+}
+
+fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc32(&[kind, data]).to_be_bytes());
+}

@@ -1,0 +1,242 @@
+//! `FakeCivitai`: starts both listeners on their own thread and runtime, and offers the
+//! inspection, fault-injection and oracle methods the tests use.
+
+use std::net::TcpListener;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, RwLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use super::app::{App, Transfers};
+use super::dataset::Dataset;
+use super::faults::{Fault, FaultQueue};
+use super::images::file_of;
+use super::json::MetaMode;
+use super::page::render;
+use super::query::Query;
+use super::record::{Listener, Recorded, Recorder};
+
+/// How to build a fake server.
+#[derive(Clone, Debug)]
+pub struct FakeConfig {
+    /// Number of generated items (default 1200).
+    pub images: usize,
+    /// Force every original to this many bytes (benchmarks); `None`: a few KiB to ~200 KiB each.
+    pub image_size: Option<u64>,
+    /// Delay before the first byte of every image body.
+    pub first_byte_delay: Duration,
+    /// Pause between the 64 KiB chunks of every image body (slow links, interruptible transfers).
+    pub chunk_delay: Duration,
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        FakeConfig {
+            images: 1200,
+            image_size: None,
+            first_byte_delay: Duration::ZERO,
+            chunk_delay: Duration::ZERO,
+        }
+    }
+}
+
+/// A running fake Civitai (API and image host). Dropping it shuts both listeners down.
+pub struct FakeCivitai {
+    app: Arc<App>,
+    api_port: u16,
+    image_port: u16,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeCivitai {
+    /// Start with the default config on free loopback ports.
+    pub fn start() -> Self {
+        Self::start_with(FakeConfig::default())
+    }
+
+    /// Start with `cfg` on free loopback ports.
+    pub fn start_with(cfg: FakeConfig) -> Self {
+        Self::start_on(cfg, 0, 0).expect("fake Civitai: bind 127.0.0.1:0")
+    }
+
+    /// Start on the given ports of 127.0.0.1 (0 = any); used by the `fake-civitai` example.
+    pub fn start_on(cfg: FakeConfig, api_port: u16, image_port: u16) -> std::io::Result<Self> {
+        let api = TcpListener::bind(("127.0.0.1", api_port))?;
+        let images = TcpListener::bind(("127.0.0.1", image_port))?;
+        api.set_nonblocking(true)?;
+        images.set_nonblocking(true)?;
+        let (api_port, image_port) = (api.local_addr()?.port(), images.local_addr()?.port());
+        // The image host is named `localhost` so it differs from the API host (API.md, Hosts).
+        let image_base = format!("http://localhost:{image_port}");
+        let app = Arc::new(App {
+            dataset: RwLock::new(Dataset::generate(cfg.images, &image_base)),
+            faults: FaultQueue::default(),
+            recorder: Arc::new(Recorder::default()),
+            image_size: cfg.image_size,
+            first_byte_delay: cfg.first_byte_delay,
+            chunk_delay: cfg.chunk_delay,
+            transfers: Arc::new(Transfers::default()),
+            server_time_us: AtomicU64::new(0),
+        });
+        let (stop, stopped) = oneshot::channel();
+        let served = app.clone();
+        let thread = std::thread::Builder::new()
+            .name("fake-civitai".into())
+            .spawn(move || {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("fake Civitai: tokio runtime");
+                rt.block_on(serve(served, api, images, stopped));
+                // Kill in-flight bodies at once: a test's Drop must not wait for slow transfers.
+                rt.shutdown_background();
+            })?;
+        Ok(FakeCivitai {
+            app,
+            api_port,
+            image_port,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:{api_port}`.
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.api_port)
+    }
+
+    /// `http://localhost:{image_port}`: the host of every item url.
+    pub fn image_base(&self) -> String {
+        format!("http://localhost:{}", self.image_port)
+    }
+
+    /// Every request on both listeners (not `/__fake/…`), in arrival order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.app.recorder.list(None, |_| true)
+    }
+
+    /// Requests to `/api/v1/images`.
+    pub fn api_requests(&self) -> Vec<Recorded> {
+        self.app
+            .recorder
+            .list(Some(Listener::Api), |r| r.path == "/api/v1/images")
+    }
+
+    /// Requests to the image listener.
+    pub fn image_requests(&self) -> Vec<Recorded> {
+        self.app.recorder.list(Some(Listener::Image), |_| true)
+    }
+
+    /// Forget the recorded requests.
+    pub fn clear_requests(&self) {
+        self.app.recorder.clear();
+    }
+
+    /// Queue a fault for the next request of its kind.
+    pub fn inject(&self, fault: Fault) {
+        self.app.faults.inject_after(0, fault);
+    }
+
+    /// Queue a fault for after `skip` untouched requests of its kind.
+    pub fn inject_after(&self, skip: usize, fault: Fault) {
+        self.app.faults.inject_after(skip, fault);
+    }
+
+    /// Append a hand-crafted item; it joins every query. Its url is served when it has the shape
+    /// `{image_base}/xG1nkqKTMzGDvpLrqFT7WA/{uuid}/{variant}/{name}`. Panics on a duplicate id.
+    pub fn add_item(&self, item: Value) {
+        self.app.dataset.write().unwrap().add(item);
+    }
+
+    /// Oracle: every item a full cursor walk with `params` yields, in order, as emitted.
+    /// Panics if `params` are invalid.
+    pub fn walk(&self, params: &[(&str, &str)]) -> Vec<Value> {
+        let ds = self.app.dataset.read().unwrap();
+        let mut pairs: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut items = Vec::new();
+        let mut last: Option<String> = None;
+        loop {
+            let query = Query::parse(pairs.clone(), &ds)
+                .unwrap_or_else(|e| panic!("walk: invalid params {e:?}"));
+            let Ok(page) = render(&ds, &query, "127.0.0.1", false) else {
+                panic!("walk: page refused")
+            };
+            let mut page: Value = serde_json::from_str(&page.body).expect("page JSON");
+            items.append(page["items"].as_array_mut().expect("items"));
+            let cursor = match &page["metadata"]["nextCursor"] {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return items,
+            };
+            if last.as_ref() == Some(&cursor) {
+                return items; // limit=0 would loop forever
+            }
+            pairs.retain(|(k, _)| k != "cursor");
+            pairs.push(("cursor".into(), cursor.clone()));
+            last = Some(cursor);
+        }
+    }
+
+    /// The item with this id as emitted with `withMeta=true` on the normal path (no tags).
+    pub fn item(&self, id: u64) -> Option<Value> {
+        let ds = self.app.dataset.read().unwrap();
+        ds.by_id(id)
+            .map(|e| ds.render_value(e, MetaMode::Flat, false))
+    }
+
+    /// The full original file of item `id` (panics for an unknown id or an item without a file).
+    pub fn original_bytes(&self, id: u64) -> Vec<u8> {
+        let ds = self.app.dataset.read().unwrap();
+        let e = ds.by_id(id).unwrap_or_else(|| panic!("no item {id}"));
+        file_of(e, true, self.app.image_size).0.to_vec()
+    }
+
+    /// Build every item's JSON now instead of on first use, so the first walk costs no more
+    /// server time than later ones (the example does this before serving, for benchmarks).
+    pub fn warm_up(&self) {
+        let ds = self.app.dataset.read().unwrap();
+        for e in &ds.entries {
+            ds.json_of(e);
+        }
+    }
+
+    /// The highest number of image bodies that were in flight at once.
+    pub fn max_concurrent_transfers(&self) -> usize {
+        self.app.transfers.max()
+    }
+}
+
+impl Drop for FakeCivitai {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Serve both listeners until `stopped` fires.
+async fn serve(
+    app: Arc<App>,
+    api: TcpListener,
+    images: TcpListener,
+    stopped: oneshot::Receiver<()>,
+) {
+    let api = tokio::net::TcpListener::from_std(api).expect("api listener");
+    let images = tokio::net::TcpListener::from_std(images).expect("image listener");
+    let api_router = super::api::router(app.clone());
+    let image_router = super::images::router(app);
+    tokio::spawn(async move { axum::serve(api, api_router).await });
+    tokio::spawn(async move { axum::serve(images, image_router).await });
+    let _ = stopped.await;
+}
