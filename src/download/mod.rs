@@ -120,7 +120,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let mut runner = Runner {
         ctx,
         progress,
-        summary: Summary::default(),
+        summary: Summary::new(args.dry_run),
         stop,
         demand,
         stop_after_known: args.stop_after_known,

@@ -74,6 +74,7 @@ impl Progress {
 
     /// Removes every bar before the summary is printed.
     pub fn clear(&self) {
+        self.overall.disable_steady_tick();
         self.overall.finish_and_clear();
         let _ = self.multi.clear();
     }

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use indicatif::{HumanBytes, HumanDuration};
+use indicatif::HumanBytes;
 
 /// Counts of a download run.
 pub struct Summary {
@@ -15,31 +15,33 @@ pub struct Summary {
     pub present: u64,
     /// `--dry-run`: items that would be fetched.
     pub planned: u64,
+    /// Whether this is a `--dry-run`.
+    pub dry_run: bool,
     /// Bytes received in this run.
     pub bytes: u64,
     /// Failed items with the reason.
     pub failed: Vec<(u64, String)>,
 }
 
-impl Default for Summary {
-    fn default() -> Self {
+impl Summary {
+    /// A summary whose clock starts now.
+    pub fn new(dry_run: bool) -> Self {
         Summary {
             started: Instant::now(),
             downloaded: 0,
             present: 0,
             planned: 0,
+            dry_run,
             bytes: 0,
             failed: Vec::new(),
         }
     }
-}
 
-impl Summary {
     /// Prints the summary on stderr (even with `--quiet`: it is the run's result).
     pub fn print(&self, dir: &Path, interrupted: bool) {
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         let lead = if interrupted { "interrupted: " } else { "" };
-        if self.planned > 0 {
+        if self.dry_run {
             eprintln!(
                 "civimg: {lead}dry run: {} to download, {} already present in {}",
                 self.planned,
@@ -48,12 +50,12 @@ impl Summary {
             );
         } else {
             eprintln!(
-                "civimg: {lead}{} downloaded ({}), {} already present, {} failed in {} ({}/s) to {}",
+                "civimg: {lead}{} downloaded ({}), {} already present, {} failed in {:.1}s ({}/s) to {}",
                 self.downloaded,
                 HumanBytes(self.bytes),
                 self.present,
                 self.failed.len(),
-                HumanDuration(self.started.elapsed()),
+                secs,
                 HumanBytes((self.bytes as f64 / secs) as u64),
                 dir.display()
             );

@@ -80,7 +80,9 @@ impl<W: Write> TableWriter<W> {
                 *w = (*w).max(text.chars().count().min(MAX_COLUMN));
             }
         }
-        let padding = 2 * widths.len();
+        // Each column has one space of padding per side, and the (blank) borders and
+        // column separators take one more each.
+        let padding = 2 * widths.len() + widths.len() + 1;
         let budget = (self.term_width as usize).saturating_sub(padding);
         while widths.iter().sum::<usize>() > budget {
             let widest = (0..widths.len()).max_by_key(|&i| widths[i]).unwrap_or(0);
@@ -112,16 +114,17 @@ impl<W: Write> ItemWriter for TableWriter<W> {
         table
             .load_preset(STYLE)
             .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(self.term_width)
-            .set_constraints(
-                widths
-                    .iter()
-                    .map(|&w| ColumnConstraint::Absolute(Width::Fixed(w))),
-            );
+            .set_width(self.term_width);
         if first {
             table.set_header(self.columns.clone());
         }
         table.add_rows(rows);
+        // Constraints apply to existing columns only, so they come after the rows.
+        table.set_constraints(
+            widths
+                .iter()
+                .map(|&w| ColumnConstraint::Absolute(Width::Fixed(w))),
+        );
         for line in table.lines() {
             writeln!(self.out, "{}", line.trim_end())?;
         }
