@@ -56,6 +56,52 @@ pub struct GlobalArgs {
     /// How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: Option<u32>,
+
+    /// Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]
+    #[arg(long, global = true, env = "CIVIMG_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// When to use colour (NO_COLOR in the environment means never for auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when writing to a terminal and NO_COLOR is not set
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+impl ColorWhen {
+    /// The `--color` value in raw arguments, read before clap parses them so that clap's own
+    /// help and errors follow it too. The last occurrence wins, as with clap.
+    pub fn from_raw_args<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ColorWhen {
+        let mut when = ColorWhen::Auto;
+        let mut expect_value = false;
+        for arg in args {
+            let arg = arg.to_string_lossy().into_owned();
+            let value = if expect_value {
+                expect_value = false;
+                Some(arg.as_str())
+            } else if arg == "--color" {
+                expect_value = true;
+                None
+            } else if arg == "--" {
+                break;
+            } else {
+                arg.strip_prefix("--color=")
+            };
+            if let Some(v) = value.and_then(|v| <ColorWhen as ValueEnum>::from_str(v, true).ok()) {
+                when = v;
+            }
+        }
+        when
+    }
 }
 
 /// The subcommands.
@@ -74,6 +120,41 @@ pub enum Command {
   civimg download --model-id 123 --sort newest --stop-after-known 50 -o model123/
   civimg list --username alice --format jsonl | jq -c 'select(.width > 1000)' | civimg download --input - -o big/")]
     Download(DownloadArgs),
+
+    /// Print a shell completion script
+    #[command(after_help = "Examples:
+  civimg completions bash > ~/.local/share/bash-completion/completions/civimg
+  civimg completions zsh > ~/.zfunc/_civimg
+  civimg completions fish > ~/.config/fish/completions/civimg.fish")]
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the manual page (roff)
+    #[command(after_help = "Examples:
+  civimg man > civimg.1 && man ./civimg.1")]
+    Man,
+
+    /// Show where the config file is and what it holds
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `civimg config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path
+    #[command(after_help = "Examples:
+  civimg config path
+  $EDITOR \"$(civimg config path)\"")]
+    Path,
+    /// Print the settings in force and where each comes from (the API key redacted)
+    #[command(after_help = "Examples:
+  civimg config show
+  civimg --base-url https://civitai.red config show")]
+    Show,
 }
 
 /// Arguments of `civimg list`.
@@ -101,13 +182,13 @@ pub struct DownloadArgs {
     #[command(flatten)]
     pub query: QueryArgs,
 
-    /// Directory to save into (created if missing)
-    #[arg(short, long, value_name = "DIR", default_value = ".")]
-    pub out: PathBuf,
+    /// Directory to save into, created if missing [default: .]
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 
-    /// Files transferred at once, 1-32
-    #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = parse_concurrency)]
-    pub concurrency: usize,
+    /// Files transferred at once, 1-32 [default: 4]
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_concurrency)]
+    pub concurrency: Option<usize>,
 
     /// File name template; / makes subfolders [default: {id}.{ext}]
     /// Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext};

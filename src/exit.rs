@@ -17,7 +17,11 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         // `civimg list | head` closed our stdout: the reader got what it wanted.
         return ExitCode::SUCCESS;
     }
-    eprintln!("civimg: error: {}", one_line(&format!("{err:#}")));
+    eprintln!(
+        "civimg: {} {}",
+        crate::log::paint("error:", "1;31"),
+        one_line(&format!("{err:#}"))
+    );
     if let Some(walk) = err.chain().find_map(|e| e.downcast_ref::<WalkError>()) {
         if let Some(cursor) = &walk.resume_cursor {
             eprintln!(

@@ -6,7 +6,8 @@
 pub mod api;
 pub mod cli;
 pub mod client;
-mod commands;
+pub mod commands;
+pub mod config;
 pub mod download;
 pub mod exit;
 pub mod log;
@@ -21,20 +22,41 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConfigCommand};
 use crate::settings::Settings;
 
 /// Runs one parsed command line to completion.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let settings = Settings::resolve(&cli.global)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    use commands::ecosystem;
+    let out = &mut std::io::stdout();
+    // Completions, the man page and the config path need no settings: a broken config file
+    // must not stand in the way of finding or fixing it.
+    match &cli.command {
+        Command::Completions { shell } => ecosystem::completions(*shell, out)?,
+        Command::Man => ecosystem::man(out)?,
+        Command::Config(ConfigCommand::Path) => {
+            ecosystem::config_path(cli.global.config.as_deref(), out)?
+        }
+        Command::Config(ConfigCommand::Show) => {
+            ecosystem::config_show(&Settings::resolve(&cli.global)?, out)?
+        }
+        Command::List(args) => {
+            let settings = Settings::resolve(&cli.global)?;
+            return block_on(commands::list::run(&settings, args));
+        }
+        Command::Download(args) => {
+            let settings = Settings::resolve(&cli.global)?;
+            return block_on(download::run(&settings, args));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a command's future on a fresh multi-threaded runtime.
+fn block_on<F: std::future::Future<Output = Result<ExitCode>>>(future: F) -> Result<ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        match &cli.command {
-            Command::List(args) => commands::list::run(&settings, args).await,
-            Command::Download(args) => download::run(&settings, args).await,
-        }
-    })
+        .context("cannot start the async runtime")?
+        .block_on(future)
 }

@@ -2,10 +2,21 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+
+use civimg::cli::{Cli, ColorWhen};
 
 fn main() -> ExitCode {
-    let cli = civimg::cli::Cli::parse();
+    // `--color` is read before parsing so that clap's own help and errors follow it too.
+    let when = ColorWhen::from_raw_args(std::env::args_os());
+    civimg::log::init_color(when);
+    let matches = Cli::command()
+        .color(civimg::log::clap_color(when))
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
     match civimg::run(cli) {
         Ok(code) => code,
         Err(err) => civimg::exit::report(&err),

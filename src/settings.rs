@@ -1,12 +1,14 @@
-//! Global settings resolved once from flags, environment and defaults.
+//! Global settings resolved once: flag > environment > config file > default.
 
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use url::Url;
 
-use crate::cli::{ApiKey, GlobalArgs};
+use crate::cli::{ApiKey, Format, GlobalArgs};
 use crate::client::{Client, ClientConfig};
+use crate::config::{self, Config, Loaded};
+use crate::download::name::NameTemplate;
 use crate::log::Log;
 
 /// The site civimg talks to when nothing else is said.
@@ -15,6 +17,8 @@ pub const DEFAULT_BASE_URL: &str = "https://civitai.com";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default retries per request.
 pub const DEFAULT_RETRIES: u32 = 5;
+/// Default `download -j`.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// Everything the commands need from the global options.
 #[derive(Debug, Clone)]
@@ -31,22 +35,90 @@ pub struct Settings {
     pub timeout: Duration,
     /// Retries per request.
     pub retries: u32,
+    /// The config file as read.
+    pub config: Loaded,
 }
 
 impl Settings {
-    /// Flag (or its environment variable, which clap reads) first, then the default.
+    /// Flag (or its environment variable, which clap reads) first, then the config file,
+    /// then the default.
     pub fn resolve(args: &GlobalArgs) -> Result<Self> {
-        let base = args.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        let loaded = config::load(args.config.as_deref())?;
+        let file: &Config = &loaded.config;
+        let base = args
+            .base_url
+            .as_deref()
+            .or(file.base_url.as_deref())
+            .unwrap_or(DEFAULT_BASE_URL);
         let base_url =
-            Url::parse(base.trim()).with_context(|| format!("--base-url `{base}` is not a URL"))?;
+            Url::parse(base.trim()).with_context(|| format!("base URL `{base}` is not a URL"))?;
         crate::client::images_endpoint(&base_url)?;
-        Ok(Settings {
+        let api_key = match (&args.api_key, &file.api_key) {
+            (Some(key), _) => Some(key.clone()),
+            (None, Some(text)) => Some(text.parse::<ApiKey>().map_err(anyhow::Error::msg)?),
+            (None, None) => None,
+        };
+        let settings = Settings {
             base_url,
-            api_key: args.api_key.clone(),
+            api_key,
             quiet: args.quiet,
             verbose: args.verbose,
-            timeout: Duration::from_secs(args.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS)),
-            retries: args.retries.unwrap_or(DEFAULT_RETRIES),
+            timeout: Duration::from_secs(
+                args.timeout
+                    .or(file.timeout)
+                    .unwrap_or(DEFAULT_TIMEOUT_SECS),
+            ),
+            retries: args.retries.or(file.retries).unwrap_or(DEFAULT_RETRIES),
+            config: loaded,
+        };
+        settings.warn_about_an_exposed_key();
+        Ok(settings)
+    }
+
+    /// A key in a file other users can read is a key others can use.
+    fn warn_about_an_exposed_key(&self) {
+        if let (Some(path), Some(_)) = (&self.config.path, &self.config.config.api_key) {
+            if config::readable_by_others(path) {
+                self.log().warn(&format!(
+                    "{} holds an API key and other users can read it; run: chmod 600 {}",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+    }
+
+    /// `download -o`, else the config's `out`, else the current directory.
+    pub fn out_dir(&self, flag: Option<&std::path::Path>) -> std::path::PathBuf {
+        flag.map(ToOwned::to_owned)
+            .or_else(|| self.config.config.out.clone())
+            .unwrap_or_else(|| ".".into())
+    }
+
+    /// `download -j`, else the config's `concurrency`, else 4.
+    pub fn concurrency(&self, flag: Option<usize>) -> usize {
+        flag.or(self.config.config.concurrency)
+            .unwrap_or(DEFAULT_CONCURRENCY)
+    }
+
+    /// `download --name`, else the config's `name`, else `{id}.{ext}`.
+    pub fn name_template(&self, flag: Option<&NameTemplate>) -> NameTemplate {
+        if let Some(t) = flag {
+            return t.clone();
+        }
+        self.config
+            .config
+            .name
+            .as_deref()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_default()
+    }
+
+    /// `list --format`, else the config's `format`, else `None` (the terminal decides).
+    pub fn format(&self, flag: Option<Format>) -> Option<Format> {
+        flag.or_else(|| {
+            let text = self.config.config.format.as_deref()?;
+            <Format as clap::ValueEnum>::from_str(text, true).ok()
         })
     }
 

@@ -17,9 +17,10 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
     let query = ImageQuery::from_args(&args.query, !args.no_meta);
     let stdout = std::io::stdout();
     let is_tty = stdout.is_terminal();
-    let format = args
-        .format
-        .unwrap_or(if is_tty { Format::Table } else { Format::Jsonl });
+    let format =
+        settings
+            .format(args.format)
+            .unwrap_or(if is_tty { Format::Table } else { Format::Jsonl });
     let term_width = if is_tty {
         comfy_table::Table::new().width()
     } else {

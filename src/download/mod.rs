@@ -78,7 +78,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
-    let dir = args.out.clone();
+    let dir = settings.out_dir(args.out.as_deref());
     let archive = if args.dry_run {
         Archive::load(&dir)?
     } else {
@@ -89,7 +89,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let ctx = Arc::new(Ctx {
         http: client.http().clone(),
         dir,
-        template: args.name.clone().unwrap_or_default(),
+        template: settings.name_template(args.name.as_ref()),
         policy: client.policy(),
         log: log.clone(),
         archive,
@@ -128,7 +128,9 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         dry_run: args.dry_run,
         seen: HashSet::new(),
     };
-    let interrupted = runner.drive(rx, args.concurrency).await?;
+    let interrupted = runner
+        .drive(rx, settings.concurrency(args.concurrency))
+        .await?;
     runner.progress.clear();
     runner.summary.bytes = runner.ctx.bytes.load(Ordering::Relaxed);
     if interrupted {

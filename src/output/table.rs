@@ -116,7 +116,18 @@ impl<W: Write> ItemWriter for TableWriter<W> {
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_width(self.term_width);
         if first {
-            table.set_header(self.columns.clone());
+            let bold = crate::log::stdout_color();
+            table.set_header(self.columns.iter().map(|c| {
+                let cell = comfy_table::Cell::new(c);
+                if bold {
+                    cell.add_attribute(comfy_table::Attribute::Bold)
+                } else {
+                    cell
+                }
+            }));
+            if bold {
+                table.enforce_styling();
+            }
         }
         table.add_rows(rows);
         // Constraints apply to existing columns only, so they come after the rows.

@@ -4,6 +4,7 @@
 mod fake;
 
 mod download;
+mod ecosystem;
 mod fake_server;
 mod fixtures;
 mod list;

@@ -1,0 +1,231 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[civimg] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'civimg'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'civimg'= {
+            cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
+            cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
+            cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'
+            cand --retries 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never for auto)'
+            cand -q 'Print only errors (no progress, no retry notices)'
+            cand --quiet 'Print only errors (no progress, no retry notices)'
+            cand -v 'Print request URLs and retry decisions on stderr'
+            cand --verbose 'Print request URLs and retry decisions on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List images matching a query, as a table, JSON lines, JSON or CSV'
+            cand download 'Download full-resolution originals, resumably, several at a time'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the manual page (roff)'
+            cand config 'Show where the config file is and what it holds'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'civimg;list'= {
+            cand --limit 'Items per page, 1-200 (the API''s default is 100)'
+            cand --post-id 'Only images of this post'
+            cand --model-id 'Only images made with this model'
+            cand --model-version-id 'Only images made with this model version'
+            cand --username 'Only images by this user (letters, digits and _)'
+            cand --user-id 'Only images by this user id'
+            cand --image-id 'Only this image'
+            cand --nsfw 'Legacy content filter (browsing level wins over it)'
+            cand --browsing-level 'Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API''s default is 1, PG only)'
+            cand --sort 'Order of the results (the API''s default is most-reactions)'
+            cand --period 'Time window the results come from (the API''s default is all-time)'
+            cand --type 'Only images or only videos'
+            cand --base-model 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable'
+            cand --tag 'Only images with this tag id (any of them); repeatable'
+            cand --page 'Start at this page (page × limit may not exceed 1000; cursors go further)'
+            cand --cursor 'Start at this cursor (as printed when a walk stops early)'
+            cand --max 'Stop after N items in total'
+            cand -f 'Output format [default: table on a terminal, jsonl otherwise]'
+            cand --format 'Output format [default: table on a terminal, jsonl otherwise]'
+            cand --fields 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt)'
+            cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
+            cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
+            cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'
+            cand --retries 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never for auto)'
+            cand --no-meta 'Do not ask the API for generation parameters (`meta` stays null)'
+            cand -q 'Print only errors (no progress, no retry notices)'
+            cand --quiet 'Print only errors (no progress, no retry notices)'
+            cand -v 'Print request URLs and retry decisions on stderr'
+            cand --verbose 'Print request URLs and retry decisions on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'civimg;download'= {
+            cand --limit 'Items per page, 1-200 (the API''s default is 100)'
+            cand --post-id 'Only images of this post'
+            cand --model-id 'Only images made with this model'
+            cand --model-version-id 'Only images made with this model version'
+            cand --username 'Only images by this user (letters, digits and _)'
+            cand --user-id 'Only images by this user id'
+            cand --image-id 'Only this image'
+            cand --nsfw 'Legacy content filter (browsing level wins over it)'
+            cand --browsing-level 'Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API''s default is 1, PG only)'
+            cand --sort 'Order of the results (the API''s default is most-reactions)'
+            cand --period 'Time window the results come from (the API''s default is all-time)'
+            cand --type 'Only images or only videos'
+            cand --base-model 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable'
+            cand --tag 'Only images with this tag id (any of them); repeatable'
+            cand --page 'Start at this page (page × limit may not exceed 1000; cursors go further)'
+            cand --cursor 'Start at this cursor (as printed when a walk stops early)'
+            cand --max 'Stop after N items in total'
+            cand -o 'Directory to save into, created if missing [default: .]'
+            cand --out 'Directory to save into, created if missing [default: .]'
+            cand -j 'Files transferred at once, 1-32 [default: 4]'
+            cand --concurrency 'Files transferred at once, 1-32 [default: 4]'
+            cand --name 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file''s first bytes'
+            cand --input 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin'
+            cand --stop-after-known 'With --sort newest: stop listing after N items in a row that are already complete'
+            cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
+            cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
+            cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'
+            cand --retries 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never for auto)'
+            cand --sidecar 'Write <name>.json with the full item beside each file'
+            cand --captions 'Write <stem>.txt with the prompt beside each file (for LoRA training tools)'
+            cand --dry-run 'Print what would be saved where, download nothing'
+            cand --overwrite 'Fetch and replace files even when the archive says they are complete'
+            cand -q 'Print only errors (no progress, no retry notices)'
+            cand --quiet 'Print only errors (no progress, no retry notices)'
+            cand -v 'Print request URLs and retry decisions on stderr'
+            cand --verbose 'Print request URLs and retry decisions on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'civimg;completions'= {
+            cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
+            cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
+            cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'
+            cand --retries 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never for auto)'
+            cand -q 'Print only errors (no progress, no retry notices)'
+            cand --quiet 'Print only errors (no progress, no retry notices)'
+            cand -v 'Print request URLs and retry decisions on stderr'
+            cand --verbose 'Print request URLs and retry decisions on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'civimg;man'= {
+            cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
+            cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
+            cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'
+            cand --retries 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never for auto)'
+            cand -q 'Print only errors (no progress, no retry notices)'
+            cand --quiet 'Print only errors (no progress, no retry notices)'
+            cand -v 'Print request URLs and retry decisions on stderr'
+            cand --verbose 'Print request URLs and retry decisions on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'civimg;config'= {
+            cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
+            cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
+            cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'
+            cand --retries 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never for auto)'
+            cand -q 'Print only errors (no progress, no retry notices)'
+            cand --quiet 'Print only errors (no progress, no retry notices)'
+            cand -v 'Print request URLs and retry decisions on stderr'
+            cand --verbose 'Print request URLs and retry decisions on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand path 'Print the config file''s path'
+            cand show 'Print the settings in force and where each comes from (the API key redacted)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'civimg;config;path'= {
+            cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
+            cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
+            cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'
+            cand --retries 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never for auto)'
+            cand -q 'Print only errors (no progress, no retry notices)'
+            cand --quiet 'Print only errors (no progress, no retry notices)'
+            cand -v 'Print request URLs and retry decisions on stderr'
+            cand --verbose 'Print request URLs and retry decisions on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'civimg;config;show'= {
+            cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
+            cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
+            cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'
+            cand --retries 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never for auto)'
+            cand -q 'Print only errors (no progress, no retry notices)'
+            cand --quiet 'Print only errors (no progress, no retry notices)'
+            cand -v 'Print request URLs and retry decisions on stderr'
+            cand --verbose 'Print request URLs and retry decisions on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'civimg;config;help'= {
+            cand path 'Print the config file''s path'
+            cand show 'Print the settings in force and where each comes from (the API key redacted)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'civimg;config;help;path'= {
+        }
+        &'civimg;config;help;show'= {
+        }
+        &'civimg;config;help;help'= {
+        }
+        &'civimg;help'= {
+            cand list 'List images matching a query, as a table, JSON lines, JSON or CSV'
+            cand download 'Download full-resolution originals, resumably, several at a time'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the manual page (roff)'
+            cand config 'Show where the config file is and what it holds'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'civimg;help;list'= {
+        }
+        &'civimg;help;download'= {
+        }
+        &'civimg;help;completions'= {
+        }
+        &'civimg;help;man'= {
+        }
+        &'civimg;help;config'= {
+            cand path 'Print the config file''s path'
+            cand show 'Print the settings in force and where each comes from (the API key redacted)'
+        }
+        &'civimg;help;config;path'= {
+        }
+        &'civimg;help;config;show'= {
+        }
+        &'civimg;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,214 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_civimg_global_optspecs
+    string join \n base-url= api-key= q/quiet v/verbose timeout= retries= config= color= h/help V/version
+end
+
+function __fish_civimg_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_civimg_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_civimg_using_subcommand
+    set -l cmd (__fish_civimg_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c civimg -n "__fish_civimg_needs_command" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
+complete -c civimg -n "__fish_civimg_needs_command" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_needs_command" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
+complete -c civimg -n "__fish_civimg_needs_command" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
+complete -c civimg -n "__fish_civimg_needs_command" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c civimg -n "__fish_civimg_needs_command" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
+complete -c civimg -n "__fish_civimg_needs_command" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
+complete -c civimg -n "__fish_civimg_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_needs_command" -s V -l version -d 'Print version'
+complete -c civimg -n "__fish_civimg_needs_command" -f -a "list" -d 'List images matching a query, as a table, JSON lines, JSON or CSV'
+complete -c civimg -n "__fish_civimg_needs_command" -f -a "download" -d 'Download full-resolution originals, resumably, several at a time'
+complete -c civimg -n "__fish_civimg_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c civimg -n "__fish_civimg_needs_command" -f -a "man" -d 'Print the manual page (roff)'
+complete -c civimg -n "__fish_civimg_needs_command" -f -a "config" -d 'Show where the config file is and what it holds'
+complete -c civimg -n "__fish_civimg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id -d 'Only images made with this model version' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user (letters, digits and _)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l user-id -d 'Only images by this user id' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-id -d 'Only this image' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
+soft\t'Up to PG-13'
+mature\t'Up to R'
+x\t'Everything'
+true\t'R and above only'
+false\t'Same as leaving it out'"
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l browsing-level -d 'Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API\'s default is 1, PG only)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l sort -d 'Order of the results (the API\'s default is most-reactions)' -r -f -a "newest\t''
+oldest\t''
+most-reactions\t''
+most-comments\t''
+most-collected\t''
+random\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l period -d 'Time window the results come from (the API\'s default is all-time)' -r -f -a "day\t''
+week\t''
+month\t''
+year\t''
+all-time\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l type -d 'Only images or only videos' -r -f -a "image\t''
+video\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-model -d 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l tag -d 'Only images with this tag id (any of them); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l page -d 'Start at this page (page × limit may not exceed 1000; cursors go further)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l max -d 'Stop after N items in total' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'A readable table sized to the terminal'
+jsonl\t'One JSON object per line, exactly as the API sent it'
+json\t'One JSON array'
+csv\t'A header row, then one row per item with flattened columns'"
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l no-meta -d 'Do not ask the API for generation parameters (`meta` stays null)'
+complete -c civimg -n "__fish_civimg_using_subcommand list" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
+complete -c civimg -n "__fish_civimg_using_subcommand list" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
+complete -c civimg -n "__fish_civimg_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version-id -d 'Only images made with this model version' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user (letters, digits and _)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l user-id -d 'Only images by this user id' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-id -d 'Only this image' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
+soft\t'Up to PG-13'
+mature\t'Up to R'
+x\t'Everything'
+true\t'R and above only'
+false\t'Same as leaving it out'"
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l browsing-level -d 'Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API\'s default is 1, PG only)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l sort -d 'Order of the results (the API\'s default is most-reactions)' -r -f -a "newest\t''
+oldest\t''
+most-reactions\t''
+most-comments\t''
+most-collected\t''
+random\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l period -d 'Time window the results come from (the API\'s default is all-time)' -r -f -a "day\t''
+week\t''
+month\t''
+year\t''
+all-time\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l type -d 'Only images or only videos' -r -f -a "image\t''
+video\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-model -d 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l tag -d 'Only images with this tag id (any of them); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l page -d 'Start at this page (page × limit may not exceed 1000; cursors go further)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l max -d 'Stop after N items in total' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -s o -l out -d 'Directory to save into, created if missing [default: .]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand download" -s j -l concurrency -d 'Files transferred at once, 1-32 [default: 4]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file\'s first bytes' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing after N items in a row that are already complete' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l sidecar -d 'Write <name>.json with the full item beside each file'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l captions -d 'Write <stem>.txt with the prompt beside each file (for LoRA training tools)'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l dry-run -d 'Print what would be saved where, download nothing'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l overwrite -d 'Fetch and replace files even when the archive says they are complete'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_using_subcommand man" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand man" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand man" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand man" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand man" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand man" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c civimg -n "__fish_civimg_using_subcommand man" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
+complete -c civimg -n "__fish_civimg_using_subcommand man" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
+complete -c civimg -n "__fish_civimg_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "path" -d 'Print the config file\'s path'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "show" -d 'Print the settings in force and where each comes from (the API key redacted)'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in force and where each comes from (the API key redacted)'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "list" -d 'List images matching a query, as a table, JSON lines, JSON or CSV'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "download" -d 'Download full-resolution originals, resumably, several at a time'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "man" -d 'Print the manual page (roff)'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "config" -d 'Show where the config file is and what it holds'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the settings in force and where each comes from (the API key redacted)'
