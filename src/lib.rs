@@ -35,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         match &cli.command {
             Command::List(args) => commands::list::run(&settings, args).await,
             Command::Download(args) => download::run(&settings, args).await,
+            Command::Meta(args) => commands::meta::run(&settings, args).await,
         }
     })
 }
