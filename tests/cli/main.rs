@@ -7,5 +7,6 @@ mod download;
 mod fake_server;
 mod fixtures;
 mod list;
+mod meta;
 mod meta_files;
 mod support;
