@@ -7,6 +7,7 @@ mod download;
 mod fake_server;
 mod fixtures;
 mod list;
+mod list_meta;
 mod meta;
 mod meta_files;
 mod support;

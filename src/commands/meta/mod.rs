@@ -106,3 +106,35 @@ impl<W: Write> MetaRun<'_, W> {
 fn from_file(path: &Path) -> Result<GenRecord> {
     read_file_or_sidecar(path)?.ok_or_else(|| anyhow!("{} has no generation data", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command, MetaFormat};
+
+    #[test]
+    fn targets_and_format_parse() {
+        let cli = Cli::try_parse_from(["civimg", "meta", "1", "a.png", "-f", "json"]).unwrap();
+        let Command::Meta(args) = cli.command else {
+            panic!("not meta")
+        };
+        assert_eq!(args.targets, ["1", "a.png"]);
+        assert_eq!(args.format, MetaFormat::Json);
+        let cli = Cli::try_parse_from(["civimg", "meta", "1"]).unwrap();
+        let Command::Meta(args) = cli.command else {
+            panic!("not meta")
+        };
+        assert_eq!(
+            args.format,
+            MetaFormat::Table,
+            "a table by default, even on a pipe"
+        );
+    }
+
+    #[test]
+    fn at_least_one_target_is_required() {
+        assert!(Cli::try_parse_from(["civimg", "meta"]).is_err());
+        assert!(Cli::try_parse_from(["civimg", "meta", "1", "--format", "csv"]).is_err());
+    }
+}
