@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List images matching a query, as a table, JSON lines, JSON or CSV')
             [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Download full-resolution originals, resumably, several at a time')
+            [CompletionResult]::new('meta', 'meta', [CompletionResultType]::ParameterValue, 'Show how an image was made: prompt, seed, sampler, model, resources')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show where the config file is and what it holds')
@@ -114,6 +115,23 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('--captions', '--captions', [CompletionResultType]::ParameterName, 'Write <stem>.txt with the prompt beside each file (for LoRA training tools)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be saved where, download nothing')
             [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Fetch and replace files even when the archive says they are complete')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (no progress, no retry notices)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (no progress, no retry notices)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request URLs and retry decisions on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request URLs and retry decisions on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'civimg;meta' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON lines for machines')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON lines for machines')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key, sent only as `Authorization: Bearer` to the base-url host')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for the next bytes of a response [default: 30]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never for auto)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (no progress, no retry notices)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (no progress, no retry notices)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request URLs and retry decisions on stderr')
@@ -218,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
         'civimg;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List images matching a query, as a table, JSON lines, JSON or CSV')
             [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Download full-resolution originals, resumably, several at a time')
+            [CompletionResult]::new('meta', 'meta', [CompletionResultType]::ParameterValue, 'Show how an image was made: prompt, seed, sampler, model, resources')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show where the config file is and what it holds')
@@ -228,6 +247,9 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             break
         }
         'civimg;help;download' {
+            break
+        }
+        'civimg;help;meta' {
             break
         }
         'civimg;help;completions' {

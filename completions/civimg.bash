@@ -34,6 +34,9 @@ _civimg() {
             civimg,man)
                 cmd="civimg__subcmd__man"
                 ;;
+            civimg,meta)
+                cmd="civimg__subcmd__meta"
+                ;;
             civimg__subcmd__config,help)
                 cmd="civimg__subcmd__config__subcmd__help"
                 ;;
@@ -70,6 +73,9 @@ _civimg() {
             civimg__subcmd__help,man)
                 cmd="civimg__subcmd__help__subcmd__man"
                 ;;
+            civimg__subcmd__help,meta)
+                cmd="civimg__subcmd__help__subcmd__meta"
+                ;;
             civimg__subcmd__help__subcmd__config,path)
                 cmd="civimg__subcmd__help__subcmd__config__subcmd__path"
                 ;;
@@ -83,7 +89,7 @@ _civimg() {
 
     case "${cmd}" in
         civimg)
-            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --config --color --help --version list download completions man config help"
+            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --config --color --help --version list download meta completions man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,7 +469,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__help)
-            opts="list download completions man config help"
+            opts="list download meta completions man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,6 +581,20 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        civimg__subcmd__help__subcmd__meta)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -713,6 +733,52 @@ _civimg() {
                 return 0
             fi
             case "${prev}" in
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        civimg__subcmd__meta)
+            opts="-f -q -v -h --format --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
                 --base-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

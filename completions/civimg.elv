@@ -34,6 +34,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand --version 'Print version'
             cand list 'List images matching a query, as a table, JSON lines, JSON or CSV'
             cand download 'Download full-resolution originals, resumably, several at a time'
+            cand meta 'Show how an image was made: prompt, seed, sampler, model, resources'
             cand completions 'Print a shell completion script'
             cand man 'Print the manual page (roff)'
             cand config 'Show where the config file is and what it holds'
@@ -109,6 +110,22 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand --captions 'Write <stem>.txt with the prompt beside each file (for LoRA training tools)'
             cand --dry-run 'Print what would be saved where, download nothing'
             cand --overwrite 'Fetch and replace files even when the archive says they are complete'
+            cand -q 'Print only errors (no progress, no retry notices)'
+            cand --quiet 'Print only errors (no progress, no retry notices)'
+            cand -v 'Print request URLs and retry decisions on stderr'
+            cand --verbose 'Print request URLs and retry decisions on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'civimg;meta'= {
+            cand -f 'Output format: a table for people, JSON lines for machines'
+            cand --format 'Output format: a table for people, JSON lines for machines'
+            cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
+            cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
+            cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'
+            cand --retries 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never for auto)'
             cand -q 'Print only errors (no progress, no retry notices)'
             cand --quiet 'Print only errors (no progress, no retry notices)'
             cand -v 'Print request URLs and retry decisions on stderr'
@@ -203,6 +220,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
         &'civimg;help'= {
             cand list 'List images matching a query, as a table, JSON lines, JSON or CSV'
             cand download 'Download full-resolution originals, resumably, several at a time'
+            cand meta 'Show how an image was made: prompt, seed, sampler, model, resources'
             cand completions 'Print a shell completion script'
             cand man 'Print the manual page (roff)'
             cand config 'Show where the config file is and what it holds'
@@ -211,6 +229,8 @@ set edit:completion:arg-completer[civimg] = {|@words|
         &'civimg;help;list'= {
         }
         &'civimg;help;download'= {
+        }
+        &'civimg;help;meta'= {
         }
         &'civimg;help;completions'= {
         }

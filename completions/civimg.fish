@@ -38,6 +38,7 @@ complete -c civimg -n "__fish_civimg_needs_command" -s h -l help -d 'Print help 
 complete -c civimg -n "__fish_civimg_needs_command" -s V -l version -d 'Print version'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "list" -d 'List images matching a query, as a table, JSON lines, JSON or CSV'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "download" -d 'Download full-resolution originals, resumably, several at a time'
+complete -c civimg -n "__fish_civimg_needs_command" -f -a "meta" -d 'Show how an image was made: prompt, seed, sampler, model, resources'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "man" -d 'Print the manual page (roff)'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "config" -d 'Show where the config file is and what it holds'
@@ -143,6 +144,19 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l overwrite -d 
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -s f -l format -d 'Output format: a table for people, JSON lines for machines' -r -f -a "table\t'The fields a person reads first, prompts wrapped to the terminal'
+json\t'One JSON object per record (every field, `source` = api or the file)'"
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
@@ -204,11 +218,12 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_su
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in force and where each comes from (the API key redacted)'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "list" -d 'List images matching a query, as a table, JSON lines, JSON or CSV'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "download" -d 'Download full-resolution originals, resumably, several at a time'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "man" -d 'Print the manual page (roff)'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "config" -d 'Show where the config file is and what it holds'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download completions man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "list" -d 'List images matching a query, as a table, JSON lines, JSON or CSV'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "download" -d 'Download full-resolution originals, resumably, several at a time'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "meta" -d 'Show how an image was made: prompt, seed, sampler, model, resources'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "man" -d 'Print the manual page (roff)'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "config" -d 'Show where the config file is and what it holds'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c civimg -n "__fish_civimg_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c civimg -n "__fish_civimg_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the settings in force and where each comes from (the API key redacted)'

@@ -121,6 +121,14 @@ pub enum Command {
   civimg list --username alice --format jsonl | jq -c 'select(.width > 1000)' | civimg download --input - -o big/")]
     Download(DownloadArgs),
 
+    /// Show how an image was made: prompt, seed, sampler, model, resources
+    #[command(after_help = "Examples:
+  civimg meta 469632
+  civimg meta https://civitai.com/images/469632
+  civimg meta image.png --format json | jq .seed
+  civimg meta gallery/")]
+    Meta(MetaArgs),
+
     /// Print a shell completion script
     #[command(after_help = "Examples:
   civimg completions bash > ~/.local/share/bash-completion/completions/civimg
@@ -219,6 +227,33 @@ pub struct DownloadArgs {
     /// With --sort newest: stop listing after N items in a row that are already complete
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub stop_after_known: Option<u64>,
+}
+
+/// Arguments of `civimg meta`.
+#[derive(Debug, Args)]
+pub struct MetaArgs {
+    /// Image ids, image page URLs, image files or directories of them.
+    ///
+    /// An existing path is read from disk: the file's PNG text chunks or EXIF UserComment, else
+    /// the `<name>.json` sidecar of `download --sidecar`; a directory means every file in it
+    /// (not recursive; hidden files and .json/.txt/.part skipped). Otherwise a number, or a
+    /// URL ending in /images/<id> on any host (civitai.com, civitai.red …), is looked up on
+    /// --base-url: only the id is taken from a URL.
+    #[arg(required = true, value_name = "ID|URL|FILE|DIR")]
+    pub targets: Vec<std::ffi::OsString>,
+
+    /// Output format: a table for people, JSON lines for machines
+    #[arg(long, short = 'f', value_enum, default_value_t = MetaFormat::Table)]
+    pub format: MetaFormat,
+}
+
+/// Output formats of `meta`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetaFormat {
+    /// The fields a person reads first, prompts wrapped to the terminal
+    Table,
+    /// One JSON object per record (every field, `source` = api or the file)
+    Json,
 }
 
 /// Query flags shared by every command that walks the images endpoint.

@@ -71,23 +71,36 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
 /// Parses and checks config text; errors read `LINE: message`.
 pub fn parse(text: &str) -> std::result::Result<Config, String> {
     let config: Config = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
-            .unwrap_or(1);
-        format!("{line}: {}", e.message().trim())
+        let message = e.message().trim();
+        // An unknown key's error spans the whole table; point at the key's own line.
+        let unknown = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next());
+        let line = match (unknown, e.span()) {
+            (Some(key), _) => line_of(text, key),
+            (None, Some(span)) => text[..span.start.min(text.len())].lines().count().max(1),
+            (None, None) => 1,
+        };
+        format!("{line}: {message}")
     })?;
     check(&config, text)?;
     Ok(config)
 }
 
+/// The 1-based line on which `key` is set, or 1.
+fn line_of(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
+}
+
 /// Values the flags would reject are rejected here too, naming the key's line.
 fn check(config: &Config, text: &str) -> std::result::Result<(), String> {
-    let line_of = |key: &str| {
-        text.lines()
-            .position(|l| l.trim_start().starts_with(key))
-            .map_or(1, |i| i + 1)
-    };
+    let line_of = |key: &str| line_of(text, key);
     if let Some(n) = config.concurrency {
         if !(1..=32).contains(&n) {
             return Err(format!(

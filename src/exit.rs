@@ -17,11 +17,7 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         // `civimg list | head` closed our stdout: the reader got what it wanted.
         return ExitCode::SUCCESS;
     }
-    eprintln!(
-        "civimg: {} {}",
-        crate::log::paint("error:", "1;31"),
-        one_line(&format!("{err:#}"))
-    );
+    print_error(err);
     if let Some(walk) = err.chain().find_map(|e| e.downcast_ref::<WalkError>()) {
         if let Some(cursor) = &walk.resume_cursor {
             eprintln!(
@@ -31,6 +27,16 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         }
     }
     ExitCode::from(FAILURE)
+}
+
+/// Prints `civimg: error: …` as one line: for the fatal error, and for each failed target of
+/// a command that carries on with the others (`meta`).
+pub fn print_error(err: &anyhow::Error) {
+    eprintln!(
+        "civimg: {} {}",
+        crate::log::paint("error:", "1;31"),
+        one_line(&format!("{err:#}"))
+    );
 }
 
 /// Whether the failure is a write to a closed pipe.

@@ -2,3 +2,4 @@
 
 pub mod ecosystem;
 pub mod list;
+pub mod meta;

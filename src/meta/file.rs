@@ -134,7 +134,10 @@ fn png_texts<R: Read>(reader: R) -> Result<Vec<(String, String)>> {
         .context("invalid PNG")?;
     let mut texts = collect_texts(png.info());
     if !texts.iter().any(|(k, _)| is_generation_key(k)) {
-        png.finish().context("invalid PNG after the header")?;
+        // Pixel data that cannot be inflated (a truncated download, say) tells nothing about
+        // the metadata: keep the text chunks read up to there instead of failing the file,
+        // so it reads as "no generation data" and a sidecar can still stand in.
+        let _ = png.finish();
         texts = collect_texts(png.info());
     }
     Ok(texts)

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::fields::{cell, lookup, DEFAULT_CSV_FIELDS};
+use super::fields::{Row, DEFAULT_CSV_FIELDS};
 use super::ItemWriter;
 
 /// Streams rows through the `csv` crate (quoting, embedded newlines and commas handled there).
@@ -43,8 +43,9 @@ impl<W: Write> ItemWriter for CsvWriter<W> {
     fn write_page(&mut self, items: &[Value]) -> Result<()> {
         self.header()?;
         for item in items {
-            let row = self.fields.iter().map(|f| cell(lookup(item, f)));
-            self.out.write_record(row)?;
+            let row = Row::new(item);
+            self.out
+                .write_record(self.fields.iter().map(|f| row.cell(f)))?;
         }
         self.out.flush()?;
         Ok(())

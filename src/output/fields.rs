@@ -1,6 +1,31 @@
 //! Dotted field paths (`stats.likeCount`, `meta.prompt`) and their text in a cell.
+//!
+//! `meta.<key>` with one of [`NORMALIZED_META_KEYS`] reads the item's normalized
+//! [`GenRecord`], so `meta.model` and `meta.clipSkip` work although the API spells them
+//! `Model` and `Clip skip`; any other path reads the item as the API sent it.
+
+use std::cell::OnceCell;
 
 use serde_json::Value;
+
+use crate::meta::GenRecord;
+
+/// The `meta.<key>` names answered from the normalized record (GenRecord's own field names).
+pub const NORMALIZED_META_KEYS: &[&str] = &[
+    "prompt",
+    "negativePrompt",
+    "steps",
+    "sampler",
+    "scheduler",
+    "cfgScale",
+    "seed",
+    "width",
+    "height",
+    "model",
+    "modelHash",
+    "clipSkip",
+    "denoisingStrength",
+];
 
 /// CSV columns when `--fields` is not given: every documented item field, flattened.
 pub const DEFAULT_CSV_FIELDS: &[&str] = &[
@@ -56,6 +81,61 @@ pub fn unwrap_meta(meta: &Value) -> &Value {
     }
 }
 
+/// One item's cells. Its `meta` is parsed into a [`GenRecord`] at most once, and only when a
+/// column asks for a normalized key, so a page of 200 rows stays cheap.
+pub struct Row<'v> {
+    item: &'v Value,
+    record: OnceCell<Option<GenRecord>>,
+}
+
+impl<'v> Row<'v> {
+    /// Cells of `item`; nothing is parsed yet.
+    pub fn new(item: &'v Value) -> Self {
+        Row {
+            item,
+            record: OnceCell::new(),
+        }
+    }
+
+    /// The text of the column at `path`. A normalized `meta.<key>` the record lacks (a
+    /// value it could not parse, say) falls back to the raw path.
+    pub fn cell(&self, path: &str) -> String {
+        let normalized = path
+            .strip_prefix("meta.")
+            .filter(|key| NORMALIZED_META_KEYS.contains(key))
+            .and_then(|key| normalized(self.record()?, key));
+        normalized.unwrap_or_else(|| cell(lookup(self.item, path)))
+    }
+
+    fn record(&self) -> Option<&GenRecord> {
+        self.record
+            .get_or_init(|| self.item.get("meta").and_then(GenRecord::from_api_meta))
+            .as_ref()
+    }
+}
+
+/// The text of a normalized field; numbers printed as people write them (`7`, not `7.0`).
+fn normalized(r: &GenRecord, key: &str) -> Option<String> {
+    let num = |v: Option<f64>| v.map(|n| n.to_string());
+    let int = |v: Option<u32>| v.map(|n| n.to_string());
+    match key {
+        "prompt" => r.prompt.clone(),
+        "negativePrompt" => r.negative_prompt.clone(),
+        "steps" => int(r.steps),
+        "sampler" => r.sampler.clone(),
+        "scheduler" => r.scheduler.clone(),
+        "cfgScale" => num(r.cfg_scale),
+        "seed" => r.seed.map(|n| n.to_string()),
+        "width" => int(r.width),
+        "height" => int(r.height),
+        "model" => r.model.clone(),
+        "modelHash" => r.model_hash.clone(),
+        "clipSkip" => int(r.clip_skip),
+        "denoisingStrength" => num(r.denoising_strength),
+        _ => None,
+    }
+}
+
 /// A cell's text: strings as they are, numbers and booleans printed, null or missing empty,
 /// arrays and objects as compact JSON.
 pub fn cell(value: Option<&Value>) -> String {
@@ -83,5 +163,41 @@ mod tests {
         assert_eq!(cell(lookup(&wrapped, "missing.path")), "");
         let null_meta = json!({"id": 1, "meta": null});
         assert_eq!(cell(lookup(&null_meta, "meta.prompt")), "");
+    }
+
+    #[test]
+    fn normalized_meta_keys_read_the_api_spellings() {
+        let meta = json!({"prompt": "a cat", "cfgScale": 7, "Model": "juggernaut",
+            "Clip skip": "2", "Size": "512x768", "seed": 42, "steps": "bad"});
+        for item in [
+            json!({"id": 1, "meta": meta}),
+            json!({"id": 1, "meta": {"id": 1, "meta": meta}}),
+        ] {
+            let row = Row::new(&item);
+            assert_eq!(row.cell("meta.model"), "juggernaut");
+            assert_eq!(row.cell("meta.clipSkip"), "2");
+            assert_eq!(row.cell("meta.width"), "512");
+            assert_eq!(row.cell("meta.cfgScale"), "7");
+            assert_eq!(row.cell("meta.seed"), "42");
+            // Raw spellings keep working, and an unparsable value falls back to the raw one.
+            assert_eq!(row.cell("meta.Model"), "juggernaut");
+            assert_eq!(row.cell("meta.Clip skip"), "2");
+            assert_eq!(row.cell("meta.steps"), "bad");
+            assert_eq!(row.cell("id"), "1");
+        }
+        let none = json!({"id": 2, "meta": null});
+        assert_eq!(Row::new(&none).cell("meta.model"), "");
+        assert_eq!(Row::new(&json!({"id": 3})).cell("meta.seed"), "");
+    }
+
+    #[test]
+    fn the_record_is_parsed_only_when_a_normalized_key_is_asked() {
+        let item = json!({"id": 1, "meta": {"prompt": "a cat"}});
+        let row = Row::new(&item);
+        row.cell("id");
+        row.cell("meta.Model");
+        assert!(row.record.get().is_none());
+        row.cell("meta.prompt");
+        assert!(row.record.get().is_some());
     }
 }

@@ -1,7 +1,9 @@
-//! Output writers for `list`: table, JSON lines, JSON array and CSV, each streaming page by page.
+//! Output writers for `list` (table, JSON lines, JSON array and CSV, each streaming page by
+//! page) and for `meta` (a record as a table or a JSON line).
 
 mod csv;
 pub mod fields;
+mod record;
 mod table;
 
 use std::io::Write;
@@ -12,6 +14,7 @@ use serde_json::Value;
 use crate::cli::Format;
 
 pub use self::csv::CsvWriter;
+pub use self::record::RecordWriter;
 pub use self::table::TableWriter;
 
 /// Receives items a page at a time and renders them.

@@ -6,7 +6,7 @@ use anyhow::Result;
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
 use serde_json::Value;
 
-use super::fields::{cell, lookup};
+use super::fields::{cell, lookup, Row};
 use super::ItemWriter;
 
 /// Only a line under the header; columns separated by their padding.
@@ -52,7 +52,8 @@ impl<W: Write> TableWriter<W> {
 
     fn row(&self, item: &Value) -> Vec<String> {
         if self.custom {
-            return self.columns.iter().map(|f| cell(lookup(item, f))).collect();
+            let row = Row::new(item);
+            return self.columns.iter().map(|f| row.cell(f)).collect();
         }
         let size = match (lookup(item, "width"), lookup(item, "height")) {
             (Some(w), Some(h)) if !w.is_null() && !h.is_null() => format!("{w}×{h}"),

@@ -8,5 +8,7 @@ mod ecosystem;
 mod fake_server;
 mod fixtures;
 mod list;
+mod list_meta;
+mod meta;
 mod meta_files;
 mod support;

@@ -1,0 +1,140 @@
+//! `civimg meta`: how images were made, from the API (ids, page URLs) or from local files.
+//!
+//! Each argument is a target; a target that fails is reported on stderr and the others still
+//! print. The exit code is 1 when any failed (`exit.rs`).
+
+mod lookup;
+mod target;
+
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Result};
+
+use crate::cli::MetaArgs;
+use crate::client::Client;
+use crate::exit;
+use crate::meta::{read_file_or_sidecar, GenRecord};
+use crate::output::RecordWriter;
+use crate::settings::Settings;
+
+use self::target::Target;
+
+/// Runs `meta`; records print in argument order (a directory's files sorted by name).
+pub async fn run(settings: &Settings, args: &MetaArgs) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let width = if stdout.is_terminal() {
+        comfy_table::Table::new().width()
+    } else {
+        None
+    };
+    let mut run = MetaRun {
+        settings,
+        client: None,
+        out: RecordWriter::new(BufWriter::new(stdout.lock()), args.format, width),
+        failed: 0,
+    };
+    for arg in &args.targets {
+        match Target::parse(arg) {
+            Ok(Target::Image(id)) => {
+                let record = match run.client() {
+                    Ok(client) => lookup::fetch(client, id).await,
+                    Err(err) => Err(err),
+                };
+                run.emit(record)?;
+            }
+            Ok(Target::Path(path)) => run.path(&path)?,
+            Err(err) => run.emit(Err(err))?,
+        }
+    }
+    run.out.flush()?;
+    Ok(if run.failed > 0 {
+        ExitCode::from(exit::FAILURE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The state of one `meta` run: the output, failures so far, the client once one is needed.
+struct MetaRun<'s, W: Write> {
+    settings: &'s Settings,
+    client: Option<Client>,
+    out: RecordWriter<W>,
+    failed: u64,
+}
+
+impl<W: Write> MetaRun<'_, W> {
+    /// The API client, built on first use so that local files need no network settings.
+    fn client(&mut self) -> Result<&Client> {
+        if self.client.is_none() {
+            self.client = Some(self.settings.client(self.settings.log())?);
+        }
+        Ok(self.client.as_ref().expect("just set"))
+    }
+
+    /// Every file of a file or directory target, each a record or a reported failure.
+    fn path(&mut self, path: &Path) -> Result<()> {
+        match target::files_of(path) {
+            Ok(files) => {
+                for file in files {
+                    self.emit(from_file(&file))?;
+                }
+                Ok(())
+            }
+            Err(err) => self.emit(Err(err)),
+        }
+    }
+
+    /// Prints a record, or reports a target's failure and carries on. Only a failed write
+    /// to stdout (a closed pipe, say) ends the run.
+    fn emit(&mut self, record: Result<GenRecord>) -> Result<()> {
+        match record {
+            Ok(record) => self.out.write(&record),
+            Err(err) => {
+                // What is already on stdout comes before the error, as it happened.
+                self.out.flush()?;
+                exit::print_error(&err);
+                self.failed += 1;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The record of one local file: its own metadata, else its `download --sidecar` JSON.
+fn from_file(path: &Path) -> Result<GenRecord> {
+    read_file_or_sidecar(path)?.ok_or_else(|| anyhow!("{} has no generation data", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command, MetaFormat};
+
+    #[test]
+    fn targets_and_format_parse() {
+        let cli = Cli::try_parse_from(["civimg", "meta", "1", "a.png", "-f", "json"]).unwrap();
+        let Command::Meta(args) = cli.command else {
+            panic!("not meta")
+        };
+        assert_eq!(args.targets, ["1", "a.png"]);
+        assert_eq!(args.format, MetaFormat::Json);
+        let cli = Cli::try_parse_from(["civimg", "meta", "1"]).unwrap();
+        let Command::Meta(args) = cli.command else {
+            panic!("not meta")
+        };
+        assert_eq!(
+            args.format,
+            MetaFormat::Table,
+            "a table by default, even on a pipe"
+        );
+    }
+
+    #[test]
+    fn at_least_one_target_is_required() {
+        assert!(Cli::try_parse_from(["civimg", "meta"]).is_err());
+        assert!(Cli::try_parse_from(["civimg", "meta", "1", "--format", "csv"]).is_err());
+    }
+}

@@ -1,0 +1,171 @@
+//! What a `civimg meta` argument names: an image on the API (id or page URL) or local files.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use url::Url;
+
+/// One command-line argument of `meta`, classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An image id, given bare or inside a page URL; looked up on the API.
+    Image(u64),
+    /// An existing file or directory.
+    Path(PathBuf),
+}
+
+/// Extensions of the files `download` writes beside an image (sidecar, caption, partial),
+/// never images themselves.
+const NOT_IMAGES: &[&str] = &["json", "txt", "part"];
+
+impl Target {
+    /// Classifies an argument: an existing path first (so a file named `123` is read, not
+    /// looked up), then all digits, then an `http(s)://…/images/<id>` URL.
+    pub fn parse(arg: &OsStr) -> Result<Target> {
+        let path = Path::new(arg);
+        if path.exists() {
+            return Ok(Target::Path(path.to_path_buf()));
+        }
+        let text = arg.to_string_lossy();
+        let text = text.trim();
+        if let Some(id) = parse_id(text) {
+            return Ok(Target::Image(id));
+        }
+        if let Some(id) = id_from_url(text) {
+            return Ok(Target::Image(id));
+        }
+        bail!("not an image id, image URL or existing file: {text}")
+    }
+}
+
+/// A bare image id: ASCII digits only, fitting a u64.
+fn parse_id(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// The id in an image page URL (`https://civitai.com/images/469632?postId=1`, any host,
+/// trailing slash allowed). Only the id is used: the lookup goes to `--base-url`.
+fn id_from_url(text: &str) -> Option<u64> {
+    let url = Url::parse(text).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [.., "images", id] => parse_id(id),
+        _ => None,
+    }
+}
+
+/// The files a path target stands for: the file itself, or a directory's image files sorted
+/// by name (not recursive; hidden files and `.json`/`.txt`/`.part` left out).
+pub fn files_of(path: &Path) -> Result<Vec<PathBuf>> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries =
+        std::fs::read_dir(path).with_context(|| format!("cannot list {}", path.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", path.display()))?;
+        let file = entry.path();
+        if is_candidate(&file) {
+            files.push(file);
+        }
+    }
+    if files.is_empty() {
+        bail!("{}: no image files in this directory", path.display());
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Whether a directory entry may be an image: a visible regular file (symlinks followed)
+/// that is not one of download's side files.
+fn is_candidate(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .is_none_or(|n| n.to_string_lossy().starts_with('.'));
+    let side_file = path
+        .extension()
+        .is_some_and(|e| NOT_IMAGES.iter().any(|x| e.eq_ignore_ascii_case(x)));
+    !hidden && !side_file && path.is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Target> {
+        Target::parse(OsStr::new(s))
+    }
+
+    #[test]
+    fn ids_and_page_urls() {
+        assert_eq!(parse("469632").unwrap(), Target::Image(469632));
+        for url in [
+            "https://civitai.com/images/469632",
+            "https://civitai.red/images/469632/",
+            "http://civitai.com/images/469632?postId=7&modelId=9",
+            "https://civitai.com/images/469632#comments",
+        ] {
+            assert_eq!(parse(url).unwrap(), Target::Image(469632), "{url}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_a_clear_error() {
+        for bad in [
+            "",
+            "12a",
+            "-5",
+            "99999999999999999999999",
+            "https://civitai.com/models/123",
+            "https://civitai.com/images/abc",
+            "ftp://civitai.com/images/1",
+            "no-such-file.png",
+        ] {
+            let err = parse(bad).unwrap_err().to_string();
+            assert!(
+                err.starts_with("not an image id, image URL or existing file"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_existing_path_wins_over_an_id() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let file = dir.path().join("123");
+        std::fs::write(&file, b"x").unwrap();
+        assert_eq!(Target::parse(file.as_os_str()).unwrap(), Target::Path(file));
+    }
+
+    #[test]
+    fn directories_list_visible_images_sorted() {
+        let dir = tempfile::TempDir::new().unwrap();
+        for name in [
+            "b.png",
+            "a.jpeg",
+            "a.jpeg.json",
+            "b.txt",
+            "c.png.part",
+            ".hidden.png",
+        ] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let names: Vec<String> = files_of(dir.path())
+            .unwrap()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.jpeg", "b.png"]);
+        let empty = tempfile::TempDir::new().unwrap();
+        assert!(files_of(empty.path()).is_err());
+    }
+}

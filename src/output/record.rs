@@ -1,0 +1,277 @@
+//! `civimg meta` output: a generation record as a two-column table for people, or as one
+//! JSON line for machines.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{presets, ContentArrangement, Table};
+
+use crate::cli::MetaFormat;
+use crate::meta::{GenRecord, Resource, API_SOURCE};
+
+/// Width used when stdout is not a terminal.
+pub const FALLBACK_WIDTH: u16 = 100;
+
+/// Narrowest table we lay out; below this wrapping makes prompts unreadable anyway.
+const MIN_WIDTH: u16 = 40;
+
+/// Writes records one after another, flushing each so a pipe sees it at once.
+pub struct RecordWriter<W: Write> {
+    out: W,
+    format: MetaFormat,
+    width: u16,
+    written: u64,
+}
+
+impl<W: Write> RecordWriter<W> {
+    /// `width` is the terminal's when known; tables wrap to it (else [`FALLBACK_WIDTH`]).
+    pub fn new(out: W, format: MetaFormat, width: Option<u16>) -> Self {
+        RecordWriter {
+            out,
+            format,
+            width: width.unwrap_or(FALLBACK_WIDTH).max(MIN_WIDTH),
+            written: 0,
+        }
+    }
+
+    /// Writes one record: a table (after a blank line unless it is the first) or a JSON line.
+    pub fn write(&mut self, record: &GenRecord) -> Result<()> {
+        match self.format {
+            MetaFormat::Json => {
+                serde_json::to_writer(&mut self.out, record)?;
+                self.out.write_all(b"\n")?;
+            }
+            MetaFormat::Table => {
+                if self.written > 0 {
+                    self.out.write_all(b"\n")?;
+                }
+                for line in table(record, self.width).lines() {
+                    writeln!(self.out, "{}", line.trim_end())?;
+                }
+            }
+        }
+        self.written += 1;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// Flushes what is buffered (before an error goes to stderr, say).
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// The record as label/value rows, wrapped to `width`.
+fn table(record: &GenRecord, width: u16) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width)
+        .add_rows(rows(record));
+    if let Some(labels) = table.column_mut(0) {
+        labels.set_padding((0, 1));
+    }
+    table
+}
+
+/// The fields a person reads first, in reading order; empty ones left out. Everything
+/// else (`extra`, version ids) is in `--format json`.
+pub fn rows(r: &GenRecord) -> Vec<[String; 2]> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let num = |v: Option<f64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let int = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let candidates = [
+        ("source", source(r)),
+        ("prompt", text(&r.prompt)),
+        ("negative prompt", text(&r.negative_prompt)),
+        ("model", model(r)),
+        ("sampler", text(&r.sampler)),
+        ("scheduler", text(&r.scheduler)),
+        ("steps", int(r.steps.map(u64::from))),
+        ("cfg scale", num(r.cfg_scale)),
+        ("seed", int(r.seed)),
+        ("size", size(r)),
+        ("clip skip", int(r.clip_skip.map(u64::from))),
+        ("denoise", num(r.denoising_strength)),
+        ("hires", hires(r)),
+        ("resources", resources(&r.resources)),
+    ];
+    candidates
+        .into_iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(label, value)| [label.to_string(), value])
+        .collect()
+}
+
+/// `api (image 469632)` for an API record; a file record's source is its path already.
+fn source(r: &GenRecord) -> String {
+    match r.extra.get("id").and_then(serde_json::Value::as_u64) {
+        Some(id) if r.source == API_SOURCE => format!("{API_SOURCE} (image {id})"),
+        _ => r.source.clone(),
+    }
+}
+
+/// `name [hash]`, or whichever of the two is known.
+fn model(r: &GenRecord) -> String {
+    match (&r.model, &r.model_hash) {
+        (Some(name), Some(hash)) => format!("{name} [{hash}]"),
+        (Some(name), None) => name.clone(),
+        (None, Some(hash)) => format!("[{hash}]"),
+        (None, None) => String::new(),
+    }
+}
+
+/// `832x1216`, or the one side that is known.
+fn size(r: &GenRecord) -> String {
+    match (r.width, r.height) {
+        (Some(w), Some(h)) => format!("{w}x{h}"),
+        (Some(w), None) => format!("width {w}"),
+        (None, Some(h)) => format!("height {h}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// `2x 4x-UltraSharp`.
+fn hires(r: &GenRecord) -> String {
+    let Some(h) = &r.hires else {
+        return String::new();
+    };
+    let factor = h.upscale.map(|u| format!("{u}x"));
+    [factor, h.upscaler.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One line per resource: `name (type) weight hash`, leaving out what is unknown; a
+/// resource known only by its Civitai version id shows that.
+fn resources(list: &[Resource]) -> String {
+    let line = |res: &Resource| {
+        let name = match (res.name.trim(), res.model_version_id) {
+            ("", Some(version)) => format!("version {version}"),
+            (name, _) => name.to_string(),
+        };
+        let parts = [
+            Some(name).filter(|n| !n.is_empty()),
+            res.kind.as_ref().map(|k| format!("({k})")),
+            res.weight.map(|w| w.to_string()),
+            res.hash.clone(),
+        ];
+        parts.into_iter().flatten().collect::<Vec<_>>().join(" ")
+    };
+    list.iter()
+        .map(line)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::Hires;
+
+    fn record() -> GenRecord {
+        GenRecord {
+            prompt: Some("a lighthouse at dusk, ".repeat(12)),
+            negative_prompt: Some("fog".into()),
+            steps: Some(30),
+            sampler: Some("DPM++ 2M".into()),
+            scheduler: Some("Karras".into()),
+            cfg_scale: Some(7.0),
+            seed: Some(18_446_744_073_709_551_615),
+            width: Some(832),
+            height: Some(1216),
+            model: Some("juggernaut".into()),
+            model_hash: Some("6ce0161689".into()),
+            clip_skip: Some(2),
+            denoising_strength: Some(0.4),
+            hires: Some(Hires {
+                upscaler: Some("4x-UltraSharp".into()),
+                upscale: Some(2.0),
+            }),
+            resources: vec![
+                Resource {
+                    name: "armor".into(),
+                    kind: Some("lora".into()),
+                    weight: Some(0.8),
+                    hash: Some("0123abcd".into()),
+                    model_version_id: None,
+                },
+                Resource {
+                    name: String::new(),
+                    kind: Some("checkpoint".into()),
+                    model_version_id: Some(42),
+                    ..Resource::default()
+                },
+            ],
+            source: "x/1.png".into(),
+            ..GenRecord::default()
+        }
+    }
+
+    fn render(record: &GenRecord, width: u16) -> String {
+        let mut out = Vec::new();
+        let mut writer = RecordWriter::new(&mut out, MetaFormat::Table, Some(width));
+        writer.write(record).unwrap();
+        writer.write(record).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn table_reads_top_down_and_wraps_to_the_width() {
+        let text = render(&record(), 60);
+        assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
+        let first = text.split("\n\n").next().unwrap();
+        insta::assert_snapshot!(first, @r"
+        source           x/1.png
+        prompt           a lighthouse at dusk, a lighthouse at
+                         dusk, a lighthouse at dusk, a lighthouse
+                         at dusk, a lighthouse at dusk, a
+                         lighthouse at dusk, a lighthouse at dusk,
+                         a lighthouse at dusk, a lighthouse at
+                         dusk, a lighthouse at dusk, a lighthouse
+                         at dusk, a lighthouse at dusk,
+        negative prompt  fog
+        model            juggernaut [6ce0161689]
+        sampler          DPM++ 2M
+        scheduler        Karras
+        steps            30
+        cfg scale        7
+        seed             18446744073709551615
+        size             832x1216
+        clip skip        2
+        denoise          0.4
+        hires            2x 4x-UltraSharp
+        resources        armor (lora) 0.8 0123abcd
+                         version 42 (checkpoint)
+        ");
+    }
+
+    #[test]
+    fn empty_fields_are_left_out() {
+        let r = GenRecord {
+            prompt: Some("just a prompt".into()),
+            source: "api".into(),
+            ..GenRecord::default()
+        };
+        let labels: Vec<String> = rows(&r).into_iter().map(|[l, _]| l).collect();
+        assert_eq!(labels, ["source", "prompt"]);
+    }
+
+    #[test]
+    fn json_is_one_line_per_record() {
+        let mut out = Vec::new();
+        let mut writer = RecordWriter::new(&mut out, MetaFormat::Json, None);
+        writer.write(&record()).unwrap();
+        writer.write(&record()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        let back: GenRecord = serde_json::from_str(lines[0]).unwrap();
+        assert_eq!(back, record());
+    }
+}
