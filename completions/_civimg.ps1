@@ -64,7 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Stop after N items in total')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
-            [CompletionResult]::new('--fields', '--fields', [CompletionResultType]::ParameterName, 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt)')
+            [CompletionResult]::new('--fields', '--fields', [CompletionResultType]::ParameterName, 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key, sent only as `Authorization: Bearer` to the base-url host')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for the next bytes of a response [default: 30]')

@@ -60,7 +60,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand --max 'Stop after N items in total'
             cand -f 'Output format [default: table on a terminal, jsonl otherwise]'
             cand --format 'Output format [default: table on a terminal, jsonl otherwise]'
-            cand --fields 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt)'
+            cand --fields 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data'
             cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
             cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
             cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'

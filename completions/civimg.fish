@@ -79,7 +79,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -s f -l format -d 'O
 jsonl\t'One JSON object per line, exactly as the API sent it'
 json\t'One JSON array'
 csv\t'A header row, then one row per item with flattened columns'"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r

@@ -49,11 +49,6 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
-/// Transport failures worth another try: timeouts, refused or reset connections, cut bodies.
-pub fn is_retryable_error(err: &reqwest::Error) -> bool {
-    err.is_timeout() || err.is_connect() || err.is_body() || err.is_request()
-}
-
 /// `Retry-After` in seconds; an HTTP date is read as "no advice" and backoff applies.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
