@@ -544,3 +544,84 @@ fn has_part_file(dir: &Path) -> bool {
                     .unwrap_or(false)
         })
 }
+
+/// A small tmpfs mounted for one test and unmounted when dropped.
+struct Mount(std::path::PathBuf);
+
+impl Mount {
+    /// Mounts a tmpfs with these options, or `None` where this user may not mount.
+    fn tmpfs(at: &Path, options: &str) -> Option<Mount> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Mount(at.to_path_buf()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+// Disk full or read-only: a clear error naming the path, completed files kept, no partial
+// file under a final name. Needs root to mount a tmpfs (CI runs as root).
+#[test]
+fn a_full_or_read_only_disk_fails_clearly_and_keeps_completed_files() {
+    let fake = FakeCivitai::start();
+    let scratch = TempDir::new().unwrap();
+    let Some(_full) = Mount::tmpfs(&scratch.path().join("full"), "size=1m") else {
+        eprintln!("skipped: this user cannot mount a tmpfs");
+        return;
+    };
+    let dir = scratch.path().join("full/gallery");
+    let out = civimg(&fake)
+        .args([
+            "download",
+            "--username",
+            "alice_ai",
+            "--max",
+            "40",
+            "-j",
+            "2",
+            "-o",
+        ])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(err.contains(&dir.display().to_string()), "{err}");
+    let mut complete = 0;
+    for f in files_below(&dir) {
+        let name = f.to_string_lossy().into_owned();
+        if name.ends_with(".part") {
+            continue;
+        }
+        let id: u64 = name.split('.').next().unwrap().parse().unwrap();
+        assert!(
+            std::fs::read(dir.join(&f)).unwrap() == fake.original_bytes(id),
+            "{name}"
+        );
+        complete += 1;
+    }
+    assert!(complete > 0, "files completed before the disk filled stay");
+
+    let Some(_ro) = Mount::tmpfs(&scratch.path().join("ro"), "ro") else {
+        return;
+    };
+    let ro = scratch.path().join("ro/gallery");
+    civimg(&fake)
+        .args(["download", "--username", "bob", "-o"])
+        .arg(&ro)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(ro.display().to_string()))
+        .stderr(predicates::str::contains("Read-only file system"));
+}

@@ -552,3 +552,49 @@ fn the_api_key_goes_only_in_the_header_to_the_api_host() {
         .success()
         .stdout(predicates::str::contains(key).not());
 }
+
+// Snapshots of each format for a small, fixed part of the fake's dataset (no urls: they carry
+// the fake's random port).
+#[test]
+fn format_snapshots() {
+    let fake = FakeCivitai::start();
+    let fields =
+        "id,username,width,height,nsfwLevel,stats.likeCount,meta.seed,meta.sampler,meta.model";
+    let run = |format: &str| {
+        let out = civimg(&fake)
+            .args([
+                "list",
+                "--username",
+                "bob",
+                "--nsfw",
+                "X",
+                "--format",
+                format,
+            ])
+            .args(["--fields", fields])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        text(&out.stdout)
+    };
+    insta::assert_snapshot!("bob_csv", run("csv"));
+    insta::assert_snapshot!("bob_table", run("table"));
+    let jsonl = civimg(&fake)
+        .args([
+            "list",
+            "--username",
+            "bob",
+            "--max",
+            "2",
+            "--format",
+            "jsonl",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let port = fake.image_base().rsplit(':').next().unwrap().to_string();
+    insta::assert_snapshot!("bob_jsonl", text(&jsonl).replace(&port, "PORT"));
+}
