@@ -75,6 +75,16 @@ struct Outcome {
 
 /// Runs `download`; exit 0 when every item is saved or present, 1 when any failed, 130 on Ctrl-C.
 pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
+    // Only newest-first puts every new image before the known ones; in any other order a
+    // streak of known images says nothing about what comes after it.
+    if args.stop_after_known.is_some()
+        && args.input.is_none()
+        && args.query.sort != Some(crate::cli::Sort::Newest)
+    {
+        anyhow::bail!(
+            "--stop-after-known needs --sort newest (new images come first only in that order)"
+        );
+    }
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;

@@ -471,6 +471,19 @@ fn stop_after_known_costs_one_or_two_pages() {
         fake.api_requests().len()
     );
     assert!(fake.image_requests().is_empty());
+    civimg(&fake)
+        .args([
+            "download",
+            "--username",
+            "alice_ai",
+            "--stop-after-known",
+            "10",
+            "-o",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("needs --sort newest"));
 }
 
 #[test]
