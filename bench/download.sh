@@ -19,7 +19,7 @@ GOAL_RATIO=1.15
 
 bench_init
 
-# The fake drops about one item in 200 from a page: ask for a few more than needed.
+# Half again as many items as needed: --nsfw x still hides the fake's blocked items (level 32).
 start_fake --images $((FILES * 3 / 2)) --image-size "$SIZE" --first-byte-delay-ms "$DELAY_MS"
 
 "$CIVIMG" --quiet --base-url "$API" list --limit 200 --nsfw x --max "$FILES" --format jsonl \

@@ -3,7 +3,7 @@
 #
 # After `bench_init`, these are set:
 #   ROOT      the repository
-#   CIVIMG    the release civimg binary
+#   CIVIMG    the release civimg binary, or $CIVIMG_BIN when set (to measure another build)
 #   FAKE_BIN  the release fake-civitai example
 #   WORK      a temporary directory, removed on exit (under $BENCH_TMP when set)
 # After `start_fake ARGS…`: API (the fake's API base URL), FAKE_PID.
@@ -12,7 +12,7 @@
 shopt -s inherit_errexit
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CIVIMG="$ROOT/target/release/civimg"
+CIVIMG=${CIVIMG_BIN:-"$ROOT/target/release/civimg"}
 FAKE_BIN="$ROOT/target/release/examples/fake-civitai"
 WORK=""
 FAKE_PID=""
