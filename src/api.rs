@@ -1,16 +1,14 @@
 //! Shapes of the images endpoint's answers: pages, cursors and error bodies (see API.md).
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// One page of `GET /api/v1/images`.
-///
-/// Items stay `serde_json::Value` so that every field the API sent, known or not,
-/// is re-emitted as it came (API.md: "keep unknown fields when re-emitting an item").
 #[derive(Debug, Deserialize)]
 pub struct Page {
     /// The page's items; may be fewer than `limit`, or none, mid-walk.
-    pub items: Vec<Value>,
+    pub items: Vec<Item>,
     /// Paging data; `nextCursor` absent or null ends the walk.
     #[serde(default)]
     pub metadata: Metadata,
@@ -38,6 +36,56 @@ impl Page {
                 "metadata.nextCursor is neither a number nor a string: {other}"
             )),
         }
+    }
+}
+
+/// One item exactly as the API sent it, plus the two fields the walk itself needs.
+///
+/// The text is kept as it came: JSON lines re-emit it byte for byte, with every field the API
+/// sent, known or not (API.md: "keep unknown fields when re-emitting an item"), and without
+/// building a tree of values only to write it out again.
+#[derive(Debug)]
+pub struct Item {
+    raw: Box<RawValue>,
+    /// The numeric `id`, if any.
+    pub id: Option<u64>,
+    /// The `username`, if any.
+    pub username: Option<String>,
+}
+
+/// The fields read from every item; the rest of the object is skipped, not built.
+#[derive(Default, Deserialize)]
+struct Keys {
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    username: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(de)?;
+        // An item that is not an object still passes through; it just has no id.
+        let keys: Keys = serde_json::from_str(raw.get()).unwrap_or_default();
+        Ok(Item {
+            id: keys.id.as_ref().and_then(Value::as_u64),
+            username: keys.username.and_then(|u| u.as_str().map(str::to_string)),
+            raw,
+        })
+    }
+}
+
+impl Item {
+    /// The JSON text as the API sent it.
+    pub fn raw(&self) -> &str {
+        self.raw.get()
+    }
+
+    /// The whole item as a value tree, fields in the API's order.
+    pub fn value(&self) -> Value {
+        // The text is valid JSON already; only a nesting deeper than serde_json's limit
+        // could fail here, and then the item reads as null.
+        serde_json::from_str(self.raw.get()).unwrap_or(Value::Null)
     }
 }
 

@@ -7,9 +7,7 @@
 
 use std::collections::HashSet;
 
-use serde_json::Value;
-
-use crate::api::item_id;
+use crate::api::Item;
 use crate::client::{ApiError, Client};
 use crate::query::ImageQuery;
 
@@ -68,7 +66,7 @@ impl<'a> Paginator<'a> {
     }
 
     /// The next page's new items (possibly none), or `None` when the walk is over.
-    pub async fn next_page(&mut self) -> Result<Option<Vec<Value>>, WalkError> {
+    pub async fn next_page(&mut self) -> Result<Option<Vec<Item>>, WalkError> {
         if self.done {
             return Ok(None);
         }
@@ -120,16 +118,16 @@ impl<'a> Paginator<'a> {
     /// other users' items are dropped; when the first page that has items has none of that
     /// user's, the API ignored the filter (unknown user) and the walk ends there instead of
     /// walking the whole site.
-    fn keep_requested_user(&mut self, items: Vec<Value>) -> Vec<Value> {
+    fn keep_requested_user(&mut self, items: Vec<Item>) -> Vec<Item> {
         let Some(user) = self.query.param("username") else {
             return items;
         };
         let total = items.len();
-        let kept: Vec<Value> = items
+        let kept: Vec<Item> = items
             .into_iter()
             .filter(|item| {
-                item.get("username")
-                    .and_then(Value::as_str)
+                item.username
+                    .as_deref()
                     .is_some_and(|u| u.eq_ignore_ascii_case(user))
             })
             .collect();
@@ -150,13 +148,13 @@ impl<'a> Paginator<'a> {
     }
 
     /// Drops items already emitted and cuts the page at `--max`.
-    fn take_new(&mut self, items: Vec<Value>) -> Vec<Value> {
+    fn take_new(&mut self, items: Vec<Item>) -> Vec<Item> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             if self.query.max.is_some_and(|max| self.emitted >= max) {
                 break;
             }
-            if let Some(id) = item_id(&item) {
+            if let Some(id) = item.id {
                 if !self.seen_ids.insert(id) {
                     continue;
                 }

@@ -40,6 +40,7 @@ pub async fn from_api(
         let Some(items) = walk.next_page().await? else {
             return Ok(());
         };
+        let items = items.iter().map(crate::api::Item::value).collect();
         if tx.send(items).await.is_err() {
             return Ok(());
         }

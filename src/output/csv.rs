@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use serde_json::Value;
+use crate::api::Item;
 
 use super::fields::{Row, DEFAULT_CSV_FIELDS};
 use super::ItemWriter;
@@ -40,10 +40,11 @@ impl<W: Write> CsvWriter<W> {
 }
 
 impl<W: Write> ItemWriter for CsvWriter<W> {
-    fn write_page(&mut self, items: &[Value]) -> Result<()> {
+    fn write_page(&mut self, items: &[Item]) -> Result<()> {
         self.header()?;
         for item in items {
-            let row = Row::new(item);
+            let value = item.value();
+            let row = Row::new(&value);
             self.out
                 .write_record(self.fields.iter().map(|f| row.cell(f)))?;
         }

@@ -9,7 +9,7 @@ mod table;
 use std::io::Write;
 
 use anyhow::Result;
-use serde_json::Value;
+use crate::api::Item;
 
 use crate::cli::Format;
 
@@ -20,7 +20,7 @@ pub use self::table::TableWriter;
 /// Receives items a page at a time and renders them.
 pub trait ItemWriter {
     /// Writes one page's items and flushes, so a pipe sees them as they arrive.
-    fn write_page(&mut self, items: &[Value]) -> Result<()>;
+    fn write_page(&mut self, items: &[Item]) -> Result<()>;
     /// Closes the output (the JSON array's `]`, say) and flushes.
     fn finish(&mut self) -> Result<()>;
 }
@@ -46,9 +46,9 @@ struct JsonLines<W> {
 }
 
 impl<W: Write> ItemWriter for JsonLines<W> {
-    fn write_page(&mut self, items: &[Value]) -> Result<()> {
+    fn write_page(&mut self, items: &[Item]) -> Result<()> {
         for item in items {
-            serde_json::to_writer(&mut self.out, item)?;
+            write_compact(&mut self.out, item)?;
             self.out.write_all(b"\n")?;
         }
         self.out.flush()?;
@@ -68,12 +68,12 @@ struct JsonArray<W> {
 }
 
 impl<W: Write> ItemWriter for JsonArray<W> {
-    fn write_page(&mut self, items: &[Value]) -> Result<()> {
+    fn write_page(&mut self, items: &[Item]) -> Result<()> {
         for item in items {
             self.out
                 .write_all(if self.first { b"[\n" } else { b",\n" })?;
             self.first = false;
-            serde_json::to_writer(&mut self.out, item)?;
+            write_compact(&mut self.out, item)?;
         }
         self.out.flush()?;
         Ok(())
@@ -85,4 +85,16 @@ impl<W: Write> ItemWriter for JsonArray<W> {
         self.out.flush()?;
         Ok(())
     }
+}
+
+/// The item's text as the API sent it, unless it spans lines (a pretty-printed answer):
+/// then it is re-serialized compactly so that JSON lines stay one item per line.
+fn write_compact<W: Write>(out: &mut W, item: &Item) -> Result<()> {
+    let raw = item.raw();
+    if raw.contains('\n') {
+        serde_json::to_writer(out, &item.value())?;
+    } else {
+        out.write_all(raw.as_bytes())?;
+    }
+    Ok(())
 }

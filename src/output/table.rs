@@ -6,6 +6,8 @@ use anyhow::Result;
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
 use serde_json::Value;
 
+use crate::api::Item;
+
 use super::fields::{cell, lookup, Row};
 use super::ItemWriter;
 
@@ -97,11 +99,11 @@ impl<W: Write> TableWriter<W> {
 }
 
 impl<W: Write> ItemWriter for TableWriter<W> {
-    fn write_page(&mut self, items: &[Value]) -> Result<()> {
+    fn write_page(&mut self, items: &[Item]) -> Result<()> {
         if items.is_empty() {
             return Ok(());
         }
-        let rows: Vec<Vec<String>> = items.iter().map(|i| self.row(i)).collect();
+        let rows: Vec<Vec<String>> = items.iter().map(|i| self.row(&i.value())).collect();
         let first = self.widths.is_none();
         let widths = match &self.widths {
             Some(w) => w.clone(),

@@ -3,7 +3,6 @@
 use anyhow::{anyhow, Context, Result};
 use serde_json::Value;
 
-use crate::api::item_id;
 use crate::client::Client;
 use crate::meta::GenRecord;
 
@@ -30,9 +29,9 @@ pub async fn fetch(client: &Client, id: u64) -> Result<GenRecord> {
     let item = page
         .items
         .iter()
-        .find(|item| item_id(item) == Some(id))
+        .find(|item| item.id == Some(id))
         .ok_or_else(|| anyhow!("image {id} not found"))?;
-    record_of(item, id)
+    record_of(&item.value(), id)
 }
 
 /// Builds the record from an item's `meta`, whichever of the three shapes it has.
