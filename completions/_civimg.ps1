@@ -45,6 +45,9 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             break
         }
         'civimg;list' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
+            [CompletionResult]::new('--fields', '--fields', [CompletionResultType]::ParameterName, 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Items per page, 1-200 (the API''s default is 100)')
             [CompletionResult]::new('--post-id', '--post-id', [CompletionResultType]::ParameterName, 'Only images of this post')
             [CompletionResult]::new('--model-id', '--model-id', [CompletionResultType]::ParameterName, 'Only images made with this model')
@@ -62,9 +65,6 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('--page', '--page', [CompletionResultType]::ParameterName, 'Start at this page (page × limit may not exceed 1000; cursors go further)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this cursor (as printed when a walk stops early)')
             [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Stop after N items in total')
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
-            [CompletionResult]::new('--fields', '--fields', [CompletionResultType]::ParameterName, 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key, sent only as `Authorization: Bearer` to the base-url host')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for the next bytes of a response [default: 30]')
@@ -81,6 +81,13 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             break
         }
         'civimg;download' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to save into, created if missing [default: .]')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to save into, created if missing [default: .]')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Files transferred at once, 1-32 [default: 4]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Files transferred at once, 1-32 [default: 4]')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file''s first bytes')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin')
+            [CompletionResult]::new('--stop-after-known', '--stop-after-known', [CompletionResultType]::ParameterName, 'With --sort newest: stop listing after N items in a row that are already complete')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Items per page, 1-200 (the API''s default is 100)')
             [CompletionResult]::new('--post-id', '--post-id', [CompletionResultType]::ParameterName, 'Only images of this post')
             [CompletionResult]::new('--model-id', '--model-id', [CompletionResultType]::ParameterName, 'Only images made with this model')
@@ -98,13 +105,6 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('--page', '--page', [CompletionResultType]::ParameterName, 'Start at this page (page × limit may not exceed 1000; cursors go further)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this cursor (as printed when a walk stops early)')
             [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Stop after N items in total')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to save into, created if missing [default: .]')
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to save into, created if missing [default: .]')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Files transferred at once, 1-32 [default: 4]')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Files transferred at once, 1-32 [default: 4]')
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file''s first bytes')
-            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin')
-            [CompletionResult]::new('--stop-after-known', '--stop-after-known', [CompletionResultType]::ParameterName, 'With --sort newest: stop listing after N items in a row that are already complete')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key, sent only as `Authorization: Bearer` to the base-url host')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for the next bytes of a response [default: 30]')

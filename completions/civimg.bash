@@ -335,12 +335,40 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__download)
-            opts="-o -j -q -v -h --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stop-after-known)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -406,34 +434,6 @@ _civimg() {
                     return 0
                     ;;
                 --max)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --out)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --concurrency)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -j)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --stop-after-known)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -609,12 +609,24 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__list)
-            opts="-f -q -v -h --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --format --fields --no-meta --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table jsonl json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table jsonl json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -680,18 +692,6 @@ _civimg() {
                     return 0
                     ;;
                 --max)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table jsonl json csv" -- "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -W "table jsonl json csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --fields)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

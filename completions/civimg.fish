@@ -43,6 +43,11 @@ complete -c civimg -n "__fish_civimg_needs_command" -f -a "completions" -d 'Prin
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "man" -d 'Print the manual page (roff)'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "config" -d 'Show where the config file is and what it holds'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c civimg -n "__fish_civimg_using_subcommand list" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'A readable table sized to the terminal'
+jsonl\t'One JSON object per line, exactly as the API sent it'
+json\t'One JSON array'
+csv\t'A header row, then one row per item with flattened columns'"
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model' -r
@@ -75,11 +80,6 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -l tag -d 'Only imag
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l page -d 'Start at this page (page × limit may not exceed 1000; cursors go further)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l max -d 'Stop after N items in total' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'A readable table sized to the terminal'
-jsonl\t'One JSON object per line, exactly as the API sent it'
-json\t'One JSON array'
-csv\t'A header row, then one row per item with flattened columns'"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
@@ -92,6 +92,11 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -l no-meta -d 'Do no
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -s o -l out -d 'Directory to save into, created if missing [default: .]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand download" -s j -l concurrency -d 'Files transferred at once, 1-32 [default: 4]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file\'s first bytes' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing after N items in a row that are already complete' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model' -r
@@ -124,11 +129,6 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l tag -d 'Only 
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l page -d 'Start at this page (page × limit may not exceed 1000; cursors go further)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l max -d 'Stop after N items in total' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -s o -l out -d 'Directory to save into, created if missing [default: .]' -r -F
-complete -c civimg -n "__fish_civimg_using_subcommand download" -s j -l concurrency -d 'Files transferred at once, 1-32 [default: 4]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file\'s first bytes' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing after N items in a row that are already complete' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r

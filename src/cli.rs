@@ -26,6 +26,7 @@ pub struct Cli {
 
 /// Options accepted before or after any subcommand.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]
     #[arg(long, global = true, env = "CIVITAI_BASE_URL", value_name = "URL")]
@@ -118,7 +119,7 @@ pub enum Command {
     #[command(after_help = "Examples:
   civimg download --username alice -o gallery/
   civimg download --model-id 123 --sort newest --stop-after-known 50 -o model123/
-  civimg list --username alice --format jsonl | jq -c 'select(.width > 1000)' | civimg download --input - -o big/")]
+  civimg list --username alice -f jsonl | jq -c 'select(.width > 1000)' | civimg download --input -")]
     Download(DownloadArgs),
 
     /// Show how an image was made: prompt, seed, sampler, model, resources
@@ -168,9 +169,6 @@ pub enum ConfigCommand {
 /// Arguments of `civimg list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    #[command(flatten)]
-    pub query: QueryArgs,
-
     /// Output format [default: table on a terminal, jsonl otherwise]
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
@@ -183,14 +181,14 @@ pub struct ListArgs {
     /// Do not ask the API for generation parameters (`meta` stays null)
     #[arg(long)]
     pub no_meta: bool,
+
+    #[command(flatten)]
+    pub query: QueryArgs,
 }
 
 /// Arguments of `civimg download`.
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
-    #[command(flatten)]
-    pub query: QueryArgs,
-
     /// Directory to save into, created if missing [default: .]
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -228,6 +226,9 @@ pub struct DownloadArgs {
     /// With --sort newest: stop listing after N items in a row that are already complete
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub stop_after_known: Option<u64>,
+
+    #[command(flatten)]
+    pub query: QueryArgs,
 }
 
 /// Arguments of `civimg meta`.

@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use anyhow::Result;
 use crate::api::Item;
+use anyhow::Result;
 
 use super::fields::{Row, DEFAULT_CSV_FIELDS};
 use super::ItemWriter;

@@ -8,8 +8,8 @@ mod table;
 
 use std::io::Write;
 
-use anyhow::Result;
 use crate::api::Item;
+use anyhow::Result;
 
 use crate::cli::Format;
 
