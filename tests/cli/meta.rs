@@ -467,6 +467,13 @@ fn download_with_sidecars_then_meta_on_the_directory() {
         .assert()
         .success();
     let items = fake.walk(&[("username", "bob"), ("withMeta", "true")]);
+    // Strip one JPEG down to a bare SOI + EOI: its sidecar must stand in for the lost EXIF.
+    let stripped = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "jpeg"))
+        .expect("bob has a JPEG original");
+    std::fs::write(&stripped, [0xFF, 0xD8, 0xFF, 0xD9]).unwrap();
     fake.clear_requests();
     let (code, records, err) = meta_json(&mut civimg(&fake), &[dir.path().to_str().unwrap()]);
     let with_meta: Vec<&Value> = items.iter().filter(|i| !i["meta"].is_null()).collect();
@@ -479,9 +486,19 @@ fn download_with_sidecars_then_meta_on_the_directory() {
         err.lines().all(|l| l.ends_with("has no generation data")),
         "{err}"
     );
+    let stripped_source = format!("sidecar:{}.json", stripped.display());
+    let mut from_exif = 0;
     for record in &records {
-        // `DIR/<id>.<ext>` or `sidecar:DIR/<id>.<ext>.json`
+        // `DIR/<id>.<ext>`: bob's files are all PNG, JPEG or WebP, and each carries its own
+        // generation data (PNG text chunks, EXIF UserComment), which wins over the sidecar;
+        // only the stripped file reads as `sidecar:DIR/<id>.jpeg.json`.
         let source = record["source"].as_str().unwrap();
+        assert_eq!(
+            source.starts_with("sidecar:"),
+            source == stripped_source,
+            "{source}"
+        );
+        from_exif += usize::from(source.ends_with(".jpeg") || source.ends_with(".webp"));
         let name = Path::new(source).file_name().unwrap().to_string_lossy();
         let id: u64 = name.split('.').next().unwrap().parse().unwrap();
         let item = with_meta
@@ -491,6 +508,10 @@ fn download_with_sidecars_then_meta_on_the_directory() {
         assert_eq!(record["prompt"], item["meta"]["prompt"], "{source}");
         assert_eq!(record["seed"], item["meta"]["seed"], "{source}");
     }
+    assert!(from_exif > 0, "bob has JPEG and WebP originals");
+    assert!(records
+        .iter()
+        .any(|r| r["source"] == stripped_source.as_str()));
     assert!(
         fake.api_requests().is_empty(),
         "reading files asks the API nothing"

@@ -3,6 +3,7 @@
 //! A file is computed from (seed, offset) on demand, so a 1 GiB original is never held in
 //! memory: [`FileSpec::read_at`] fills any window of it.
 
+use super::exif::{jpeg_layout, webp_layout};
 use super::util::{crc32, mix};
 
 /// The real type of a file, decided by its first bytes whatever its name says (API.md,
@@ -11,9 +12,9 @@ use super::util::{crc32, mix};
 pub enum Format {
     /// `\x89PNG`, with IHDR and generation text chunks.
     Png,
-    /// `\xFF\xD8\xFF` JFIF.
+    /// `\xFF\xD8\xFF`: EXIF (with the generation text) or JFIF, SOF0, SOS.
     Jpeg,
-    /// `RIFF....WEBP`.
+    /// `RIFF....WEBP`: `VP8X` + `EXIF` (with the generation text), `VP8L`.
     Webp,
     /// `GIF89a`.
     Gif,
@@ -48,10 +49,13 @@ pub struct FileSpec {
     tail: Vec<u8>,
     len: u64,
     seed: u64,
+    /// The filler is JPEG scan data, where a 0xFF byte would read as a marker.
+    no_ff: bool,
 }
 
 impl FileSpec {
-    /// A file of exactly `len` bytes. `text` goes into PNG text chunks when it fits.
+    /// A file of exactly `len` bytes. `text` goes into PNG text chunks; JPEG and WebP carry its
+    /// `parameters` entry as EXIF UserComment. Text that does not fit is left out.
     pub fn new(
         format: Format,
         len: u64,
@@ -59,22 +63,27 @@ impl FileSpec {
         dims: (u64, u64),
         text: &[(&str, String)],
     ) -> FileSpec {
-        let (mut head, mut tail) = layout(format, len, seed, dims, text);
-        if (head.len() + tail.len()) as u64 > len {
+        let fits = |(head, tail): &(Vec<u8>, Vec<u8>)| (head.len() + tail.len()) as u64 <= len;
+        let mut parts = layout(format, len, seed, dims, text);
+        if !fits(&parts) {
+            parts = layout(format, len, seed, dims, &[]);
+        }
+        if !fits(&parts) {
             // Too small for the structure: keep the signature, which is what clients sniff.
-            let (h2, _) = layout(format, len, seed, dims, &[]);
-            head = h2;
+            let (head, tail) = &mut parts;
             tail.clear();
             head.truncate(len.min(head.len() as u64) as usize);
             if format == Format::Png {
                 head.truncate(8.min(len as usize));
             }
         }
+        let (head, tail) = parts;
         FileSpec {
             head,
             tail,
             len,
             seed,
+            no_ff: format == Format::Jpeg,
         }
     }
 
@@ -101,7 +110,13 @@ impl FileSpec {
                 n
             } else {
                 let n = (tail_start.min(end) - p) as usize;
-                fill(self.seed, p, &mut buf[k..k + n]);
+                let out = &mut buf[k..k + n];
+                fill(self.seed, p, out);
+                if self.no_ff {
+                    out.iter_mut()
+                        .filter(|b| **b == 0xFF)
+                        .for_each(|b| *b = 0xFE);
+                }
                 n
             };
             p += n as u64;
@@ -140,22 +155,8 @@ fn layout(
 ) -> (Vec<u8>, Vec<u8>) {
     match format {
         Format::Png => png_layout(len, seed, (w, h), text),
-        Format::Jpeg => (
-            [
-                &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10][..],
-                b"JFIF\0",
-                &[1, 1, 0, 0, 0x48, 0, 0x48, 0, 0],
-            ]
-            .concat(),
-            vec![0xFF, 0xD9],
-        ),
-        Format::Webp => {
-            let mut head = b"RIFF".to_vec();
-            head.extend_from_slice(&(len.saturating_sub(8) as u32).to_le_bytes());
-            head.extend_from_slice(b"WEBPVP8 ");
-            head.extend_from_slice(&(len.saturating_sub(20) as u32).to_le_bytes());
-            (head, vec![])
-        }
+        Format::Jpeg => jpeg_layout(seed, (w, h), parameters(text)),
+        Format::Webp => webp_layout(len, (w, h), parameters(text)),
         Format::Gif => {
             let mut head = b"GIF89a".to_vec();
             head.extend_from_slice(&(w as u16).to_le_bytes());
@@ -185,6 +186,13 @@ fn layout(
             (head, vec![])
         }
     }
+}
+
+/// The A1111 `parameters` text among `text`, which JPEG and WebP keep in EXIF.
+fn parameters<'a>(text: &'a [(&str, String)]) -> Option<&'a str> {
+    text.iter()
+        .find(|(key, _)| *key == "parameters")
+        .map(|(_, value)| value.as_str())
 }
 
 /// A structurally valid PNG: signature, IHDR, text chunks, one IDAT of filler, IEND.

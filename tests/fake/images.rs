@@ -57,13 +57,13 @@ pub fn file_of(e: &Entry, original: bool, image_size: Option<u64>) -> (FileSpec,
     let seed = e.id.wrapping_mul(0x2545_F491_4F6C_DD1D);
     if original {
         let len = image_size.unwrap_or(f.size);
-        let text = e
-            .facts
-            .as_deref()
-            .filter(|_| f.format == Format::Png)
-            .and_then(MetaSpec::generate)
-            .map(|m| m.png_text())
-            .unwrap_or_default();
+        // Built per request: a few hundred bytes, never the file itself.
+        let meta = e.facts.as_deref().and_then(MetaSpec::generate);
+        let text = match (meta, f.format) {
+            (Some(m), Format::Png) => m.png_text(),
+            (Some(m), Format::Jpeg | Format::Webp) => vec![("parameters", m.parameters_text())],
+            _ => vec![],
+        };
         (
             FileSpec::new(f.format, len, seed, f.dims, &text),
             f.content_type,

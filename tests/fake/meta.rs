@@ -1,4 +1,5 @@
-//! Generation parameters of generated items: the `meta` JSON and the text chunks of PNG originals.
+//! Generation parameters of generated items: the `meta` JSON, the text chunks of PNG originals
+//! and the EXIF UserComment text of JPEG and WebP originals.
 
 use serde_json::{json, Map, Value};
 
@@ -134,6 +135,18 @@ impl MetaSpec {
                     ("workflow", graph["workflow"].to_string()),
                 ]
             }
+        }
+    }
+}
+
+impl MetaSpec {
+    /// The A1111 `parameters` text that JPEG and WebP originals carry in EXIF UserComment
+    /// (API.md, last section). ComfyUI saves PNG; a ComfyUI item served as JPEG or WebP went
+    /// through an A1111-compatible saver node, which writes the same kind of text.
+    pub fn parameters_text(&self) -> String {
+        match &self.flavour {
+            Flavour::A1111 { clip_skip, hires } => a1111_text(&self.c, *clip_skip, *hires),
+            Flavour::Comfy => a1111_text(&self.c, false, None),
         }
     }
 }
