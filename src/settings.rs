@@ -23,8 +23,9 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 /// Everything the commands need from the global options.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Site root.
-    pub base_url: Url,
+    /// Site root as given; checked when a client is made, so commands that read only local
+    /// files (`meta FILE`) are not stopped by a bad URL they never use.
+    pub base_url: String,
     /// Bearer key for the base-url host.
     pub api_key: Option<ApiKey>,
     /// `-q`.
@@ -50,9 +51,7 @@ impl Settings {
             .as_deref()
             .or(file.base_url.as_deref())
             .unwrap_or(DEFAULT_BASE_URL);
-        let base_url =
-            Url::parse(base.trim()).with_context(|| format!("base URL `{base}` is not a URL"))?;
-        crate::client::images_endpoint(&base_url)?;
+        let base_url = base.trim().to_string();
         let api_key = match (&args.api_key, &file.api_key) {
             (Some(key), _) => Some(key.clone()),
             (None, Some(text)) => Some(text.parse::<ApiKey>().map_err(anyhow::Error::msg)?),
@@ -129,9 +128,11 @@ impl Settings {
 
     /// An API client for these settings.
     pub fn client(&self, log: Log) -> Result<Client> {
+        let base_url = Url::parse(&self.base_url)
+            .with_context(|| format!("base URL `{}` is not a URL", self.base_url))?;
         Client::new(
             ClientConfig {
-                base_url: self.base_url.clone(),
+                base_url,
                 api_key: self.api_key.clone(),
                 timeout: self.timeout,
                 retries: self.retries,

@@ -60,7 +60,7 @@ pub fn config_show(s: &Settings, out: &mut dyn Write) -> Result<()> {
         (true, true) => "config file, flag or environment",
         (true, false) => "flag or environment",
     };
-    let base = s.base_url.as_str().trim_end_matches('/');
+    let base = s.base_url.trim_end_matches('/');
     let rows: Vec<(&str, String, &str)> = vec![
         (
             "base_url",
