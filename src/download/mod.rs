@@ -188,17 +188,13 @@ impl Runner {
                 biased;
                 _ = &mut ctrl_c => {
                     // Stop starting transfers; running ones are dropped, their .part kept.
-                    self.stop.store(true, Ordering::SeqCst);
-                    tasks.abort_all();
-                    while tasks.join_next().await.is_some() {}
+                    self.stop_all(&mut tasks).await;
                     return Ok(true);
                 }
                 Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
                     let outcome = joined.context("a transfer task failed")?;
                     if let Err(fatal) = self.settle(outcome) {
-                        self.stop.store(true, Ordering::SeqCst);
-                        tasks.abort_all();
-                        while tasks.join_next().await.is_some() {}
+                        self.stop_all(&mut tasks).await;
                         self.progress.clear();
                         self.summary.bytes = self.ctx.bytes.load(Ordering::Relaxed);
                         self.summary.print(&self.ctx.dir, false);
@@ -230,6 +226,13 @@ impl Runner {
                 },
             }
         }
+    }
+
+    /// Stops the listing and drops every running transfer; their `.part` files stay.
+    async fn stop_all(&self, tasks: &mut JoinSet<Outcome>) {
+        self.stop.store(true, Ordering::SeqCst);
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
     }
 
     /// Sorts a page into already-complete items and jobs.

@@ -106,47 +106,7 @@ async fn try_once(
 ) -> Result<Fetched, TryError> {
     let host = host_of(url);
     let disk = |e: std::io::Error| TryError::Disk(e, part.to_path_buf());
-    let have = tokio::fs::metadata(part)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
-    let mut req = ctx.http.get(url.clone());
-    if have > 0 {
-        req = req.header(RANGE, format!("bytes={have}-"));
-    }
-    let resp = req.send().await.map_err(|e| {
-        TryError::Retry(crate::client::transport_error(&host, &e).to_string(), None)
-    })?;
-    let status = resp.status();
-    let (start, total) = match status {
-        StatusCode::PARTIAL_CONTENT if have > 0 => match content_range(resp.headers()) {
-            Some((start, total)) if start == have => (have, Some(total)),
-            _ => {
-                // A range other than the one asked for: start the file over.
-                tokio::fs::remove_file(part).await.map_err(disk)?;
-                return Err(TryError::Retry(
-                    "server sent another range".into(),
-                    Some(Duration::ZERO),
-                ));
-            }
-        },
-        StatusCode::RANGE_NOT_SATISFIABLE => {
-            tokio::fs::remove_file(part).await.map_err(disk)?;
-            return Err(TryError::Retry(
-                "stale partial file".into(),
-                Some(Duration::ZERO),
-            ));
-        }
-        s if s.is_success() => (0, resp.content_length()),
-        s if retry::is_retryable_status(s) => {
-            let wait = retry::retry_after(resp.headers());
-            return Err(TryError::Retry(
-                format!("HTTP {} from {host}", s.as_u16()),
-                wait,
-            ));
-        }
-        s => return Err(TryError::Fail(format!("HTTP {} from {host}", s.as_u16()))),
-    };
+    let (resp, start, total) = request(ctx, url, part, &host).await?;
     let mut hasher = Sha256::new();
     let mut head = Vec::with_capacity(SNIFF_LEN);
     if start > 0 {
@@ -201,6 +161,57 @@ async fn try_once(
         size: received,
         sha256: hex(&hasher.finalize()),
     })
+}
+
+/// Asks for the file, or for the rest of it when a `.part` holds its beginning. Returns the
+/// response, the offset its body starts at, and the file's full length when known.
+async fn request(
+    ctx: &Ctx,
+    url: &Url,
+    part: &Path,
+    host: &str,
+) -> Result<(reqwest::Response, u64, Option<u64>), TryError> {
+    let disk = |e: std::io::Error| TryError::Disk(e, part.to_path_buf());
+    let have = tokio::fs::metadata(part)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let mut req = ctx.http.get(url.clone());
+    if have > 0 {
+        req = req.header(RANGE, format!("bytes={have}-"));
+    }
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| TryError::Retry(crate::client::transport_error(host, &e).to_string(), None))?;
+    match resp.status() {
+        StatusCode::PARTIAL_CONTENT if have > 0 => match content_range(resp.headers()) {
+            Some((start, total)) if start == have => Ok((resp, have, Some(total))),
+            _ => {
+                // A range other than the one asked for: start the file over.
+                tokio::fs::remove_file(part).await.map_err(disk)?;
+                let why = "server sent another range".into();
+                Err(TryError::Retry(why, Some(Duration::ZERO)))
+            }
+        },
+        StatusCode::RANGE_NOT_SATISFIABLE => {
+            tokio::fs::remove_file(part).await.map_err(disk)?;
+            let why = "stale partial file".into();
+            Err(TryError::Retry(why, Some(Duration::ZERO)))
+        }
+        s if s.is_success() => {
+            let total = resp.content_length();
+            Ok((resp, 0, total))
+        }
+        s if retry::is_retryable_status(s) => {
+            let wait = retry::retry_after(resp.headers());
+            Err(TryError::Retry(
+                format!("HTTP {} from {host}", s.as_u16()),
+                wait,
+            ))
+        }
+        s => Err(TryError::Fail(format!("HTTP {} from {host}", s.as_u16()))),
+    }
 }
 
 /// Feeds the bytes already in a `.part` file to the hasher and keeps its first bytes.
