@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 
 use crate::fake::{FakeCivitai, FakeConfig, Fault};
-use crate::support::{civimg, files_below, json_lines, text};
+use crate::support::{civimg, files_below, json_lines, text, RunExt};
 
 /// What a signature says the extension is, for checking saved names.
 fn real_ext(bytes: &[u8]) -> &'static str {
@@ -61,10 +61,7 @@ fn saves_byte_identical_originals_under_their_real_extensions() {
     let out = civimg(&fake)
         .args(["download", "--username", "bob", "--nsfw", "X", "-o"])
         .arg(dir.path())
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     let items = bob_all(&fake);
     assert_eq!(items.len(), 7);
     assert_originals(&fake, dir.path(), &items);
@@ -116,10 +113,7 @@ fn a_rerun_sends_no_image_request_and_refetches_a_deleted_file() {
         civimg(&fake)
             .args(["download", "--username", "bob", "--nsfw", "X", "-o"])
             .arg(dir.path())
-            .assert()
-            .success()
-            .get_output()
-            .clone()
+            .run_ok()
     };
     run();
     fake.clear_requests();
@@ -218,10 +212,7 @@ fn per_file_failures_do_not_stop_the_others() {
         ])
         .arg("-o")
         .arg(dir.path())
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+        .run_fails(1);
     let err = text(&out.stderr);
     assert!(
         err.contains("6 downloaded") && err.contains("1 failed"),
@@ -297,10 +288,7 @@ fn input_from_list_through_jq_style_filtering() {
             "--format",
             "jsonl",
         ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     let items = json_lines(&listed.stdout);
     let mut input = String::from_utf8(listed.stdout.clone()).unwrap();
     input.push_str("this is not json\n{\"id\": 5}\n");
@@ -310,10 +298,7 @@ fn input_from_list_through_jq_style_filtering() {
         .args(["download", "--input", "-", "-o"])
         .arg(dir.path())
         .write_stdin(input)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     let err = text(&out.stderr);
     assert!(err.contains("line 7") && err.contains("line 8"), "{err}");
     assert!(fake.api_requests().is_empty());
@@ -366,10 +351,7 @@ fn the_key_never_reaches_the_image_host_even_through_a_redirect() {
             "-o",
         ])
         .arg(dir.path())
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     assert!(!text(&out.stderr).contains(key));
     let api = fake.api_requests();
     assert!(api
@@ -429,10 +411,7 @@ fn dry_run_prints_and_writes_nothing() {
     let out = civimg(&fake)
         .args(["download", "--username", "bob", "--dry-run", "-o"])
         .arg(&dir)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     assert_eq!(text(&out.stdout).lines().count(), 5);
     assert!(text(&out.stdout).contains("original=true"));
     assert!(!dir.exists());
@@ -604,10 +583,7 @@ fn a_full_or_read_only_disk_fails_clearly_and_keeps_completed_files() {
             "-o",
         ])
         .arg(&dir)
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+        .run_fails(1);
     let err = text(&out.stderr);
     assert!(err.contains("No space left on device"), "{err}");
     assert!(err.contains(&dir.display().to_string()), "{err}");

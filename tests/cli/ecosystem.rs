@@ -8,7 +8,7 @@ use predicates::str::contains;
 use tempfile::TempDir;
 
 use crate::fake::FakeCivitai;
-use crate::support::{bare, civimg, files_below, json_lines, text};
+use crate::support::{bare, civimg, files_below, json_lines, text, RunExt};
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -137,10 +137,7 @@ fn precedence_is_flag_then_env_then_config_then_default() {
     let out = bare()
         .env("CIVIMG_CONFIG", &cfg)
         .args(["list", "--max", "2"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     assert!(
         text(&out.stdout).starts_with("id,url,"),
         "csv from the config"
@@ -174,10 +171,7 @@ fn precedence_is_flag_then_env_then_config_then_default() {
             "2",
         ])
         .args(["--format", "jsonl"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     assert_eq!(json_lines(&out.stdout).len(), 2);
     let r = fake.api_requests().pop().unwrap();
     assert_eq!(r.header("authorization"), Some("Bearer from-flag"));
@@ -212,10 +206,7 @@ fn config_show_redacts_the_key_and_path_follows_the_override() {
     let out = bare()
         .env("CIVIMG_CONFIG", &cfg)
         .args(["config", "show"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     let shown = text(&out.stdout);
     assert!(!shown.contains("very-secret"), "{shown}");
     assert!(
@@ -248,10 +239,7 @@ fn a_key_in_a_world_readable_config_gets_a_warning() {
         civimg(&fake)
             .env("CIVIMG_CONFIG", &cfg)
             .args(["list", "--max", "1"])
-            .assert()
-            .success()
-            .get_output()
-            .clone()
+            .run_ok()
     };
     assert!(!text(&run().stderr).contains("chmod 600"));
     set_mode(&cfg, 0o644);
@@ -265,10 +253,7 @@ fn a_malformed_config_names_the_file_and_line() {
     let out = bare()
         .env("CIVIMG_CONFIG", &cfg)
         .args(["list", "--max", "1"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+        .run_fails(1);
     let err = text(&out.stderr);
     assert!(err.contains(&format!("{}:2:", cfg.display())), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use predicates::prelude::PredicateBooleanExt;
 
 use crate::fake::{FakeCivitai, Fault};
-use crate::support::{civimg, ids, json_lines, text};
+use crate::support::{civimg, ids, json_lines, text, RunExt};
 
 #[test]
 fn every_query_flag_reaches_the_api_in_its_spelling() {
@@ -117,12 +117,7 @@ fn sorts_and_periods_are_sent_as_the_api_spells_them() {
 #[test]
 fn invalid_values_are_usage_errors_listing_what_is_allowed() {
     let fake = FakeCivitai::start();
-    let out = civimg(&fake)
-        .args(["list", "--sort", "best"])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
+    let out = civimg(&fake).args(["list", "--sort", "best"]).run_fails(2);
     assert!(text(&out.stderr).contains("most-reactions"));
     civimg(&fake)
         .args(["list", "--limit", "500"])
@@ -150,10 +145,7 @@ fn walks_every_page_across_short_and_empty_ones() {
             "--format",
             "jsonl",
         ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     let got = json_lines(&out.stdout);
     let want = fake.walk(&[
         ("username", "alice_ai"),
@@ -179,10 +171,7 @@ fn numeric_cursors_go_back_verbatim() {
     let out = civimg(&fake)
         .args(["list", "--model-id", "102", "--limit", "5", "--max", "12"])
         .args(["--nsfw", "X", "--format", "jsonl"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     assert_eq!(json_lines(&out.stdout).len(), 12);
     let reqs = fake.api_requests();
     assert!(reqs.len() >= 3);
@@ -198,10 +187,7 @@ fn max_stops_without_fetching_pages_it_does_not_need() {
     let fake = FakeCivitai::start();
     let out = civimg(&fake)
         .args(["list", "--max", "5", "--nsfw", "X", "--format", "jsonl"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     assert_eq!(json_lines(&out.stdout).len(), 5);
     let reqs = fake.api_requests();
     assert_eq!(reqs.len(), 1);
@@ -212,10 +198,7 @@ fn max_stops_without_fetching_pages_it_does_not_need() {
         .args([
             "list", "--max", "45", "--limit", "15", "--nsfw", "X", "--format", "jsonl",
         ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     let want = fake.walk(&[("limit", "15"), ("nsfw", "X"), ("withMeta", "true")]);
     assert_eq!(ids(&json_lines(&out.stdout)), ids(&want[..45]));
     assert_eq!(fake.api_requests().len(), 3, "three full pages, no fourth");
@@ -236,10 +219,7 @@ fn jsonl_json_and_csv_outputs() {
                 format,
             ])
             .args(extra)
-            .assert()
-            .success()
-            .get_output()
-            .clone();
+            .run_ok();
         text(&out.stdout)
     };
     let want = fake.walk(&[("username", "bob"), ("nsfw", "X"), ("withMeta", "true")]);
@@ -279,10 +259,7 @@ fn jsonl_json_and_csv_outputs() {
             "--max",
             "3",
         ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     assert_eq!(text(&empty.stdout).trim(), "[]");
 }
 
@@ -291,10 +268,7 @@ fn table_shows_the_readable_columns() {
     let fake = FakeCivitai::start();
     let out = civimg(&fake)
         .args(["list", "--username", "bob", "--format", "table"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     let table = text(&out.stdout);
     let header = table.lines().next().unwrap();
     for col in ["id", "user", "size", "level", "likes", "created", "url"] {
@@ -312,10 +286,7 @@ fn a_rejected_request_reads_as_one_line() {
     let fake = FakeCivitai::start();
     let out = civimg(&fake)
         .args(["list", "--base-model", "Nonexistent Model"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+        .run_fails(1);
     let err = text(&out.stderr);
     assert!(
         err.starts_with("civimg: error: the API rejected the request: baseModels"),
@@ -329,12 +300,7 @@ fn a_rejected_request_reads_as_one_line() {
 fn html_error_pages_name_the_status_and_host_not_the_html() {
     let fake = FakeCivitai::start();
     fake.inject(Fault::Html520);
-    let out = civimg(&fake)
-        .args(["list", "--max", "3"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+    let out = civimg(&fake).args(["list", "--max", "3"]).run_fails(1);
     let err = text(&out.stderr);
     let host = fake.base_url().trim_start_matches("http://").to_string();
     assert!(err.contains(&format!("HTTP 520 from {host}")), "{err}");
@@ -356,10 +322,7 @@ fn invalid_json_names_the_page_and_keeps_what_was_written() {
             "--format",
             "jsonl",
         ])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+        .run_fails(1);
     let err = text(&out.stderr);
     assert!(
         err.contains("page 2") && err.contains("not valid JSON"),
@@ -385,10 +348,7 @@ fn connection_refused_names_the_host() {
     drop(fake);
     let out = crate::support::bare()
         .args(["--base-url", &base, "--retries", "0", "list"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+        .run_fails(1);
     let err = text(&out.stderr);
     let host = base.trim_start_matches("http://");
     assert!(err.contains(&format!("cannot connect to {host}")), "{err}");
@@ -418,10 +378,7 @@ fn retries_honour_retry_after() {
     let started = Instant::now();
     let out = civimg(&fake)
         .args(["list", "--max", "3", "--nsfw", "X", "--format", "jsonl"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     assert!(
         started.elapsed() >= Duration::from_secs(2),
         "waited both Retry-Afters"
@@ -465,10 +422,7 @@ fn a_repeating_cursor_ends_the_walk_with_a_warning() {
     fake.inject_after(1, Fault::RepeatCursor);
     let out = civimg(&fake)
         .args(["list", "--nsfw", "X", "--limit", "10", "--format", "jsonl"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     assert!(text(&out.stderr).contains("again"), "{}", text(&out.stderr));
     let got = ids(&json_lines(&out.stdout));
     let mut unique = got.clone();
@@ -523,10 +477,7 @@ fn the_api_key_goes_only_in_the_header_to_the_api_host() {
             "10",
         ])
         .args(["--format", "jsonl"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_ok();
     assert!(!text(&out.stdout).contains(key));
     assert!(!text(&out.stderr).contains(key));
     assert!(
@@ -572,10 +523,7 @@ fn format_snapshots() {
                 format,
             ])
             .args(["--fields", fields])
-            .assert()
-            .success()
-            .get_output()
-            .clone();
+            .run_ok();
         text(&out.stdout)
     };
     insta::assert_snapshot!("bob_csv", run("csv"));

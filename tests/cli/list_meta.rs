@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::fake::FakeCivitai;
-use crate::support::civimg;
+use crate::support::{civimg, RunExt};
 
 // `meta.model` / `meta.clipSkip` read the normalized record; `meta.Model` stays the raw path.
 #[test]
@@ -22,10 +22,7 @@ fn list_csv_resolves_normalized_meta_fields() {
             .args(["list", "--format", "csv", "--nsfw", "X", "--max", "40"])
             .args(["--fields", fields])
             .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .clone();
+            .run_ok();
         let mut want_params = params.to_vec();
         want_params.extend([("nsfw", "X"), ("withMeta", "true")]);
         let want = fake.walk(&want_params);

@@ -8,7 +8,7 @@ use tempfile::TempDir;
 
 use crate::fake::FakeCivitai;
 use crate::fixtures::{self, CommentEncoding, TextKind};
-use crate::support::{bare, civimg, json_lines, text};
+use crate::support::{bare, civimg, json_lines, text, RunExt};
 
 const A1111: &str = "a knight, <lora:armor:0.8>\nNegative prompt: blurry\nSteps: 30, Sampler: DPM++ 2M Karras, CFG scale: 7, Seed: 123, Size: 512x768, Model hash: 6ce0161689, Model: v1-5, Clip skip: 2, Lora hashes: \"armor: 0123abcd\"";
 
@@ -169,10 +169,7 @@ fn an_item_without_meta_and_an_unknown_id_fail_with_one_line_each() {
     let null_id = null["id"].as_u64().unwrap();
     let out = civimg(&fake)
         .args(["meta", &null_id.to_string()])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+        .run_fails(1);
     assert!(out.stdout.is_empty());
     assert_eq!(
         text(&out.stderr),
@@ -295,13 +292,7 @@ fn png_a1111_png_comfyui_jpeg_utf16_and_webp_files() {
 fn the_table_shows_what_a_person_reads_first() {
     let dir = TempDir::new().unwrap();
     let files = write_fixtures(dir.path());
-    let out = bare()
-        .arg("meta")
-        .args(&files[..2])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = bare().arg("meta").args(&files[..2]).run_ok();
     let table = text(&out.stdout);
     let (first, second) = table
         .split_once("\n\n")
@@ -437,10 +428,7 @@ fn an_invalid_argument_is_reported_and_the_others_still_print() {
         .arg(&missing)
         .arg(&files[1])
         .args(["--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+        .run_fails(1);
     assert_eq!(json_lines(&out.stdout).len(), 2);
     let err = text(&out.stderr);
     let lines: Vec<&str> = err.lines().collect();

@@ -84,3 +84,21 @@ pub fn prompt_of(item: &Value) -> Option<String> {
     };
     flat.get("prompt")?.as_str().map(str::to_string)
 }
+
+/// Runs a command and returns its output, asserting how it exited.
+pub trait RunExt {
+    /// Asserts exit 0.
+    fn run_ok(&mut self) -> std::process::Output;
+    /// Asserts this exit code.
+    fn run_fails(&mut self, code: i32) -> std::process::Output;
+}
+
+impl RunExt for Command {
+    fn run_ok(&mut self) -> std::process::Output {
+        self.assert().success().get_output().clone()
+    }
+
+    fn run_fails(&mut self, code: i32) -> std::process::Output {
+        self.assert().code(code).get_output().clone()
+    }
+}
