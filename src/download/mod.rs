@@ -85,10 +85,22 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
             "--stop-after-known needs --sort newest (new images come first only in that order)"
         );
     }
+    if let Some(input) = args
+        .input
+        .as_deref()
+        .filter(|p| *p != std::path::Path::new("-"))
+    {
+        if !input.is_file() {
+            anyhow::bail!("--input {}: no such file", input.display());
+        }
+    }
+    let dir = settings.out_dir(args.out.as_deref());
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!("{} is not a directory", dir.display());
+    }
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
-    let dir = settings.out_dir(args.out.as_deref());
     let archive = if args.dry_run {
         Archive::load(&dir)?
     } else {

@@ -614,3 +614,31 @@ fn a_full_or_read_only_disk_fails_clearly_and_keeps_completed_files() {
         .stderr(predicates::str::contains(ro.display().to_string()))
         .stderr(predicates::str::contains("Read-only file system"));
 }
+
+#[test]
+fn a_missing_input_or_a_file_as_output_dir_is_a_clear_error() {
+    let fake = FakeCivitai::start();
+    let scratch = TempDir::new().unwrap();
+    let out = scratch.path().join("never-created");
+    civimg(&fake)
+        .args(["download", "--input"])
+        .arg(scratch.path().join("missing.jsonl"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("missing.jsonl: no such file"));
+    assert!(
+        !out.exists(),
+        "nothing is created for a run that cannot start"
+    );
+    let file = scratch.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    civimg(&fake)
+        .args(["download", "--username", "bob", "-o"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("is not a directory"));
+    assert!(fake.requests().is_empty());
+}
