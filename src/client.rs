@@ -161,7 +161,8 @@ impl Client {
                     }
                     attempt += 1;
                     self.log.notice(&format!(
-                        "{err}; retrying in {} (retry {attempt} of {})",
+                        "{}; retrying in {} (retry {attempt} of {})",
+                        err.to_string().trim_end_matches('.'),
                         retry::human_wait(delay),
                         self.policy.retries
                     ));
