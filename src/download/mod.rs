@@ -220,7 +220,7 @@ impl Runner {
                         let bar = self.progress.transfer(label(&job));
                         tasks.spawn(async move {
                             let result = finish::download(&ctx, &job, &bar).await;
-                            bar.finish_and_clear();
+                            drop(bar);
                             drop(permit);
                             Outcome { id: job.id, result }
                         });

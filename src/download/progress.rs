@@ -42,13 +42,13 @@ impl Progress {
         self.multi.clone()
     }
 
-    /// A bar for one transfer, labelled with the item.
-    pub fn transfer(&self, label: String) -> ProgressBar {
+    /// A bar for one transfer, labelled with the item; it clears itself when dropped.
+    pub fn transfer(&self, label: String) -> TransferBar {
         let bar = self
             .multi
             .add(ProgressBar::new(0).with_style(style(TRANSFER)));
         bar.set_message(label);
-        bar
+        TransferBar(bar)
     }
 
     /// More items are known to the run.
@@ -77,5 +77,23 @@ impl Progress {
         self.overall.disable_steady_tick();
         self.overall.finish_and_clear();
         let _ = self.multi.clear();
+    }
+}
+
+/// A transfer's bar that leaves the screen however its task ends, aborted by Ctrl-C included
+/// (an unfinished bar would otherwise stay drawn under the summary).
+pub struct TransferBar(ProgressBar);
+
+impl std::ops::Deref for TransferBar {
+    type Target = ProgressBar;
+
+    fn deref(&self) -> &ProgressBar {
+        &self.0
+    }
+}
+
+impl Drop for TransferBar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
     }
 }
