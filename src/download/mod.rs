@@ -15,7 +15,7 @@ mod summary;
 mod transfer;
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -75,52 +75,12 @@ struct Outcome {
 
 /// Runs `download`; exit 0 when every item is saved or present, 1 when any failed, 130 on Ctrl-C.
 pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
-    // Only newest-first puts every new image before the known ones; in any other order a
-    // streak of known images says nothing about what comes after it.
-    if args.stop_after_known.is_some()
-        && args.input.is_none()
-        && args.query.sort != Some(crate::cli::Sort::Newest)
-    {
-        anyhow::bail!(
-            "--stop-after-known needs --sort newest (new images come first only in that order)"
-        );
-    }
-    if let Some(input) = args
-        .input
-        .as_deref()
-        .filter(|p| *p != std::path::Path::new("-"))
-    {
-        if !input.is_file() {
-            anyhow::bail!("--input {}: no such file", input.display());
-        }
-    }
     let dir = settings.out_dir(args.out.as_deref());
-    if dir.exists() && !dir.is_dir() {
-        anyhow::bail!("{} is not a directory", dir.display());
-    }
+    check_args(args, &dir)?;
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
-    let archive = if args.dry_run {
-        Archive::load(&dir)?
-    } else {
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        Archive::open(&dir)?
-    };
-    let ctx = Arc::new(Ctx {
-        http: client.http().clone(),
-        dir,
-        template: settings.name_template(args.name.as_ref()),
-        policy: client.policy(),
-        log: log.clone(),
-        archive,
-        overwrite: args.overwrite,
-        sidecar: args.sidecar,
-        captions: args.captions,
-        claimed: Mutex::new(HashMap::new()),
-        bytes: AtomicU64::new(0),
-    });
+    let ctx = Arc::new(Ctx::new(settings, args, &client, dir, log.clone())?);
     let (tx, rx) = mpsc::channel(1);
     let stop = Arc::new(AtomicBool::new(false));
     // One page may be listed before the first is taken in; each intake allows one more.
@@ -128,15 +88,9 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let producer = match &args.input {
         Some(path) => tokio::spawn(source::from_input(path.clone(), tx, stop.clone(), log)),
         None => {
-            let with_meta = args.sidecar || args.captions;
-            let query = ImageQuery::from_args(&args.query, with_meta);
-            tokio::spawn(source::from_api(
-                client,
-                query,
-                tx,
-                stop.clone(),
-                demand.clone(),
-            ))
+            let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions);
+            let listing = source::from_api(client, query, tx, stop.clone(), demand.clone());
+            tokio::spawn(listing)
         }
     };
     let mut runner = Runner {
@@ -150,9 +104,8 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         dry_run: args.dry_run,
         seen: HashSet::new(),
     };
-    let interrupted = runner
-        .drive(rx, settings.concurrency(args.concurrency))
-        .await?;
+    let concurrency = settings.concurrency(args.concurrency);
+    let interrupted = runner.drive(rx, concurrency).await?;
     runner.progress.clear();
     runner.summary.bytes = runner.ctx.bytes.load(Ordering::Relaxed);
     if interrupted {
@@ -164,6 +117,61 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     runner.summary.print(&runner.ctx.dir, false);
     listing?;
     Ok(runner.summary.exit_code())
+}
+
+/// Refuses, before anything is created or requested, what cannot work.
+fn check_args(args: &DownloadArgs, dir: &Path) -> Result<()> {
+    // Only newest-first puts every new image before the known ones; in any other order a
+    // streak of known images says nothing about what comes after it.
+    if args.stop_after_known.is_some()
+        && args.input.is_none()
+        && args.query.sort != Some(crate::cli::Sort::Newest)
+    {
+        anyhow::bail!(
+            "--stop-after-known needs --sort newest (new images come first only in that order)"
+        );
+    }
+    if let Some(input) = args.input.as_deref().filter(|p| *p != Path::new("-")) {
+        if !input.is_file() {
+            anyhow::bail!("--input {}: no such file", input.display());
+        }
+    }
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!("{} is not a directory", dir.display());
+    }
+    Ok(())
+}
+
+impl Ctx {
+    /// Opens the output directory and its archive (only reads it for a dry run).
+    fn new(
+        settings: &Settings,
+        args: &DownloadArgs,
+        client: &crate::client::Client,
+        dir: PathBuf,
+        log: Log,
+    ) -> Result<Self> {
+        let archive = if args.dry_run {
+            Archive::load(&dir)?
+        } else {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            Archive::open(&dir)?
+        };
+        Ok(Ctx {
+            http: client.http().clone(),
+            dir,
+            template: settings.name_template(args.name.as_ref()),
+            policy: client.policy(),
+            log,
+            archive,
+            overwrite: args.overwrite,
+            sidecar: args.sidecar,
+            captions: args.captions,
+            claimed: Mutex::new(HashMap::new()),
+            bytes: AtomicU64::new(0),
+        })
+    }
 }
 
 /// The consumer side: intake of pages, the transfer pool, Ctrl-C.
