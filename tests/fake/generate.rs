@@ -82,7 +82,7 @@ impl Facts {
             Some((m, (h(i, 3) % MODELS[m].versions.len() as u64) as usize))
         };
         let lora = ckpt
-            .filter(|_| h(i, 4) % 3 == 0)
+            .filter(|_| h(i, 4).is_multiple_of(3))
             .and_then(|(m, v)| lora_for(MODELS[m].versions[v].base));
         let (width, height) = if video {
             [(720, 1280), (1280, 720)][(h(i, 5) % 2) as usize]
@@ -141,7 +141,7 @@ impl Facts {
 
 /// `bob` owns exactly seven items, the rest is shared out by hash.
 fn user_of(i: u64) -> usize {
-    if i >= 5 && (i - 5) % 171 == 0 && (i - 5) / 171 < 7 {
+    if i >= 5 && (i - 5).is_multiple_of(171) && (i - 5) / 171 < 7 {
         return BOB;
     }
     match h(i, 1) % 100 {
@@ -195,7 +195,7 @@ fn level_of(i: u64, user: usize) -> u32 {
 /// Level of alice's item at `rank` in her default (Most Reactions) order.
 pub fn alice_level(index: u64, rank: usize) -> u32 {
     let r = h(index, 9);
-    if ALICE_EMPTY_RANKS.contains(&rank) || r % 2 == 0 {
+    if ALICE_EMPTY_RANKS.contains(&rank) || r.is_multiple_of(2) {
         [2, 4, 8, 16][(r / 2 % 4) as usize]
     } else {
         1
@@ -225,7 +225,7 @@ fn stats_of(i: u64) -> [u64; 6] {
         h(i, 14) % 3,
         h(i, 15) % 7,
         like,
-        u64::from(h(i, 16) % 10 == 0),
+        u64::from(h(i, 16).is_multiple_of(10)),
         heart,
         h(i, 17) % 30,
     ]

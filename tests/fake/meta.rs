@@ -77,9 +77,11 @@ impl MetaSpec {
         let flavour = if f.comfy {
             Flavour::Comfy
         } else {
-            let hires = (h(i, 27) % 3 == 0).then_some((0.4, 2.0, "4x-UltraSharp"));
+            let hires = h(i, 27)
+                .is_multiple_of(3)
+                .then_some((0.4, 2.0, "4x-UltraSharp"));
             Flavour::A1111 {
-                clip_skip: h(i, 28) % 2 == 0,
+                clip_skip: h(i, 28).is_multiple_of(2),
                 hires,
             }
         };
