@@ -74,11 +74,6 @@ impl Log {
         }
     }
 
-    /// Whether `-q` was given.
-    pub fn is_quiet(&self) -> bool {
-        self.quiet
-    }
-
     /// A notice such as a retry wait; hidden by `-q`.
     pub fn notice(&self, msg: &str) {
         if !self.quiet {

@@ -55,11 +55,6 @@ impl<'a> Paginator<'a> {
         }
     }
 
-    /// Pages fetched so far.
-    pub fn pages(&self) -> u64 {
-        self.pages
-    }
-
     /// Stops the walk: no further page is requested.
     pub fn stop(&mut self) {
         self.done = true;
