@@ -546,3 +546,37 @@ fn format_snapshots() {
     let port = fake.image_base().rsplit(':').next().unwrap().to_string();
     insta::assert_snapshot!("bob_jsonl", text(&jsonl).replace(&port, "PORT"));
 }
+
+// A server that accepts and never answers: --timeout ends each try, and timeouts are retried.
+#[test]
+fn a_silent_server_times_out_and_is_retried() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(conn);
+        }
+    });
+    let out = crate::support::bare()
+        .args([
+            "--base-url",
+            &format!("http://{addr}"),
+            "--timeout",
+            "1",
+            "--retries",
+            "1",
+        ])
+        .args(["list", "--max", "1"])
+        .run_fails(1);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("timed out waiting for {addr}")),
+        "{err}"
+    );
+    assert!(err.contains("retry 1 of 1"), "{err}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
