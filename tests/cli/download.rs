@@ -642,3 +642,32 @@ fn a_missing_input_or_a_file_as_output_dir_is_a_clear_error() {
         .stderr(predicates::str::contains("is not a directory"));
     assert!(fake.requests().is_empty());
 }
+
+// A body that stalls longer than --timeout is abandoned and fetched again.
+#[test]
+fn a_stalled_body_times_out_and_is_retried() {
+    let fake = FakeCivitai::start();
+    fake.inject(Fault::ImageSlowFirstByte(Duration::from_secs(4)));
+    let dir = TempDir::new().unwrap();
+    let out = civimg(&fake)
+        .args([
+            "--timeout",
+            "1",
+            "download",
+            "--username",
+            "bob",
+            "--max",
+            "1",
+            "-o",
+        ])
+        .arg(dir.path())
+        .run_ok();
+    assert!(
+        text(&out.stderr).contains("timed out"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(fake.image_requests().len(), 2);
+    let item = fake.walk(&[("username", "bob"), ("limit", "1")]);
+    assert_originals(&fake, dir.path(), &item[..1]);
+}
