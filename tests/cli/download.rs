@@ -671,3 +671,36 @@ fn a_stalled_body_times_out_and_is_retried() {
     let item = fake.walk(&[("username", "bob"), ("limit", "1")]);
     assert_originals(&fake, dir.path(), &item[..1]);
 }
+
+// API.md: Content-Type can be wrong (text/plain, image/jpeg for a PNG); the bytes decide.
+#[test]
+fn a_wrong_content_type_does_not_decide_the_extension() {
+    let fake = FakeCivitai::start();
+    let items: Vec<Value> = fake
+        .walk(&[("nsfw", "X"), ("limit", "200")])
+        .into_iter()
+        .filter(|i| {
+            let index = (i["id"].as_u64().unwrap() - 10_000_000) / 13;
+            index % 13 == 3 || index % 13 == 8
+        })
+        .filter(|i| i["type"] == "image")
+        .take(6)
+        .collect();
+    assert_eq!(items.len(), 6);
+    let input: String = items.iter().map(|i| format!("{i}\n")).collect();
+    let dir = TempDir::new().unwrap();
+    civimg(&fake)
+        .args(["download", "--input", "-", "-o"])
+        .arg(dir.path())
+        .write_stdin(input)
+        .run_ok();
+    assert_originals(&fake, dir.path(), &items);
+    let png = files_below(dir.path())
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "png"))
+        .count();
+    assert!(
+        png > 0,
+        "PNG bytes served as text/plain or image/jpeg are saved as .png"
+    );
+}
