@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::archive::Record;
+use super::sniff;
 use super::transfer::{self, FileError};
 use super::{Ctx, Job};
 use crate::output::fields::{lookup, unwrap_meta};
@@ -14,7 +15,12 @@ pub(super) async fn download(
     ctx: &Ctx,
     job: &Job,
     bar: &indicatif::ProgressBar,
-) -> Result<u64, FileError> {
+) -> Result<Saved, FileError> {
+    if let Some(rel) = &job.unrecorded {
+        if adopt(ctx, job, rel).await? {
+            return Ok(Saved::Adopted);
+        }
+    }
     let part = ctx.dir.join(part_name(ctx, job));
     let fetched = transfer::fetch(ctx, &job.url, &part, bar).await?;
     let rel = claim_name(ctx, job, fetched.ext, fetched.size, &fetched.sha256);
@@ -35,7 +41,91 @@ pub(super) async fn download(
         })
         .map_err(FileError::Fatal)?;
     write_extras(ctx, &path, &job.item).map_err(|e| FileError::Local(format!("{e:#}")))?;
-    Ok(fetched.size)
+    Ok(Saved::Downloaded)
+}
+
+/// How a job ended well.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Saved {
+    /// Fetched and saved.
+    Downloaded,
+    /// Already on disk, unrecorded; checked and recorded without fetching it.
+    Adopted,
+}
+
+/// A file already under this item's name (with any extension civimg saves) that the archive
+/// does not know: left by a run whose archive was lost, or copied in. Only an unambiguous
+/// match counts.
+pub(super) fn unrecorded_file(ctx: &Ctx, item: &Value) -> Option<PathBuf> {
+    let found: Vec<PathBuf> = sniff::EXTENSIONS
+        .iter()
+        .map(|ext| ctx.template.render(item, Some(ext)))
+        .filter(|rel| ctx.dir.join(rel).is_file())
+        .collect();
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// Records an unrecorded file as complete when it is whole: the original's `Content-Length`
+/// (one `HEAD`, no body) equals its size and its first bytes match its extension. Anything
+/// else (a failed `HEAD` included) leaves the item to a normal download, which never
+/// overwrites a file it did not write.
+async fn adopt(ctx: &Ctx, job: &Job, rel: &Path) -> Result<bool, FileError> {
+    let path = ctx.dir.join(rel);
+    let Ok(resp) = ctx.http.head(job.url.clone()).send().await else {
+        return Ok(false);
+    };
+    let length = resp
+        .headers()
+        .get(reqwest::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if !resp.status().is_success() || length.is_none() {
+        return Ok(false);
+    }
+    let hashed = tokio::task::spawn_blocking(move || hash_file(&path)).await;
+    let Ok(Ok((size, sha256, head))) = hashed else {
+        return Ok(false);
+    };
+    let ext = sniff::extension_or_fallback(&head, job.url.as_str());
+    if Some(size) != length || rel.extension().is_none_or(|e| e != ext) {
+        return Ok(false);
+    }
+    let name = slash_path(rel);
+    let record = Record {
+        id: job.id,
+        name,
+        size,
+        sha256,
+    };
+    ctx.archive.append(&record).map_err(FileError::Fatal)?;
+    write_extras(ctx, &ctx.dir.join(rel), &job.item)
+        .map_err(|e| FileError::Local(format!("{e:#}")))?;
+    Ok(true)
+}
+
+/// Size, hex SHA-256 and first bytes of a file.
+fn hash_file(path: &Path) -> std::io::Result<(u64, String, Vec<u8>)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut head = Vec::with_capacity(sniff::SNIFF_LEN);
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok((size, transfer::hex(&hasher.finalize()), head));
+        }
+        if head.len() < sniff::SNIFF_LEN {
+            let need = (sniff::SNIFF_LEN - head.len()).min(n);
+            head.extend_from_slice(&buf[..need]);
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
 }
 
 /// `<name>.part` beside the final file; with the id added when the template has no unique

@@ -65,12 +65,14 @@ struct Job {
     id: u64,
     url: Url,
     item: Value,
+    /// A file already under the item's name that the archive does not record.
+    unrecorded: Option<PathBuf>,
 }
 
 /// The result of one transfer task.
 struct Outcome {
     id: u64,
-    result: Result<u64, FileError>,
+    result: Result<finish::Saved, FileError>,
 }
 
 /// Runs `download`; exit 0 when every item is saved or present, 1 when any failed, 130 on Ctrl-C.
@@ -296,7 +298,17 @@ impl Runner {
                 self.summary.planned += 1;
                 self.progress.settled(0);
             } else {
-                pending.push_back(Job { id, url, item });
+                let unrecorded = if self.ctx.overwrite {
+                    None
+                } else {
+                    finish::unrecorded_file(&self.ctx, &item)
+                };
+                pending.push_back(Job {
+                    id,
+                    url,
+                    item,
+                    unrecorded,
+                });
             }
         }
     }
@@ -336,7 +348,8 @@ impl Runner {
     fn settle(&mut self, outcome: Outcome) -> Result<()> {
         let bytes = self.ctx.bytes.load(Ordering::Relaxed);
         match outcome.result {
-            Ok(_) => self.summary.downloaded += 1,
+            Ok(finish::Saved::Downloaded) => self.summary.downloaded += 1,
+            Ok(finish::Saved::Adopted) => self.summary.present += 1,
             Err(FileError::Remote(why)) | Err(FileError::Local(why)) => {
                 self.summary.failed.push((outcome.id, why))
             }

@@ -1,6 +1,9 @@
 //! The real file type from its first bytes: Civitai names every image `.jpeg` and its
 //! `Content-Type` can be wrong (API.md "Image URLs and files").
 
+/// Every extension civimg saves under.
+pub const EXTENSIONS: &[&str] = &["png", "jpeg", "webp", "gif", "mp4", "webm", "bin"];
+
 /// Bytes needed to tell every supported type apart.
 pub const SNIFF_LEN: usize = 16;
 

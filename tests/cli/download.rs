@@ -704,3 +704,45 @@ fn a_wrong_content_type_does_not_decide_the_extension() {
         "PNG bytes served as text/plain or image/jpeg are saved as .png"
     );
 }
+
+// An archive lost (or files copied in): whole files under the item's name are checked with a
+// HEAD and recorded, not fetched again; a file that does not match is never overwritten.
+#[test]
+fn unrecorded_files_are_checked_and_adopted_not_fetched() {
+    let fake = FakeCivitai::start();
+    let dir = TempDir::new().unwrap();
+    let run = || {
+        civimg(&fake)
+            .args(["download", "--username", "bob", "-o"])
+            .arg(dir.path())
+            .run_ok()
+    };
+    run();
+    std::fs::remove_dir_all(dir.path().join(".civimg")).unwrap();
+    let files = files_below(dir.path());
+    let shortened = dir.path().join(&files[0]);
+    let bytes = std::fs::read(&shortened).unwrap();
+    std::fs::write(&shortened, &bytes[..bytes.len() / 2]).unwrap();
+    fake.clear_requests();
+    let out = run();
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("1 downloaded") && err.contains("4 already present"),
+        "{err}"
+    );
+    let reqs = fake.image_requests();
+    assert_eq!(reqs.iter().filter(|r| r.method == "HEAD").count(), 5);
+    assert_eq!(reqs.iter().filter(|r| r.method == "GET").count(), 1);
+    // The shortened file is left as it was; the fetched one sits beside it.
+    assert_eq!(
+        std::fs::read(&shortened).unwrap(),
+        &bytes[..bytes.len() / 2]
+    );
+    assert_eq!(files_below(dir.path()).len(), 6);
+    fake.clear_requests();
+    run();
+    assert!(
+        fake.image_requests().is_empty(),
+        "everything is recorded now"
+    );
+}
