@@ -67,10 +67,11 @@ struct MetaRun<'s, W: Write> {
 impl<W: Write> MetaRun<'_, W> {
     /// The API client, built on first use so that local files need no network settings.
     fn client(&mut self) -> Result<&Client> {
-        if self.client.is_none() {
-            self.client = Some(self.settings.client(self.settings.log())?);
-        }
-        Ok(self.client.as_ref().expect("just set"))
+        let client = match self.client.take() {
+            Some(client) => client,
+            None => self.settings.client(self.settings.log())?,
+        };
+        Ok(self.client.insert(client))
     }
 
     /// Every file of a file or directory target, each a record or a reported failure.
