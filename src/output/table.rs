@@ -23,6 +23,9 @@ const MAX_COLUMN: usize = 60;
 /// The default columns: header and how to read each from an item.
 const DEFAULT_COLUMNS: &[&str] = &["id", "user", "size", "level", "likes", "created", "url"];
 
+/// Least widths of the default columns: 8-digit ids, `1216×1216`, `Mature`, a date and time.
+const DEFAULT_MIN_WIDTHS: &[usize] = &[8, 8, 9, 6, 5, 16, 0];
+
 /// Renders items with comfy-table; widths are fixed from the first page so pages line up.
 pub struct TableWriter<W: Write> {
     out: W,
@@ -78,6 +81,12 @@ impl<W: Write> TableWriter<W> {
     /// shrunk until the row fits the terminal.
     fn fit_widths(&self, rows: &[Vec<String>]) -> Vec<u16> {
         let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        if !self.custom {
+            // Later pages keep these widths, so leave room for what they commonly hold.
+            for (w, min) in widths.iter_mut().zip(DEFAULT_MIN_WIDTHS) {
+                *w = (*w).max(*min);
+            }
+        }
         for row in rows {
             for (w, text) in widths.iter_mut().zip(row) {
                 *w = (*w).max(text.chars().count().min(MAX_COLUMN));
@@ -93,6 +102,19 @@ impl<W: Write> TableWriter<W> {
                 break;
             }
             widths[widest] -= 1;
+        }
+        // Room left over goes to the default table's url, up to its full length.
+        if !self.custom {
+            let longest = rows
+                .iter()
+                .filter_map(|r| r.last())
+                .map(|u| u.chars().count())
+                .max()
+                .unwrap_or(0);
+            let spare = budget.saturating_sub(widths.iter().sum::<usize>());
+            if let Some(url) = widths.last_mut() {
+                *url = longest.min(*url + spare).max(*url);
+            }
         }
         widths.iter().map(|&w| (w + 2) as u16).collect()
     }
@@ -132,7 +154,17 @@ impl<W: Write> ItemWriter for TableWriter<W> {
                 table.enforce_styling();
             }
         }
-        table.add_rows(rows);
+        for mut cells in rows {
+            // The default columns read best one item per line: a long url keeps its start and
+            // its file name (the uuid) around an ellipsis; jsonl, csv or `--fields url` give it
+            // whole. Chosen columns wrap instead.
+            if !self.custom {
+                if let (Some(url), Some(&w)) = (cells.last_mut(), widths.last()) {
+                    *url = shorten_middle(url, usize::from(w).saturating_sub(2));
+                }
+            }
+            table.add_row(cells);
+        }
         // Constraints apply to existing columns only, so they come after the rows.
         table.set_constraints(
             widths
@@ -153,5 +185,36 @@ impl<W: Write> ItemWriter for TableWriter<W> {
         }
         self.out.flush()?;
         Ok(())
+    }
+}
+
+/// `text` cut to `max` characters by replacing its middle with `…`: a third from the start,
+/// the rest from the end.
+fn shorten_middle(text: &str, max: usize) -> String {
+    let len = text.chars().count();
+    if len <= max || max < 5 {
+        return text.to_string();
+    }
+    let head = max / 3;
+    let tail = max - head - 1;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(len - tail).collect();
+    format!("{start}…{end}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_keeps_both_ends() {
+        let url = "http://localhost:1/key/abcdef-0123/original=true/abcdef-0123.jpeg";
+        let short = shorten_middle(url, 30);
+        assert_eq!(short.chars().count(), 30);
+        assert!(
+            short.starts_with("http://loc") && short.ends_with("abcdef-0123.jpeg"),
+            "{short}"
+        );
+        assert_eq!(shorten_middle("short", 30), "short");
     }
 }

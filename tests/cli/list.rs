@@ -279,6 +279,9 @@ fn table_shows_the_readable_columns() {
         assert!(table.contains(&item["id"].to_string()));
     }
     assert!(table.lines().all(|l| l.chars().count() <= 120), "{table}");
+    // One line per item under the header and its rule; a long url is shortened in the middle.
+    assert_eq!(table.lines().count(), want.len() + 2, "{table}");
+    assert!(table.contains('…') && table.contains(".jpeg"), "{table}");
 }
 
 #[test]
