@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::archive::Record;
+use super::digest::FileDigest;
 use super::sniff;
 use super::transfer::{self, FileError};
 use super::{Ctx, Job};
@@ -84,48 +85,24 @@ async fn adopt(ctx: &Ctx, job: &Job, rel: &Path) -> Result<bool, FileError> {
     if !resp.status().is_success() || length.is_none() {
         return Ok(false);
     }
-    let hashed = tokio::task::spawn_blocking(move || hash_file(&path)).await;
-    let Ok(Ok((size, sha256, head))) = hashed else {
+    let hashed = tokio::task::spawn_blocking(move || FileDigest::of_file(&path)).await;
+    let Ok(Ok(digest)) = hashed else {
         return Ok(false);
     };
-    let ext = sniff::extension_or_fallback(&head, job.url.as_str());
-    if Some(size) != length || rel.extension().is_none_or(|e| e != ext) {
+    let ext = sniff::extension_or_fallback(&digest.head, job.url.as_str());
+    if Some(digest.size) != length || rel.extension().is_none_or(|e| e != ext) {
         return Ok(false);
     }
-    let name = slash_path(rel);
     let record = Record {
         id: job.id,
-        name,
-        size,
-        sha256,
+        name: slash_path(rel),
+        size: digest.size,
+        sha256: digest.sha256_hex(),
     };
     ctx.archive.append(&record).map_err(FileError::Fatal)?;
     write_extras(ctx, &ctx.dir.join(rel), &job.item)
         .map_err(|e| FileError::Local(format!("{e:#}")))?;
     Ok(true)
-}
-
-/// Size, hex SHA-256 and first bytes of a file.
-fn hash_file(path: &Path) -> std::io::Result<(u64, String, Vec<u8>)> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut head = Vec::with_capacity(sniff::SNIFF_LEN);
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok((size, transfer::hex(&hasher.finalize()), head));
-        }
-        if head.len() < sniff::SNIFF_LEN {
-            let need = (sniff::SNIFF_LEN - head.len()).min(n);
-            head.extend_from_slice(&buf[..need]);
-        }
-        hasher.update(&buf[..n]);
-        size += n as u64;
-    }
 }
 
 /// `<name>.part` beside the final file; with the id added when the template has no unique
@@ -178,15 +155,10 @@ fn with_id_suffix(rel: &Path, id: u64) -> PathBuf {
 
 /// Whether the file at `path` holds exactly these bytes.
 fn same_content(path: &Path, size: u64, sha256: &str) -> bool {
-    use sha2::{Digest, Sha256};
     if std::fs::metadata(path).map(|m| m.len()).ok() != Some(size) {
         return false;
     }
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).is_ok() && transfer::hex(&hasher.finalize()) == sha256
+    FileDigest::of_file(path).is_ok_and(|d| d.sha256_hex() == sha256)
 }
 
 /// Archive names use `/` whatever the platform.

@@ -5,6 +5,7 @@
 //! is named (`name`, `sniff`), recorded and reported (`progress`, `summary`).
 
 mod archive;
+mod digest;
 mod finish;
 pub mod name;
 mod original;

@@ -8,11 +8,11 @@ use std::time::Duration;
 use futures::StreamExt;
 use reqwest::header::{CONTENT_RANGE, RANGE};
 use reqwest::StatusCode;
-use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
+use tokio::io::{AsyncWriteExt, BufWriter};
 use url::Url;
 
-use super::sniff::{self, SNIFF_LEN};
+use super::digest::FileDigest;
+use super::sniff;
 use super::Ctx;
 use crate::client::host_of;
 use crate::retry::{self, MAX_RETRY_AFTER};
@@ -107,13 +107,16 @@ async fn try_once(
     let host = host_of(url);
     let disk = |e: std::io::Error| TryError::Disk(e, part.to_path_buf());
     let (resp, start, total) = request(ctx, url, part, &host).await?;
-    let mut hasher = Sha256::new();
-    let mut head = Vec::with_capacity(SNIFF_LEN);
-    if start > 0 {
-        hash_existing(part, &mut hasher, &mut head)
+    let mut digest = if start > 0 {
+        // Resuming: the hash and the type cover the bytes already in the `.part` too.
+        let path = part.to_path_buf();
+        tokio::task::spawn_blocking(move || FileDigest::of_file(&path))
             .await
-            .map_err(disk)?;
-    }
+            .map_err(|e| disk(std::io::Error::other(e)))?
+            .map_err(disk)?
+    } else {
+        FileDigest::default()
+    };
     let file = tokio::fs::OpenOptions::new()
         .create(true)
         .write(true)
@@ -125,7 +128,6 @@ async fn try_once(
     let mut out = BufWriter::with_capacity(256 * 1024, file);
     bar.set_length(total.unwrap_or(0));
     bar.set_position(start);
-    let mut received = start;
     let mut body = resp.bytes_stream();
     while let Some(chunk) = body.next().await {
         let chunk = match chunk {
@@ -136,17 +138,13 @@ async fn try_once(
                 return Err(TryError::Retry(msg, None));
             }
         };
-        if head.len() < SNIFF_LEN {
-            let need = (SNIFF_LEN - head.len()).min(chunk.len());
-            head.extend_from_slice(&chunk[..need]);
-        }
-        hasher.update(&chunk);
+        digest.update(&chunk);
         out.write_all(&chunk).await.map_err(disk)?;
-        received += chunk.len() as u64;
-        bar.set_position(received);
+        bar.set_position(digest.size);
         ctx.add_bytes(chunk.len() as u64);
     }
     out.flush().await.map_err(disk)?;
+    let received = digest.size;
     if let Some(total) = total {
         if received != total {
             return Err(TryError::Retry(
@@ -157,9 +155,9 @@ async fn try_once(
     }
     out.get_ref().sync_all().await.map_err(disk)?;
     Ok(Fetched {
-        ext: sniff::extension_or_fallback(&head, url.as_str()),
+        ext: sniff::extension_or_fallback(&digest.head, url.as_str()),
         size: received,
-        sha256: hex(&hasher.finalize()),
+        sha256: digest.sha256_hex(),
     })
 }
 
@@ -214,27 +212,6 @@ async fn request(
     }
 }
 
-/// Feeds the bytes already in a `.part` file to the hasher and keeps its first bytes.
-async fn hash_existing(
-    part: &Path,
-    hasher: &mut Sha256,
-    head: &mut Vec<u8>,
-) -> std::io::Result<()> {
-    let mut file = tokio::fs::File::open(part).await?;
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = file.read(&mut buf).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        if head.len() < SNIFF_LEN {
-            let need = (SNIFF_LEN - head.len()).min(n);
-            head.extend_from_slice(&buf[..need]);
-        }
-        hasher.update(&buf[..n]);
-    }
-}
-
 /// `Content-Range: bytes START-END/TOTAL` → (START, TOTAL).
 fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, u64)> {
     let value = headers.get(CONTENT_RANGE)?.to_str().ok()?;
@@ -242,11 +219,6 @@ fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, u64)> {
     let (range, total) = rest.split_once('/')?;
     let (start, _end) = range.split_once('-')?;
     Some((start.trim().parse().ok()?, total.trim().parse().ok()?))
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
