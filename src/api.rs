@@ -17,25 +17,23 @@ pub struct Page {
 /// The `metadata` object of a page.
 #[derive(Debug, Default, Deserialize)]
 pub struct Metadata {
-    /// A string on the normal path, a number on the imageId / modelId-only path.
-    #[serde(rename = "nextCursor", default)]
-    pub next_cursor: Value,
+    /// The cursor for the next page as it goes into the query string, sent back verbatim:
+    /// a string on the normal path, a number on the imageId / modelId-only path. `None`
+    /// (absent, null or empty) ends the walk.
+    #[serde(rename = "nextCursor", default, deserialize_with = "opaque_cursor")]
+    pub next_cursor: Option<String>,
 }
 
-impl Page {
-    /// The cursor for the next page as it goes into the query string, sent back verbatim.
-    ///
-    /// `Ok(None)` ends the walk; a cursor of another JSON type is a protocol error.
-    pub fn next_cursor(&self) -> Result<Option<String>, String> {
-        match &self.metadata.next_cursor {
-            Value::Null => Ok(None),
-            Value::String(s) if s.is_empty() => Ok(None),
-            Value::String(s) => Ok(Some(s.clone())),
-            Value::Number(n) => Ok(Some(n.to_string())),
-            other => Err(format!(
-                "metadata.nextCursor is neither a number nor a string: {other}"
-            )),
-        }
+/// A cursor of any other JSON type makes the page invalid, like any other malformed answer.
+fn opaque_cursor<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    match Value::deserialize(de)? {
+        Value::Null => Ok(None),
+        Value::String(s) if s.is_empty() => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        other => Err(serde::de::Error::custom(format!(
+            "metadata.nextCursor is neither a number nor a string: {other}"
+        ))),
     }
 }
 
@@ -179,11 +177,16 @@ mod tests {
     fn cursors_are_opaque() {
         let page: Page =
             serde_json::from_str(r#"{"items":[],"metadata":{"nextCursor":101}}"#).unwrap();
-        assert_eq!(page.next_cursor().unwrap().as_deref(), Some("101"));
+        assert_eq!(page.metadata.next_cursor.as_deref(), Some("101"));
         let page: Page =
             serde_json::from_str(r#"{"items":[],"metadata":{"nextCursor":"100|17"}}"#).unwrap();
-        assert_eq!(page.next_cursor().unwrap().as_deref(), Some("100|17"));
+        assert_eq!(page.metadata.next_cursor.as_deref(), Some("100|17"));
         let page: Page = serde_json::from_str(r#"{"items":[],"metadata":{}}"#).unwrap();
-        assert_eq!(page.next_cursor().unwrap(), None);
+        assert_eq!(page.metadata.next_cursor, None);
+        let bad = serde_json::from_str::<Page>(r#"{"items":[],"metadata":{"nextCursor":[1]}}"#);
+        assert!(bad
+            .unwrap_err()
+            .to_string()
+            .contains("neither a number nor a string"));
     }
 }

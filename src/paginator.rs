@@ -73,16 +73,9 @@ impl<'a> Paginator<'a> {
             .await
             .map_err(|error| self.fail(error))?;
         self.pages = page_no;
-        let next = page.next_cursor().map_err(|detail| {
-            self.fail(ApiError::InvalidJson {
-                page: page_no,
-                host: crate::client::host_of(&self.client.page_url(&[])),
-                detail,
-            })
-        })?;
         let items = self.keep_requested_user(page.items);
         let items = self.take_new(items);
-        self.advance(next);
+        self.advance(page.metadata.next_cursor);
         Ok(Some(items))
     }
 
