@@ -17,6 +17,7 @@ pub mod paginator;
 pub mod query;
 pub mod retry;
 pub mod settings;
+pub mod text;
 
 use std::process::ExitCode;
 
