@@ -6,6 +6,7 @@ mod fake;
 mod download;
 mod ecosystem;
 mod fake_server;
+mod first_use;
 mod fixtures;
 mod list;
 mod list_meta;
