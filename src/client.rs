@@ -360,7 +360,10 @@ mod tests {
     #[test]
     fn base_urls_are_read_as_people_write_them() {
         let read = |s: &str| parse_base_url(s).map(|b| (b.url.to_string(), b.dropped_endpoint));
-        assert_eq!(read("https://civitai.com"), Ok(("https://civitai.com/".into(), false)));
+        assert_eq!(
+            read("https://civitai.com"),
+            Ok(("https://civitai.com/".into(), false))
+        );
         assert_eq!(
             read("http://127.0.0.1:8787/api/v1/images/"),
             Ok(("http://127.0.0.1:8787/".into(), true))

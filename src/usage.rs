@@ -145,7 +145,10 @@ fn filters(q: &QueryArgs) -> Vec<&'static str> {
         ("--tag", !q.tag.is_empty()),
         ("--max", q.max.is_some()),
     ];
-    set.into_iter().filter(|(_, on)| *on).map(|(f, _)| f).collect()
+    set.into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(f, _)| f)
+        .collect()
 }
 
 /// The flags that choose which items the API returns, by flag name; `--input` replaces them.
@@ -168,7 +171,10 @@ fn api_choices(q: &QueryArgs) -> Vec<&'static str> {
         ("--page", q.page.is_some()),
         ("--limit", q.limit.is_some()),
     ];
-    set.into_iter().filter(|(_, on)| *on).map(|(f, _)| f).collect()
+    set.into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(f, _)| f)
+        .collect()
 }
 
 #[cfg(test)]

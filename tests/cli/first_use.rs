@@ -77,7 +77,10 @@ fn flags_that_choose_items_are_refused_with_input_but_max_still_limits() {
 #[test]
 fn usage_errors_for_the_walk_come_before_any_request() {
     let fake = FakeCivitai::start();
-    let err = usage_error(&fake, &["download", "--username", "bob", "--stop-after-known", "5"]);
+    let err = usage_error(
+        &fake,
+        &["download", "--username", "bob", "--stop-after-known", "5"],
+    );
     assert!(err.contains("--sort newest"), "{err}");
     // API.md: page × limit > 1000 answers 429.
     let err = usage_error(&fake, &["list", "--page", "11"]);
@@ -85,7 +88,15 @@ fn usage_errors_for_the_walk_come_before_any_request() {
     usage_error(&fake, &["list", "--page", "3", "--limit", "400"]);
     usage_error(
         &fake,
-        &["download", "--username", "bob", "--page", "6", "--limit", "200"],
+        &[
+            "download",
+            "--username",
+            "bob",
+            "--page",
+            "6",
+            "--limit",
+            "200",
+        ],
     );
     civimg(&fake)
         .args(["list", "--page", "5", "--limit", "200", "-f", "jsonl"])
@@ -98,7 +109,15 @@ fn a_zero_count_is_refused_in_plain_words() {
     let fake = FakeCivitai::start();
     for args in [
         &["list", "--max", "0"][..],
-        &["download", "--username", "bob", "--sort", "newest", "--stop-after-known", "0"],
+        &[
+            "download",
+            "--username",
+            "bob",
+            "--sort",
+            "newest",
+            "--stop-after-known",
+            "0",
+        ],
         &["list", "--page", "0"],
     ] {
         let err = usage_error(&fake, args);
@@ -111,7 +130,11 @@ fn a_zero_count_is_refused_in_plain_words() {
 
 #[test]
 fn help_shows_no_empty_environment_values() {
-    for args in [&["--help"][..], &["list", "--help"], &["download", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["list", "--help"],
+        &["download", "--help"],
+    ] {
         let out = bare().args(args).run_ok();
         let help = text(&out.stdout);
         assert!(!help.contains("=]"), "{args:?}: {help}");
@@ -145,10 +168,22 @@ fn a_base_url_without_scheme_is_a_usage_error_with_the_fix() {
     // The endpoint's own URL is understood: its path is dropped with a note.
     let endpoint = format!("{}/api/v1/images/", fake.base_url());
     let out = bare()
-        .args(["--base-url", &endpoint, "list", "--username", "bob", "-f", "jsonl"])
+        .args([
+            "--base-url",
+            &endpoint,
+            "list",
+            "--username",
+            "bob",
+            "-f",
+            "jsonl",
+        ])
         .run_ok();
     assert_eq!(json_lines(&out.stdout).len(), 5);
-    assert!(text(&out.stderr).contains("site root"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("site root"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(fake
         .api_requests()
         .iter()
