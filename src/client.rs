@@ -307,7 +307,7 @@ pub fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
     let dropped_endpoint = root.is_some();
     if let Some(root) = root {
         let root = if root.is_empty() { "/" } else { root };
-        url.set_path(&root.to_string());
+        url.set_path(root);
     }
     Ok(BaseUrl {
         url,
