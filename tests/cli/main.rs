@@ -13,3 +13,4 @@ mod list_meta;
 mod meta;
 mod meta_files;
 mod support;
+mod terminal;
