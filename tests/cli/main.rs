@@ -11,4 +11,5 @@ mod list;
 mod list_meta;
 mod meta;
 mod meta_files;
+mod meta_generators;
 mod support;
