@@ -9,6 +9,7 @@ mod fake_server;
 mod fixtures;
 mod list;
 mod list_meta;
+mod media;
 mod meta;
 mod meta_files;
 mod support;
