@@ -1,7 +1,7 @@
 //! A standalone fake Civitai for trying civimg offline and for benchmarks.
 //!
-//! Serves `GET /api/v1/images`, an image host and a fallback file host on loopback until Ctrl-C; see
-//! `tests/fake/mod.rs` for the dataset and `/__fake/…` for the control endpoints.
+//! Serves `GET /api/v1/images`, an image host and a fallback file host on loopback until
+//! Ctrl-C; see `tests/fake/mod.rs` for the dataset and `/__fake/…` for the control endpoints.
 
 #[path = "../tests/fake/mod.rs"]
 mod fake;

@@ -174,7 +174,11 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     if b[2] != b':' || b[5] != b':' {
         return None;
     }
-    let (h, mi, sec) = (digits(&rest[0..2])?, digits(&rest[3..5])?, digits(&rest[6..8])?);
+    let (h, mi, sec) = (
+        digits(&rest[0..2])?,
+        digits(&rest[3..5])?,
+        digits(&rest[6..8])?,
+    );
     if h > 23 || mi > 59 || sec > 60 {
         return None;
     }
@@ -249,7 +253,10 @@ mod tests {
     #[test]
     fn days_and_times() {
         assert_eq!("1970-01-02".parse(), Ok(DateArg::Day(1)));
-        assert_eq!("2024-02-29".parse::<DateArg>().map(|d| d.first_ms()), Ok(1_709_164_800_000));
+        assert_eq!(
+            "2024-02-29".parse::<DateArg>().map(|d| d.first_ms()),
+            Ok(1_709_164_800_000)
+        );
         assert!("2023-02-29".parse::<DateArg>().is_err());
         assert!("2026-13-01".parse::<DateArg>().is_err());
         assert!("2026-1-01".parse::<DateArg>().is_err());
@@ -276,7 +283,9 @@ mod tests {
     #[test]
     fn until_covers_its_whole_day() {
         let day: DateArg = "2026-10-31".parse().unwrap();
-        let w = DateWindow::new(Some(day), Some(day), None).unwrap().unwrap();
+        let w = DateWindow::new(Some(day), Some(day), None)
+            .unwrap()
+            .unwrap();
         let page = vec![
             item(r#"{"id":1,"createdAt":"2026-10-30T23:59:59.999Z"}"#),
             item(r#"{"id":2,"createdAt":"2026-10-31T00:00:00.000Z"}"#),
@@ -298,13 +307,19 @@ mod tests {
         let until = Some("2026-10-07".parse().unwrap());
         let old = || vec![item(r#"{"id":1,"createdAt":"2026-09-30T12:00:00Z"}"#)];
         let new = || vec![item(r#"{"id":1,"createdAt":"2026-10-08T12:00:00Z"}"#)];
-        let newest = DateWindow::new(since, until, Some(Sort::Newest)).unwrap().unwrap();
+        let newest = DateWindow::new(since, until, Some(Sort::Newest))
+            .unwrap()
+            .unwrap();
         assert!(newest.filter(old()).past);
         assert!(!newest.filter(new()).past);
-        let oldest = DateWindow::new(since, until, Some(Sort::Oldest)).unwrap().unwrap();
+        let oldest = DateWindow::new(since, until, Some(Sort::Oldest))
+            .unwrap()
+            .unwrap();
         assert!(oldest.filter(new()).past);
         assert!(!oldest.filter(old()).past);
-        let newest_until_only = DateWindow::new(None, until, Some(Sort::Newest)).unwrap().unwrap();
+        let newest_until_only = DateWindow::new(None, until, Some(Sort::Newest))
+            .unwrap()
+            .unwrap();
         assert!(!newest_until_only.filter(old()).past);
         assert!(DateWindow::new(until, since, None).is_err());
         assert_eq!(DateWindow::new(None, None, Some(Sort::Newest)), Ok(None));

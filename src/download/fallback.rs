@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use url::Url;
 
 use super::name::uuid_from_url;
-use super::transfer::{self, content_range, FileError, Fetched};
+use super::transfer::{self, content_range, Fetched, FileError};
 use super::Ctx;
 use crate::client::host_of;
 
@@ -31,10 +31,12 @@ pub fn fallback_url(host: &Url, file: &Url) -> Option<Url> {
     let mut url = host.clone();
     url.set_query(None);
     url.set_fragment(None);
-    url.path_segments_mut()
-        .ok()?
-        .pop_if_empty()
-        .extend(["file", "civitai-media-cache", &uuid, "original"]);
+    url.path_segments_mut().ok()?.pop_if_empty().extend([
+        "file",
+        "civitai-media-cache",
+        &uuid,
+        "original",
+    ]);
     Some(url)
 }
 
@@ -50,7 +52,11 @@ pub async fn fetch(
         Err(FileError::Unreachable { why, length }) => (why, length),
         other => return other,
     };
-    let Some(other) = ctx.fallback.as_ref().and_then(|host| fallback_url(host, url)) else {
+    let Some(other) = ctx
+        .fallback
+        .as_ref()
+        .and_then(|host| fallback_url(host, url))
+    else {
         return Err(FileError::Remote(why));
     };
     ctx.log
@@ -62,8 +68,12 @@ pub async fn fetch(
         }
         other => other,
     };
-    keep_if_same(ctx, &other, part, length).await.map_err(failed)?;
-    transfer::fetch(ctx, &other, part, bar).await.map_err(failed)
+    keep_if_same(ctx, &other, part, length)
+        .await
+        .map_err(failed)?;
+    transfer::fetch(ctx, &other, part, bar)
+        .await
+        .map_err(failed)
 }
 
 /// Leaves the `.part` to be resumed from `url` only if that host holds the same file: the
@@ -75,7 +85,10 @@ async fn keep_if_same(
     part: &Path,
     length: Option<u64>,
 ) -> Result<(), FileError> {
-    let have = tokio::fs::metadata(part).await.map(|m| m.len()).unwrap_or(0);
+    let have = tokio::fs::metadata(part)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
     if have == 0 {
         return Ok(());
     }
@@ -165,7 +178,10 @@ mod tests {
             "https://h/k/a.b/original=true/x.mp4",
             "https://h/x.mp4",
         ] {
-            assert!(fallback_url(&host, &Url::parse(odd).unwrap()).is_none(), "{odd}");
+            assert!(
+                fallback_url(&host, &Url::parse(odd).unwrap()).is_none(),
+                "{odd}"
+            );
         }
     }
 }

@@ -362,7 +362,9 @@ impl Runner {
             Ok(finish::Saved::Adopted) => self.summary.present += 1,
             Err(FileError::Remote(why))
             | Err(FileError::Local(why))
-            | Err(FileError::Unreachable { why, .. }) => self.summary.failed.push((outcome.id, why)),
+            | Err(FileError::Unreachable { why, .. }) => {
+                self.summary.failed.push((outcome.id, why))
+            }
             Err(FileError::Fatal(err)) => return Err(err),
         }
         self.progress.settled(bytes);

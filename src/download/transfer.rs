@@ -206,10 +206,13 @@ async fn request(
     if have > 0 {
         req = req.header(RANGE, format!("bytes={have}-"));
     }
-    let resp = req
-        .send()
-        .await
-        .map_err(|e| down(crate::client::transport_error(host, &e).to_string(), None, true))?;
+    let resp = req.send().await.map_err(|e| {
+        down(
+            crate::client::transport_error(host, &e).to_string(),
+            None,
+            true,
+        )
+    })?;
     match resp.status() {
         StatusCode::PARTIAL_CONTENT if have > 0 => match content_range(resp.headers()) {
             Some((start, total)) if start == have => Ok((resp, have, Some(total))),
@@ -238,7 +241,11 @@ async fn request(
                 Err(TryError::Retry(why, wait))
             }
         }
-        s if s.is_server_error() => Err(down(format!("HTTP {} from {host}", s.as_u16()), None, false)),
+        s if s.is_server_error() => Err(down(
+            format!("HTTP {} from {host}", s.as_u16()),
+            None,
+            false,
+        )),
         s => Err(TryError::Fail(format!("HTTP {} from {host}", s.as_u16()))),
     }
 }

@@ -10,7 +10,7 @@ use url::Url;
 
 use super::original::with_variant;
 use super::sniff::{self, Media, SNIFF_LEN};
-use super::transfer::{FileError, Fetched};
+use super::transfer::{Fetched, FileError};
 use super::{fallback, Ctx, Job};
 
 /// The variants a video is asked for, in turn, while it comes back as a still.
@@ -49,9 +49,9 @@ pub(super) async fn fetch(
             }
             Err(e) => return Err(e),
         };
-        let head = read_head(&this_part).await.map_err(|e| {
-            FileError::Local(format!("cannot read {}: {e}", this_part.display()))
-        })?;
+        let head = read_head(&this_part)
+            .await
+            .map_err(|e| FileError::Local(format!("cannot read {}: {e}", this_part.display())))?;
         if sniff::media(&head) != Some(Media::Still) {
             return Ok((fetched, this_part));
         }
@@ -113,11 +113,21 @@ mod tests {
 
     #[test]
     fn videos_by_type_or_by_name() {
-        assert!(is_video(&json!({"type": "video", "url": "https://h/a.jpeg"})));
-        assert!(!is_video(&json!({"type": "image", "url": "https://h/a.mp4"})));
-        assert!(!is_video(&json!({"type": "audio", "url": "https://h/a.mp3"})));
-        assert!(is_video(&json!({"url": "https://h/k/u/original=true/a.MP4"})));
-        assert!(!is_video(&json!({"url": "https://h/k/u/original=true/a.jpeg"})));
+        assert!(is_video(
+            &json!({"type": "video", "url": "https://h/a.jpeg"})
+        ));
+        assert!(!is_video(
+            &json!({"type": "image", "url": "https://h/a.mp4"})
+        ));
+        assert!(!is_video(
+            &json!({"type": "audio", "url": "https://h/a.mp3"})
+        ));
+        assert!(is_video(
+            &json!({"url": "https://h/k/u/original=true/a.MP4"})
+        ));
+        assert!(!is_video(
+            &json!({"url": "https://h/k/u/original=true/a.jpeg"})
+        ));
     }
 
     #[test]
@@ -125,6 +135,9 @@ mod tests {
         let part = Path::new("out/sub/42.part");
         assert_eq!(variant_part(part, 0), Path::new("out/sub/42.part"));
         assert_eq!(variant_part(part, 1), Path::new("out/sub/42.q100.part"));
-        assert_eq!(variant_part(part, 2), Path::new("out/sub/42.transcode.part"));
+        assert_eq!(
+            variant_part(part, 2),
+            Path::new("out/sub/42.transcode.part")
+        );
     }
 }

@@ -23,7 +23,13 @@ fn media_fake() -> FakeCivitai {
 /// The variant segments the image host was asked for, for the file of `id`.
 fn variants_asked(fake: &FakeCivitai, id: u64) -> Vec<String> {
     let item = fake.item(id).unwrap();
-    let uuid = item["url"].as_str().unwrap().split('/').nth_back(2).unwrap().to_string();
+    let uuid = item["url"]
+        .as_str()
+        .unwrap()
+        .split('/')
+        .nth_back(2)
+        .unwrap()
+        .to_string();
     fake.image_requests()
         .iter()
         .filter(|r| r.path.contains(&uuid))
@@ -51,7 +57,14 @@ fn audio_is_listed_and_saved_as_mp3() {
 
     let dir = TempDir::new().unwrap();
     civimg(&fake)
-        .args(["download", "--type", "audio", "--name", "{type}/{id}.{ext}", "-o"])
+        .args([
+            "download",
+            "--type",
+            "audio",
+            "--name",
+            "{type}/{id}.{ext}",
+            "-o",
+        ])
         .arg(dir.path())
         .run_ok();
     let mut want: Vec<String> = ids(&items)
@@ -77,12 +90,17 @@ fn audio_is_listed_and_saved_as_mp3() {
 fn a_video_that_comes_back_as_a_still_is_fetched_again_or_fails() {
     let fake = media_fake();
     let listed = civimg(&fake)
-        .args(["list", "--type", "video", "--nsfw", "X", "--sort", "oldest", "-f", "jsonl"])
+        .args([
+            "list", "--type", "video", "--nsfw", "X", "--sort", "oldest", "-f", "jsonl",
+        ])
         .run_ok();
     let videos = ids(&json_lines(&listed.stdout));
     assert_eq!(videos.len(), 5, "{videos:?}");
     let index = |id: u64| (id - 10_000_000) / 13;
-    assert_eq!(videos.iter().map(|&id| index(id)).collect::<Vec<_>>(), [17, 57, 97, 137, 177]);
+    assert_eq!(
+        videos.iter().map(|&id| index(id)).collect::<Vec<_>>(),
+        [17, 57, 97, 137, 177]
+    );
     fake.clear_requests();
     let dir = TempDir::new().unwrap();
     let out = civimg(&fake)
@@ -99,8 +117,15 @@ fn a_video_that_comes_back_as_a_still_is_fetched_again_or_fails() {
         .lines()
         .find(|l| l.contains(&format!("failed {failed}")))
         .unwrap_or_else(|| panic!("{err}"));
-    for variant in ["original=true", "original=true,quality=100", "transcode=true,original=true"] {
-        assert!(line.contains(&format!("a still WEBP image for {variant}")), "{line}");
+    for variant in [
+        "original=true",
+        "original=true,quality=100",
+        "transcode=true,original=true",
+    ] {
+        assert!(
+            line.contains(&format!("a still WEBP image for {variant}")),
+            "{line}"
+        );
     }
     let mut want = vec![
         format!("video/{}.webm", videos[0]),
@@ -113,7 +138,10 @@ fn a_video_that_comes_back_as_a_still_is_fetched_again_or_fails() {
     for name in &want {
         let id: u64 = name[6..14].parse().unwrap();
         let saved = std::fs::read(dir.path().join(name)).unwrap();
-        assert!(saved == fake.original_bytes(id), "{name} is the video itself");
+        assert!(
+            saved == fake.original_bytes(id),
+            "{name} is the video itself"
+        );
     }
     // Each video was asked for no more than it took.
     assert_eq!(variants_asked(&fake, videos[0]), ["original=true"]);
@@ -123,7 +151,11 @@ fn a_video_that_comes_back_as_a_still_is_fetched_again_or_fails() {
     );
     assert_eq!(
         variants_asked(&fake, videos[2]),
-        ["original=true", "original=true,quality=100", "transcode=true,original=true"]
+        [
+            "original=true",
+            "original=true,quality=100",
+            "transcode=true,original=true"
+        ]
     );
     assert_eq!(variants_asked(&fake, videos[3]).len(), 3);
 }

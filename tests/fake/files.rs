@@ -206,7 +206,12 @@ fn mp3_head(seed: u64) -> Vec<u8> {
     frame.extend_from_slice(title);
     // The tag size is "syncsafe": 7 bits per byte.
     let n = frame.len() as u32;
-    let size = [(n >> 21) as u8 & 0x7F, (n >> 14) as u8 & 0x7F, (n >> 7) as u8 & 0x7F, n as u8 & 0x7F];
+    let size = [
+        (n >> 21) as u8 & 0x7F,
+        (n >> 14) as u8 & 0x7F,
+        (n >> 7) as u8 & 0x7F,
+        n as u8 & 0x7F,
+    ];
     let mut head = b"ID3\x04\x00\x00".to_vec();
     head.extend_from_slice(&size);
     head.extend_from_slice(&frame);

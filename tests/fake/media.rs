@@ -30,7 +30,9 @@ const OTHER_COPY: u64 = 0x0B2B_2B2B;
 
 /// Which stills class a video is in (module doc); 0 for everything else.
 pub fn still_class(e: &Entry) -> u64 {
-    e.gen.filter(|_| e.kind == "video").map_or(0, |i| (i / 40) % 4)
+    e.gen
+        .filter(|_| e.kind == "video")
+        .map_or(0, |i| (i / 40) % 4)
 }
 
 /// The one-frame WebP a video answers under these variant options, if it does.
@@ -46,7 +48,12 @@ pub fn still_for(e: &Entry, options: &[&str]) -> Option<(FileSpec, &'static str)
     let dims = e.file.as_ref()?.dims;
     // RIFF sizes are even; a few KiB like a real first frame.
     let len = (2048 + h(e.id, 77) % 6000) & !1;
-    still.then(|| (FileSpec::new(Format::Webp, len, e.id, dims, &[]), "image/webp"))
+    still.then(|| {
+        (
+            FileSpec::new(Format::Webp, len, e.id, dims, &[]),
+            "image/webp",
+        )
+    })
 }
 
 /// `n` audio items (`type: "audio"`, `.mp3` urls), newest in the last days before "now".
@@ -90,7 +97,9 @@ pub fn fallback_router(app: Arc<App>) -> Router {
 
 /// The original behind a fallback path (another copy with `fallback_differs`).
 pub fn fallback_file(app: &App, path: &str) -> Option<(FileSpec, &'static str)> {
-    let uuid = path.strip_prefix(FALLBACK_PREFIX)?.strip_suffix("/original")?;
+    let uuid = path
+        .strip_prefix(FALLBACK_PREFIX)?
+        .strip_suffix("/original")?;
     let ds = app.dataset.read().unwrap();
     let entry = ds.by_uuid(uuid)?;
     let salt = if app.fallback_differs { OTHER_COPY } else { 0 };
