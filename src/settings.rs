@@ -2,8 +2,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result};
-use url::Url;
+use anyhow::Result;
 
 use crate::cli::{ApiKey, Format, GlobalArgs};
 use crate::client::{Client, ClientConfig};
@@ -132,12 +131,12 @@ impl Settings {
     }
 
     /// The fallback file host, or `None` when turned off with `none`.
-    pub fn image_fallback_host(&self) -> Result<Option<Url>> {
+    pub fn image_fallback_host(&self) -> Result<Option<url::Url>> {
         let text = &self.image_fallback_host;
         if text.eq_ignore_ascii_case("none") {
             return Ok(None);
         }
-        match Url::parse(text) {
+        match url::Url::parse(text) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
                 Ok(Some(url))
             }
@@ -154,8 +153,14 @@ impl Settings {
 
     /// An API client for these settings.
     pub fn client(&self, log: Log) -> Result<Client> {
-        let base_url = Url::parse(&self.base_url)
-            .with_context(|| format!("base URL `{}` is not a URL", self.base_url))?;
+        let base = crate::client::parse_base_url(&self.base_url).map_err(anyhow::Error::msg)?;
+        if base.dropped_endpoint {
+            log.notice(&format!(
+                "--base-url is the site root; using {} (civimg adds /api/v1/images itself)",
+                base.url.as_str().trim_end_matches('/')
+            ));
+        }
+        let base_url = base.url;
         Client::new(
             ClientConfig {
                 base_url,

@@ -107,6 +107,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         stop,
         demand,
         stop_after_known: args.stop_after_known,
+        max: args.query.max,
         known_streak: 0,
         dry_run: args.dry_run,
         seen: HashSet::new(),
@@ -128,24 +129,11 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
 
 /// Refuses, before anything is created or requested, what cannot work.
 fn check_args(args: &DownloadArgs, dir: &Path) -> Result<()> {
-    // Only newest-first puts every new image before the known ones; in any other order a
-    // streak of known images says nothing about what comes after it.
-    if args.stop_after_known.is_some()
-        && args.input.is_none()
-        && args.query.sort != Some(crate::cli::Sort::Newest)
-    {
-        anyhow::bail!(
-            "--stop-after-known needs --sort newest (new images come first only in that order)"
-        );
-    }
+    // Usage errors (no filter, --input conflicts, --stop-after-known) are `usage.rs`'s.
     if let Some(input) = args.input.as_deref().filter(|p| *p != Path::new("-")) {
         if !input.is_file() {
             anyhow::bail!("--input {}: no such file", input.display());
         }
-    }
-    if args.input.is_none() {
-        // The date window is checked before anything is created.
-        ImageQuery::from_args(&args.query, false)?;
     }
     if dir.exists() && !dir.is_dir() {
         anyhow::bail!("{} is not a directory", dir.display());
@@ -194,6 +182,8 @@ struct Runner {
     stop: Arc<AtomicBool>,
     demand: Arc<Semaphore>,
     stop_after_known: Option<u64>,
+    /// `--max`: the API walk stops there itself; `--input` is cut here.
+    max: Option<u64>,
     known_streak: u64,
     dry_run: bool,
     seen: HashSet<u64>,
@@ -276,6 +266,10 @@ impl Runner {
                     .warn("an item without a numeric id was skipped");
                 continue;
             };
+            if self.max.is_some_and(|max| self.seen.len() as u64 >= max) {
+                self.stop.store(true, Ordering::SeqCst);
+                break;
+            }
             if !self.seen.insert(id) {
                 continue;
             }

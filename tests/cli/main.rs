@@ -7,6 +7,7 @@ mod download;
 mod ecosystem;
 mod fake_server;
 mod fallback;
+mod first_use;
 mod fixtures;
 mod list;
 mod list_meta;

@@ -61,6 +61,8 @@ fn audio_is_listed_and_saved_as_mp3() {
             "download",
             "--type",
             "audio",
+            "--max",
+            "10",
             "--name",
             "{type}/{id}.{ext}",
             "-o",
@@ -104,7 +106,9 @@ fn a_video_that_comes_back_as_a_still_is_fetched_again_or_fails() {
     fake.clear_requests();
     let dir = TempDir::new().unwrap();
     let out = civimg(&fake)
-        .args(["download", "--type", "video", "--nsfw", "X", "-j", "2"])
+        .args([
+            "download", "--type", "video", "--nsfw", "X", "--max", "10", "-j", "2",
+        ])
         .args(["--name", "{type}/{id}.{ext}", "-o"])
         .arg(dir.path())
         .run_fails(1);
