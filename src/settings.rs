@@ -74,6 +74,7 @@ impl Settings {
             image_fallback_host: args
                 .image_fallback_host
                 .as_deref()
+                .or(file.image_fallback_host.as_deref())
                 .unwrap_or(DEFAULT_IMAGE_FALLBACK_HOST)
                 .trim()
                 .to_string(),

@@ -53,6 +53,10 @@ pub(super) async fn fetch(
             .await
             .map_err(|e| FileError::Local(format!("cannot read {}: {e}", this_part.display())))?;
         if sniff::media(&head) != Some(Media::Still) {
+            // A `.part` of another variant, left by an earlier run, is no use any more.
+            for other in (0..VARIANTS.len()).filter(|&j| j != k) {
+                let _ = tokio::fs::remove_file(variant_part(part, other)).await;
+            }
             return Ok((fetched, this_part));
         }
         let what = sniff::describe(&head);

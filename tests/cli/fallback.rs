@@ -217,3 +217,42 @@ fn without_a_fallback_or_with_both_down_the_item_fails_naming_both() {
         .run_fails(1);
     assert!(text(&out.stderr).contains("--image-fallback-host must be an http(s) URL"));
 }
+
+#[test]
+fn the_fallback_host_can_come_from_the_config_file() {
+    let fake = fake_with(false);
+    let dir = TempDir::new().unwrap();
+    let cfg = dir.path().join("config.toml");
+    let line = format!("image_fallback_host = \"{}\"\n", fake.fallback_base());
+    std::fs::write(&cfg, line).unwrap();
+    let out = civimg(&fake)
+        .env("CIVIMG_CONFIG", &cfg)
+        .args(["config", "show"])
+        .run_ok();
+    let shown = text(&out.stdout);
+    let row = shown
+        .lines()
+        .find(|l| l.starts_with("image_fallback_host = "))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(
+        row.contains(&fake.fallback_base()) && row.contains("config file"),
+        "{row}"
+    );
+
+    fake.inject(Fault::ImageStatus(503));
+    let out_dir = TempDir::new().unwrap();
+    civimg(&fake)
+        .env("CIVIMG_CONFIG", &cfg)
+        .args([
+            "download",
+            "--image-id",
+            &ID.to_string(),
+            "--retries",
+            "0",
+            "-o",
+        ])
+        .arg(out_dir.path())
+        .run_ok();
+    assert!(saved(&out_dir) == fake.original_bytes(ID));
+    assert_eq!(fake.fallback_requests().len(), 1);
+}

@@ -163,3 +163,47 @@ fn a_video_that_comes_back_as_a_still_is_fetched_again_or_fails() {
     );
     assert_eq!(variants_asked(&fake, videos[3]).len(), 3);
 }
+
+#[test]
+fn each_variant_resumes_its_own_part_and_a_saved_video_leaves_none() {
+    let fake = media_fake();
+    // Generator index 57: `original=true` is a still, `quality=100` the video.
+    let id = 10_000_000 + 13 * 57;
+    let video = fake.original_bytes(id);
+    let dir = TempDir::new().unwrap();
+    // An earlier run stopped 1000 bytes into the quality=100 fetch, and left junk under the
+    // transcode variant's name.
+    std::fs::write(dir.path().join(format!("{id}.q100.part")), &video[..1000]).unwrap();
+    std::fs::write(dir.path().join(format!("{id}.transcode.part")), b"junk").unwrap();
+    civimg(&fake)
+        .args([
+            "download",
+            "--image-id",
+            &id.to_string(),
+            "--browsing-level",
+            "63",
+            "-o",
+        ])
+        .arg(dir.path())
+        .run_ok();
+    assert_eq!(names(dir.path()), [format!("{id}.mp4")]);
+    assert!(std::fs::read(dir.path().join(format!("{id}.mp4"))).unwrap() == video);
+    let asked: Vec<(String, Option<String>)> = fake
+        .image_requests()
+        .iter()
+        .map(|r| {
+            let variant = r.path.split('/').nth_back(1).unwrap().to_string();
+            (variant, r.header("range").map(String::from))
+        })
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            ("original=true".to_string(), None),
+            (
+                "original=true,quality=100".to_string(),
+                Some("bytes=1000-".to_string())
+            ),
+        ]
+    );
+}
