@@ -78,6 +78,7 @@ pub async fn fetch(
     let mut length = None;
     loop {
         let result = try_once(ctx, url, part, bar, &mut length).await;
+        let down_now = matches!(result, Err(TryError::Down { .. }));
         let result = result.map_err(|e| match e {
             TryError::Down {
                 why,
@@ -91,10 +92,12 @@ pub async fn fetch(
             Err(TryError::Retry(msg, wait)) if attempt < policy.retries => {
                 let delay = policy.delay(attempt, wait);
                 if delay > MAX_RETRY_AFTER {
-                    return Err(FileError::Remote(format!(
-                        "{msg}; server asks to wait {}s",
-                        delay.as_secs()
-                    )));
+                    let why = format!("{msg}; server asks to wait {}s", delay.as_secs());
+                    return Err(if down_now {
+                        FileError::Unreachable { why, length }
+                    } else {
+                        FileError::Remote(why)
+                    });
                 }
                 attempt += 1;
                 ctx.log.notice(&format!(
@@ -250,6 +253,7 @@ async fn request(
     }
 }
 
+/// A try that found the host down: see [`FileError::Unreachable`].
 fn down(why: String, wait: Option<Duration>, again: bool) -> TryError {
     TryError::Down { why, wait, again }
 }

@@ -154,6 +154,17 @@ fn a_host_that_times_out_or_answers_500_goes_to_the_fallback() {
     assert_eq!(fake.image_requests().len(), 1);
     assert_eq!(fake.fallback_requests().len(), 1);
 
+    // A 503 asking for an hour's wait: no point waiting when another host has the file.
+    let fake = fake_with(false);
+    fake.inject(Fault::Image503 {
+        retry_after: Some(3600),
+    });
+    let dir = TempDir::new().unwrap();
+    let out = download(&fake, &dir, &["--retries", "3"]).run_ok();
+    assert!(saved(&dir) == fake.original_bytes(ID));
+    assert!(text(&out.stderr).contains("asks to wait 3600s"));
+    assert_eq!(fake.image_requests().len(), 1);
+
     // A silent host: --timeout 1, no retries.
     let fake = fake_with(false);
     fake.inject(Fault::ImageSlowFirstByte(Duration::from_secs(5)));
