@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::download::name::NameTemplate;
+use crate::window::DateArg;
 
 /// List, inspect and bulk-download images from Civitai.
 #[derive(Debug, Parser)]
@@ -64,6 +65,12 @@ pub struct GlobalArgs {
     /// How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: Option<u32>,
+
+    /// Second origin for files whose host keeps timing out or answering 5xx after the retries:
+    /// {URL}/file/civitai-media-cache/{uuid}/original; none turns it off
+    /// [default: https://image-b2.civitai.com]
+    #[arg(long, global = true, value_name = "URL")]
+    pub image_fallback_host: Option<String>,
 
     /// Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]
     #[arg(
@@ -319,7 +326,7 @@ pub struct QueryArgs {
     #[arg(long, value_enum, ignore_case = true)]
     pub period: Option<Period>,
 
-    /// Only images or only videos
+    /// Only images, only videos or only audio
     #[arg(long = "type", value_enum, ignore_case = true, value_name = "TYPE")]
     pub media_type: Option<MediaType>,
 
@@ -342,6 +349,18 @@ pub struct QueryArgs {
     /// Stop after N items in total
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub max: Option<u64>,
+
+    /// Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time.
+    /// With --sort newest the walk stops at the first older item; in any other order every
+    /// page is read
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<DateArg>,
+
+    /// Only items created on or before DATE: a UTC day (YYYY-MM-DD, the whole day counts) or
+    /// an RFC 3339 time. With --sort oldest the walk stops at the first newer item; in any
+    /// other order every page is read
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<DateArg>,
 }
 
 /// Output formats of `list`.
@@ -404,6 +423,7 @@ pub enum Period {
 pub enum MediaType {
     Image,
     Video,
+    Audio,
 }
 
 /// An API key; its `Debug` never shows the secret.

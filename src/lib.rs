@@ -19,6 +19,7 @@ pub mod retry;
 pub mod settings;
 pub mod text;
 pub mod usage;
+pub mod window;
 
 use std::process::ExitCode;
 

@@ -16,6 +16,8 @@ pub const DEFAULT_BASE_URL: &str = "https://civitai.com";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default retries per request.
 pub const DEFAULT_RETRIES: u32 = 5;
+/// The second origin for files (API.md, "Videos, audio, collections").
+pub const DEFAULT_IMAGE_FALLBACK_HOST: &str = "https://image-b2.civitai.com";
 /// Default `download -j`.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
@@ -35,6 +37,8 @@ pub struct Settings {
     pub timeout: Duration,
     /// Retries per request.
     pub retries: u32,
+    /// `--image-fallback-host` as given (`none`: off); checked when a download needs it.
+    pub image_fallback_host: String,
     /// The config file as read.
     pub config: Loaded,
 }
@@ -67,6 +71,13 @@ impl Settings {
                     .unwrap_or(DEFAULT_TIMEOUT_SECS),
             ),
             retries: args.retries.or(file.retries).unwrap_or(DEFAULT_RETRIES),
+            image_fallback_host: args
+                .image_fallback_host
+                .as_deref()
+                .or(file.image_fallback_host.as_deref())
+                .unwrap_or(DEFAULT_IMAGE_FALLBACK_HOST)
+                .trim()
+                .to_string(),
             config: loaded,
         };
         settings.warn_about_an_exposed_key();
@@ -118,6 +129,22 @@ impl Settings {
             let text = self.config.config.format.as_deref()?;
             <Format as clap::ValueEnum>::from_str(text, true).ok()
         })
+    }
+
+    /// The fallback file host, or `None` when turned off with `none`.
+    pub fn image_fallback_host(&self) -> Result<Option<url::Url>> {
+        let text = &self.image_fallback_host;
+        if text.eq_ignore_ascii_case("none") {
+            return Ok(None);
+        }
+        match url::Url::parse(text) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
+                Ok(Some(url))
+            }
+            _ => anyhow::bail!(
+                "--image-fallback-host must be an http(s) URL with a host, or none, not `{text}`"
+            ),
+        }
     }
 
     /// The stderr log for these settings.

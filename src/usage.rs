@@ -6,6 +6,7 @@ use clap::error::ErrorKind;
 use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
 use crate::client;
 use crate::query::MAX_LIMIT;
+use crate::window::DateWindow;
 
 /// The API's page cap: `page * limit > 1000` answers 429 (API.md).
 pub const PAGE_WINDOW: u64 = 1000;
@@ -59,8 +60,12 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
     }
 }
 
-/// `--page N` with `N × limit` past the API's window is a 429 the API would send anyway.
+/// `--page N` with `N × limit` past the API's window is a 429 the API would send anyway;
+/// `--since` after `--until` is a window no item can fall in.
 fn check_query(q: &QueryArgs, sub: &'static str) -> Result<(), Usage> {
+    if let Err(why) = DateWindow::new(q.since, q.until, q.sort) {
+        return Err(Usage::new(Some(sub), ErrorKind::ArgumentConflict, why));
+    }
     if let Some(page) = q.page {
         let limit = q
             .limit
@@ -131,6 +136,7 @@ const FILTER_FLAGS: &[&str] = &[
     "--post-id",
     "--image-id",
     "--tag",
+    "--since (with --sort newest)",
 ];
 
 /// The filters that narrow a download below the whole feed (`--max` included), by flag name.
@@ -143,6 +149,11 @@ fn filters(q: &QueryArgs) -> Vec<&'static str> {
         ("--post-id", q.post_id.is_some()),
         ("--image-id", q.image_id.is_some()),
         ("--tag", !q.tag.is_empty()),
+        // Newest first, the walk ends at --since: a bounded part of the feed.
+        (
+            "--since (with --sort newest)",
+            q.since.is_some() && q.sort == Some(Sort::Newest),
+        ),
         ("--max", q.max.is_some()),
     ];
     set.into_iter()
@@ -170,6 +181,8 @@ fn api_choices(q: &QueryArgs) -> Vec<&'static str> {
         ("--cursor", q.cursor.is_some()),
         ("--page", q.page.is_some()),
         ("--limit", q.limit.is_some()),
+        ("--since", q.since.is_some()),
+        ("--until", q.until.is_some()),
     ];
     set.into_iter()
         .filter(|(_, on)| *on)
@@ -200,6 +213,47 @@ mod tests {
             assert!(usage(ok).is_ok(), "{ok:?}");
         }
         assert!(usage(&["civimg", "download", "--sort", "newest"]).is_err());
+    }
+
+    #[test]
+    fn a_date_window_is_a_filter_only_where_it_ends_the_walk() {
+        let newest = [
+            "civimg",
+            "download",
+            "--sort",
+            "newest",
+            "--since",
+            "2026-10-01",
+        ];
+        assert!(usage(&newest).is_ok());
+        assert!(usage(&["civimg", "download", "--since", "2026-10-01"]).is_err());
+        let until = [
+            "civimg",
+            "download",
+            "--sort",
+            "oldest",
+            "--until",
+            "2026-10-01",
+        ];
+        assert!(usage(&until).is_err());
+        let err = usage(&[
+            "civimg",
+            "download",
+            "--input",
+            "-",
+            "--until",
+            "2026-10-01",
+        ]);
+        assert!(err.unwrap_err().message.starts_with("--until cannot"));
+        let err = usage(&[
+            "civimg",
+            "list",
+            "--since",
+            "2026-10-02",
+            "--until",
+            "2026-10-01",
+        ]);
+        assert!(err.unwrap_err().message.contains("later than --until"));
     }
 
     #[test]

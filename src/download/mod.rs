@@ -6,6 +6,7 @@
 
 mod archive;
 mod digest;
+mod fallback;
 mod finish;
 pub mod name;
 mod original;
@@ -14,6 +15,7 @@ mod sniff;
 mod source;
 mod summary;
 mod transfer;
+mod video;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -50,6 +52,8 @@ pub struct Ctx {
     overwrite: bool,
     sidecar: bool,
     captions: bool,
+    /// `--image-fallback-host`: the second origin for files whose host is unreachable.
+    fallback: Option<Url>,
     /// Final names taken in this run, and by which id: two items never share a name.
     claimed: Mutex<HashMap<PathBuf, u64>>,
     bytes: AtomicU64,
@@ -91,7 +95,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let producer = match &args.input {
         Some(path) => tokio::spawn(source::from_input(path.clone(), tx, stop.clone(), log)),
         None => {
-            let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions);
+            let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
             let listing = source::from_api(client, query, tx, stop.clone(), demand.clone());
             tokio::spawn(listing)
         }
@@ -163,6 +167,7 @@ impl Ctx {
             overwrite: args.overwrite,
             sidecar: args.sidecar,
             captions: args.captions,
+            fallback: settings.image_fallback_host()?,
             claimed: Mutex::new(HashMap::new()),
             bytes: AtomicU64::new(0),
         })
@@ -349,7 +354,9 @@ impl Runner {
         match outcome.result {
             Ok(finish::Saved::Downloaded) => self.summary.downloaded += 1,
             Ok(finish::Saved::Adopted) => self.summary.present += 1,
-            Err(FileError::Remote(why)) | Err(FileError::Local(why)) => {
+            Err(FileError::Remote(why))
+            | Err(FileError::Local(why))
+            | Err(FileError::Unreachable { why, .. }) => {
                 self.summary.failed.push((outcome.id, why))
             }
             Err(FileError::Fatal(err)) => return Err(err),

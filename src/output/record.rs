@@ -262,6 +262,7 @@ mod tests {
             hires: Some(Hires {
                 upscaler: Some("4x-UltraSharp".into()),
                 upscale: Some(2.0),
+                steps: None,
             }),
             resources: vec![
                 Resource {
