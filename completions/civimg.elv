@@ -44,7 +44,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
         &'civimg;list'= {
             cand -f 'Output format [default: table on a terminal, jsonl otherwise]'
             cand --format 'Output format [default: table on a terminal, jsonl otherwise]'
-            cand --fields 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data'
+            cand --fields 'Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data'
             cand --limit 'Items per page, 1-200 (the API''s default is 100)'
             cand --post-id 'Only images of this post'
             cand --model-id 'Only images made with this model'

@@ -48,7 +48,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -s f -l format -d 'O
 jsonl\t'One JSON object per line, exactly as the API sent it'
 json\t'One JSON array'
 csv\t'A header row, then one row per item with flattened columns'"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model' -r

@@ -193,8 +193,9 @@ pub struct ListArgs {
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
 
-    /// Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt);
-    /// meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data
+    /// Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns
+    /// of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler,
+    /// meta.clipSkip… read the normalized generation data
     #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
     pub fields: Vec<String>,
 

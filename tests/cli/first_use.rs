@@ -189,3 +189,74 @@ fn a_base_url_without_scheme_is_a_usage_error_with_the_fix() {
         .iter()
         .all(|r| r.path == "/api/v1/images"));
 }
+
+#[test]
+fn fields_are_checked_and_project_json_output() {
+    let fake = FakeCivitai::start();
+    let err = usage_error(&fake, &["list", "--fields", "id,stats.likecount"]);
+    assert!(err.contains("did you mean `stats.likeCount`"), "{err}");
+    let err = usage_error(&fake, &["list", "-f", "csv", "--fields", "id,,url"]);
+    assert!(err.contains("empty field name"), "{err}");
+    usage_error(&fake, &["list", "--fields", ""]);
+    let fields = "id,stats.likeCount,meta.seed,meta.model";
+    for format in ["jsonl", "json"] {
+        let out = civimg(&fake)
+            .args([
+                "list",
+                "--username",
+                "bob",
+                "-f",
+                format,
+                "--fields",
+                fields,
+            ])
+            .run_ok();
+        let items: Vec<serde_json::Value> = if format == "json" {
+            serde_json::from_slice(&out.stdout).unwrap()
+        } else {
+            json_lines(&out.stdout)
+        };
+        assert_eq!(items.len(), 5);
+        for item in &items {
+            let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["id", "stats", "meta"], "{item}");
+            assert!(item["stats"]["likeCount"].is_number(), "{item}");
+            let meta: Vec<&String> = item["meta"].as_object().unwrap().keys().collect();
+            assert_eq!(meta, ["seed", "model"], "{item}");
+        }
+    }
+}
+
+// API.md: with neither nsfw nor browsingLevel the API answers PG only.
+#[test]
+fn an_empty_result_at_the_default_level_says_how_to_ask_for_more() {
+    let fake = FakeCivitai::start();
+    // carol_x has no PG images at all.
+    let out = civimg(&fake)
+        .args(["list", "--username", "carol_x"])
+        .run_ok();
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.contains("PG only") && err.contains("--nsfw"), "{err}");
+    assert!(err.contains("--browsing-level"), "{err}");
+    let out = civimg(&fake)
+        .args(["list", "--username", "carol_x", "--browsing-level", "1"])
+        .run_ok();
+    assert!(text(&out.stderr).is_empty(), "a level was asked for");
+    let out = civimg(&fake)
+        .args(["list", "--username", "carol_x", "--nsfw", "x", "--max", "1"])
+        .run_ok();
+    assert_eq!(json_lines(&out.stdout).len(), 1);
+}
+
+#[test]
+fn an_unknown_user_gets_one_warning() {
+    let fake = FakeCivitai::start();
+    let out = civimg(&fake)
+        .args(["list", "--username", "no_such_user"])
+        .run_ok();
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no images by no_such_user"), "{err}");
+    assert_eq!(fake.api_requests().len(), 1);
+}
