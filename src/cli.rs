@@ -29,6 +29,11 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
+    /// Ids of the options above whose value came from their environment variable rather than
+    /// the command line (filled in from clap's matches by [`GlobalArgs::note_env_sources`]).
+    #[arg(skip)]
+    pub from_env: Vec<&'static str>,
+
     /// Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]
     // `hide_env_values`: help shows `[env: CIVITAI_BASE_URL]`, never an empty or private value.
     #[arg(
@@ -85,6 +90,18 @@ pub struct GlobalArgs {
     /// When to use colour (NO_COLOR in the environment means never for auto)
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+}
+
+impl GlobalArgs {
+    /// Records which options clap read from the environment, so that `config show` can name
+    /// the variable instead of guessing.
+    pub fn note_env_sources(&mut self, matches: &clap::ArgMatches) {
+        use clap::parser::ValueSource;
+        self.from_env = ["base_url", "api_key", "config"]
+            .into_iter()
+            .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
+            .collect();
+    }
 }
 
 /// `--color`.

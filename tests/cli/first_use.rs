@@ -260,3 +260,58 @@ fn an_unknown_user_gets_one_warning() {
     assert!(err.contains("no images by no_such_user"), "{err}");
     assert_eq!(fake.api_requests().len(), 1);
 }
+
+/// The `# source` comment of `key` in `config show`'s output.
+fn source_of(shown: &str, key: &str) -> String {
+    let line = shown
+        .lines()
+        .find(|l| l.starts_with(&format!("{key} = ")))
+        .unwrap_or_else(|| panic!("{key} in {shown}"));
+    line.rsplit_once(" # ").unwrap().1.to_string()
+}
+
+// config show names the real source of every value; never a guess from comparing values.
+#[test]
+fn config_show_names_where_each_value_came_from() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "timeout = 30\nbase_url = \"https://civitai.red\"\nconcurrency = 8\n",
+    )
+    .unwrap();
+    let file = format!("config file {}", cfg.display());
+    let out = bare()
+        .env("CIVIMG_CONFIG", &cfg)
+        .env("CIVITAI_API_KEY", "k")
+        .args(["config", "show", "--retries", "5"])
+        .run_ok();
+    let shown = text(&out.stdout);
+    // timeout = 30 and retries = 5 equal the defaults, yet came from the file and a flag.
+    assert_eq!(source_of(&shown, "timeout"), file);
+    assert_eq!(source_of(&shown, "retries"), "flag --retries");
+    assert_eq!(source_of(&shown, "base_url"), file);
+    assert_eq!(source_of(&shown, "concurrency"), file);
+    assert_eq!(
+        source_of(&shown, "api_key"),
+        "environment variable CIVITAI_API_KEY"
+    );
+    assert_eq!(source_of(&shown, "out"), "default");
+    assert!(!shown.contains("flag or environment"), "{shown}");
+    let out = bare()
+        .env("CIVIMG_CONFIG", &cfg)
+        .env("CIVITAI_BASE_URL", "https://civitai.com")
+        .args(["config", "show"])
+        .run_ok();
+    let shown = text(&out.stdout);
+    assert_eq!(
+        source_of(&shown, "base_url"),
+        "environment variable CIVITAI_BASE_URL"
+    );
+    assert_eq!(source_of(&shown, "api_key"), "not set");
+    let out = bare()
+        .env("CIVITAI_BASE_URL", "http://env.example")
+        .args(["config", "show", "--base-url", "https://civitai.com"])
+        .run_ok();
+    assert_eq!(source_of(&text(&out.stdout), "base_url"), "flag --base-url");
+}
