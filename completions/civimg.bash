@@ -89,7 +89,7 @@ _civimg() {
 
     case "${cmd}" in
         civimg)
-            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --config --color --help --version list download meta completions man config help"
+            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help --version list download meta completions man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,6 +111,14 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -127,7 +135,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__completions)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --config --color --help bash elvish fish powershell zsh"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,6 +154,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -165,7 +181,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --config --color --help path show help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help path show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -184,6 +200,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -259,7 +283,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config__subcmd__path)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,6 +302,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -297,7 +329,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config__subcmd__show)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -319,6 +351,14 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -335,7 +375,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__download)
-            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -450,6 +490,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -609,7 +657,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__list)
-            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +759,14 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -727,7 +783,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__man)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,6 +805,14 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -765,7 +829,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__meta)
-            opts="-f -q -v -h --format --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-f -q -v -h --format --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -792,6 +856,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -33,6 +33,19 @@ struct Args {
     /// Pause between the 64 KiB chunks of every image body, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     chunk_delay_ms: u64,
+
+    /// The real legacy path: off-by-one numeric cursors, engagement sorts as newest-by-id,
+    /// Random → 400, unknown username → 404.
+    #[arg(long)]
+    legacy: bool,
+
+    /// Search-path cursors of the newer `offset|bdx:{json}` form.
+    #[arg(long)]
+    bdx_cursors: bool,
+
+    /// Honour `flatMeta=true`.
+    #[arg(long)]
+    flat_meta: bool,
 }
 
 fn main() -> std::io::Result<()> {
@@ -44,11 +57,17 @@ fn main() -> std::io::Result<()> {
         chunk_delay: Duration::from_millis(args.chunk_delay_ms),
     };
     let server = fake::FakeCivitai::start_on(cfg, args.port, args.image_port)?;
+    server.set_modes(fake::Modes {
+        legacy: args.legacy,
+        bdx_cursors: args.bdx_cursors,
+        flat_meta: args.flat_meta,
+        no_models_api: false,
+    });
     server.warm_up();
     let base = server.base_url();
     println!("fake Civitai API on {base}");
     println!("images on {}", server.image_base());
-    println!("control: POST {base}/__fake/fault?kind=api429&retry_after=1, GET {base}/__fake/requests, GET {base}/__fake/stats");
+    println!("control: POST {base}/__fake/fault?kind=api429&retry_after=1, POST {base}/__fake/mode?legacy=1, GET {base}/__fake/requests, GET {base}/__fake/stats");
     println!("try: civimg --base-url {base} list --username alice_ai --max 5");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -11,6 +11,14 @@ pub const FAILURE: u8 = 1;
 /// Exit code after Ctrl-C, as shells report SIGINT.
 pub const INTERRUPTED: u8 = 130;
 
+/// A command line that cannot work, found after clap parsed it: exit 2, like clap's own.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Exit code of a usage error.
+pub const USAGE: u8 = 2;
+
 /// Prints the error once, as one line, and picks the exit code.
 pub fn report(err: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(err) {
@@ -18,10 +26,16 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     print_error(err);
+    if err.chain().any(|e| e.is::<UsageError>()) {
+        return ExitCode::from(USAGE);
+    }
     if let Some(walk) = err.chain().find_map(|e| e.downcast_ref::<WalkError>()) {
         if let Some(cursor) = &walk.resume_cursor {
+            // The cursor came from the network: quoted for pasting, controls made visible.
+            let quoted = crate::text::shell_quote(cursor);
+            let cursor = crate::text::escape_line(&quoted);
             eprintln!(
-                "civimg: {} items came before the failure; to continue, run the same command with --cursor '{cursor}'",
+                "civimg: {} items came before the failure; to continue, run the same command with --cursor {cursor}",
                 walk.items_done
             );
         }

@@ -13,6 +13,8 @@ use crate::log::Log;
 
 /// The site civimg talks to when nothing else is said.
 pub const DEFAULT_BASE_URL: &str = "https://civitai.com";
+/// Where Civitai serves files (API.md, "Hosts").
+pub const DEFAULT_IMAGE_HOST: &str = "https://image.civitai.com";
 /// Default connect/read timeout.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default retries per request.
@@ -36,6 +38,10 @@ pub struct Settings {
     pub timeout: Duration,
     /// Retries per request.
     pub retries: u32,
+    /// Least time between two API requests (`--api-interval`, default none).
+    pub api_interval: Duration,
+    /// Where file URLs built from a uuid point (`--image-host`).
+    pub image_host: String,
     /// The config file as read.
     pub config: Loaded,
 }
@@ -68,6 +74,13 @@ impl Settings {
                     .unwrap_or(DEFAULT_TIMEOUT_SECS),
             ),
             retries: args.retries.or(file.retries).unwrap_or(DEFAULT_RETRIES),
+            api_interval: Duration::from_secs_f64(args.api_interval.unwrap_or(0.0)),
+            image_host: args
+                .image_host
+                .as_deref()
+                .unwrap_or(DEFAULT_IMAGE_HOST)
+                .trim()
+                .to_string(),
             config: loaded,
         };
         settings.warn_about_an_exposed_key();
@@ -130,12 +143,23 @@ impl Settings {
     pub fn client(&self, log: Log) -> Result<Client> {
         let base_url = Url::parse(&self.base_url)
             .with_context(|| format!("base URL `{}` is not a URL", self.base_url))?;
+        let image_host = Url::parse(&self.image_host)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .with_context(|| {
+                format!(
+                    "--image-host must be an http(s) URL with a host, not `{}`",
+                    self.image_host
+                )
+            })?;
         Client::new(
             ClientConfig {
                 base_url,
                 api_key: self.api_key.clone(),
                 timeout: self.timeout,
                 retries: self.retries,
+                api_interval: self.api_interval,
+                image_host,
             },
             log,
         )

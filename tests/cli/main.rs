@@ -12,3 +12,4 @@ mod list_meta;
 mod meta;
 mod meta_files;
 mod support;
+mod walks;
