@@ -89,7 +89,7 @@ _civimg() {
 
     case "${cmd}" in
         civimg)
-            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help --version list download meta completions man config help"
+            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help --version list download meta completions man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -119,6 +119,10 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --image-fallback-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -135,7 +139,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__completions)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help bash elvish fish powershell zsh"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -162,6 +166,10 @@ _civimg() {
                     return 0
                     ;;
                 --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -181,7 +189,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help path show help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help path show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -208,6 +216,10 @@ _civimg() {
                     return 0
                     ;;
                 --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -283,7 +295,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config__subcmd__path)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -310,6 +322,10 @@ _civimg() {
                     return 0
                     ;;
                 --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -329,7 +345,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config__subcmd__show)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -359,6 +375,10 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --image-fallback-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -375,7 +395,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__download)
-            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
+            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,7 +474,7 @@ _civimg() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "image video" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "image video audio" -- "${cur}"))
                     return 0
                     ;;
                 --base-model)
@@ -474,6 +494,14 @@ _civimg() {
                     return 0
                     ;;
                 --max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -498,6 +526,10 @@ _civimg() {
                     return 0
                     ;;
                 --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -657,7 +689,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__list)
-            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
+            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -720,7 +752,7 @@ _civimg() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "image video" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "image video audio" -- "${cur}"))
                     return 0
                     ;;
                 --base-model)
@@ -740,6 +772,14 @@ _civimg() {
                     return 0
                     ;;
                 --max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -767,6 +807,10 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --image-fallback-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -783,7 +827,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__man)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -813,6 +857,10 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --image-fallback-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -829,7 +877,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__meta)
-            opts="-f -q -v -h --format --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --config --color --help"
+            opts="-f -q -v -h --format --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -864,6 +912,10 @@ _civimg() {
                     return 0
                     ;;
                 --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

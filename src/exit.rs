@@ -11,14 +11,6 @@ pub const FAILURE: u8 = 1;
 /// Exit code after Ctrl-C, as shells report SIGINT.
 pub const INTERRUPTED: u8 = 130;
 
-/// A command line that cannot work, found after clap parsed it: exit 2, like clap's own.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
-/// Exit code of a usage error.
-pub const USAGE: u8 = 2;
-
 /// Prints the error once, as one line, and picks the exit code.
 pub fn report(err: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(err) {
@@ -26,9 +18,6 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     print_error(err);
-    if err.chain().any(|e| e.is::<UsageError>()) {
-        return ExitCode::from(USAGE);
-    }
     if let Some(walk) = err.chain().find_map(|e| e.downcast_ref::<WalkError>()) {
         if let Some(cursor) = &walk.resume_cursor {
             // The cursor came from the network: quoted for pasting, controls made visible.

@@ -20,6 +20,8 @@ pub mod segments;
 pub mod settings;
 pub mod text;
 pub mod trpc;
+pub mod usage;
+pub mod window;
 
 use std::process::ExitCode;
 

@@ -56,6 +56,8 @@ pub struct Paginator<'a> {
     done: bool,
     /// Items dropped because they belong to another user than `--username` asked for.
     foreign: u64,
+    /// Items without a readable `createdAt` were reported.
+    warned_undated: bool,
 }
 
 impl<'a> Paginator<'a> {
@@ -83,6 +85,7 @@ impl<'a> Paginator<'a> {
             warned: HashSet::new(),
             done: false,
             foreign: 0,
+            warned_undated: false,
         }
     }
 
@@ -212,9 +215,10 @@ impl<'a> Paginator<'a> {
 
     /// The filters every page passes, then the move to the next cursor.
     fn take_page(&mut self, segment: &Segment, page: Page) -> Batch {
-        let (items, ended) = self.keep_requested_user(segment, page.items);
+        let (items, unknown_user) = self.keep_requested_user(segment, page.items);
+        let (items, past) = self.keep_window(items);
         let items = self.take_new(items);
-        if ended {
+        if unknown_user || past {
             self.end_stretch();
         } else {
             self.advance(page.metadata.next_cursor);
@@ -299,6 +303,22 @@ impl<'a> Paginator<'a> {
             ));
         }
         (kept, unknown)
+    }
+
+    /// `--since` / `--until` (`window`): drops items outside the window; `true` once a sorted
+    /// stretch has gone past it (the next target starts from its beginning).
+    fn keep_window(&mut self, items: Vec<Item>) -> (Vec<Item>, bool) {
+        let Some(window) = &self.query.window else {
+            return (items, false);
+        };
+        let page = window.filter(items);
+        if page.undated > 0 && !self.warned_undated {
+            self.warned_undated = true;
+            self.client.log().warn(
+                "items without a readable createdAt are left out of the --since/--until window",
+            );
+        }
+        (page.kept, page.past)
     }
 
     /// Drops items already emitted (in any target) and cuts the page at `--max`.

@@ -1,6 +1,7 @@
 //! `ImageQuery`: the query flags turned into the API's parameters, in the API's spellings.
 
 use crate::cli::{MediaType, Nsfw, Period, QueryArgs, Sort};
+use crate::window::DateWindow;
 
 /// Largest page the API serves (API.md: `limit` 0..200).
 pub const MAX_LIMIT: u32 = 200;
@@ -19,6 +20,8 @@ pub struct ImageQuery {
     pub max: Option<u64>,
     /// `--sort`, for the warnings about sorts a backend ignores.
     pub sort: Option<Sort>,
+    /// `--since` / `--until`: kept items' `createdAt` window (client-side; the API has none).
+    pub window: Option<DateWindow>,
 }
 
 /// One thing to walk: one value of each target flag (`--username`, `--model-id` …). Repeated
@@ -79,7 +82,8 @@ fn label_of(key: &str) -> &str {
 
 impl ImageQuery {
     /// Builds the query from the flags; `with_meta` adds `withMeta=true` and `flatMeta=true`.
-    pub fn from_args(args: &QueryArgs, with_meta: bool) -> Self {
+    /// Fails on a date window no item can fall in.
+    pub fn from_args(args: &QueryArgs, with_meta: bool) -> anyhow::Result<Self> {
         let mut params: Vec<(&'static str, String)> = Vec::new();
         // Without --limit, a small --max asks for no more than it needs, and a large
         // one asks for full pages: fewer round trips than the API's default of 100.
@@ -105,13 +109,16 @@ impl ImageQuery {
         // API.md: `flatMeta=true` forces the flat meta shape on every path.
         push("flatMeta", with_meta.then(|| "true".to_string()));
         push("withTags", args.with_tags.then(|| "true".to_string()));
-        ImageQuery {
+        let window =
+            DateWindow::new(args.since, args.until, args.sort).map_err(anyhow::Error::msg)?;
+        Ok(ImageQuery {
             params,
             targets: targets(args),
             cursor: args.cursor.clone(),
             max: args.max,
             sort: args.sort,
-        }
+            window,
+        })
     }
 
     /// The value of one common parameter, if set.
@@ -120,19 +127,6 @@ impl ImageQuery {
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v.as_str())
-    }
-
-    /// Refuses, before any request, what the API would refuse: `Random` on the legacy path
-    /// answers 400 "Random sort requires a collectionId" (API.md, "Legacy database path").
-    pub fn check(&self) -> Result<(), crate::exit::UsageError> {
-        if self.sort == Some(Sort::Random) && self.targets.iter().any(Target::is_legacy) {
-            return Err(crate::exit::UsageError(
-                "--sort random with --image-id: the API's legacy path answers that only for collections; \
-                 pick another sort"
-                    .into(),
-            ));
-        }
-        Ok(())
     }
 
     /// Page size the API uses for this query (API.md: default 100).
@@ -252,6 +246,7 @@ pub fn type_param(t: MediaType) -> &'static str {
     match t {
         MediaType::Image => "image",
         MediaType::Video => "video",
+        MediaType::Audio => "audio",
     }
 }
 
@@ -266,7 +261,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            ImageQuery::from_args(&args, false).param("limit"),
+            ImageQuery::from_args(&args, false).unwrap().param("limit"),
             Some("5")
         );
         let args = QueryArgs {
@@ -274,7 +269,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            ImageQuery::from_args(&args, false).param("limit"),
+            ImageQuery::from_args(&args, false).unwrap().param("limit"),
             Some("200")
         );
     }
@@ -286,7 +281,7 @@ mod tests {
             tag: vec![4, 5],
             ..Default::default()
         };
-        let q = ImageQuery::from_args(&args, true);
+        let q = ImageQuery::from_args(&args, true).unwrap();
         assert_eq!(q.param("baseModels"), Some("SDXL 1.0,Pony"));
         assert_eq!(q.param("tags"), Some("4,5"));
         assert_eq!(q.param("withMeta"), Some("true"));

@@ -6,6 +6,7 @@
 
 mod archive;
 mod digest;
+mod fallback;
 mod finish;
 pub mod name;
 mod original;
@@ -14,6 +15,7 @@ mod sniff;
 mod source;
 mod summary;
 mod transfer;
+mod video;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -50,6 +52,8 @@ pub struct Ctx {
     overwrite: bool,
     sidecar: bool,
     captions: bool,
+    /// `--image-fallback-host`: the second origin for files whose host is unreachable.
+    fallback: Option<Url>,
     /// Final names taken in this run, and by which id: two items never share a name.
     claimed: Mutex<HashMap<PathBuf, u64>>,
     bytes: AtomicU64,
@@ -86,10 +90,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
-    let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions);
-    if args.input.is_none() {
-        query.check()?;
-    }
+    let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
     let ctx = Arc::new(Ctx::new(settings, args, &client, dir, log.clone())?);
     let (tx, rx) = mpsc::channel(1);
     let steer = Arc::new(source::Steer::default());
@@ -114,6 +115,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         steer,
         demand,
         stop_after_known: args.stop_after_known,
+        max: args.query.max,
         known_streak: (0, 0),
         dry_run: args.dry_run,
         seen: HashSet::new(),
@@ -135,16 +137,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
 
 /// Refuses, before anything is created or requested, what cannot work.
 fn check_args(args: &DownloadArgs, dir: &Path) -> Result<()> {
-    // Only newest-first puts every new image before the known ones; in any other order a
-    // streak of known images says nothing about what comes after it.
-    if args.stop_after_known.is_some()
-        && args.input.is_none()
-        && args.query.sort != Some(crate::cli::Sort::Newest)
-    {
-        anyhow::bail!(
-            "--stop-after-known needs --sort newest (new images come first only in that order)"
-        );
-    }
+    // Usage errors (no filter, --input conflicts, --stop-after-known) are `usage.rs`'s.
     if let Some(input) = args.input.as_deref().filter(|p| *p != Path::new("-")) {
         if !input.is_file() {
             anyhow::bail!("--input {}: no such file", input.display());
@@ -182,6 +175,7 @@ impl Ctx {
             overwrite: args.overwrite,
             sidecar: args.sidecar,
             captions: args.captions,
+            fallback: settings.image_fallback_host()?,
             claimed: Mutex::new(HashMap::new()),
             bytes: AtomicU64::new(0),
         })
@@ -196,6 +190,8 @@ struct Runner {
     steer: Arc<source::Steer>,
     demand: Arc<Semaphore>,
     stop_after_known: Option<u64>,
+    /// `--max`: the API walk stops there itself; `--input` is cut here.
+    max: Option<u64>,
     /// The target being listed and how many complete items in a row it has shown.
     known_streak: (usize, u64),
     dry_run: bool,
@@ -280,6 +276,10 @@ impl Runner {
                     .warn("an item without a numeric id was skipped");
                 continue;
             };
+            if self.max.is_some_and(|max| self.seen.len() as u64 >= max) {
+                self.steer.stop.store(true, Ordering::SeqCst);
+                break;
+            }
             if !self.seen.insert(id) {
                 continue;
             }
@@ -367,9 +367,9 @@ impl Runner {
         match outcome.result {
             Ok(finish::Saved::Downloaded) => self.summary.count(target, summary::Tally::Downloaded),
             Ok(finish::Saved::Adopted) => self.summary.count(target, summary::Tally::Present),
-            Err(FileError::Remote(why)) | Err(FileError::Local(why)) => {
-                self.summary.fail(target, outcome.id, why)
-            }
+            Err(FileError::Remote(why))
+            | Err(FileError::Local(why))
+            | Err(FileError::Unreachable { why, .. }) => self.summary.fail(target, outcome.id, why),
             Err(FileError::Fatal(err)) => return Err(err),
         }
         self.progress.settled(bytes);

@@ -22,6 +22,15 @@ use crate::retry::{self, MAX_RETRY_AFTER};
 pub enum FileError {
     /// The server or the network: this file failed, the others go on.
     Remote(String),
+    /// Like `Remote`, but the host kept timing out, dropping the connection or answering 5xx:
+    /// the same file may still come from another host (`fallback`). `length` is the file's
+    /// full length if the host ever told it.
+    Unreachable {
+        /// What happened last.
+        why: String,
+        /// The full length the host announced, if any.
+        length: Option<u64>,
+    },
     /// The local disk: full, read-only. Nothing else will fare better, so the run stops.
     Fatal(anyhow::Error),
     /// A local problem with this one file (a name the filesystem refuses, say).
@@ -42,6 +51,12 @@ pub struct Fetched {
 /// What one try ended with, short of success.
 enum TryError {
     Retry(String, Option<Duration>),
+    /// The host did not answer properly (timeout, connection, 5xx); retried when `again`.
+    Down {
+        why: String,
+        wait: Option<Duration>,
+        again: bool,
+    },
     Fail(String),
     Disk(std::io::Error, PathBuf),
 }
@@ -60,16 +75,29 @@ pub async fn fetch(
     }
     let policy = ctx.policy;
     let mut attempt = 0;
+    let mut length = None;
     loop {
-        match try_once(ctx, url, part, bar).await {
+        let result = try_once(ctx, url, part, bar, &mut length).await;
+        let down_now = matches!(result, Err(TryError::Down { .. }));
+        let result = result.map_err(|e| match e {
+            TryError::Down {
+                why,
+                wait,
+                again: true,
+            } if attempt < policy.retries => TryError::Retry(why, wait),
+            other => other,
+        });
+        match result {
             Ok(done) => return Ok(done),
             Err(TryError::Retry(msg, wait)) if attempt < policy.retries => {
                 let delay = policy.delay(attempt, wait);
                 if delay > MAX_RETRY_AFTER {
-                    return Err(FileError::Remote(format!(
-                        "{msg}; server asks to wait {}s",
-                        delay.as_secs()
-                    )));
+                    let why = format!("{msg}; server asks to wait {}s", delay.as_secs());
+                    return Err(if down_now {
+                        FileError::Unreachable { why, length }
+                    } else {
+                        FileError::Remote(why)
+                    });
                 }
                 attempt += 1;
                 ctx.log.notice(&format!(
@@ -82,6 +110,7 @@ pub async fn fetch(
             Err(TryError::Retry(msg, _)) | Err(TryError::Fail(msg)) => {
                 return Err(FileError::Remote(msg))
             }
+            Err(TryError::Down { why, .. }) => return Err(FileError::Unreachable { why, length }),
             Err(TryError::Disk(e, path)) => return Err(disk_error(e, &path)),
         }
     }
@@ -103,10 +132,12 @@ async fn try_once(
     url: &Url,
     part: &Path,
     bar: &indicatif::ProgressBar,
+    length: &mut Option<u64>,
 ) -> Result<Fetched, TryError> {
     let host = host_of(url);
     let disk = |e: std::io::Error| TryError::Disk(e, part.to_path_buf());
     let (resp, start, total) = request(ctx, url, part, &host).await?;
+    *length = total.or(*length);
     let mut digest = if start > 0 {
         // Resuming: the hash and the type cover the bytes already in the `.part` too.
         let path = part.to_path_buf();
@@ -134,8 +165,8 @@ async fn try_once(
             Ok(c) => c,
             Err(e) => {
                 out.flush().await.map_err(disk)?;
-                let msg = crate::client::transport_error(&host, &e).to_string();
-                return Err(TryError::Retry(msg, None));
+                let why = crate::client::transport_error(&host, &e).to_string();
+                return Err(down(why, None, true));
             }
         };
         digest.update(&chunk);
@@ -178,10 +209,13 @@ async fn request(
     if have > 0 {
         req = req.header(RANGE, format!("bytes={have}-"));
     }
-    let resp = req
-        .send()
-        .await
-        .map_err(|e| TryError::Retry(crate::client::transport_error(host, &e).to_string(), None))?;
+    let resp = req.send().await.map_err(|e| {
+        down(
+            crate::client::transport_error(host, &e).to_string(),
+            None,
+            true,
+        )
+    })?;
     match resp.status() {
         StatusCode::PARTIAL_CONTENT if have > 0 => match content_range(resp.headers()) {
             Some((start, total)) if start == have => Ok((resp, have, Some(total))),
@@ -203,17 +237,29 @@ async fn request(
         }
         s if retry::is_retryable_status(s) => {
             let wait = retry::retry_after(resp.headers());
-            Err(TryError::Retry(
-                format!("HTTP {} from {host}", s.as_u16()),
-                wait,
-            ))
+            let why = format!("HTTP {} from {host}", s.as_u16());
+            if s.is_server_error() {
+                Err(down(why, wait, true))
+            } else {
+                Err(TryError::Retry(why, wait))
+            }
         }
+        s if s.is_server_error() => Err(down(
+            format!("HTTP {} from {host}", s.as_u16()),
+            None,
+            false,
+        )),
         s => Err(TryError::Fail(format!("HTTP {} from {host}", s.as_u16()))),
     }
 }
 
+/// A try that found the host down: see [`FileError::Unreachable`].
+fn down(why: String, wait: Option<Duration>, again: bool) -> TryError {
+    TryError::Down { why, wait, again }
+}
+
 /// `Content-Range: bytes START-END/TOTAL` → (START, TOTAL).
-fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, u64)> {
+pub fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, u64)> {
     let value = headers.get(CONTENT_RANGE)?.to_str().ok()?;
     let rest = value.strip_prefix("bytes ")?;
     let (range, total) = rest.split_once('/')?;

@@ -165,10 +165,7 @@ fn sorts_the_api_refuses_or_ignores() {
         .args(["list", "--image-id", "10000013", "--sort", "random"])
         .run_fails(2);
     let err = text(&out.stderr);
-    assert!(
-        err.starts_with("civimg: error: --sort random with --image-id"),
-        "{err}"
-    );
+    assert!(err.contains("--sort random with --image-id"), "{err}");
     assert!(fake.requests().is_empty(), "refused before any request");
 
     let out = civimg(&fake)
