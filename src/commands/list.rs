@@ -21,11 +21,7 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
         settings
             .format(args.format)
             .unwrap_or(if is_tty { Format::Table } else { Format::Jsonl });
-    let term_width = if is_tty {
-        comfy_table::Table::new().width()
-    } else {
-        None
-    };
+    let term_width = output::table_width(is_tty);
     let out = BufWriter::new(stdout.lock());
     // With --with-tags the default CSV columns gain the tag names.
     let fields = if args.fields.is_empty() && args.query.with_tags && format == Format::Csv {

@@ -14,6 +14,8 @@ mod list_meta;
 mod media;
 mod meta;
 mod meta_files;
+mod meta_generators;
 mod support;
 mod walks;
+mod terminal;
 mod window;
