@@ -16,6 +16,6 @@ mod meta;
 mod meta_files;
 mod meta_generators;
 mod support;
-mod walks;
 mod terminal;
+mod walks;
 mod window;
