@@ -17,4 +17,5 @@ mod meta_files;
 mod meta_generators;
 mod support;
 mod terminal;
+mod walks;
 mod window;
