@@ -14,5 +14,8 @@ mod list_meta;
 mod media;
 mod meta;
 mod meta_files;
+mod meta_generators;
 mod support;
+mod terminal;
+mod walks;
 mod window;
