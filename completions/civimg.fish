@@ -58,6 +58,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id 
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l user-id -d 'Only images by this user id; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-id -d 'Only this image' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
 soft\t'Up to PG-13'
 mature\t'Up to R'
@@ -114,6 +115,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l user-id -d 'Only images by this user id; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-id -d 'Only this image' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
 soft\t'Up to PG-13'
 mature\t'Up to R'

@@ -157,13 +157,16 @@ pub enum Command {
     #[command(after_help = "Examples:
   civimg list --model-id 123 --sort newest
   civimg list --username alice --format jsonl | jq -r .url
-  civimg list --username alice --max 500 --format csv > alice.csv")]
+  civimg list --username alice --max 500 --format csv > alice.csv
+  civimg list --collection-id 5001 --format jsonl
+  civimg list --username alice --username bob --with-tags --format csv")]
     List(ListArgs),
 
     /// Download full-resolution originals, resumably, several at a time
     #[command(after_help = "Examples:
   civimg download --username alice -o gallery/
   civimg download --model-id 123 --sort newest --stop-after-known 50 -o model123/
+  civimg download --username alice --username bob -o both/
   civimg list --username alice -f jsonl | jq -c 'select(.width > 1000)' | civimg download --input -")]
     Download(DownloadArgs),
 
@@ -339,8 +342,9 @@ pub struct QueryArgs {
     #[arg(long, value_name = "ID")]
     pub image_id: Option<u64>,
 
-    /// Collections to walk (the flag arrives with the tRPC walk; nothing sets it yet).
-    #[arg(skip)]
+    /// Images of this collection, over the site's own internal API (tRPC), which may change
+    /// without notice; repeatable. Not combined with the other target flags
+    #[arg(long, value_name = "ID", conflicts_with_all = ["post_id", "model_id", "model_version_id", "username", "user_id", "image_id"])]
     pub collection_id: Vec<u64>,
 
     /// Legacy content filter (browsing level wins over it)

@@ -149,6 +149,7 @@ const FILTER_FLAGS: &[&str] = &[
     "--model-version-id",
     "--post-id",
     "--image-id",
+    "--collection-id",
     "--tag",
     "--since (with --sort newest)",
 ];
@@ -162,6 +163,7 @@ fn filters(q: &QueryArgs) -> Vec<&'static str> {
         ("--model-version-id", !q.model_version_id.is_empty()),
         ("--post-id", !q.post_id.is_empty()),
         ("--image-id", q.image_id.is_some()),
+        ("--collection-id", !q.collection_id.is_empty()),
         ("--tag", !q.tag.is_empty()),
         // Newest first, the walk ends at --since: a bounded part of the feed.
         (
@@ -185,6 +187,7 @@ fn api_choices(q: &QueryArgs) -> Vec<&'static str> {
         ("--model-version-id", !q.model_version_id.is_empty()),
         ("--post-id", !q.post_id.is_empty()),
         ("--image-id", q.image_id.is_some()),
+        ("--collection-id", !q.collection_id.is_empty()),
         ("--tag", !q.tag.is_empty()),
         ("--base-model", !q.base_model.is_empty()),
         ("--type", q.media_type.is_some()),
