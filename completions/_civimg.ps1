@@ -88,6 +88,7 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file''s first bytes')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin')
             [CompletionResult]::new('--stop-after-known', '--stop-after-known', [CompletionResultType]::ParameterName, 'With --sort newest: stop listing after N items in a row that are already complete')
+            [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger file fails before any byte is written')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Items per page, 1-200 (the API''s default is 100)')
             [CompletionResult]::new('--post-id', '--post-id', [CompletionResultType]::ParameterName, 'Only images of this post')
             [CompletionResult]::new('--model-id', '--model-id', [CompletionResultType]::ParameterName, 'Only images made with this model')

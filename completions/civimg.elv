@@ -83,6 +83,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand --name 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file''s first bytes'
             cand --input 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin'
             cand --stop-after-known 'With --sort newest: stop listing after N items in a row that are already complete'
+            cand --max-file-size 'Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger file fails before any byte is written'
             cand --limit 'Items per page, 1-200 (the API''s default is 100)'
             cand --post-id 'Only images of this post'
             cand --model-id 'Only images made with this model'

@@ -11,6 +11,10 @@ use crate::api::Item;
 use crate::client::{ApiError, Client};
 use crate::query::ImageQuery;
 
+/// Pages in a row without a new item after which a walk stops (issue 8): API.md allows short
+/// and empty pages, but not a walk in place forever.
+pub const MAX_EMPTY_PAGES: u64 = 50;
+
 /// A walk that stopped on an error; knows where to pick it up again.
 #[derive(Debug, thiserror::Error)]
 #[error("{error}")]
@@ -35,6 +39,8 @@ pub struct Paginator<'a> {
     done: bool,
     /// Items dropped because they belong to another user than `--username` asked for.
     foreign: u64,
+    /// Pages in a row that brought no new item.
+    empty_streak: u64,
 }
 
 impl<'a> Paginator<'a> {
@@ -52,6 +58,7 @@ impl<'a> Paginator<'a> {
             seen_cursors,
             done: false,
             foreign: 0,
+            empty_streak: 0,
         }
     }
 
@@ -76,7 +83,22 @@ impl<'a> Paginator<'a> {
         let items = self.keep_requested_user(page.items);
         let items = self.take_new(items);
         self.advance(page.metadata.next_cursor);
+        self.count_empty(items.is_empty())?;
         Ok(Some(items))
+    }
+
+    /// [`MAX_EMPTY_PAGES`] pages in a row without a new item end the walk as a failure that
+    /// names the cursor to resume from.
+    fn count_empty(&mut self, empty: bool) -> Result<(), WalkError> {
+        self.empty_streak = if empty { self.empty_streak + 1 } else { 0 };
+        if self.done || self.empty_streak < MAX_EMPTY_PAGES {
+            return Ok(());
+        }
+        let error = ApiError::EmptyPages {
+            pages: self.empty_streak,
+            host: self.client.host().to_string(),
+        };
+        Err(self.fail(error))
     }
 
     /// The parameters of the next request: the query's, then the cursor.

@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use indicatif::HumanBytes;
 
+use crate::text::escape_line;
+
 /// Counts of a download run.
 pub struct Summary {
     started: Instant,
@@ -37,16 +39,17 @@ impl Summary {
         }
     }
 
-    /// Prints the summary on stderr (even with `--quiet`: it is the run's result).
+    /// Prints the summary on stderr (even with `--quiet`: it is the run's result). Reasons
+    /// and the directory may hold text from outside: control characters are escaped.
     pub fn print(&self, dir: &Path, interrupted: bool) {
+        let shown = dir.display().to_string();
+        let dir = escape_line(&shown);
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         let lead = if interrupted { "interrupted: " } else { "" };
         if self.dry_run {
             eprintln!(
                 "civimg: {lead}dry run: {} to download, {} already present in {}",
-                self.planned,
-                self.present,
-                dir.display()
+                self.planned, self.present, dir
             );
         } else {
             eprintln!(
@@ -57,11 +60,11 @@ impl Summary {
                 self.failed.len(),
                 secs,
                 HumanBytes((self.bytes as f64 / secs) as u64),
-                dir.display()
+                dir
             );
         }
         for (id, why) in &self.failed {
-            eprintln!("civimg: failed {id}: {why}");
+            eprintln!("civimg: failed {id}: {}", escape_line(why));
         }
         if interrupted {
             eprintln!("civimg: partial files were kept; run the same command again to resume");
