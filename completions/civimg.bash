@@ -89,7 +89,7 @@ _civimg() {
 
     case "${cmd}" in
         civimg)
-            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --config --color --help --version list download meta completions man config help"
+            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help --version list download meta completions man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,6 +111,10 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --image-fallback-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -127,7 +131,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__completions)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --config --color --help bash elvish fish powershell zsh"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,6 +150,10 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -165,7 +173,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --config --color --help path show help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help path show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -184,6 +192,10 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -259,7 +271,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config__subcmd__path)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,6 +290,10 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -297,7 +313,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config__subcmd__show)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -319,6 +335,10 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --image-fallback-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -335,7 +355,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__download)
-            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --max-file-size --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --max-file-size --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -418,7 +438,7 @@ _civimg() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "image video" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "image video audio" -- "${cur}"))
                     return 0
                     ;;
                 --base-model)
@@ -441,6 +461,14 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --base-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -454,6 +482,10 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -613,7 +645,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__list)
-            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -676,7 +708,7 @@ _civimg() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "image video" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "image video audio" -- "${cur}"))
                     return 0
                     ;;
                 --base-model)
@@ -699,6 +731,14 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --base-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -712,6 +752,10 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -731,7 +775,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__man)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -753,6 +797,10 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --image-fallback-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -769,7 +817,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__meta)
-            opts="-f -q -v -h --format --base-url --api-key --quiet --verbose --timeout --retries --config --color --help"
+            opts="-f -q -v -h --format --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -796,6 +844,10 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

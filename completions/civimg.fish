@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_civimg_global_optspecs
-    string join \n base-url= api-key= q/quiet v/verbose timeout= retries= config= color= h/help V/version
+    string join \n base-url= api-key= q/quiet v/verbose timeout= retries= image-fallback-host= config= color= h/help V/version
 end
 
 function __fish_civimg_needs_command
@@ -28,6 +28,7 @@ complete -c civimg -n "__fish_civimg_needs_command" -l base-url -d 'Site to talk
 complete -c civimg -n "__fish_civimg_needs_command" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_needs_command" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_needs_command" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_needs_command" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_needs_command" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -73,17 +74,21 @@ week\t''
 month\t''
 year\t''
 all-time\t''"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l type -d 'Only images or only videos' -r -f -a "image\t''
-video\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l type -d 'Only images, only videos or only audio' -r -f -a "image\t''
+video\t''
+audio\t''"
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-model -d 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l tag -d 'Only images with this tag id (any of them); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l page -d 'Start at this page (page × limit may not exceed 1000; cursors go further)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l max -d 'Stop after N items in total' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l since -d 'Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time. With --sort newest the walk stops at the first older item; in any other order every page is read' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l until -d 'Only items created on or before DATE: a UTC day (YYYY-MM-DD, the whole day counts) or an RFC 3339 time. With --sort oldest the walk stops at the first newer item; in any other order every page is read' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -123,17 +128,21 @@ week\t''
 month\t''
 year\t''
 all-time\t''"
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l type -d 'Only images or only videos' -r -f -a "image\t''
-video\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l type -d 'Only images, only videos or only audio' -r -f -a "image\t''
+video\t''
+audio\t''"
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-model -d 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l tag -d 'Only images with this tag id (any of them); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l page -d 'Start at this page (page × limit may not exceed 1000; cursors go further)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l max -d 'Stop after N items in total' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l since -d 'Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time. With --sort newest the walk stops at the first older item; in any other order every page is read' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l until -d 'Only items created on or before DATE: a UTC day (YYYY-MM-DD, the whole day counts) or an RFC 3339 time. With --sort oldest the walk stops at the first newer item; in any other order every page is read' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -151,6 +160,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand meta" -l base-url -d 'Site
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -162,6 +172,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand completions" -l base-url -
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -173,6 +184,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand man" -l base-url -d 'Site 
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand man" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -184,6 +196,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_see
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -198,6 +211,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_su
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
@@ -209,6 +223,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_su
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'

@@ -1,7 +1,7 @@
 //! A standalone fake Civitai for trying civimg offline and for benchmarks.
 //!
-//! Serves `GET /api/v1/images` and an image host on loopback until Ctrl-C; see
-//! `tests/fake/mod.rs` for the dataset and `/__fake/…` for the control endpoints.
+//! Serves `GET /api/v1/images`, an image host and a fallback file host on loopback until
+//! Ctrl-C; see `tests/fake/mod.rs` for the dataset and `/__fake/…` for the control endpoints.
 
 #[path = "../tests/fake/mod.rs"]
 mod fake;
@@ -33,6 +33,18 @@ struct Args {
     /// Pause between the 64 KiB chunks of every image body, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     chunk_delay_ms: u64,
+
+    /// Add this many audio items (MP3 files).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    audio: usize,
+
+    /// Some videos answer a one-frame WebP to `original=true` (see tests/fake/media.rs).
+    #[arg(long)]
+    video_stills: bool,
+
+    /// The fallback file host serves other bytes than the image host (same lengths).
+    #[arg(long)]
+    fallback_differs: bool,
 }
 
 fn main() -> std::io::Result<()> {
@@ -42,12 +54,16 @@ fn main() -> std::io::Result<()> {
         image_size: args.image_size,
         first_byte_delay: Duration::from_millis(args.first_byte_delay_ms),
         chunk_delay: Duration::from_millis(args.chunk_delay_ms),
+        audio: args.audio,
+        video_stills: args.video_stills,
+        fallback_differs: args.fallback_differs,
     };
     let server = fake::FakeCivitai::start_on(cfg, args.port, args.image_port)?;
     server.warm_up();
     let base = server.base_url();
     println!("fake Civitai API on {base}");
     println!("images on {}", server.image_base());
+    println!("fallback file host on {}", server.fallback_base());
     println!("control: POST {base}/__fake/fault?kind=api429&retry_after=1, GET {base}/__fake/requests, GET {base}/__fake/stats");
     println!("try: civimg --base-url {base} list --username alice_ai --max 5");
     let rt = tokio::runtime::Builder::new_current_thread()

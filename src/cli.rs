@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::download::name::NameTemplate;
+use crate::window::DateArg;
 
 /// List, inspect and bulk-download images from Civitai.
 #[derive(Debug, Parser)]
@@ -29,7 +30,14 @@ pub struct Cli {
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]
-    #[arg(long, global = true, env = "CIVITAI_BASE_URL", value_name = "URL")]
+    // `hide_env_values`: help shows `[env: CIVITAI_BASE_URL]`, never an empty or private value.
+    #[arg(
+        long,
+        global = true,
+        env = "CIVITAI_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub base_url: Option<String>,
 
     /// API key, sent only as `Authorization: Bearer` to the base-url host
@@ -59,8 +67,20 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: Option<u32>,
 
+    /// Second origin for files whose host keeps timing out or answering 5xx after the retries:
+    /// {URL}/file/civitai-media-cache/{uuid}/original; none turns it off
+    /// [default: https://image-b2.civitai.com]
+    #[arg(long, global = true, value_name = "URL")]
+    pub image_fallback_host: Option<String>,
+
     /// Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]
-    #[arg(long, global = true, env = "CIVIMG_CONFIG", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "CIVIMG_CONFIG",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
     pub config: Option<PathBuf>,
 
     /// When to use colour (NO_COLOR in the environment means never for auto)
@@ -225,7 +245,7 @@ pub struct DownloadArgs {
     pub overwrite: bool,
 
     /// With --sort newest: stop listing after N items in a row that are already complete
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = parse_count)]
     pub stop_after_known: Option<u64>,
 
     /// Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger
@@ -312,7 +332,7 @@ pub struct QueryArgs {
     #[arg(long, value_enum, ignore_case = true)]
     pub period: Option<Period>,
 
-    /// Only images or only videos
+    /// Only images, only videos or only audio
     #[arg(long = "type", value_enum, ignore_case = true, value_name = "TYPE")]
     pub media_type: Option<MediaType>,
 
@@ -325,7 +345,7 @@ pub struct QueryArgs {
     pub tag: Vec<u64>,
 
     /// Start at this page (page × limit may not exceed 1000; cursors go further)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = parse_page)]
     pub page: Option<u32>,
 
     /// Start at this cursor (as printed when a walk stops early)
@@ -333,8 +353,20 @@ pub struct QueryArgs {
     pub cursor: Option<String>,
 
     /// Stop after N items in total
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = parse_count)]
     pub max: Option<u64>,
+
+    /// Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time.
+    /// With --sort newest the walk stops at the first older item; in any other order every
+    /// page is read
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<DateArg>,
+
+    /// Only items created on or before DATE: a UTC day (YYYY-MM-DD, the whole day counts) or
+    /// an RFC 3339 time. With --sort oldest the walk stops at the first newer item; in any
+    /// other order every page is read
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<DateArg>,
 }
 
 /// Output formats of `list`.
@@ -397,6 +429,7 @@ pub enum Period {
 pub enum MediaType {
     Image,
     Video,
+    Audio,
 }
 
 /// A size in bytes, written `1234`, `512K`, `64M` or `4G` (powers of 1024).
@@ -503,6 +536,25 @@ fn parse_limit(s: &str) -> Result<u32, String> {
         1..=200 => Ok(n),
         0 => Err("a page holds at least 1 item".into()),
         _ => Err("at most 200 per page; use --max for more items".into()),
+    }
+}
+
+/// A count of items (`--max`, `--stop-after-known`): a whole number of at least 1, said plainly
+/// (clap's own range message would print `1..18446744073709551615`).
+fn parse_count(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1 (leave the flag out for no limit)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a whole number of at least 1")),
+    }
+}
+
+/// `--page`: pages count from 1.
+fn parse_page(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(0) => Err("pages count from 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a page number (1, 2, …)")),
     }
 }
 

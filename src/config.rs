@@ -29,6 +29,8 @@ pub struct Config {
     pub timeout: Option<u64>,
     /// Default `--retries`.
     pub retries: Option<u32>,
+    /// Default `--image-fallback-host` (`none` turns it off).
+    pub image_fallback_host: Option<String>,
 }
 
 /// A config as read, with where it came from.

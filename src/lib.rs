@@ -18,6 +18,8 @@ pub mod query;
 pub mod retry;
 pub mod settings;
 pub mod text;
+pub mod usage;
+pub mod window;
 
 use std::process::ExitCode;
 

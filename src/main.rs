@@ -10,13 +10,15 @@ fn main() -> ExitCode {
     // `--color` is read before parsing so that clap's own help and errors follow it too.
     let when = ColorWhen::from_raw_args(std::env::args_os());
     civimg::log::init_color(when);
-    let matches = Cli::command()
-        .color(civimg::log::clap_color(when))
-        .get_matches();
+    let mut cmd = Cli::command().color(civimg::log::clap_color(when));
+    let matches = cmd.get_matches_mut();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(err) => err.exit(),
     };
+    if let Err(usage) = civimg::usage::check(&cli) {
+        usage.into_clap(&mut cmd).exit();
+    }
     match civimg::run(cli) {
         Ok(code) => code,
         Err(err) => civimg::exit::report(&err),

@@ -41,6 +41,8 @@ pub struct Paginator<'a> {
     foreign: u64,
     /// Pages in a row that brought no new item.
     empty_streak: u64,
+    /// Items without a readable `createdAt` were reported.
+    warned_undated: bool,
 }
 
 impl<'a> Paginator<'a> {
@@ -59,6 +61,7 @@ impl<'a> Paginator<'a> {
             done: false,
             foreign: 0,
             empty_streak: 0,
+            warned_undated: false,
         }
     }
 
@@ -81,6 +84,7 @@ impl<'a> Paginator<'a> {
             .map_err(|error| self.fail(error))?;
         self.pages = page_no;
         let items = self.keep_requested_user(page.items);
+        let items = self.keep_window(items);
         let items = self.take_new(items);
         self.advance(page.metadata.next_cursor);
         self.count_empty(items.is_empty())?;
@@ -155,6 +159,23 @@ impl<'a> Paginator<'a> {
             self.done = true;
         }
         kept
+    }
+
+    /// `--since` / `--until` (`window`): drops items outside the window, and ends the walk
+    /// once a sorted walk has gone past it.
+    fn keep_window(&mut self, items: Vec<Item>) -> Vec<Item> {
+        let Some(window) = &self.query.window else {
+            return items;
+        };
+        let page = window.filter(items);
+        if page.undated > 0 && !self.warned_undated {
+            self.warned_undated = true;
+            self.client.log().warn(
+                "items without a readable createdAt are left out of the --since/--until window",
+            );
+        }
+        self.done |= page.past;
+        page.kept
     }
 
     /// Drops items already emitted and cuts the page at `--max`.

@@ -1,6 +1,7 @@
 //! `ImageQuery`: the query flags turned into the API's parameters, in the API's spellings.
 
 use crate::cli::{MediaType, Nsfw, Period, QueryArgs, Sort};
+use crate::window::DateWindow;
 
 /// Largest page the API serves (API.md: `limit` 0..200).
 pub const MAX_LIMIT: u32 = 200;
@@ -14,11 +15,14 @@ pub struct ImageQuery {
     pub cursor: Option<String>,
     /// Client-side cap on the number of items.
     pub max: Option<u64>,
+    /// `--since` / `--until`: kept items' `createdAt` window (client-side; the API has none).
+    pub window: Option<DateWindow>,
 }
 
 impl ImageQuery {
-    /// Builds the query from the flags; `with_meta` adds `withMeta=true`.
-    pub fn from_args(args: &QueryArgs, with_meta: bool) -> Self {
+    /// Builds the query from the flags; `with_meta` adds `withMeta=true`. Fails on a date
+    /// window no item can fall in.
+    pub fn from_args(args: &QueryArgs, with_meta: bool) -> anyhow::Result<Self> {
         let mut params: Vec<(&'static str, String)> = Vec::new();
         // Without --limit, a small --max asks for no more than it needs, and a large
         // one asks for full pages: fewer round trips than the API's default of 100.
@@ -50,11 +54,14 @@ impl ImageQuery {
         push("tags", join_nonempty(&tags));
         push("page", args.page.map(|n| n.to_string()));
         push("withMeta", with_meta.then(|| "true".to_string()));
-        ImageQuery {
+        let window =
+            DateWindow::new(args.since, args.until, args.sort).map_err(anyhow::Error::msg)?;
+        Ok(ImageQuery {
             params,
             cursor: args.cursor.clone(),
             max: args.max,
-        }
+            window,
+        })
     }
 
     /// The value of one parameter, if set.
@@ -109,6 +116,7 @@ fn type_param(t: MediaType) -> &'static str {
     match t {
         MediaType::Image => "image",
         MediaType::Video => "video",
+        MediaType::Audio => "audio",
     }
 }
 
@@ -123,7 +131,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            ImageQuery::from_args(&args, false).param("limit"),
+            ImageQuery::from_args(&args, false).unwrap().param("limit"),
             Some("5")
         );
         let args = QueryArgs {
@@ -131,7 +139,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            ImageQuery::from_args(&args, false).param("limit"),
+            ImageQuery::from_args(&args, false).unwrap().param("limit"),
             Some("200")
         );
     }
@@ -143,7 +151,7 @@ mod tests {
             tag: vec![4, 5],
             ..Default::default()
         };
-        let q = ImageQuery::from_args(&args, true);
+        let q = ImageQuery::from_args(&args, true).unwrap();
         assert_eq!(q.param("baseModels"), Some("SDXL 1.0,Pony"));
         assert_eq!(q.param("tags"), Some("4,5"));
         assert_eq!(q.param("withMeta"), Some("true"));

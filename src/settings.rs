@@ -2,8 +2,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result};
-use url::Url;
+use anyhow::Result;
 
 use crate::cli::{ApiKey, Format, GlobalArgs};
 use crate::client::{Client, ClientConfig};
@@ -17,6 +16,8 @@ pub const DEFAULT_BASE_URL: &str = "https://civitai.com";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default retries per request.
 pub const DEFAULT_RETRIES: u32 = 5;
+/// The second origin for files (API.md, "Videos, audio, collections").
+pub const DEFAULT_IMAGE_FALLBACK_HOST: &str = "https://image-b2.civitai.com";
 /// Default `download -j`.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
@@ -36,6 +37,8 @@ pub struct Settings {
     pub timeout: Duration,
     /// Retries per request.
     pub retries: u32,
+    /// `--image-fallback-host` as given (`none`: off); checked when a download needs it.
+    pub image_fallback_host: String,
     /// The config file as read.
     pub config: Loaded,
 }
@@ -68,6 +71,13 @@ impl Settings {
                     .unwrap_or(DEFAULT_TIMEOUT_SECS),
             ),
             retries: args.retries.or(file.retries).unwrap_or(DEFAULT_RETRIES),
+            image_fallback_host: args
+                .image_fallback_host
+                .as_deref()
+                .or(file.image_fallback_host.as_deref())
+                .unwrap_or(DEFAULT_IMAGE_FALLBACK_HOST)
+                .trim()
+                .to_string(),
             config: loaded,
         };
         settings.warn_about_an_exposed_key();
@@ -121,6 +131,22 @@ impl Settings {
         })
     }
 
+    /// The fallback file host, or `None` when turned off with `none`.
+    pub fn image_fallback_host(&self) -> Result<Option<url::Url>> {
+        let text = &self.image_fallback_host;
+        if text.eq_ignore_ascii_case("none") {
+            return Ok(None);
+        }
+        match url::Url::parse(text) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
+                Ok(Some(url))
+            }
+            _ => anyhow::bail!(
+                "--image-fallback-host must be an http(s) URL with a host, or none, not `{text}`"
+            ),
+        }
+    }
+
     /// The stderr log for these settings.
     pub fn log(&self) -> Log {
         Log::new(self.quiet, self.verbose)
@@ -128,8 +154,14 @@ impl Settings {
 
     /// An API client for these settings.
     pub fn client(&self, log: Log) -> Result<Client> {
-        let base_url = Url::parse(&self.base_url)
-            .with_context(|| format!("base URL `{}` is not a URL", self.base_url))?;
+        let base = crate::client::parse_base_url(&self.base_url).map_err(anyhow::Error::msg)?;
+        if base.dropped_endpoint {
+            log.notice(&format!(
+                "--base-url is the site root; using {} (civimg adds /api/v1/images itself)",
+                base.url.as_str().trim_end_matches('/')
+            ));
+        }
+        let base_url = base.url;
         Client::new(
             ClientConfig {
                 base_url,

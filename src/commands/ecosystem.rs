@@ -117,6 +117,14 @@ pub fn config_show(s: &Settings, out: &mut dyn Write) -> Result<()> {
                 s.retries != settings::DEFAULT_RETRIES,
             ),
         ),
+        (
+            "image_fallback_host",
+            format!("{:?}", s.image_fallback_host),
+            from(
+                file.image_fallback_host.is_some(),
+                s.image_fallback_host != settings::DEFAULT_IMAGE_FALLBACK_HOST,
+            ),
+        ),
     ];
     for (key, value, source) in rows {
         let source = if key == "api_key" && s.api_key.is_none() {

@@ -13,8 +13,8 @@ use crate::settings::Settings;
 
 /// Runs `list`; items already written stay written when a later page fails.
 pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
+    let query = ImageQuery::from_args(&args.query, !args.no_meta)?;
     let client = settings.client(settings.log())?;
-    let query = ImageQuery::from_args(&args.query, !args.no_meta);
     let stdout = std::io::stdout();
     let is_tty = stdout.is_terminal();
     let format =

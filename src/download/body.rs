@@ -65,14 +65,14 @@ pub async fn receive(
             Ok(None) => break,
             Ok(Some(Err(e))) => {
                 let msg = crate::client::transport_error(host, &e).to_string();
-                return Err(TryError::Retry(msg, None));
+                return Err(TryError::down(msg, None, true));
             }
             Err(_) => {
                 let msg = format!(
                     "timed out waiting for {host}: less than 1 KiB in {}s",
                     ctx.timeout.as_secs()
                 );
-                return Err(TryError::Retry(msg, None));
+                return Err(TryError::down(msg, None, true));
             }
         };
         let len = chunk.len() as u64;

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::archive::Record;
 use super::digest::FileDigest;
 use super::sniff;
-use super::transfer::{self, FileError};
+use super::transfer::FileError;
 use super::{Ctx, Job};
 use crate::output::fields::{lookup, unwrap_meta};
 
@@ -23,7 +23,7 @@ pub(super) async fn download(
         }
     }
     let part = ctx.dir.join(part_name(ctx, job));
-    let fetched = transfer::fetch(ctx, &job.url, &part, bar).await?;
+    let (fetched, part) = super::video::fetch(ctx, job, &part, bar).await?;
     let rel = claim_name(ctx, job, fetched.ext, fetched.size, &fetched.sha256);
     let path = ctx.dir.join(&rel);
     let local = |e: std::io::Error, p: &Path| {

@@ -7,6 +7,7 @@
 mod archive;
 mod body;
 mod digest;
+mod fallback;
 mod finish;
 mod lock;
 pub mod name;
@@ -19,6 +20,7 @@ mod sniff;
 mod source;
 mod summary;
 mod transfer;
+mod video;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -55,6 +57,8 @@ pub struct Ctx {
     overwrite: bool,
     sidecar: bool,
     captions: bool,
+    /// `--image-fallback-host`: the second origin for files whose host is unreachable.
+    fallback: Option<Url>,
     /// Final names taken in this run, and by which id: two items never share a name.
     claimed: Mutex<HashMap<PathBuf, u64>>,
     bytes: AtomicU64,
@@ -102,7 +106,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let producer = match &args.input {
         Some(path) => tokio::spawn(source::from_input(path.clone(), tx, stop.clone(), log)),
         None => {
-            let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions);
+            let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
             let listing = source::from_api(client, query, tx, stop.clone(), demand.clone());
             tokio::spawn(listing)
         }
@@ -114,6 +118,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         stop,
         demand,
         stop_after_known: args.stop_after_known,
+        max: args.query.max,
         known_streak: 0,
         dry_run: args.dry_run,
         seen: HashSet::new(),
@@ -135,16 +140,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
 
 /// Refuses, before anything is created or requested, what cannot work.
 fn check_args(args: &DownloadArgs, dir: &Path) -> Result<()> {
-    // Only newest-first puts every new image before the known ones; in any other order a
-    // streak of known images says nothing about what comes after it.
-    if args.stop_after_known.is_some()
-        && args.input.is_none()
-        && args.query.sort != Some(crate::cli::Sort::Newest)
-    {
-        anyhow::bail!(
-            "--stop-after-known needs --sort newest (new images come first only in that order)"
-        );
-    }
+    // Usage errors (no filter, --input conflicts, --stop-after-known) are `usage.rs`'s.
     if let Some(input) = args.input.as_deref().filter(|p| *p != Path::new("-")) {
         if !input.is_file() {
             anyhow::bail!("--input {}: no such file", input.display());
@@ -184,6 +180,7 @@ impl Ctx {
             overwrite: args.overwrite,
             sidecar: args.sidecar,
             captions: args.captions,
+            fallback: settings.image_fallback_host()?,
             claimed: Mutex::new(HashMap::new()),
             bytes: AtomicU64::new(0),
             max_file_size: args.max_file_size.bytes(),
@@ -219,6 +216,8 @@ struct Runner {
     stop: Arc<AtomicBool>,
     demand: Arc<Semaphore>,
     stop_after_known: Option<u64>,
+    /// `--max`: the API walk stops there itself; `--input` is cut here.
+    max: Option<u64>,
     known_streak: u64,
     dry_run: bool,
     seen: HashSet<u64>,
@@ -308,6 +307,10 @@ impl Runner {
                     .warn("an item without a numeric id was skipped");
                 continue;
             };
+            if self.max.is_some_and(|max| self.seen.len() as u64 >= max) {
+                self.stop.store(true, Ordering::SeqCst);
+                break;
+            }
             if !self.seen.insert(id) {
                 continue;
             }
@@ -396,7 +399,9 @@ impl Runner {
         match outcome.result {
             Ok(finish::Saved::Downloaded) => self.summary.downloaded += 1,
             Ok(finish::Saved::Adopted) => self.summary.present += 1,
-            Err(FileError::Remote(why)) | Err(FileError::Local(why)) => {
+            Err(FileError::Remote(why))
+            | Err(FileError::Local(why))
+            | Err(FileError::Unreachable { why, .. }) => {
                 self.summary.failed.push((outcome.id, why))
             }
             Err(FileError::Fatal(err)) => return Err(err),

@@ -1,4 +1,5 @@
-//! The full-resolution URL of an item: the variant segment becomes `original=true`.
+//! The full-resolution URL of an item: the variant segment becomes `original=true` (or, for
+//! a video's re-fetch, another variant).
 
 use url::Url;
 
@@ -6,27 +7,29 @@ use url::Url;
 /// `transcode=true,width=450` …) replaced by `original=true` (API.md "Image URLs and files").
 /// URLs of another shape are returned unchanged.
 pub fn original_url(url: &str) -> Result<Url, String> {
-    let mut parsed = Url::parse(url).map_err(|e| format!("bad url `{url}`: {e}"))?;
+    let parsed = Url::parse(url).map_err(|e| format!("bad url `{url}`: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!("not an http(s) url: `{url}`"));
     }
-    let segs: Vec<String> = match parsed.path_segments() {
-        Some(s) => s.map(str::to_string).collect(),
-        None => return Ok(parsed),
-    };
-    if segs.len() < 3 {
-        return Ok(parsed);
+    Ok(with_variant(&parsed, "original=true").unwrap_or(parsed))
+}
+
+/// The same file under another variant segment (`original=true,quality=100` …); `None` when
+/// the URL has no variant segment to replace.
+pub fn with_variant(url: &Url, variant: &str) -> Option<Url> {
+    let mut segs: Vec<String> = url.path_segments()?.map(str::to_string).collect();
+    let n = segs.len();
+    if n < 3 || !segs[n - 2].contains('=') {
+        return None;
     }
-    let variant = &segs[segs.len() - 2];
-    if variant.contains('=') && variant != "original=true" {
-        let mut new = segs.clone();
-        let n = new.len();
-        new[n - 2] = "original=true".to_string();
-        if let Ok(mut path) = parsed.path_segments_mut() {
-            path.clear().extend(new.iter().map(String::as_str));
-        }
+    if segs[n - 2] == variant {
+        return Some(url.clone());
     }
-    Ok(parsed)
+    segs[n - 2] = variant.to_string();
+    let mut out = url.clone();
+    // The other segments are still percent-encoded as they came: set as a path, they stay so.
+    out.set_path(&format!("/{}", segs.join("/")));
+    Some(out)
 }
 
 #[cfg(test)]
@@ -50,5 +53,17 @@ mod tests {
         let url = format!("{base}/original=true/cc5caabb.jpeg");
         assert_eq!(original_url(&url).unwrap().as_str(), url);
         assert!(original_url("file:///etc/passwd").is_err());
+    }
+
+    #[test]
+    fn variants_are_swapped_only_where_there_is_one() {
+        let url = Url::parse("https://h/k/u/original=true/u.mp4").unwrap();
+        let q = with_variant(&url, "original=true,quality=100").unwrap();
+        assert_eq!(q.as_str(), "https://h/k/u/original=true,quality=100/u.mp4");
+        assert!(with_variant(&Url::parse("https://h/k/u/plain/u.mp4").unwrap(), "x=1").is_none());
+        assert!(with_variant(&Url::parse("https://h/u.mp4").unwrap(), "x=1").is_none());
+        let odd = Url::parse("https://h/k/u/width=9/..%2Fx.jpeg").unwrap();
+        let kept = with_variant(&odd, "original=true").unwrap();
+        assert_eq!(kept.as_str(), "https://h/k/u/original=true/..%2Fx.jpeg");
     }
 }

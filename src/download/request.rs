@@ -38,7 +38,7 @@ pub async fn send(ctx: &Ctx, url: &Url, have: u64, host: &str) -> Result<Reply, 
         if e.is_redirect() || e.is_builder() {
             TryError::Fail(err.to_string())
         } else {
-            TryError::Retry(err.to_string(), None)
+            TryError::down(err.to_string(), None, true)
         }
     })?;
     let status = resp.status();
@@ -57,10 +57,16 @@ pub async fn send(ctx: &Ctx, url: &Url, have: u64, host: &str) -> Result<Reply, 
         }
         s if retry::is_retryable_status(s) => {
             let wait = retry::retry_after(resp.headers());
-            return Err(TryError::Retry(
-                format!("HTTP {} from {host}", s.as_u16()),
-                wait,
-            ));
+            let why = format!("HTTP {} from {host}", s.as_u16());
+            return Err(if s.is_server_error() {
+                TryError::down(why, wait, true)
+            } else {
+                TryError::Retry(why, wait)
+            });
+        }
+        s if s.is_server_error() => {
+            let why = format!("HTTP {} from {host}", s.as_u16());
+            return Err(TryError::down(why, None, false));
         }
         s if s.is_redirection() => {
             let why = format!("HTTP {} from {host} without a usable Location", s.as_u16());
@@ -125,7 +131,7 @@ fn is_html(headers: &reqwest::header::HeaderMap) -> bool {
 }
 
 /// `Content-Range: bytes START-END/TOTAL` → (START, END, TOTAL).
-fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, u64, u64)> {
+pub fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, u64, u64)> {
     let value = headers.get(CONTENT_RANGE)?.to_str().ok()?;
     let rest = value.trim().strip_prefix("bytes ")?;
     let (range, total) = rest.split_once('/')?;

@@ -1,11 +1,23 @@
 //! The real file type from its first bytes: Civitai names every image `.jpeg` and its
-//! `Content-Type` can be wrong (API.md "Image URLs and files").
+//! `Content-Type` can be wrong (API.md "Image URLs and files"); a video can come back as a
+//! still WebP (API.md "Videos, audio, collections").
 
 /// Every extension civimg saves under.
-pub const EXTENSIONS: &[&str] = &["png", "jpeg", "webp", "gif", "mp4", "webm", "bin"];
+pub const EXTENSIONS: &[&str] = &["png", "jpeg", "webp", "gif", "mp4", "webm", "mp3", "bin"];
 
-/// Bytes needed to tell every supported type apart.
-pub const SNIFF_LEN: usize = 16;
+/// Bytes needed to tell every supported type apart (a WebP's animation flag is byte 20).
+pub const SNIFF_LEN: usize = 32;
+
+/// What a file holds, as far as its first bytes tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    /// One picture: PNG, JPEG, a WebP without animation.
+    Still,
+    /// Moving pictures: MP4, WebM, GIF, an animated WebP.
+    Moving,
+    /// Sound: MP3.
+    Sound,
+}
 
 /// The extension for these leading bytes, or `None` when the type is not one civimg knows.
 pub fn extension(head: &[u8]) -> Option<&'static str> {
@@ -21,21 +33,62 @@ pub fn extension(head: &[u8]) -> Option<&'static str> {
         Some("mp4")
     } else if head.starts_with(b"\x1a\x45\xdf\xa3") {
         Some("webm")
+    } else if head.starts_with(b"ID3") || is_mpeg_audio_frame(head) {
+        Some("mp3")
     } else {
         None
     }
 }
 
-/// The extension to save under: the sniffed one, else the URL's own, else `bin`.
+/// An MPEG audio frame header: 11 sync bits, then a version, layer, bitrate and sample rate
+/// that are not the reserved values (a JPEG's `FF D8` fails the sync, an AAC ADTS header the
+/// layer).
+fn is_mpeg_audio_frame(head: &[u8]) -> bool {
+    let [0xFF, b1, b2, ..] = *head else {
+        return false;
+    };
+    let version = (b1 >> 3) & 0b11;
+    let layer = (b1 >> 1) & 0b11;
+    let bitrate = b2 >> 4;
+    let rate = (b2 >> 2) & 0b11;
+    b1 & 0xE0 == 0xE0 && version != 0b01 && layer != 0 && bitrate != 0xF && rate != 0b11
+}
+
+/// What the file with these first bytes holds; `None` when the type is unknown.
+pub fn media(head: &[u8]) -> Option<Media> {
+    Some(match extension(head)? {
+        "png" | "jpeg" => Media::Still,
+        "webp" if webp_is_animated(head) => Media::Moving,
+        "webp" => Media::Still,
+        "mp3" => Media::Sound,
+        _ => Media::Moving,
+    })
+}
+
+/// A WebP is animated only with a `VP8X` chunk whose flags (byte 20) carry the animation bit.
+fn webp_is_animated(head: &[u8]) -> bool {
+    head.len() > 20 && &head[12..16] == b"VP8X" && head[20] & 0x02 != 0
+}
+
+/// The extension to save under: the sniffed one, else the URL's own when it is a media type
+/// civimg knows, else `bin`.
 pub fn extension_or_fallback(head: &[u8], url: &str) -> &'static str {
     extension(head).unwrap_or_else(|| {
         let lower = url.to_ascii_lowercase();
-        if lower.ends_with(".mp4") {
-            "mp4"
-        } else {
-            "bin"
-        }
+        ["mp4", "webm", "mp3"]
+            .into_iter()
+            .find(|ext| lower.ends_with(&format!(".{ext}")))
+            .unwrap_or("bin")
     })
+}
+
+/// A short name of what these bytes are, for messages: `a still WebP image`.
+pub fn describe(head: &[u8]) -> String {
+    match (extension(head), media(head)) {
+        (Some(ext), Some(Media::Still)) => format!("a still {} image", ext.to_uppercase()),
+        (Some(ext), _) => format!("a {} file", ext.to_uppercase()),
+        (None, _) => "a file of unknown type".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -50,7 +103,44 @@ mod tests {
         assert_eq!(extension(b"GIF89a\x01\0"), Some("gif"));
         assert_eq!(extension(b"\0\0\0\x18ftypisom"), Some("mp4"));
         assert_eq!(extension(b"\x1a\x45\xdf\xa3\x9f"), Some("webm"));
+        assert_eq!(extension(b"ID3\x04\0\0\0\0\x01\0"), Some("mp3"));
+        // MPEG-1 Layer III, 128 kbit/s, 44.1 kHz.
+        assert_eq!(extension(b"\xff\xfb\x90\x64"), Some("mp3"));
         assert_eq!(extension(b"<html>"), None);
         assert_eq!(extension(b""), None);
+    }
+
+    #[test]
+    fn frame_sync_rejects_reserved_values_and_other_formats() {
+        // ADTS AAC: layer 00.
+        assert_eq!(extension(b"\xff\xf1\x50\x80"), None);
+        // Bitrate index 15 and sample rate 3 are reserved.
+        assert_eq!(extension(b"\xff\xfb\xf0\x64"), None);
+        assert_eq!(extension(b"\xff\xfb\x9c\x64"), None);
+        // Version 01 is reserved.
+        assert_eq!(extension(b"\xff\xeb\x90\x64"), None);
+        assert_eq!(extension(b"\xff"), None);
+    }
+
+    #[test]
+    fn still_moving_and_sound() {
+        let mut webp = b"RIFF\x10\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0".to_vec();
+        assert_eq!(media(&webp), Some(Media::Still));
+        webp[20] = 0x02;
+        assert_eq!(media(&webp), Some(Media::Moving));
+        assert_eq!(media(b"\x89PNG\r\n\x1a\n"), Some(Media::Still));
+        assert_eq!(media(b"GIF89a\x01\0"), Some(Media::Moving));
+        assert_eq!(media(b"\0\0\0\x18ftypisom"), Some(Media::Moving));
+        assert_eq!(media(b"ID3\x04\0"), Some(Media::Sound));
+        assert_eq!(media(b"<html>"), None);
+        assert_eq!(describe(b"RIFF\x10\0\0\0WEBPVP8 "), "a still WEBP image");
+        assert_eq!(describe(b"<html>"), "a file of unknown type");
+    }
+
+    #[test]
+    fn url_extension_is_the_fallback() {
+        assert_eq!(extension_or_fallback(b"??", "https://x/a/b.MP3"), "mp3");
+        assert_eq!(extension_or_fallback(b"??", "https://x/a/b.webm"), "webm");
+        assert_eq!(extension_or_fallback(b"??", "https://x/a/b.jpeg"), "bin");
     }
 }

@@ -19,6 +19,15 @@ use crate::retry::{self, MAX_RETRY_AFTER};
 pub enum FileError {
     /// The server or the network: this file failed, the others go on.
     Remote(String),
+    /// Like `Remote`, but the host kept timing out, dropping the connection or answering 5xx:
+    /// the same file may still come from another host (`fallback`). `length` is the file's
+    /// full length if the host ever told it.
+    Unreachable {
+        /// What happened last.
+        why: String,
+        /// The full length the host announced, if any.
+        length: Option<u64>,
+    },
     /// The local disk: full, read-only. Nothing else will fare better, so the run stops.
     Fatal(anyhow::Error),
     /// A local problem with this one file (a name the filesystem refuses, say).
@@ -43,6 +52,13 @@ pub struct Fetched {
 pub enum TryError {
     /// Worth another try, after the server's wait when it gave one.
     Retry(String, Option<Duration>),
+    /// The host did not answer properly (timeout, connection, stall, 5xx); retried when
+    /// `again`, and once the tries are spent the file is [`FileError::Unreachable`].
+    Down {
+        why: String,
+        wait: Option<Duration>,
+        again: bool,
+    },
     /// This file failed; the `.part` stays for a later run.
     Fail(String),
     /// The `.part` cannot be resumed: removed, and the file is tried again from its start.
@@ -57,6 +73,11 @@ impl TryError {
     /// A failed write to the `.part`.
     pub fn disk(e: std::io::Error) -> Self {
         TryError::Write(e)
+    }
+
+    /// A try that found the host down: see [`FileError::Unreachable`].
+    pub fn down(why: String, wait: Option<Duration>, again: bool) -> Self {
+        TryError::Down { why, wait, again }
     }
 }
 
@@ -74,13 +95,20 @@ pub async fn fetch(
     }
     let policy = ctx.policy;
     let mut attempt = 0;
+    let mut length = None;
     loop {
-        let (msg, wait) = match try_once(ctx, url, part, bar).await {
+        let (msg, wait, down) = match try_once(ctx, url, part, bar, &mut length).await {
             Ok(done) => return Ok(done),
-            Err(TryError::Retry(msg, wait)) => (msg, wait),
+            Err(TryError::Retry(msg, wait)) => (msg, wait, false),
+            Err(TryError::Down {
+                why,
+                wait,
+                again: true,
+            }) => (why, wait, true),
+            Err(TryError::Down { why, .. }) => return Err(FileError::Unreachable { why, length }),
             Err(TryError::Restart(msg)) => {
                 safe_fs::remove_entry(part).map_err(|e| disk_error(e, part))?;
-                (msg, Some(Duration::ZERO))
+                (msg, Some(Duration::ZERO), false)
             }
             Err(TryError::Fail(msg)) => return Err(FileError::Remote(msg)),
             Err(TryError::Refused(msg)) => {
@@ -89,15 +117,17 @@ pub async fn fetch(
             }
             Err(TryError::Write(e)) => return Err(disk_error(e, part)),
         };
+        let give_up = |why: String| match down {
+            true => FileError::Unreachable { why, length },
+            false => FileError::Remote(why),
+        };
         if attempt >= policy.retries {
-            return Err(FileError::Remote(msg));
+            return Err(give_up(msg));
         }
         let delay = policy.delay(attempt, wait);
         if delay > MAX_RETRY_AFTER {
-            return Err(FileError::Remote(format!(
-                "{msg}; server asks to wait {}s",
-                delay.as_secs()
-            )));
+            let why = format!("{msg}; server asks to wait {}s", delay.as_secs());
+            return Err(give_up(why));
         }
         attempt += 1;
         ctx.log.notice(&format!(
@@ -128,10 +158,12 @@ async fn try_once(
     url: &Url,
     part: &Path,
     bar: &indicatif::ProgressBar,
+    length: &mut Option<u64>,
 ) -> Result<Fetched, TryError> {
     let host = host_of(url);
     let have = part::resumable_len(part).map_err(TryError::Write)?;
     let reply = request::send(ctx, url, have, &host).await?;
+    *length = reply.total.or(*length);
     let (mut digest, file) = if reply.start > 0 {
         // Resuming: the hash and the type cover the bytes already in the `.part` too.
         let path = part.to_path_buf();

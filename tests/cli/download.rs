@@ -461,7 +461,7 @@ fn stop_after_known_costs_one_or_two_pages() {
         ])
         .arg(dir.path())
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains("needs --sort newest"));
 }
 

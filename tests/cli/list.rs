@@ -357,15 +357,16 @@ fn connection_refused_names_the_host() {
     assert!(err.contains(&format!("cannot connect to {host}")), "{err}");
 }
 
+// API.md: page × limit > 1000 answers 429; civimg says so before asking.
 #[test]
-fn the_page_cap_is_not_retried_and_suggests_cursors() {
+fn the_page_cap_is_a_usage_error_that_suggests_cursors() {
     let fake = FakeCivitai::start();
     civimg(&fake)
         .args(["list", "--page", "6", "--limit", "200"])
         .assert()
-        .code(1)
-        .stderr(predicates::str::contains("drop --page"));
-    assert_eq!(fake.api_requests().len(), 1);
+        .code(2)
+        .stderr(predicates::str::contains("cursors"));
+    assert_eq!(fake.api_requests().len(), 0);
 }
 
 // API.md: 503 carries Retry-After; a client waits at least that long.

@@ -24,6 +24,10 @@ pub struct App {
     pub chunk_delay: Duration,
     /// Image bodies in flight and the most ever at once.
     pub transfers: Arc<Transfers>,
+    /// `FakeConfig::video_stills`.
+    pub video_stills: bool,
+    /// `FakeConfig::fallback_differs`.
+    pub fallback_differs: bool,
     /// Total microseconds spent inside API handlers (for `/__fake/stats`).
     pub server_time_us: AtomicU64,
 }

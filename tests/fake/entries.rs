@@ -240,7 +240,7 @@ pub fn added_entry(item: Value, image_base: &str) -> (Entry, Option<String>) {
 }
 
 /// An added item's url is served when it has the normal `{base}/{key}/{uuid}/{variant}/{name}`
-/// shape: a PNG (an MP4 for `.mp4` names) of a few KiB made from its id.
+/// shape: a PNG (an MP4, WebM or MP3 for such names) of a few KiB made from its id.
 fn file_of_url(url: &str, id: u64, image_base: &str) -> (Option<FileRef>, Option<String>) {
     let rest = url
         .strip_prefix(image_base)
@@ -249,8 +249,13 @@ fn file_of_url(url: &str, id: u64, image_base: &str) -> (Option<FileRef>, Option
     if parts.len() != 4 || parts[0] != CDN_KEY || parts[1].is_empty() {
         return (None, None);
     }
-    let format = if parts[3].ends_with(".mp4") {
+    let name = parts[3];
+    let format = if name.ends_with(".mp4") {
         Format::Mp4
+    } else if name.ends_with(".webm") {
+        Format::Webm
+    } else if name.ends_with(".mp3") {
+        Format::Mp3
     } else {
         Format::Png
     };

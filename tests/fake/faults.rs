@@ -38,6 +38,8 @@ pub enum Fault {
     },
     /// Headers at once, the first body byte after this delay.
     ImageSlowFirstByte(Duration),
+    /// This status (500, 520 …) with an HTML page, as a failing origin answers.
+    ImageStatus(u16),
     /// 302 to this absolute URL.
     ImageRedirectTo(String),
     /// 302 to the same path with `?loop`, which always redirects to itself.
@@ -63,6 +65,7 @@ impl Fault {
                 | Fault::ImageReset
                 | Fault::Image503 { .. }
                 | Fault::ImageSlowFirstByte(_)
+                | Fault::ImageStatus(_)
                 | Fault::ImageRedirectTo(_)
                 | Fault::ImageRedirectLoop
                 | Fault::ImagePartial206
@@ -90,6 +93,7 @@ impl Fault {
                 let ms = param("ms").and_then(|v| v.parse().ok()).unwrap_or(1000);
                 Fault::ImageSlowFirstByte(Duration::from_millis(ms))
             }
+            "image_status" => Fault::ImageStatus(param("status")?.parse().ok()?),
             "image_redirect_to" => Fault::ImageRedirectTo(param("url")?),
             "image_redirect_loop" => Fault::ImageRedirectLoop,
             "image_partial_206" => Fault::ImagePartial206,

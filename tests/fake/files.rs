@@ -22,6 +22,8 @@ pub enum Format {
     Mp4,
     /// EBML / Matroska with DocType `webm`.
     Webm,
+    /// MPEG-1 Layer III audio: an `ID3` tag first, or (odd seeds) a bare frame sync.
+    Mp3,
 }
 
 impl Format {
@@ -39,6 +41,7 @@ impl Format {
             Format::Gif => "image/gif",
             Format::Mp4 => "video/mp4",
             Format::Webm => "video/webm",
+            Format::Mp3 => "audio/mpeg",
         }
     }
 }
@@ -185,7 +188,35 @@ fn layout(
             ]);
             (head, vec![])
         }
+        Format::Mp3 => (mp3_head(seed), vec![]),
     }
+}
+
+/// An ID3v2.4 tag holding a title, then an MPEG-1 Layer III frame header (128 kbit/s,
+/// 44.1 kHz); for odd seeds the frame header alone, as files without tags start.
+fn mp3_head(seed: u64) -> Vec<u8> {
+    const FRAME: [u8; 4] = [0xFF, 0xFB, 0x90, 0x64];
+    if seed % 2 == 1 {
+        return FRAME.to_vec();
+    }
+    let title = b"\x03fake civitai audio";
+    let mut frame = b"TIT2".to_vec();
+    frame.extend_from_slice(&(title.len() as u32).to_be_bytes());
+    frame.extend_from_slice(&[0, 0]);
+    frame.extend_from_slice(title);
+    // The tag size is "syncsafe": 7 bits per byte.
+    let n = frame.len() as u32;
+    let size = [
+        (n >> 21) as u8 & 0x7F,
+        (n >> 14) as u8 & 0x7F,
+        (n >> 7) as u8 & 0x7F,
+        n as u8 & 0x7F,
+    ];
+    let mut head = b"ID3\x04\x00\x00".to_vec();
+    head.extend_from_slice(&size);
+    head.extend_from_slice(&frame);
+    head.extend_from_slice(&FRAME);
+    head
 }
 
 /// The A1111 `parameters` text among `text`, which JPEG and WebP keep in EXIF.

@@ -33,11 +33,13 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// The file behind an image path: the original for `original=true`, else a smaller variant.
+/// The file behind an image path: the original for `original=true`, else a smaller variant;
+/// with `stills`, some videos answer a still WebP instead (see `media::still_for`).
 pub fn file_for_path(
     ds: &Dataset,
     path: &str,
     image_size: Option<u64>,
+    stills: bool,
 ) -> Option<(FileSpec, &'static str)> {
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let [key, uuid, variant, _name] = parts[..] else {
@@ -47,14 +49,30 @@ pub fn file_for_path(
         return None;
     }
     let entry = ds.by_uuid(uuid)?;
-    let original = variant.split(',').any(|o| o == "original=true");
+    let options: Vec<&str> = variant.split(',').collect();
+    let original = options.contains(&"original=true");
+    if stills && original {
+        if let Some(still) = super::media::still_for(entry, &options) {
+            return Some(still);
+        }
+    }
     Some(file_of(entry, original, image_size))
 }
 
 /// The original (or resized variant) of an entry, with the `Content-Type` to send.
 pub fn file_of(e: &Entry, original: bool, image_size: Option<u64>) -> (FileSpec, &'static str) {
+    file_seeded(e, original, image_size, 0)
+}
+
+/// [`file_of`] with the filler drawn under another seed (`salt` 0: the usual bytes).
+pub fn file_seeded(
+    e: &Entry,
+    original: bool,
+    image_size: Option<u64>,
+    salt: u64,
+) -> (FileSpec, &'static str) {
     let f = e.file.as_ref().expect("entry with a file");
-    let seed = e.id.wrapping_mul(0x2545_F491_4F6C_DD1D);
+    let seed = e.id.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ salt;
     if original {
         let len = image_size.unwrap_or(f.size);
         // Built per request: a few hundred bytes, never the file itself.
@@ -70,10 +88,10 @@ pub fn file_of(e: &Entry, original: bool, image_size: Option<u64>) -> (FileSpec,
         )
     } else {
         // The CDN re-encodes resized variants: JPEG for images, MP4 for videos, always smaller.
-        let format = if f.format.is_video() {
-            Format::Mp4
-        } else {
-            Format::Jpeg
+        let format = match f.format {
+            Format::Mp3 => Format::Mp3,
+            v if v.is_video() => Format::Mp4,
+            _ => Format::Jpeg,
         };
         let len = (f.size / 4).max(256).min(f.size.saturating_sub(1)).max(1);
         (
@@ -93,7 +111,8 @@ enum Plan {
 
 /// How a streamed file's response departs from a correct one.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
+pub enum Shape {
+    /// As it should be.
     Normal,
     /// `206` with the first half only, unasked.
     Partial206,
@@ -123,6 +142,12 @@ fn apply_fault(app: &App, uri: &Uri) -> Plan {
                     .insert(header::RETRY_AFTER, HeaderValue::from(secs));
             }
             Plan::Respond(r)
+        }
+        Some(Fault::ImageStatus(status)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let page = "<html><body><h1>Internal error</h1></body></html>";
+            let html = [(header::CONTENT_TYPE, "text/html; charset=UTF-8")];
+            Plan::Respond((status, html, page).into_response())
         }
         Some(Fault::ImageRedirectTo(to)) => redirect(to),
         Some(Fault::ImageRedirectLoop) => redirect(format!("{}?loop", uri.path())),
@@ -157,11 +182,23 @@ async fn serve(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
     };
     let found = {
         let ds = app.dataset.read().unwrap();
-        file_for_path(&ds, uri.path(), app.image_size)
+        file_for_path(&ds, uri.path(), app.image_size, app.video_stills)
     };
     let Some((spec, content_type)) = found else {
         return (StatusCode::NOT_FOUND, "Not Found").into_response();
     };
+    stream_file(&app, &headers, spec, content_type, (delay, cut, shape))
+}
+
+/// A file's response: whole, or the asked range (206, 416), streamed after `delay`, cut and
+/// shaped as told.
+pub fn stream_file(
+    app: &App,
+    headers: &HeaderMap,
+    spec: FileSpec,
+    content_type: &'static str,
+    (delay, cut, shape): (Duration, Option<Cut>, Shape),
+) -> Response {
     let len = spec.len();
     let Ok(range) = parse_range(headers.get(header::RANGE), len) else {
         let value = format!("bytes */{len}");
@@ -240,7 +277,7 @@ fn parse_range(value: Option<&HeaderValue>, len: u64) -> Result<Option<(u64, u64
 
 /// How an image fault ends a body early.
 #[derive(Clone, Copy)]
-enum Cut {
+pub enum Cut {
     /// Stop sending: less than `Content-Length` arrives, then the connection closes.
     Close,
     /// Fail the body: hyper aborts the connection.

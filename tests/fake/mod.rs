@@ -1,5 +1,6 @@
 //! A fake Civitai on loopback: `GET /api/v1/images` on one listener, the image CDN on another,
-//! behaving as `shared/civitai/API.md` describes, for civimg's tests and offline try-outs.
+//! the second file host (`/file/civitai-media-cache/{uuid}/original`) on a third, behaving as
+//! `shared/civitai/API.md` describes, for civimg's tests and offline try-outs.
 //!
 //! # Dataset (deterministic: same items every run for the same `images` count)
 //! Items are generated oldest first; item `i` has id `10_000_000 + 13 * i`. "Now" is
@@ -31,6 +32,8 @@
 //! Quirks: `i % 17 == 4` meta null even with `withMeta`; `i % 53 == 7` no `stats`; `i % 83 == 2`
 //! `hash` null; `i % 101 == 9` no width/height; `i % 97 == 13` `postId` null; `i % 61 == 5` no
 //! model (baseModel null, `modelVersionIds` empty); `i % 29 == 9` a unicode prompt.
+//! Switched on per server (`FakeConfig`), never by default: audio items (`.mp3`), videos
+//! that answer a still WebP to `original=true`, a fallback host with other bytes (`media`).
 //!
 //! # Paths
 //! The imageId path (`imageId` given) and the modelId-only path (`modelId` without `postId`,
@@ -50,6 +53,7 @@ mod files;
 mod generate;
 mod images;
 mod json;
+mod media;
 mod meta;
 mod page;
 mod query;

@@ -50,6 +50,8 @@ pub enum Listener {
     Api,
     /// The image host (`image_base`).
     Image,
+    /// The second file host (`fallback_base`).
+    Fallback,
 }
 
 /// The shared log.

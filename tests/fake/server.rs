@@ -1,4 +1,4 @@
-//! `FakeCivitai`: starts both listeners on their own thread and runtime, and offers the
+//! `FakeCivitai`: starts its listeners on their own thread and runtime, and offers the
 //! inspection, fault-injection and oracle methods the tests use.
 
 use std::net::TcpListener;
@@ -30,6 +30,12 @@ pub struct FakeConfig {
     pub first_byte_delay: Duration,
     /// Pause between the 64 KiB chunks of every image body (slow links, interruptible transfers).
     pub chunk_delay: Duration,
+    /// Add this many audio items (`type: "audio"`, MP3 files); see `media::audio_items`.
+    pub audio: usize,
+    /// Some videos answer a one-frame WebP to `original=true` (see the `media` module doc).
+    pub video_stills: bool,
+    /// The fallback host serves another copy of every file: same length, other bytes.
+    pub fallback_differs: bool,
 }
 
 impl Default for FakeConfig {
@@ -39,15 +45,19 @@ impl Default for FakeConfig {
             image_size: None,
             first_byte_delay: Duration::ZERO,
             chunk_delay: Duration::ZERO,
+            audio: 0,
+            video_stills: false,
+            fallback_differs: false,
         }
     }
 }
 
-/// A running fake Civitai (API and image host). Dropping it shuts both listeners down.
+/// A running fake Civitai (API, image host, fallback file host). Dropping it shuts them down.
 pub struct FakeCivitai {
     app: Arc<App>,
     api_port: u16,
     image_port: u16,
+    fallback_port: u16,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -67,18 +77,27 @@ impl FakeCivitai {
     pub fn start_on(cfg: FakeConfig, api_port: u16, image_port: u16) -> std::io::Result<Self> {
         let api = TcpListener::bind(("127.0.0.1", api_port))?;
         let images = TcpListener::bind(("127.0.0.1", image_port))?;
-        api.set_nonblocking(true)?;
-        images.set_nonblocking(true)?;
+        let fallback = TcpListener::bind(("127.0.0.1", 0))?;
+        for listener in [&api, &images, &fallback] {
+            listener.set_nonblocking(true)?;
+        }
         let (api_port, image_port) = (api.local_addr()?.port(), images.local_addr()?.port());
+        let fallback_port = fallback.local_addr()?.port();
         // The image host is named `localhost` so it differs from the API host (API.md, Hosts).
         let image_base = format!("http://localhost:{image_port}");
+        let mut dataset = Dataset::generate(cfg.images, &image_base);
+        for item in super::media::audio_items(cfg.audio, &image_base) {
+            dataset.add(item);
+        }
         let app = Arc::new(App {
-            dataset: RwLock::new(Dataset::generate(cfg.images, &image_base)),
+            dataset: RwLock::new(dataset),
             faults: FaultQueue::default(),
             recorder: Arc::new(Recorder::default()),
             image_size: cfg.image_size,
             first_byte_delay: cfg.first_byte_delay,
             chunk_delay: cfg.chunk_delay,
+            video_stills: cfg.video_stills,
+            fallback_differs: cfg.fallback_differs,
             transfers: Arc::new(Transfers::default()),
             server_time_us: AtomicU64::new(0),
         });
@@ -92,7 +111,7 @@ impl FakeCivitai {
                     .enable_all()
                     .build()
                     .expect("fake Civitai: tokio runtime");
-                rt.block_on(serve(served, api, images, stopped));
+                rt.block_on(serve(served, [api, images, fallback], stopped));
                 // Kill in-flight bodies at once: a test's Drop must not wait for slow transfers.
                 rt.shutdown_background();
             })?;
@@ -100,6 +119,7 @@ impl FakeCivitai {
             app,
             api_port,
             image_port,
+            fallback_port,
             stop: Some(stop),
             thread: Some(thread),
         })
@@ -115,7 +135,29 @@ impl FakeCivitai {
         format!("http://localhost:{}", self.image_port)
     }
 
-    /// Every request on both listeners (not `/__fake/…`), in arrival order.
+    /// `http://127.0.0.1:{port}` of the second file host (`/file/civitai-media-cache/…`).
+    pub fn fallback_base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.fallback_port)
+    }
+
+    /// Requests to the second file host.
+    pub fn fallback_requests(&self) -> Vec<Recorded> {
+        self.app.recorder.list(Some(Listener::Fallback), |_| true)
+    }
+
+    /// The file the second host serves for item `id` (panics for an unknown id).
+    pub fn fallback_bytes(&self, id: u64) -> Vec<u8> {
+        let uuid = {
+            let item = self.item(id).unwrap_or_else(|| panic!("no item {id}"));
+            let url = item["url"].as_str().expect("url").to_string();
+            url.split('/').nth_back(2).expect("uuid").to_string()
+        };
+        let path = format!("{}{uuid}/original", super::media::FALLBACK_PREFIX);
+        let (spec, _) = super::media::fallback_file(&self.app, &path).expect("a file");
+        spec.to_vec()
+    }
+
+    /// Every request on all listeners (not `/__fake/…`), in arrival order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.app.recorder.list(None, |_| true)
     }
@@ -225,18 +267,16 @@ impl Drop for FakeCivitai {
     }
 }
 
-/// Serve both listeners until `stopped` fires.
-async fn serve(
-    app: Arc<App>,
-    api: TcpListener,
-    images: TcpListener,
-    stopped: oneshot::Receiver<()>,
-) {
-    let api = tokio::net::TcpListener::from_std(api).expect("api listener");
-    let images = tokio::net::TcpListener::from_std(images).expect("image listener");
-    let api_router = super::api::router(app.clone());
-    let image_router = super::images::router(app);
-    tokio::spawn(async move { axum::serve(api, api_router).await });
-    tokio::spawn(async move { axum::serve(images, image_router).await });
+/// Serve the API, image and fallback listeners until `stopped` fires.
+async fn serve(app: Arc<App>, listeners: [TcpListener; 3], stopped: oneshot::Receiver<()>) {
+    let routers = [
+        super::api::router(app.clone()),
+        super::images::router(app.clone()),
+        super::media::fallback_router(app),
+    ];
+    for (listener, router) in listeners.into_iter().zip(routers) {
+        let listener = tokio::net::TcpListener::from_std(listener).expect("fake listener");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+    }
     let _ = stopped.await;
 }

@@ -1,0 +1,147 @@
+//! Videos that come back as a still (API.md, "Videos, audio, collections"): some videos answer
+//! `original=true` with a one-frame WebP. Such a still is not saved as the video; the file is
+//! asked for again as `original=true,quality=100`, then as `transcode=true,original=true`.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use tokio::io::AsyncReadExt;
+use url::Url;
+
+use super::original::with_variant;
+use super::sniff::{self, Media, SNIFF_LEN};
+use super::transfer::{Fetched, FileError};
+use super::{fallback, Ctx, Job};
+
+/// The variants a video is asked for, in turn, while it comes back as a still.
+const VARIANTS: [&str; 3] = [
+    "original=true",
+    "original=true,quality=100",
+    "transcode=true,original=true",
+];
+
+/// Fetches a job's file; for a video, until the bytes are a video. Returns what was fetched
+/// and the `.part` that holds it.
+pub(super) async fn fetch(
+    ctx: &Ctx,
+    job: &Job,
+    part: &Path,
+    bar: &indicatif::ProgressBar,
+) -> Result<(Fetched, PathBuf), FileError> {
+    if !is_video(&job.item) {
+        let fetched = fallback::fetch(ctx, &job.url, part, bar).await?;
+        return Ok((fetched, part.to_path_buf()));
+    }
+    let mut sent = Vec::new();
+    for (k, variant) in VARIANTS.iter().enumerate() {
+        let Some(url) = with_variant(&job.url, variant) else {
+            // No variant segment to change: the URL as it is, once.
+            let fetched = fallback::fetch(ctx, &job.url, part, bar).await?;
+            return Ok((fetched, part.to_path_buf()));
+        };
+        let this_part = variant_part(part, k);
+        let fetched = match fallback::fetch(ctx, &url, &this_part, bar).await {
+            Ok(fetched) => fetched,
+            // A later variant the host refuses: say so, and try the next one.
+            Err(FileError::Remote(why)) if k > 0 => {
+                sent.push(format!("{why} for {variant}"));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let head = read_head(&this_part)
+            .await
+            .map_err(|e| FileError::Local(format!("cannot read {}: {e}", this_part.display())))?;
+        if sniff::media(&head) != Some(Media::Still) {
+            // A `.part` of another variant, left by an earlier run, is no use any more.
+            for other in (0..VARIANTS.len()).filter(|&j| j != k) {
+                let _ = tokio::fs::remove_file(variant_part(part, other)).await;
+            }
+            return Ok((fetched, this_part));
+        }
+        let what = sniff::describe(&head);
+        let _ = tokio::fs::remove_file(&this_part).await;
+        if let Some(next) = VARIANTS.get(k + 1) {
+            ctx.log.notice(&format!(
+                "{}: the host sent {what} for a video under {variant}; asking for {next}",
+                job.id
+            ));
+        }
+        sent.push(format!("{what} for {variant}"));
+    }
+    Err(FileError::Remote(format!(
+        "the host sent no video: {}",
+        sent.join("; ")
+    )))
+}
+
+/// Whether an item is a video: its `type`, or for items without one, a video file name.
+fn is_video(item: &Value) -> bool {
+    match item.get("type").and_then(Value::as_str) {
+        Some(kind) => kind == "video",
+        None => item
+            .get("url")
+            .and_then(Value::as_str)
+            .and_then(|u| Url::parse(u).ok())
+            .is_some_and(|u| {
+                let path = u.path().to_ascii_lowercase();
+                path.ends_with(".mp4") || path.ends_with(".webm")
+            }),
+    }
+}
+
+/// The `.part` of variant `k`: the first keeps the job's own; the others get their own, so
+/// that a resumed `.part` always continues the same variant's bytes.
+fn variant_part(part: &Path, k: usize) -> PathBuf {
+    const TAGS: [&str; 3] = ["", ".q100", ".transcode"];
+    if k == 0 {
+        return part.to_path_buf();
+    }
+    let name = part.file_name().unwrap_or_default().to_string_lossy();
+    let stem = name.strip_suffix(".part").unwrap_or(&name);
+    part.with_file_name(format!("{stem}{}.part", TAGS[k]))
+}
+
+/// The first bytes of a file, for its type.
+async fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    let file = tokio::fs::File::open(path).await?;
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    file.take(SNIFF_LEN as u64).read_to_end(&mut head).await?;
+    Ok(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn videos_by_type_or_by_name() {
+        assert!(is_video(
+            &json!({"type": "video", "url": "https://h/a.jpeg"})
+        ));
+        assert!(!is_video(
+            &json!({"type": "image", "url": "https://h/a.mp4"})
+        ));
+        assert!(!is_video(
+            &json!({"type": "audio", "url": "https://h/a.mp3"})
+        ));
+        assert!(is_video(
+            &json!({"url": "https://h/k/u/original=true/a.MP4"})
+        ));
+        assert!(!is_video(
+            &json!({"url": "https://h/k/u/original=true/a.jpeg"})
+        ));
+    }
+
+    #[test]
+    fn each_variant_has_its_own_part() {
+        let part = Path::new("out/sub/42.part");
+        assert_eq!(variant_part(part, 0), Path::new("out/sub/42.part"));
+        assert_eq!(variant_part(part, 1), Path::new("out/sub/42.q100.part"));
+        assert_eq!(
+            variant_part(part, 2),
+            Path::new("out/sub/42.transcode.part")
+        );
+    }
+}

@@ -1,0 +1,274 @@
+//! Checks on a parsed command line that clap's attributes cannot express. Each failure is a
+//! usage error (exit 2, clap's own format), found before any request is sent or file touched.
+
+use clap::error::ErrorKind;
+
+use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
+use crate::client;
+use crate::query::MAX_LIMIT;
+use crate::window::DateWindow;
+
+/// The API's page cap: `page * limit > 1000` answers 429 (API.md).
+pub const PAGE_WINDOW: u64 = 1000;
+
+/// The API's page size when `limit` is not sent (API.md).
+const API_DEFAULT_LIMIT: u64 = 100;
+
+/// A usage error: which subcommand's usage to show, and what is wrong.
+#[derive(Debug)]
+pub struct Usage {
+    /// `download`, `list`, or `None` for the global options.
+    pub subcommand: Option<&'static str>,
+    /// Why clap would reject it.
+    pub kind: ErrorKind,
+    /// The message, without `error:`.
+    pub message: String,
+}
+
+impl Usage {
+    fn new(subcommand: Option<&'static str>, kind: ErrorKind, message: String) -> Self {
+        Usage {
+            subcommand,
+            kind,
+            message,
+        }
+    }
+
+    /// The clap error for this, with the usage of the subcommand it concerns.
+    pub fn into_clap(self, cmd: &mut clap::Command) -> clap::Error {
+        let target = match self.subcommand {
+            Some(name) => cmd.find_subcommand_mut(name),
+            None => None,
+        };
+        match target {
+            Some(sub) => sub.error(self.kind, self.message),
+            None => cmd.error(self.kind, self.message),
+        }
+    }
+}
+
+/// Every check, in the order a user would fix them.
+pub fn check(cli: &Cli) -> Result<(), Usage> {
+    if let Some(base) = &cli.global.base_url {
+        client::parse_base_url(base)
+            .map_err(|why| Usage::new(None, ErrorKind::InvalidValue, why))?;
+    }
+    match &cli.command {
+        Command::List(args) => check_query(&args.query, "list"),
+        Command::Download(args) => check_download(args),
+        _ => Ok(()),
+    }
+}
+
+/// `--page N` with `N × limit` past the API's window is a 429 the API would send anyway;
+/// `--since` after `--until` is a window no item can fall in.
+fn check_query(q: &QueryArgs, sub: &'static str) -> Result<(), Usage> {
+    if let Err(why) = DateWindow::new(q.since, q.until, q.sort) {
+        return Err(Usage::new(Some(sub), ErrorKind::ArgumentConflict, why));
+    }
+    if let Some(page) = q.page {
+        let limit = q
+            .limit
+            .map(u64::from)
+            .or(q.max.map(|m| m.min(u64::from(MAX_LIMIT))))
+            .unwrap_or(API_DEFAULT_LIMIT);
+        if u64::from(page) * limit > PAGE_WINDOW {
+            return Err(Usage::new(
+                Some(sub),
+                ErrorKind::ValueValidation,
+                format!(
+                    "--page {page} with {limit} items per page reaches past item {PAGE_WINDOW}, \
+                     which the API refuses; walk with cursors instead (leave out --page)"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_download(args: &DownloadArgs) -> Result<(), Usage> {
+    let q = &args.query;
+    if args.input.is_some() {
+        let chosen = api_choices(q);
+        if let Some(first) = chosen.first() {
+            return Err(Usage::new(
+                Some("download"),
+                ErrorKind::ArgumentConflict,
+                format!(
+                    "{first} cannot be used with --input: the input decides the items \
+                     (only --max still limits how many are taken)"
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    if filters(q).is_empty() {
+        return Err(Usage::new(
+            Some("download"),
+            ErrorKind::MissingRequiredArgument,
+            format!(
+                "no filter given: this would download the whole public feed; choose images \
+                 with {}, or --input, or take a sample of the feed with --max N",
+                FILTER_FLAGS.join(", ")
+            ),
+        ));
+    }
+    // Only newest-first puts every new image before the known ones; in any other order a
+    // streak of known images says nothing about what comes after it.
+    if args.stop_after_known.is_some() && q.sort != Some(Sort::Newest) {
+        return Err(Usage::new(
+            Some("download"),
+            ErrorKind::ArgumentConflict,
+            "--stop-after-known needs --sort newest (new images come first only in that order)"
+                .into(),
+        ));
+    }
+    check_query(q, "download")
+}
+
+/// The flags that choose a part of the feed, as the no-filter refusal names them.
+/// A new filter flag (`--collection-id` …) belongs here, in `filters` and in `api_choices`.
+const FILTER_FLAGS: &[&str] = &[
+    "--username",
+    "--user-id",
+    "--model-id",
+    "--model-version-id",
+    "--post-id",
+    "--image-id",
+    "--tag",
+    "--since (with --sort newest)",
+];
+
+/// The filters that narrow a download below the whole feed (`--max` included), by flag name.
+fn filters(q: &QueryArgs) -> Vec<&'static str> {
+    let set = [
+        ("--username", q.username.is_some()),
+        ("--user-id", q.user_id.is_some()),
+        ("--model-id", q.model_id.is_some()),
+        ("--model-version-id", q.model_version_id.is_some()),
+        ("--post-id", q.post_id.is_some()),
+        ("--image-id", q.image_id.is_some()),
+        ("--tag", !q.tag.is_empty()),
+        // Newest first, the walk ends at --since: a bounded part of the feed.
+        (
+            "--since (with --sort newest)",
+            q.since.is_some() && q.sort == Some(Sort::Newest),
+        ),
+        ("--max", q.max.is_some()),
+    ];
+    set.into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(f, _)| f)
+        .collect()
+}
+
+/// The flags that choose which items the API returns, by flag name; `--input` replaces them.
+fn api_choices(q: &QueryArgs) -> Vec<&'static str> {
+    let set = [
+        ("--username", q.username.is_some()),
+        ("--user-id", q.user_id.is_some()),
+        ("--model-id", q.model_id.is_some()),
+        ("--model-version-id", q.model_version_id.is_some()),
+        ("--post-id", q.post_id.is_some()),
+        ("--image-id", q.image_id.is_some()),
+        ("--tag", !q.tag.is_empty()),
+        ("--base-model", !q.base_model.is_empty()),
+        ("--type", q.media_type.is_some()),
+        ("--sort", q.sort.is_some()),
+        ("--period", q.period.is_some()),
+        ("--nsfw", q.nsfw.is_some()),
+        ("--browsing-level", q.browsing_level.is_some()),
+        ("--cursor", q.cursor.is_some()),
+        ("--page", q.page.is_some()),
+        ("--limit", q.limit.is_some()),
+        ("--since", q.since.is_some()),
+        ("--until", q.until.is_some()),
+    ];
+    set.into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(f, _)| f)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn usage(args: &[&str]) -> Result<(), Usage> {
+        check(&Cli::try_parse_from(args).unwrap())
+    }
+
+    #[test]
+    fn a_download_needs_a_filter_or_a_max() {
+        let err = usage(&["civimg", "download"]).unwrap_err();
+        assert!(err.message.contains("--username"), "{}", err.message);
+        assert!(err.message.contains("--max"), "{}", err.message);
+        for ok in [
+            &["civimg", "download", "--max", "3"][..],
+            &["civimg", "download", "--tag", "4"],
+            &["civimg", "download", "--input", "-"],
+            &["civimg", "download", "--post-id", "1", "--sort", "newest"],
+        ] {
+            assert!(usage(ok).is_ok(), "{ok:?}");
+        }
+        assert!(usage(&["civimg", "download", "--sort", "newest"]).is_err());
+    }
+
+    #[test]
+    fn a_date_window_is_a_filter_only_where_it_ends_the_walk() {
+        let newest = [
+            "civimg",
+            "download",
+            "--sort",
+            "newest",
+            "--since",
+            "2026-10-01",
+        ];
+        assert!(usage(&newest).is_ok());
+        assert!(usage(&["civimg", "download", "--since", "2026-10-01"]).is_err());
+        let until = [
+            "civimg",
+            "download",
+            "--sort",
+            "oldest",
+            "--until",
+            "2026-10-01",
+        ];
+        assert!(usage(&until).is_err());
+        let err = usage(&[
+            "civimg",
+            "download",
+            "--input",
+            "-",
+            "--until",
+            "2026-10-01",
+        ]);
+        assert!(err.unwrap_err().message.starts_with("--until cannot"));
+        let err = usage(&[
+            "civimg",
+            "list",
+            "--since",
+            "2026-10-02",
+            "--until",
+            "2026-10-01",
+        ]);
+        assert!(err.unwrap_err().message.contains("later than --until"));
+    }
+
+    #[test]
+    fn input_refuses_api_choices_but_takes_max() {
+        let err = usage(&["civimg", "download", "--input", "-", "--sort", "newest"]).unwrap_err();
+        assert!(err.message.starts_with("--sort cannot"), "{}", err.message);
+        assert!(usage(&["civimg", "download", "--input", "-", "--max", "2"]).is_ok());
+    }
+
+    #[test]
+    fn page_times_limit_stays_in_the_window() {
+        assert!(usage(&["civimg", "list", "--page", "10"]).is_ok());
+        assert!(usage(&["civimg", "list", "--page", "11"]).is_err());
+        assert!(usage(&["civimg", "list", "--page", "5", "--limit", "200"]).is_ok());
+        assert!(usage(&["civimg", "list", "--page", "6", "--limit", "200"]).is_err());
+        assert!(usage(&["civimg", "list", "--page", "100", "--max", "10"]).is_ok());
+    }
+}
