@@ -21,11 +21,7 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
         settings
             .format(args.format)
             .unwrap_or(if is_tty { Format::Table } else { Format::Jsonl });
-    let term_width = if is_tty {
-        comfy_table::Table::new().width()
-    } else {
-        None
-    };
+    let term_width = output::table_width(is_tty);
     let out = BufWriter::new(stdout.lock());
     let mut writer = output::writer(format, out, &args.fields, term_width);
     let mut walk = Paginator::new(&client, &query);

@@ -6,6 +6,12 @@
 //! Extensions such as Dynamic Prompts append `Template:` / `Negative Template:` lines after it.
 //! The parser never fails: whatever it cannot place ends up in the prompt or in a setting.
 
+use serde_json::Value;
+
+use super::normalize;
+use super::record::GenRecord;
+use super::value::{insert_unique, Obj};
+
 /// The pieces of an A1111 `parameters` text, in the order they were written.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parameters {
@@ -23,9 +29,10 @@ const NEGATIVE: &str = "Negative prompt:";
 const TRAILING_KEYS: &[&str] = &["Template", "Negative Template"];
 
 /// Parses A1111 `parameters` text. Total: any input gives a result, nothing panics.
+///
+/// The prompts come back as written: spaces at line ends and `\r\n` line ends are kept,
+/// only the whitespace around each prompt as a whole is dropped.
 pub fn parse(text: &str) -> Parameters {
-    // Normalise line ends first so every later step only sees '\n'.
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = text.trim().split('\n').collect();
     let settings_at = find_settings_line(&lines);
     let (body, settings, trailing) = match settings_at {
@@ -57,11 +64,10 @@ fn split_prompts(lines: &[&str]) -> Parameters {
     let mut prompt: Vec<&str> = Vec::new();
     let mut negative: Option<Vec<&str>> = None;
     for line in lines {
-        let trimmed = line.trim();
-        match (&mut negative, trimmed.strip_prefix(NEGATIVE)) {
+        match (&mut negative, line.trim_start().strip_prefix(NEGATIVE)) {
             (None, Some(rest)) => negative = Some(vec![rest.trim_start()]),
-            (Some(neg), _) => neg.push(trimmed),
-            (None, None) => prompt.push(trimmed),
+            (Some(neg), _) => neg.push(line),
+            (None, None) => prompt.push(line),
         }
     }
     Parameters {
@@ -211,16 +217,20 @@ fn unescape(raw: &str) -> String {
     out
 }
 
-/// Splits a `Lora hashes` / `TI hashes` value (`"name: hash, name2: hash2"`) into pairs.
-pub fn parse_hash_list(value: &str) -> Vec<(String, String)> {
-    value
-        .split(',')
-        .filter_map(|part| {
-            let (name, hash) = part.rsplit_once(':')?;
-            let (name, hash) = (name.trim(), hash.trim());
-            (!name.is_empty() && !hash.is_empty()).then(|| (name.to_string(), hash.to_string()))
-        })
-        .collect()
+/// Builds a record from A1111 `parameters` text found in `source`.
+pub(crate) fn record(text: &str, source: &str) -> GenRecord {
+    let params = parse(text);
+    let mut map = Obj::new();
+    if !params.prompt.is_empty() {
+        map.insert("prompt".into(), Value::String(params.prompt));
+    }
+    if let Some(neg) = params.negative_prompt {
+        map.insert("negativePrompt".into(), Value::String(neg));
+    }
+    for (key, value) in params.settings {
+        insert_unique(&mut map, key, Value::String(value));
+    }
+    normalize::from_map(map, source)
 }
 
 #[cfg(test)]

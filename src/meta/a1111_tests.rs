@@ -1,6 +1,7 @@
 //! Unit and property tests for the A1111 `parameters` parser.
 
 use super::*;
+use crate::meta::resources::parse_hash_list;
 use proptest::prelude::*;
 
 fn pairs(p: &Parameters) -> Vec<(&str, &str)> {
@@ -201,6 +202,38 @@ fn piece() -> impl Strategy<Value = String> {
         "[A-Za-z ]{0,8}",
         "\\PC{0,4}",
     ]
+}
+
+#[test]
+fn a1111_text_maps_settings() {
+    let text = "cat <lora:fluffy:0.6>\nNegative prompt: dog\nSteps: 25, Sampler: Euler a, Schedule type: Karras, CFG scale: 6.5, Seed: 7, Size: 640x480, Model hash: ff, Model: anything, Clip skip: 2, Denoising strength: 0.3, Hires upscale: 1.5, Hires upscaler: ESRGAN, Lora hashes: \"fluffy: aa11\", Version: f2";
+    let rec = record(text, "x.png");
+    assert_eq!(rec.source, "x.png");
+    assert_eq!(rec.prompt.as_deref(), Some("cat <lora:fluffy:0.6>"));
+    assert_eq!(rec.negative_prompt.as_deref(), Some("dog"));
+    assert_eq!(rec.steps, Some(25));
+    assert_eq!(rec.sampler.as_deref(), Some("Euler a"));
+    assert_eq!(rec.scheduler.as_deref(), Some("Karras"));
+    assert_eq!(rec.cfg_scale, Some(6.5));
+    assert_eq!(rec.seed, Some(7));
+    assert_eq!((rec.width, rec.height), (Some(640), Some(480)));
+    assert_eq!(rec.model.as_deref(), Some("anything"));
+    assert_eq!(rec.model_hash.as_deref(), Some("ff"));
+    assert_eq!(rec.clip_skip, Some(2));
+    assert_eq!(rec.denoising_strength, Some(0.3));
+    assert_eq!(rec.hires.as_ref().unwrap().upscale, Some(1.5));
+    assert_eq!(rec.resources.len(), 1);
+    assert_eq!(rec.resources[0].hash.as_deref(), Some("aa11"));
+    assert_eq!(rec.resources[0].weight, Some(0.6));
+    let extra: Vec<&str> = rec.extra.keys().map(String::as_str).collect();
+    assert_eq!(extra, ["Lora hashes", "Version"]);
+}
+
+#[test]
+fn a1111_duplicate_keys_are_kept() {
+    let rec = record("p\nSteps: 1, Foo: a, Foo: b", "f");
+    assert_eq!(rec.extra.get("Foo"), Some(&serde_json::json!("a")));
+    assert_eq!(rec.extra.get("Foo (2)"), Some(&serde_json::json!("b")));
 }
 
 proptest! {

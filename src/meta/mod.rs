@@ -1,16 +1,30 @@
 //! Generation metadata: how an image was made (prompt, seed, sampler, resources), read from
-//! the Civitai API's `meta` JSON or from the image file itself (PNG text chunks, EXIF).
+//! the Civitai API's `meta` JSON or from the image file itself.
 //!
-//! [`GenRecord`] is the one normalized shape; [`read_file`] and [`read_file_or_sidecar`]
-//! read local files; [`a1111::parse`] is the raw A1111 `parameters` parser.
+//! Reading a file goes in four steps, each in its own place: the container step
+//! (`container/`: the raw text entries of a PNG, JPEG or WebP and its pixel size);
+//! detection (`detect`: which generator wrote them); one parser per generator (`a1111`,
+//! `comfy/`, `novelai`, `invokeai`, `swarmui`, `json_params`, `civitai`; `api` for the
+//! API's meta); and one normalization (`normalize`) into [`GenRecord`].
 
 pub mod a1111;
+mod api;
+mod civitai;
 mod comfy;
-mod exif_comment;
+mod container;
+mod detect;
 mod file;
+mod invokeai;
+mod json_params;
+mod normalize;
+mod novelai;
 mod record;
 mod resources;
+mod sidecar;
+mod swarmui;
+mod value;
 
-pub use exif_comment::decode_user_comment;
-pub use file::{find_sidecar, read_file, read_file_or_sidecar, sidecar_for};
+pub use container::{decode_user_comment, MAX_TEXT};
+pub use file::read_file;
 pub use record::{GenRecord, Hires, Resource, API_SOURCE};
+pub use sidecar::{find_sidecar, read_file_or_sidecar, sidecar_for};

@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use super::a1111;
-use super::record::{as_f64, as_string, as_u64, Resource};
+use super::record::Resource;
+use super::value::{as_f64, as_string, as_u64};
 
 /// Reads one `resources[]` entry (`{name, type, weight, hash}`) or `civitaiResources[]`
 /// entry (`{type, modelVersionId, modelVersionName?, weight}`); None if not an object.
@@ -64,7 +64,7 @@ fn parse_tag(inner: &str) -> Option<Resource> {
 
 /// Reads a `Lora hashes` value (`"name: hash, name2: hash2"`) into LoRA resources.
 pub(crate) fn from_hash_list(value: &str) -> Vec<Resource> {
-    a1111::parse_hash_list(value)
+    parse_hash_list(value)
         .into_iter()
         .take(MAX_FROM_TEXT)
         .map(|(name, hash)| Resource {
@@ -72,6 +72,18 @@ pub(crate) fn from_hash_list(value: &str) -> Vec<Resource> {
             kind: Some("lora".into()),
             hash: Some(hash),
             ..Resource::default()
+        })
+        .collect()
+}
+
+/// Splits a `Lora hashes` / `TI hashes` value (`"name: hash, name2: hash2"`) into pairs.
+pub(crate) fn parse_hash_list(value: &str) -> Vec<(String, String)> {
+    value
+        .split(',')
+        .filter_map(|part| {
+            let (name, hash) = part.rsplit_once(':')?;
+            let (name, hash) = (name.trim(), hash.trim());
+            (!name.is_empty() && !hash.is_empty()).then(|| (name.to_string(), hash.to_string()))
         })
         .collect()
 }

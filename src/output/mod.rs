@@ -1,8 +1,10 @@
 //! Output writers for `list` (table, JSON lines, JSON array and CSV, each streaming page by
 //! page) and for `meta` (a record as a table or a JSON line).
 
+mod columns;
 mod csv;
 pub mod fields;
+mod layout;
 mod record;
 mod table;
 
@@ -16,6 +18,17 @@ use crate::cli::Format;
 pub use self::csv::CsvWriter;
 pub use self::record::RecordWriter;
 pub use self::table::TableWriter;
+
+/// The width tables are laid out for: `COLUMNS` when set to a number (as shells and `ls`
+/// read it), else the terminal's when stdout is one, else `None` (the writer's default).
+pub fn table_width(stdout_is_terminal: bool) -> Option<u16> {
+    let columns = std::env::var("COLUMNS").ok();
+    match columns.and_then(|c| c.trim().parse::<u16>().ok()) {
+        Some(n) if n > 0 => Some(n),
+        _ if stdout_is_terminal => comfy_table::Table::new().width(),
+        _ => None,
+    }
+}
 
 /// Receives items a page at a time and renders them.
 pub trait ItemWriter {

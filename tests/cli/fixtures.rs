@@ -219,13 +219,50 @@ pub fn webp_with_prefixed_exif(path: &Path, text: &str) {
     fs::write(path, webp_bytes(text, true)).expect("write webp fixture");
 }
 
+/// Builds a big-endian TIFF block whose main IFD (IFD0) holds ASCII `fields` (tag, text):
+/// where ComfyUI savers put `Make: workflow:{…}`, `Model: prompt:{…}` or a UserComment.
+pub fn tiff_with_ifd0_strings(fields: &[(u16, &str)]) -> Vec<u8> {
+    let mut t = b"MM\0\x2a\0\0\0\x08".to_vec();
+    let count = u16::try_from(fields.len()).expect("few fields");
+    t.extend(count.to_be_bytes());
+    let mut data_at = 8 + 2 + 12 * fields.len() + 4;
+    let mut data = Vec::new();
+    for (tag, text) in fields {
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.push(0);
+        t.extend(tag.to_be_bytes());
+        t.extend(2u16.to_be_bytes()); // ASCII
+        t.extend(u32::try_from(bytes.len()).unwrap().to_be_bytes());
+        t.extend(u32::try_from(data_at).unwrap().to_be_bytes());
+        data_at += bytes.len();
+        data.extend(bytes);
+    }
+    t.extend(0u32.to_be_bytes());
+    t.extend(data);
+    t
+}
+
+/// Writes a 1x1 JPEG whose APP1 Exif segment is `tiff`.
+pub fn jpeg_with_tiff(path: &Path, tiff: &[u8]) {
+    let app1 = [b"Exif\0\0".as_slice(), tiff].concat();
+    fs::write(path, jpeg_bytes(&[(0xE1, &app1)])).expect("write jpeg fixture");
+}
+
+/// Writes an extended WebP whose EXIF chunk is `tiff`.
+pub fn webp_with_tiff(path: &Path, tiff: &[u8]) {
+    fs::write(path, webp_from_exif(tiff.to_vec())).expect("write webp fixture");
+}
+
 fn webp_bytes(text: &str, exif_prefix: bool) -> Vec<u8> {
     let tiff = tiff_with_user_comment(&user_comment_bytes(text, CommentEncoding::Utf16Be), false);
-    let exif = if exif_prefix {
+    webp_from_exif(if exif_prefix {
         [b"Exif\0\0".as_slice(), &tiff].concat()
     } else {
         tiff
-    };
+    })
+}
+
+fn webp_from_exif(exif: Vec<u8>) -> Vec<u8> {
     // VP8X: flags (0x08 = has EXIF), 3 reserved bytes, canvas width-1 and height-1 (24-bit).
     let vp8x = [0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     // VP8L: signature, 14+14 bits of size-1, alpha/version bits, then no transform, no

@@ -15,6 +15,8 @@ mod list_meta;
 mod media;
 mod meta;
 mod meta_files;
+mod meta_generators;
 mod one_dir;
 mod support;
+mod terminal;
 mod window;

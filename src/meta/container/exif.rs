@@ -1,92 +1,115 @@
-//! EXIF `UserComment` from JPEG and WebP files, where A1111 stores its `parameters` text.
+//! EXIF in TIFF layout: the main IFD and the Exif IFD, read by hand within the block's
+//! bounds (no offset is trusted, no IFD is visited twice). Text fields generators write
+//! to: `UserComment` (A1111, SwarmUI, Civitai, NovelAI, ComfyUI savers; in either IFD),
+//! `ImageDescription`, `Make`, `Model` and `Software`.
 //!
-//! A1111 writes it with piexif as `UNICODE\0` + UTF-16 **big-endian** (see
+//! A1111 writes UserComment with piexif as `UNICODE\0` + UTF-16 **big-endian** (see
 //! `shared/civitai/API.md`); other tools write little-endian, a BOM, or `ASCII\0\0\0`.
 
-use std::io::{BufRead, Read, Seek, SeekFrom};
+use super::{push_field, Entries};
 
-use anyhow::{bail, Context, Result};
-use exif::{In, Tag, Value};
+/// Tags read, with the key each is filed under.
+const TAGS: &[(u16, &str)] = &[
+    (0x9286, "UserComment"),
+    (0x010E, "ImageDescription"),
+    (0x010F, "Make"),
+    (0x0110, "Model"),
+    (0x0131, "Software"),
+];
 
-/// Largest EXIF block we accept; real ones are a few KiB, this stops a bogus size field
-/// from making us allocate gigabytes.
-const MAX_EXIF: u64 = 16 << 20;
+/// Pointer to the Exif IFD.
+const EXIF_IFD: u16 = 0x8769;
 
-/// Reads the UserComment text of a JPEG (None when it has no EXIF or no comment).
-pub(crate) fn jpeg_comment<R: BufRead + Seek>(reader: &mut R) -> Result<Option<String>> {
-    let exif = exif::Reader::new()
-        .continue_on_error(true)
-        .read_from_container(reader);
-    comment_of(exif)
-}
+/// Most entries read from one IFD.
+const MAX_IFD_ENTRIES: usize = 512;
 
-/// Reads the UserComment text of a WebP file.
-///
-/// kamadak-exif 0.6 reads WebP itself, but hands over the `EXIF` chunk verbatim; Pillow
-/// (which A1111 uses to save WebP) has written that chunk with and without the JPEG-style
-/// `Exif\0\0` prefix, so we walk the RIFF chunks here and accept both.
-pub(crate) fn webp_comment<R: Read + Seek>(reader: &mut R) -> Result<Option<String>> {
-    let Some(mut tiff) = webp_exif_chunk(reader)? else {
-        return Ok(None);
+/// Reads the text fields of a TIFF-layout EXIF block into `entries`.
+pub(crate) fn read_tiff(tiff: &[u8], entries: &mut Entries) {
+    let big = match tiff.get(..4) {
+        Some(b"MM\0*") => true,
+        Some(b"II*\0") => false,
+        _ => return,
     };
-    if tiff.starts_with(b"Exif\0\0") {
-        tiff.drain(..6);
+    let t = Tiff { data: tiff, big };
+    let Some(ifd0) = t.u32(4) else { return };
+    let exif = t.ifd(ifd0 as usize, entries);
+    if let Some(sub) = exif.filter(|&o| o != ifd0) {
+        t.ifd(sub as usize, entries);
     }
-    comment_of(exif::Reader::new().continue_on_error(true).read_raw(tiff))
 }
 
-/// Returns the payload of the first `EXIF` chunk of a RIFF/WEBP stream.
-fn webp_exif_chunk<R: Read + Seek>(reader: &mut R) -> Result<Option<Vec<u8>>> {
-    let mut header = [0u8; 12];
-    reader
-        .read_exact(&mut header)
-        .context("truncated WebP header")?;
-    if &header[..4] != b"RIFF" || &header[8..] != b"WEBP" {
-        bail!("not a RIFF/WEBP file");
+struct Tiff<'a> {
+    data: &'a [u8],
+    big: bool,
+}
+
+impl Tiff<'_> {
+    fn u16(&self, at: usize) -> Option<u16> {
+        let b = self.data.get(at..at + 2)?;
+        Some(if self.big {
+            u16::from_be_bytes([b[0], b[1]])
+        } else {
+            u16::from_le_bytes([b[0], b[1]])
+        })
     }
-    loop {
-        let mut chunk = [0u8; 8];
-        match reader.read_exact(&mut chunk) {
-            Ok(()) => {}
-            // The end of the chunk list (or a truncated tail): no EXIF here.
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-            Err(e) => return Err(e).context("reading WebP chunk header"),
-        }
-        let size = u64::from(u32::from_le_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]));
-        if &chunk[..4] == b"EXIF" {
-            if size > MAX_EXIF {
-                bail!("WebP EXIF chunk of {size} bytes is implausibly large");
+
+    fn u32(&self, at: usize) -> Option<u32> {
+        let b = self.data.get(at..at + 4)?;
+        let b = [b[0], b[1], b[2], b[3]];
+        Some(if self.big {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
+    }
+
+    /// Reads the wanted fields of the IFD at `at`; returns the Exif IFD pointer if any.
+    fn ifd(&self, at: usize, entries: &mut Entries) -> Option<u32> {
+        let count = usize::from(self.u16(at)?).min(MAX_IFD_ENTRIES);
+        let mut exif = None;
+        for i in 0..count {
+            let e = at + 2 + 12 * i;
+            let (Some(tag), Some(kind), Some(n)) = (self.u16(e), self.u16(e + 2), self.u32(e + 4))
+            else {
+                break;
+            };
+            if tag == EXIF_IFD {
+                exif = self.u32(e + 8);
+            } else if let Some((_, key)) = TAGS.iter().find(|(t, _)| *t == tag) {
+                if let Some(text) = self
+                    .value(e, kind, n)
+                    .and_then(|raw| decode(tag, kind, raw))
+                {
+                    push_field(entries, key, text);
+                }
             }
-            let mut payload = Vec::new();
-            reader.take(size).read_to_end(&mut payload)?;
-            if payload.len() as u64 != size {
-                bail!("truncated WebP EXIF chunk");
-            }
-            return Ok(Some(payload));
         }
-        // Chunks are padded to an even size.
-        let skip = size + (size & 1);
-        reader.seek(SeekFrom::Current(skip as i64))?;
+        exif
+    }
+
+    /// The bytes of a BYTE, ASCII or UNDEFINED field: inline up to 4 bytes, else at its
+    /// offset.
+    fn value(&self, entry: usize, kind: u16, n: u32) -> Option<&[u8]> {
+        if !matches!(kind, 1 | 2 | 7) {
+            return None;
+        }
+        let n = n as usize;
+        let start = if n <= 4 {
+            entry + 8
+        } else {
+            self.u32(entry + 8)? as usize
+        };
+        self.data.get(start..start.checked_add(n)?)
     }
 }
 
-/// Extracts and decodes UserComment from an EXIF parse result.
-fn comment_of(parsed: Result<exif::Exif, exif::Error>) -> Result<Option<String>> {
-    let exif = match parsed.map_err(|e| e.distill_partial_result(|_| ())) {
-        Ok(exif) | Err(Ok(exif)) => exif,
-        Err(Err(exif::Error::NotFound(_))) => return Ok(None),
-        Err(Err(e)) => return Err(e).context("invalid EXIF data"),
-    };
-    // kamadak-exif files Exif-IFD tags under the primary image.
-    let Some(field) = exif.get_field(Tag::UserComment, In::PRIMARY) else {
-        return Ok(None);
-    };
-    let raw: Vec<u8> = match &field.value {
-        Value::Undefined(bytes, _) | Value::Byte(bytes) => bytes.clone(),
-        Value::Ascii(parts) => parts.join(&b'\n'),
-        _ => return Ok(None),
-    };
-    Ok(decode_user_comment(&raw))
+fn decode(tag: u16, kind: u16, raw: &[u8]) -> Option<String> {
+    if tag == 0x9286 && kind != 2 {
+        return decode_user_comment(raw);
+    }
+    let text = String::from_utf8_lossy(raw);
+    let text = text.trim_matches(|c: char| c == '\0' || c.is_whitespace());
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 /// Decodes an EXIF UserComment: an 8-byte charset prefix, then the text.

@@ -1,0 +1,226 @@
+//! The container step: the raw text entries of an image file and its pixel size, whatever
+//! the format. PNG text chunks (tEXt, zTXt, iTXt) and `eXIf`; JPEG APP1 EXIF (main IFD
+//! and Exif IFD), XMP and COM; WebP EXIF and XMP chunks. The container is decided from
+//! the first bytes, never the extension: Civitai names every image `.jpeg` whatever it
+//! holds (`shared/civitai/API.md`, "Image URLs and files").
+//!
+//! Everything here is bounded: compressed text inflates to at most [`MAX_TEXT`] bytes per
+//! file across all chunks, no single chunk or segment is read past [`MAX_CHUNK`] bytes.
+
+mod exif;
+mod jpeg;
+mod png;
+mod stealth;
+mod webp;
+
+use std::io::{BufRead, Read, Seek};
+
+use anyhow::Result;
+
+pub use exif::decode_user_comment;
+
+/// Most text a file may yield in total (compressed text inflated, stored text as is).
+pub const MAX_TEXT: usize = 64 << 20;
+
+/// Largest chunk or metadata block read into memory at once.
+const MAX_CHUNK: u64 = 16 << 20;
+
+/// Most entries kept from one file; real files have a handful.
+const MAX_ENTRIES: usize = 256;
+
+/// The image formats read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Container {
+    Png,
+    Jpeg,
+    WebP,
+}
+
+impl std::fmt::Display for Container {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Container::Png => "PNG",
+            Container::Jpeg => "JPEG",
+            Container::WebP => "WebP",
+        })
+    }
+}
+
+impl Container {
+    /// The format of a file from its first 12 bytes.
+    pub(crate) fn sniff(head: &[u8]) -> Option<Container> {
+        if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Container::Png)
+        } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Container::Jpeg)
+        } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+            Some(Container::WebP)
+        } else {
+            None
+        }
+    }
+}
+
+/// The raw entries of one file, in file order: (key, text).
+///
+/// Keys are PNG keywords as written; EXIF fields by tag name (`UserComment`,
+/// `ImageDescription`, `Make`, `Model`, `Software`), except that a field holding
+/// `prompt: {…}` or `workflow: {…}` (ComfyUI savers) is filed under `prompt`/`workflow`;
+/// `XMP` and `JPEG comment` for the other blocks.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Entries {
+    /// Key and text of every entry.
+    pub texts: Vec<(String, String)>,
+    /// Pixel size from the image header.
+    pub size: Option<(u32, u32)>,
+}
+
+impl Entries {
+    /// The first entry named `key`.
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+        self.texts
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// Adds an entry unless the file already gave too many.
+    pub(crate) fn push(&mut self, key: &str, text: String) {
+        if self.texts.len() < MAX_ENTRIES {
+            self.texts.push((key.to_string(), text));
+        }
+    }
+
+    /// Entries from literal pairs (tests build their records this way).
+    #[cfg(test)]
+    pub(crate) fn from_texts(pairs: &[(&str, &str)]) -> Entries {
+        Entries {
+            texts: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            size: None,
+        }
+    }
+}
+
+/// What is left of a file's text allowance.
+pub(crate) struct Budget {
+    left: usize,
+}
+
+impl Budget {
+    pub(crate) fn new() -> Budget {
+        Budget { left: MAX_TEXT }
+    }
+
+    /// Counts stored text; false (and nothing counted) once it would pass the allowance.
+    pub(crate) fn take(&mut self, len: usize) -> bool {
+        if len > self.left {
+            return false;
+        }
+        self.left -= len;
+        true
+    }
+
+    /// Inflates zlib (or gzip) data within what is left; None when corrupt or too large.
+    /// A chunk that would pass the allowance uses it up: later chunks are not inflated.
+    pub(crate) fn inflate(&mut self, data: &[u8], gzip: bool) -> Option<Vec<u8>> {
+        let limit = self.left as u64 + 1;
+        let mut out = Vec::new();
+        let read = if gzip {
+            flate2::read::GzDecoder::new(data)
+                .take(limit)
+                .read_to_end(&mut out)
+        } else {
+            flate2::read::ZlibDecoder::new(data)
+                .take(limit)
+                .read_to_end(&mut out)
+        };
+        if out.len() > self.left {
+            self.left = 0;
+            return None;
+        }
+        self.left -= out.len();
+        read.ok().map(|_| out)
+    }
+}
+
+/// Reads the entries of a file of a known container.
+pub(crate) fn read<R: BufRead + Seek>(reader: &mut R, container: Container) -> Result<Entries> {
+    let mut budget = Budget::new();
+    match container {
+        Container::Png => png::read(reader, &mut budget),
+        Container::Jpeg => jpeg::read(reader),
+        Container::WebP => webp::read(reader),
+    }
+}
+
+/// A1111 parameters hidden in the low bits of a PNG's alpha channel, read only when the
+/// file holds nothing else.
+pub(crate) fn stealth<R: Read + Seek>(reader: &mut R) -> Option<String> {
+    reader.rewind().ok()?;
+    stealth::read(reader, &mut Budget::new())
+}
+
+/// Files a decoded text field under its key, moving ComfyUI's `prompt:`/`workflow:`
+/// prefixed fields to those keys.
+pub(crate) fn push_field(entries: &mut Entries, key: &str, text: String) {
+    let trimmed = text.trim_start();
+    for (prefix, name) in [("prompt:", "prompt"), ("workflow:", "workflow")] {
+        let head = trimmed.get(..prefix.len());
+        if head.is_some_and(|h| h.eq_ignore_ascii_case(prefix)) {
+            let rest = trimmed[prefix.len()..].trim_start();
+            if rest.starts_with('{') {
+                entries.push(name, rest.to_string());
+                return;
+            }
+        }
+    }
+    entries.push(key, text);
+}
+
+/// Reads `len` bytes (at most [`MAX_CHUNK`]); None when the block is larger or cut short.
+fn read_block<R: Read>(reader: &mut R, len: u64) -> Option<Vec<u8>> {
+    if len > MAX_CHUNK {
+        return None;
+    }
+    let mut buf = Vec::with_capacity(len as usize);
+    reader.take(len).read_to_end(&mut buf).ok()?;
+    (buf.len() as u64 == len).then_some(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budget_is_shared_across_chunks() {
+        let mut budget = Budget::new();
+        let bomb = {
+            use std::io::Write;
+            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+            enc.write_all(&vec![b'a'; 40 << 20]).unwrap();
+            enc.finish().unwrap()
+        };
+        assert!(bomb.len() < 1 << 20);
+        assert_eq!(
+            budget.inflate(&bomb, false).map(|v| v.len()),
+            Some(40 << 20)
+        );
+        assert_eq!(budget.inflate(&bomb, false), None, "past 64 MiB in total");
+        assert_eq!(budget.inflate(&bomb, false), None, "used up");
+        assert!(!budget.take(1));
+    }
+
+    #[test]
+    fn comfy_prefixes_become_keys() {
+        let mut e = Entries::default();
+        push_field(&mut e, "Make", "workflow:{\"a\":1}".into());
+        push_field(&mut e, "ImageDescription", "Prompt: {\"3\":{}}".into());
+        push_field(&mut e, "Model", "prompt: not json".into());
+        assert_eq!(e.get("workflow"), Some("{\"a\":1}"));
+        assert_eq!(e.get("prompt"), Some("{\"3\":{}}"));
+        assert_eq!(e.get("Model"), Some("prompt: not json"));
+    }
+}
