@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cli::{ApiKey, Format, GlobalArgs};
 use crate::client::{Client, ClientConfig};
@@ -12,6 +12,8 @@ use crate::log::Log;
 
 /// The site civimg talks to when nothing else is said.
 pub const DEFAULT_BASE_URL: &str = "https://civitai.com";
+/// Where Civitai serves files (API.md, "Hosts").
+pub const DEFAULT_IMAGE_HOST: &str = "https://image.civitai.com";
 /// Default connect/read timeout.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default retries per request.
@@ -37,6 +39,10 @@ pub struct Settings {
     pub timeout: Duration,
     /// Retries per request.
     pub retries: u32,
+    /// Least time between two API requests (`--api-interval`, default none).
+    pub api_interval: Duration,
+    /// Where file URLs built from a uuid point (`--image-host`).
+    pub image_host: String,
     /// `--image-fallback-host` as given (`none`: off); checked when a download needs it.
     pub image_fallback_host: String,
     /// The config file as read.
@@ -71,6 +77,13 @@ impl Settings {
                     .unwrap_or(DEFAULT_TIMEOUT_SECS),
             ),
             retries: args.retries.or(file.retries).unwrap_or(DEFAULT_RETRIES),
+            api_interval: Duration::from_secs_f64(args.api_interval.unwrap_or(0.0)),
+            image_host: args
+                .image_host
+                .as_deref()
+                .unwrap_or(DEFAULT_IMAGE_HOST)
+                .trim()
+                .to_string(),
             image_fallback_host: args
                 .image_fallback_host
                 .as_deref()
@@ -154,6 +167,15 @@ impl Settings {
 
     /// An API client for these settings.
     pub fn client(&self, log: Log) -> Result<Client> {
+        let image_host = url::Url::parse(&self.image_host)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .with_context(|| {
+                format!(
+                    "--image-host must be an http(s) URL with a host, not `{}`",
+                    self.image_host
+                )
+            })?;
         let base = crate::client::parse_base_url(&self.base_url).map_err(anyhow::Error::msg)?;
         if base.dropped_endpoint {
             log.notice(&format!(
@@ -168,6 +190,8 @@ impl Settings {
                 api_key: self.api_key.clone(),
                 timeout: self.timeout,
                 retries: self.retries,
+                api_interval: self.api_interval,
+                image_host,
             },
             log,
         )

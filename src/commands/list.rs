@@ -23,10 +23,21 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
             .unwrap_or(if is_tty { Format::Table } else { Format::Jsonl });
     let term_width = output::table_width(is_tty);
     let out = BufWriter::new(stdout.lock());
-    let mut writer = output::writer(format, out, &args.fields, term_width);
+    // With --with-tags the default CSV columns gain the tag names.
+    let fields = if args.fields.is_empty() && args.query.with_tags && format == Format::Csv {
+        let mut all: Vec<String> = output::fields::DEFAULT_CSV_FIELDS
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        all.push("tags".into());
+        all
+    } else {
+        args.fields.clone()
+    };
+    let mut writer = output::writer(format, out, &fields, term_width);
     let mut walk = Paginator::new(&client, &query);
-    while let Some(items) = walk.next_page().await? {
-        writer.write_page(&items)?;
+    while let Some(batch) = walk.next_page().await? {
+        writer.write_page(&batch.items)?;
     }
     writer.finish()?;
     Ok(ExitCode::SUCCESS)

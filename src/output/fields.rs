@@ -100,6 +100,11 @@ impl<'v> Row<'v> {
     /// The text of the column at `path`. A normalized `meta.<key>` the record lacks (a
     /// value it could not parse, say) falls back to the raw path.
     pub fn cell(&self, path: &str) -> String {
+        if path == "tags" {
+            if let Some(names) = tag_names(self.item) {
+                return names;
+            }
+        }
         let normalized = path
             .strip_prefix("meta.")
             .filter(|key| NORMALIZED_META_KEYS.contains(key))
@@ -112,6 +117,16 @@ impl<'v> Row<'v> {
             .get_or_init(|| self.item.get("meta").and_then(GenRecord::from_api_meta))
             .as_ref()
     }
+}
+
+/// `withTags` gives `tags: [{id, name}]`; a cell shows the names joined by `;`.
+fn tag_names(item: &Value) -> Option<String> {
+    let tags = item.get("tags")?.as_array()?;
+    let names: Option<Vec<&str>> = tags
+        .iter()
+        .map(|t| t.get("name").and_then(Value::as_str))
+        .collect();
+    Some(names?.join(";"))
 }
 
 /// The text of a normalized field; numbers printed as people write them (`7`, not `7.0`).
@@ -152,6 +167,13 @@ pub fn cell(value: Option<&Value>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn tags_show_their_names() {
+        let item = json!({"id": 1, "tags": [{"id": 4, "name": "anime"}, {"id": 5, "name": "cat"}]});
+        assert_eq!(Row::new(&item).cell("tags"), "anime;cat");
+        assert_eq!(Row::new(&json!({"id": 1})).cell("tags"), "");
+    }
 
     #[test]
     fn paths_reach_nested_and_wrapped_meta() {

@@ -19,4 +19,5 @@ mod meta_generators;
 mod one_dir;
 mod support;
 mod terminal;
+mod walks;
 mod window;
