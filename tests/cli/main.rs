@@ -18,6 +18,7 @@ mod meta_files;
 mod meta_generators;
 mod one_dir;
 mod support;
+mod targets;
 mod terminal;
 mod walks;
 mod window;
