@@ -89,7 +89,7 @@ _civimg() {
 
     case "${cmd}" in
         civimg)
-            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help --version list download meta completions man config help"
+            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help --version list download meta completions man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -108,6 +108,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -131,7 +139,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__completions)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help bash elvish fish powershell zsh"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -150,6 +158,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -173,7 +189,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help path show help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help path show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,6 +208,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -271,7 +295,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config__subcmd__path)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +314,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -313,7 +345,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__config__subcmd__show)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,6 +364,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -355,7 +395,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__download)
-            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
+            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -414,6 +454,10 @@ _civimg() {
                     return 0
                     ;;
                 --image-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collection-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -478,6 +522,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -641,7 +693,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__list)
-            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --nsfw --browsing-level --sort --period --type --base-model --tag --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
+            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -684,6 +736,10 @@ _civimg() {
                     return 0
                     ;;
                 --image-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collection-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -751,6 +807,14 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --image-fallback-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -771,7 +835,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__man)
-            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
+            opts="-q -v -h --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -790,6 +854,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -813,7 +885,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__meta)
-            opts="-f -q -v -h --format --base-url --api-key --quiet --verbose --timeout --retries --image-fallback-host --config --color --help"
+            opts="-f -q -v -h --format --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,6 +912,14 @@ _civimg() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_civimg_global_optspecs
-    string join \n base-url= api-key= q/quiet v/verbose timeout= retries= image-fallback-host= config= color= h/help V/version
+    string join \n base-url= api-key= q/quiet v/verbose timeout= retries= api-interval= image-host= image-fallback-host= config= color= h/help V/version
 end
 
 function __fish_civimg_needs_command
@@ -28,6 +28,8 @@ complete -c civimg -n "__fish_civimg_needs_command" -l base-url -d 'Site to talk
 complete -c civimg -n "__fish_civimg_needs_command" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_needs_command" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_needs_command" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_needs_command" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
+complete -c civimg -n "__fish_civimg_needs_command" -l image-host -d 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_needs_command" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_needs_command" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
@@ -48,14 +50,15 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -s f -l format -d 'O
 jsonl\t'One JSON object per line, exactly as the API sent it'
 json\t'One JSON array'
 csv\t'A header row, then one row per item with flattened columns'"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id -d 'Only images made with this model version' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user (letters, digits and _)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l user-id -d 'Only images by this user id' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id -d 'Only images made with this model version; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l user-id -d 'Only images by this user id; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-id -d 'Only this image' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
 soft\t'Up to PG-13'
 mature\t'Up to R'
@@ -63,7 +66,7 @@ x\t'Everything'
 true\t'R and above only'
 false\t'Same as leaving it out'"
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l browsing-level -d 'Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API\'s default is 1, PG only)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l sort -d 'Order of the results (the API\'s default is most-reactions)' -r -f -a "newest\t''
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l sort -d 'Order of the results (the API\'s default is most-reactions). The API honours random only in collections; --image-id always comes newest first' -r -f -a "newest\t''
 oldest\t''
 most-reactions\t''
 most-comments\t''
@@ -88,12 +91,15 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-url -d 'Site
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-host -d 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l no-meta -d 'Do not ask the API for generation parameters (`meta` stays null)'
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l with-tags -d 'Ask for each image\'s tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -103,12 +109,13 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing after N items in a row that are already complete' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version-id -d 'Only images made with this model version' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user (letters, digits and _)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l user-id -d 'Only images by this user id' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version-id -d 'Only images made with this model version; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l user-id -d 'Only images by this user id; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-id -d 'Only this image' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
 soft\t'Up to PG-13'
 mature\t'Up to R'
@@ -116,7 +123,7 @@ x\t'Everything'
 true\t'R and above only'
 false\t'Same as leaving it out'"
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l browsing-level -d 'Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API\'s default is 1, PG only)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l sort -d 'Order of the results (the API\'s default is most-reactions)' -r -f -a "newest\t''
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l sort -d 'Order of the results (the API\'s default is most-reactions). The API honours random only in collections; --image-id always comes newest first' -r -f -a "newest\t''
 oldest\t''
 most-reactions\t''
 most-comments\t''
@@ -141,6 +148,8 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-url -d '
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-host -d 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
@@ -150,6 +159,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l sidecar -d 'W
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l captions -d 'Write <stem>.txt with the prompt beside each file (for LoRA training tools)'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l dry-run -d 'Print what would be saved where, download nothing'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l overwrite -d 'Fetch and replace files even when the archive says they are complete'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l with-tags -d 'Ask for each image\'s tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -159,6 +169,8 @@ complete -c civimg -n "__fish_civimg_using_subcommand meta" -l base-url -d 'Site
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -l image-host -d 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
@@ -171,6 +183,8 @@ complete -c civimg -n "__fish_civimg_using_subcommand completions" -l base-url -
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -l image-host -d 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
@@ -183,6 +197,8 @@ complete -c civimg -n "__fish_civimg_using_subcommand man" -l base-url -d 'Site 
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand man" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
+complete -c civimg -n "__fish_civimg_using_subcommand man" -l image-host -d 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
@@ -195,6 +211,8 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_see
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l image-host -d 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
@@ -210,6 +228,8 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_su
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l image-host -d 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
@@ -222,6 +242,8 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_su
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l image-host -d 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'

@@ -34,6 +34,18 @@ struct Args {
     #[arg(long, value_name = "MS", default_value_t = 0)]
     chunk_delay_ms: u64,
 
+    /// The real legacy path: off-by-one numeric cursors, engagement sorts as newest-by-id,
+    /// Random → 400, unknown username → 404.
+    #[arg(long)]
+    legacy: bool,
+
+    /// Search-path cursors of the newer `offset|bdx:{json}` form.
+    #[arg(long)]
+    bdx_cursors: bool,
+
+    /// Honour `flatMeta=true`.
+    #[arg(long)]
+    flat_meta: bool,
     /// Add this many audio items (MP3 files).
     #[arg(long, value_name = "N", default_value_t = 0)]
     audio: usize,
@@ -59,10 +71,17 @@ fn main() -> std::io::Result<()> {
         fallback_differs: args.fallback_differs,
     };
     let server = fake::FakeCivitai::start_on(cfg, args.port, args.image_port)?;
+    server.set_modes(fake::Modes {
+        legacy: args.legacy,
+        bdx_cursors: args.bdx_cursors,
+        flat_meta: args.flat_meta,
+        no_models_api: false,
+    });
     server.warm_up();
     let base = server.base_url();
     println!("fake Civitai API on {base}");
     println!("images on {}", server.image_base());
+    println!("control: POST {base}/__fake/fault?kind=api429&retry_after=1, POST {base}/__fake/mode?legacy=1, GET {base}/__fake/requests, GET {base}/__fake/stats");
     println!("fallback file host on {}", server.fallback_base());
     println!("control: POST {base}/__fake/fault?kind=api429&retry_after=1, GET {base}/__fake/requests, GET {base}/__fake/stats");
     println!("try: civimg --base-url {base} list --username alice_ai --max 5");

@@ -53,11 +53,24 @@ pub struct Item {
 
 /// The fields read from every item; the rest of the object is skipped, not built.
 #[derive(Default, Deserialize)]
-struct Keys {
+struct Keys<'a> {
     #[serde(default)]
     id: Option<Value>,
     #[serde(default)]
     username: Option<Value>,
+    #[serde(default, borrow)]
+    meta: Option<&'a RawValue>,
+}
+
+/// The `{"id": …, "meta": {…}}` wrapper of the legacy path (API.md, Response). Any other key
+/// fails the parse at once, so a flat meta costs one key's look.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wrapper<'a> {
+    #[allow(dead_code)]
+    id: Option<Value>,
+    #[serde(borrow)]
+    meta: Option<&'a RawValue>,
 }
 
 impl<'de> Deserialize<'de> for Item {
@@ -65,15 +78,45 @@ impl<'de> Deserialize<'de> for Item {
         let raw = Box::<RawValue>::deserialize(de)?;
         // An item that is not an object still passes through; it just has no id.
         let keys: Keys = serde_json::from_str(raw.get()).unwrap_or_default();
-        Ok(Item {
-            id: keys.id.as_ref().and_then(Value::as_u64),
-            username: keys.username.and_then(|u| u.as_str().map(str::to_string)),
-            raw,
-        })
+        let id = keys.id.as_ref().and_then(Value::as_u64);
+        let username = keys.username.and_then(|u| u.as_str().map(str::to_string));
+        let wrapped = keys.meta.is_some_and(is_wrapper);
+        let raw = if wrapped {
+            unwrap_meta(&raw).unwrap_or(raw)
+        } else {
+            raw
+        };
+        Ok(Item { raw, id, username })
     }
 }
 
+fn is_wrapper(meta: &RawValue) -> bool {
+    meta.get().starts_with('{')
+        && serde_json::from_str::<Wrapper>(meta.get()).is_ok_and(|w| w.meta.is_some())
+}
+
+/// The item with its wrapped meta replaced by the flat one inside, other fields as they were:
+/// `list` asks for `flatMeta=true`, and a server that ignores it still gives one shape.
+fn unwrap_meta(raw: &RawValue) -> Option<Box<RawValue>> {
+    let mut item: serde_json::Map<String, Value> = serde_json::from_str(raw.get()).ok()?;
+    let inner = item.get_mut("meta")?.get_mut("meta")?.take();
+    item.insert("meta".into(), inner);
+    serde_json::value::to_raw_value(&item).ok()
+}
+
 impl Item {
+    /// An item built here rather than received (a collection's, in the REST shape).
+    pub fn from_value(value: &Value) -> Option<Item> {
+        Some(Item {
+            id: item_id(value),
+            username: value
+                .get("username")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            raw: serde_json::value::to_raw_value(value).ok()?,
+        })
+    }
+
     /// The JSON text as the API sent it.
     pub fn raw(&self) -> &str {
         self.raw.get()
@@ -103,6 +146,8 @@ pub fn error_message(body: &[u8]) -> Option<String> {
     let text = match error {
         Value::String(s) => s.clone(),
         Value::Object(obj) => {
+            // tRPC puts its error under `json` (superjson).
+            let obj = obj.get("json").and_then(Value::as_object).unwrap_or(obj);
             let message = obj.get("message").and_then(Value::as_str)?;
             zod_issues(message).unwrap_or_else(|| message.to_string())
         }
@@ -171,6 +216,21 @@ mod tests {
             "Blocked (REGION_BLOCKED)"
         );
         assert!(error_message(b"<html>oops</html>").is_none());
+    }
+
+    #[test]
+    fn wrapped_meta_is_unwrapped_and_flat_meta_kept() {
+        let page: Page = serde_json::from_str(
+            r#"{"items":[{"id":1,"meta":{"id":1,"meta":{"prompt":"a cat"}},"url":"u"},
+            {"id":2,"meta":{"prompt":"a dog","meta":{"x":1}}},{"id":3,"meta":null}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            page.items[0].raw(),
+            r#"{"id":1,"meta":{"prompt":"a cat"},"url":"u"}"#
+        );
+        assert!(page.items[1].raw().contains(r#""prompt":"a dog""#));
+        assert_eq!(page.items[2].raw(), r#"{"id":3,"meta":null}"#);
     }
 
     #[test]

@@ -29,6 +29,11 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
+    /// Ids of the options above whose value came from their environment variable rather than
+    /// the command line (filled in from clap's matches by [`GlobalArgs::note_env_sources`]).
+    #[arg(skip)]
+    pub from_env: Vec<&'static str>,
+
     /// Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]
     // `hide_env_values`: help shows `[env: CIVITAI_BASE_URL]`, never an empty or private value.
     #[arg(
@@ -66,6 +71,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: Option<u32>,
 
+    /// Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its
+    /// requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_interval)]
+    pub api_interval: Option<f64>,
+
+    /// Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]
+    #[arg(long, global = true, value_name = "URL")]
+    pub image_host: Option<String>,
     /// Second origin for files whose host keeps timing out or answering 5xx after the retries:
     /// {URL}/file/civitai-media-cache/{uuid}/original; none turns it off
     /// [default: https://image-b2.civitai.com]
@@ -85,6 +98,18 @@ pub struct GlobalArgs {
     /// When to use colour (NO_COLOR in the environment means never for auto)
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+}
+
+impl GlobalArgs {
+    /// Records which options clap read from the environment, so that `config show` can name
+    /// the variable instead of guessing.
+    pub fn note_env_sources(&mut self, matches: &clap::ArgMatches) {
+        use clap::parser::ValueSource;
+        self.from_env = ["base_url", "api_key", "config"]
+            .into_iter()
+            .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
+            .collect();
+    }
 }
 
 /// `--color`.
@@ -132,13 +157,16 @@ pub enum Command {
     #[command(after_help = "Examples:
   civimg list --model-id 123 --sort newest
   civimg list --username alice --format jsonl | jq -r .url
-  civimg list --username alice --max 500 --format csv > alice.csv")]
+  civimg list --username alice --max 500 --format csv > alice.csv
+  civimg list --collection-id 5001 --format jsonl
+  civimg list --username alice --username bob --with-tags --format csv")]
     List(ListArgs),
 
     /// Download full-resolution originals, resumably, several at a time
     #[command(after_help = "Examples:
   civimg download --username alice -o gallery/
   civimg download --model-id 123 --sort newest --stop-after-known 50 -o model123/
+  civimg download --username alice --username bob -o both/
   civimg list --username alice -f jsonl | jq -c 'select(.width > 1000)' | civimg download --input -")]
     Download(DownloadArgs),
 
@@ -193,8 +221,9 @@ pub struct ListArgs {
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
 
-    /// Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt);
-    /// meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data
+    /// Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns
+    /// of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler,
+    /// meta.clipSkip… read the normalized generation data
     #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
     pub fields: Vec<String>,
 
@@ -286,29 +315,37 @@ pub struct QueryArgs {
     #[arg(long, value_name = "N", value_parser = parse_limit)]
     pub limit: Option<u32>,
 
-    /// Only images of this post
+    /// Only images of this post; repeatable. Repeated target flags give one target per
+    /// combination of their values, walked in turn; an image is listed once
     #[arg(long, value_name = "ID")]
-    pub post_id: Option<u64>,
+    pub post_id: Vec<u64>,
 
-    /// Only images made with this model
+    /// Only images made with this model; repeatable. Without --model-version-id the model is
+    /// walked version by version (newest version first, each in --sort order): the only walk
+    /// the API answers completely
     #[arg(long, value_name = "ID")]
-    pub model_id: Option<u64>,
+    pub model_id: Vec<u64>,
 
-    /// Only images made with this model version
+    /// Only images made with this model version; repeatable
     #[arg(long, value_name = "ID")]
-    pub model_version_id: Option<u64>,
+    pub model_version_id: Vec<u64>,
 
-    /// Only images by this user (letters, digits and _)
+    /// Only images by this user (letters, digits and _); repeatable
     #[arg(long, value_name = "NAME", value_parser = parse_username)]
-    pub username: Option<String>,
+    pub username: Vec<String>,
 
-    /// Only images by this user id
+    /// Only images by this user id; repeatable
     #[arg(long, value_name = "ID")]
-    pub user_id: Option<u64>,
+    pub user_id: Vec<u64>,
 
     /// Only this image
     #[arg(long, value_name = "ID")]
     pub image_id: Option<u64>,
+
+    /// Images of this collection, over the site's own internal API (tRPC), which may change
+    /// without notice; repeatable. Not combined with the other target flags
+    #[arg(long, value_name = "ID", conflicts_with_all = ["post_id", "model_id", "model_version_id", "username", "user_id", "image_id"])]
+    pub collection_id: Vec<u64>,
 
     /// Legacy content filter (browsing level wins over it)
     #[arg(long, value_enum, ignore_case = true, value_name = "LEVEL")]
@@ -318,7 +355,8 @@ pub struct QueryArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=63))]
     pub browsing_level: Option<u32>,
 
-    /// Order of the results (the API's default is most-reactions)
+    /// Order of the results (the API's default is most-reactions). The API honours random only
+    /// in collections; --image-id always comes newest first
     #[arg(long, value_enum, ignore_case = true)]
     pub sort: Option<Sort>,
 
@@ -337,6 +375,10 @@ pub struct QueryArgs {
     /// Only images with this tag id (any of them); repeatable
     #[arg(long, value_name = "ID")]
     pub tag: Vec<u64>,
+
+    /// Ask for each image's tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)
+    #[arg(long)]
+    pub with_tags: bool,
 
     /// Start at this page (page × limit may not exceed 1000; cursors go further)
     #[arg(long, value_name = "N", value_parser = parse_page)]
@@ -464,6 +506,14 @@ fn parse_limit(s: &str) -> Result<u32, String> {
         1..=200 => Ok(n),
         0 => Err("a page holds at least 1 item".into()),
         _ => Err("at most 200 per page; use --max for more items".into()),
+    }
+}
+
+/// `--api-interval`: a number of seconds, 0 to 600.
+fn parse_interval(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(n) if (0.0..=600.0).contains(&n) => Ok(n),
+        _ => Err("a number of seconds between 0 and 600".into()),
     }
 }
 

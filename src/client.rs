@@ -1,15 +1,19 @@
-//! The HTTP client for `GET {base}/api/v1/images`: authentication, retries, readable errors.
+//! The HTTP client for the API (`{base}/api/v1/images`, `/api/v1/models/{id}`, the site's tRPC):
+//! authentication, pacing, retries, readable errors.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use url::Url;
 
 use crate::api::{self, Page};
 use crate::cli::ApiKey;
 use crate::log::Log;
-use crate::retry::{self, RetryPolicy, MAX_RETRY_AFTER};
+use crate::retry::{self, Pacer, RetryPolicy, MAX_RETRY_AFTER};
 
 /// `civimg/<version>`, sent with every request.
 pub const USER_AGENT: &str = concat!("civimg/", env!("CARGO_PKG_VERSION"));
@@ -30,13 +34,20 @@ pub enum ApiError {
         host: String,
         message: Option<String>,
     },
-    /// A 200 whose body is not a page.
-    #[error("page {page} from {host} is not valid JSON: {detail}")]
+    /// A 200 whose body is not what was asked for.
+    #[error("{what} from {host} is not valid JSON: {detail}")]
     InvalidJson {
-        page: u64,
+        what: String,
         host: String,
         detail: String,
     },
+    /// The legacy path's 404 "User not found" (API.md, "Legacy database path").
+    #[error("no Civitai user named {0}")]
+    UnknownUser(String),
+    /// The legacy path ended on an empty page right after a full one: what a query that ran
+    /// past the server's statement timeout answers (API.md, "Legacy database path").
+    #[error("the API ended the walk with an empty page right after a full one: probably a server timeout, not the end (the listing is incomplete)")]
+    ProbableTimeout,
     /// The server asked for a longer wait than civimg will sit through.
     #[error("{host} asks to wait {secs}s before the next request; try again later")]
     TooLongWait { host: String, secs: u64 },
@@ -73,18 +84,37 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// Retries per request.
     pub retries: u32,
+    /// Least time between two API requests (`--api-interval`).
+    pub api_interval: Duration,
+    /// Where file URLs built from a uuid point (`--image-host`).
+    pub image_host: Url,
 }
 
 /// Talks to the images endpoint.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
+    base: Url,
     endpoint: Url,
     host: String,
     auth: Option<HeaderValue>,
     timeout: Duration,
     policy: RetryPolicy,
+    pacer: Arc<Pacer>,
+    image_host: Url,
     log: Log,
+}
+
+/// The part of `GET /api/v1/models/{id}` a model walk needs.
+#[derive(Debug, Deserialize)]
+struct ModelAnswer {
+    #[serde(rename = "modelVersions", default)]
+    versions: Vec<VersionAnswer>,
+}
+
+#[derive(Debug, Deserialize)]
+struct VersionAnswer {
+    id: u64,
 }
 
 impl Client {
@@ -106,11 +136,14 @@ impl Client {
         };
         Ok(Client {
             http,
+            base: api_base(&cfg.base_url)?,
             endpoint,
             host,
             auth,
             timeout: cfg.timeout,
             policy: RetryPolicy::new(cfg.retries),
+            pacer: Arc::new(Pacer::new(cfg.api_interval)),
+            image_host: cfg.image_host,
             log,
         })
     }
@@ -146,11 +179,58 @@ impl Client {
     /// policy allows.
     pub async fn get_page(&self, params: &[(&str, &str)], page_no: u64) -> Result<Page, ApiError> {
         let url = self.page_url(params);
+        self.get_json(&url, &format!("page {page_no}")).await
+    }
+
+    /// The ids of a model's versions, in the order the API lists them (newest first).
+    pub async fn model_versions(&self, model: u64) -> Result<Vec<u64>, ApiError> {
+        let url = self.api_url(&["api", "v1", "models", &model.to_string()]);
+        let answer: ModelAnswer = self.get_json(&url, &format!("model {model}")).await?;
+        Ok(answer.versions.into_iter().map(|v| v.id).collect())
+    }
+
+    /// One page of a collection over the site's tRPC `image.getInfinite`, in REST terms; the
+    /// key goes to the base-url host as for REST.
+    pub async fn collection_page(
+        &self,
+        collection: u64,
+        params: &[(&'static str, String)],
+        cursor: Option<&str>,
+        page_no: u64,
+    ) -> Result<Page, ApiError> {
+        let mut url = self.api_url(&["api", "trpc", "image.getInfinite"]);
+        url.query_pairs_mut()
+            .append_pair("input", &crate::trpc::input(collection, params, cursor));
+        let what = format!("page {page_no} of collection {collection}");
+        let answer: crate::trpc::Answer = self.get_json(&url, &what).await?;
+        Ok(answer.into_page(&self.image_host))
+    }
+
+    /// `{base}/…segments`, keeping the base's path prefix.
+    pub fn api_url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    /// GETs `url` from the API host and parses the answer, pacing and retrying as the policy
+    /// allows; `what` names the answer in messages ("page 3").
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        what: &str,
+    ) -> Result<T, ApiError> {
         let mut attempt = 0;
         loop {
+            self.pacer.wait().await;
             self.log.verbose(&format!("GET {url}"));
-            match self.try_page(&url, page_no).await {
-                Ok(page) => return Ok(page),
+            match self.try_get(url, what).await {
+                Ok(answer) => {
+                    self.pacer.succeeded();
+                    return Ok(answer);
+                }
                 Err((err, wait)) if err.is_retryable() && attempt < self.policy.retries => {
                     let delay = self.policy.delay(attempt, wait);
                     if delay > MAX_RETRY_AFTER {
@@ -159,6 +239,8 @@ impl Client {
                             secs: delay.as_secs(),
                         });
                     }
+                    // Later requests keep at least this distance until the server is fine.
+                    self.pacer.throttled(delay);
                     attempt += 1;
                     self.log.notice(&format!(
                         "{}; retrying in {} (retry {attempt} of {})",
@@ -174,11 +256,11 @@ impl Client {
     }
 
     /// One try; on failure also returns the server's `Retry-After`.
-    async fn try_page(
+    async fn try_get<T: DeserializeOwned>(
         &self,
         url: &Url,
-        page_no: u64,
-    ) -> Result<Page, (ApiError, Option<Duration>)> {
+        what: &str,
+    ) -> Result<T, (ApiError, Option<Duration>)> {
         let mut req = self.http.get(url.clone()).timeout(self.timeout);
         if let Some(auth) = &self.auth {
             req = req.header(AUTHORIZATION, auth.clone());
@@ -190,9 +272,9 @@ impl Client {
         if !status.is_success() {
             return Err((self.status_error(status, &body), wait));
         }
-        serde_json::from_slice::<Page>(&body).map_err(|e| {
+        serde_json::from_slice::<T>(&body).map_err(|e| {
             let err = ApiError::InvalidJson {
-                page: page_no,
+                what: what.to_string(),
                 host: self.host.clone(),
                 detail: e.to_string(),
             };
@@ -317,16 +399,25 @@ pub fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
 
 /// `{base}/api/v1/images`, keeping any path prefix of the base (a proxy mount, say).
 pub fn images_endpoint(base: &Url) -> anyhow::Result<Url> {
+    let mut url = api_base(base)?;
+    url.path_segments_mut()
+        .map_err(|_| anyhow::anyhow!("--base-url `{base}` cannot carry a path"))?
+        .pop_if_empty()
+        .extend(["api", "v1", "images"]);
+    Ok(url)
+}
+
+/// The base URL checked and cleaned: http(s), a host, no query or fragment.
+fn api_base(base: &Url) -> anyhow::Result<Url> {
     if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
         anyhow::bail!("--base-url must be an http(s) URL with a host, not `{base}`");
     }
     let mut url = base.clone();
     url.set_query(None);
     url.set_fragment(None);
-    url.path_segments_mut()
-        .map_err(|_| anyhow::anyhow!("--base-url `{base}` cannot carry a path"))?
-        .pop_if_empty()
-        .extend(["api", "v1", "images"]);
+    if url.cannot_be_a_base() {
+        anyhow::bail!("--base-url `{base}` cannot carry a path");
+    }
     Ok(url)
 }
 

@@ -20,8 +20,11 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     print_error(err);
     if let Some(walk) = err.chain().find_map(|e| e.downcast_ref::<WalkError>()) {
         if let Some(cursor) = &walk.resume_cursor {
+            // The cursor came from the network: quoted for pasting, controls made visible.
+            let quoted = crate::text::shell_quote(cursor);
+            let cursor = crate::text::escape_line(&quoted);
             eprintln!(
-                "civimg: {} items came before the failure; to continue, run the same command with --cursor '{cursor}'",
+                "civimg: {} items came before the failure; to continue, run the same command with --cursor {cursor}",
                 walk.items_done
             );
         }

@@ -16,8 +16,10 @@ pub mod output;
 pub mod paginator;
 pub mod query;
 pub mod retry;
+pub mod segments;
 pub mod settings;
 pub mod text;
+pub mod trpc;
 pub mod usage;
 pub mod window;
 

@@ -1,15 +1,19 @@
-//! The cursor walk over `GET /api/v1/images`, one page at a time.
+//! The cursor walk over every target of a query, one page at a time.
 //!
 //! API.md: pages are filtered after the window is taken, so a page may be short or empty and
-//! still carry a `nextCursor`; only an absent or null cursor ends the walk. The cursor is opaque
+//! still carry a `nextCursor`; only an absent or null cursor ends a walk. The cursor is opaque
 //! (string or number) and goes back verbatim. `nextPage` is never followed: every request is
 //! built from the base URL, so a key in the header can never travel to another host.
+//!
+//! Every page passes through [`Paginator::next_page`], the one place where items enter a run:
+//! the user check, the de-duplication across targets and `--max` all happen there.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
-use crate::api::Item;
+use crate::api::{Item, Page};
 use crate::client::{ApiError, Client};
 use crate::query::ImageQuery;
+use crate::segments::{Kind, Resume, Segment};
 
 /// A walk that stopped on an error; knows where to pick it up again.
 #[derive(Debug, thiserror::Error)]
@@ -17,24 +21,43 @@ use crate::query::ImageQuery;
 pub struct WalkError {
     /// What went wrong.
     pub error: ApiError,
-    /// The cursor of the page that failed, for `--cursor`.
+    /// The `--cursor` that continues the walk, if it can be continued.
     pub resume_cursor: Option<String>,
     /// Items already handed out before the failure.
     pub items_done: u64,
+}
+
+/// One page of a walk: the items new to this run, and the target they came from.
+#[derive(Debug)]
+pub struct Batch {
+    /// Index of the target in the query (for per-target counts).
+    pub target: usize,
+    /// The items, none of them seen before in this run.
+    pub items: Vec<Item>,
 }
 
 /// Walks pages lazily; memory holds one page and the ids seen so far.
 pub struct Paginator<'a> {
     client: &'a Client,
     query: &'a ImageQuery,
+    queue: VecDeque<Segment>,
+    /// `--cursor key@…` still to be reached.
+    resume: Option<Resume>,
     cursor: Option<String>,
     pages: u64,
     emitted: u64,
+    /// Items emitted from the current stretch.
+    stretch_emitted: u64,
+    /// Whether the current stretch's last page was full (the legacy timeout check).
+    last_full: bool,
     seen_ids: HashSet<u64>,
     seen_cursors: HashSet<String>,
+    warned: HashSet<&'static str>,
     done: bool,
     /// Items dropped because they belong to another user than `--username` asked for.
     foreign: u64,
+    /// The walk ended because `--username` named no known user (already said on stderr).
+    unknown_user: bool,
     /// Items without a readable `createdAt` were reported.
     warned_undated: bool,
 }
@@ -42,20 +65,41 @@ pub struct Paginator<'a> {
 impl<'a> Paginator<'a> {
     /// A walk starting at the query's `--cursor` (or the beginning).
     pub fn new(client: &'a Client, query: &'a ImageQuery) -> Self {
+        let resume = query.cursor.as_deref().map(Resume::parse);
+        let (cursor, resume) = match resume {
+            Some(Resume { key: None, cursor }) => (cursor, None),
+            other => (None, other),
+        };
         let mut seen_cursors = HashSet::new();
-        seen_cursors.extend(query.cursor.clone());
+        seen_cursors.extend(cursor.clone());
         Paginator {
             client,
             query,
-            cursor: query.cursor.clone(),
+            queue: Segment::plan(query),
+            resume,
+            cursor,
             pages: 0,
             emitted: 0,
+            stretch_emitted: 0,
+            last_full: false,
             seen_ids: HashSet::new(),
             seen_cursors,
+            warned: HashSet::new(),
             done: false,
             foreign: 0,
+            unknown_user: false,
             warned_undated: false,
         }
+    }
+
+    /// Items handed out so far.
+    pub fn emitted(&self) -> u64 {
+        self.emitted
+    }
+
+    /// Whether the walk ended on an unknown `--username` (a warning said so already).
+    pub fn unknown_user(&self) -> bool {
+        self.unknown_user
     }
 
     /// Stops the walk: no further page is requested.
@@ -63,56 +107,191 @@ impl<'a> Paginator<'a> {
         self.done = true;
     }
 
-    /// The next page's new items (possibly none), or `None` when the walk is over.
-    pub async fn next_page(&mut self) -> Result<Option<Vec<Item>>, WalkError> {
-        if self.done {
-            return Ok(None);
+    /// Ends target `target` early if it is still being walked (`--stop-after-known`): the
+    /// walk goes on with the next.
+    pub fn skip_target(&mut self, target: usize) {
+        if self.queue.front().is_some_and(|s| s.target == target) {
+            while self.queue.front().is_some_and(|s| s.target == target) {
+                self.queue.pop_front();
+            }
+            self.next_stretch();
         }
-        let page_no = self.pages + 1;
-        let params = self.params();
-        let page = self
-            .client
-            .get_page(&params, page_no)
-            .await
-            .map_err(|error| self.fail(error))?;
-        self.pages = page_no;
-        let items = self.keep_requested_user(page.items);
-        let items = self.keep_window(items);
-        let items = self.take_new(items);
-        self.advance(page.metadata.next_cursor);
-        Ok(Some(items))
     }
 
-    /// The parameters of the next request: the query's, then the cursor.
-    fn params(&self) -> Vec<(&str, &str)> {
+    /// The next page's new items (possibly none), or `None` when the walk is over.
+    pub async fn next_page(&mut self) -> Result<Option<Batch>, WalkError> {
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            let Some(segment) = self.queue.front().cloned() else {
+                self.done = true;
+                return Ok(None);
+            };
+            if !self.reach_resume(&segment) {
+                continue;
+            }
+            match segment.kind {
+                Kind::Model(model) => self.expand(&segment, model).await?,
+                Kind::Rest { legacy } => return self.rest_page(&segment, legacy).await.map(Some),
+                Kind::Collection(c) => return self.collection_page(&segment, c).await.map(Some),
+            }
+        }
+    }
+
+    /// With `--cursor key@…`: drops stretches before the one it names; `false` when the front
+    /// stretch was dropped.
+    fn reach_resume(&mut self, segment: &Segment) -> bool {
+        let Some(resume) = &self.resume else {
+            return true;
+        };
+        let key = resume.key.as_deref().unwrap_or("");
+        if segment.key() == key {
+            self.cursor = resume.cursor.clone();
+            self.seen_cursors.extend(self.cursor.clone());
+            self.resume = None;
+            true
+        } else if segment.holds(key) {
+            true
+        } else {
+            self.queue.pop_front();
+            if self.queue.is_empty() {
+                self.client.log().warn(&format!(
+                    "--cursor names `{key}`, which is not part of this query: nothing to continue"
+                ));
+            }
+            false
+        }
+    }
+
+    /// Replaces a model with one stretch per version; a model the models endpoint does not
+    /// know is walked on the legacy path, loudly.
+    async fn expand(&mut self, segment: &Segment, model: u64) -> Result<(), WalkError> {
+        self.client
+            .log()
+            .verbose(&format!("listing the versions of model {model}"));
+        let replacement = match self.client.model_versions(model).await {
+            Ok(versions) if !versions.is_empty() => segment.versions(model, &versions),
+            Ok(_) | Err(ApiError::Status { status: 404, .. }) => {
+                self.client.log().warn(&format!(
+                    "the API lists no versions of model {model}; walking it on the API's legacy path, \
+                     which loses one image per page unless --sort oldest"
+                ));
+                vec![segment.legacy_model(model)]
+            }
+            Err(error) => return Err(self.fail(error, segment)),
+        };
+        self.queue.pop_front();
+        for s in replacement.into_iter().rev() {
+            self.queue.push_front(s);
+        }
+        Ok(())
+    }
+
+    /// One page of `GET /api/v1/images` for this stretch.
+    async fn rest_page(&mut self, segment: &Segment, legacy: bool) -> Result<Batch, WalkError> {
+        self.warn_about_sort(legacy);
+        let page_no = self.pages + 1;
         let mut params: Vec<(&str, &str)> = self
             .query
             .params
             .iter()
+            .chain(&segment.params)
             .map(|(k, v)| (*k, v.as_str()))
             .collect();
         if let Some(c) = &self.cursor {
             params.push(("cursor", c));
         }
-        params
+        let page = match self.client.get_page(&params, page_no).await {
+            Ok(page) => page,
+            Err(error) => return Err(self.fail(user_error(error, segment), segment)),
+        };
+        self.pages = page_no;
+        if legacy && self.looks_timed_out(&page) {
+            return Err(self.fail(ApiError::ProbableTimeout, segment));
+        }
+        self.last_full = page.items.len() >= self.query.limit();
+        Ok(self.take_page(segment, page))
     }
 
-    fn fail(&mut self, error: ApiError) -> WalkError {
+    /// One page of a collection (the site's tRPC; see `client::collection_page`).
+    async fn collection_page(&mut self, segment: &Segment, id: u64) -> Result<Batch, WalkError> {
+        let page_no = self.pages + 1;
+        let page = self
+            .client
+            .collection_page(id, &self.query.params, self.cursor.as_deref(), page_no)
+            .await
+            .map_err(|error| self.fail(error, segment))?;
+        self.pages = page_no;
+        Ok(self.take_page(segment, page))
+    }
+
+    /// The filters every page passes, then the move to the next cursor.
+    fn take_page(&mut self, segment: &Segment, page: Page) -> Batch {
+        let (items, unknown_user) = self.keep_requested_user(segment, page.items);
+        let (items, past) = self.keep_window(items);
+        let items = self.take_new(items);
+        if unknown_user || past {
+            self.end_stretch();
+        } else {
+            self.advance(page.metadata.next_cursor);
+        }
+        Batch {
+            target: segment.target,
+            items,
+        }
+    }
+
+    /// API.md, legacy path: a query past ~20 s answers `{"items":[],"metadata":{}}`, which
+    /// reads like the end; right after a full page it almost certainly is not.
+    fn looks_timed_out(&self, page: &Page) -> bool {
+        page.items.is_empty() && page.metadata.next_cursor.is_none() && self.last_full
+    }
+
+    /// Says once per kind when the API ignores the sort asked for (API.md, "Three backends").
+    fn warn_about_sort(&mut self, legacy: bool) {
+        use crate::cli::Sort;
+        let sort = self.query.sort;
+        let (kind, text) = match sort {
+            Some(Sort::Random) if !legacy => (
+                "random",
+                "the API ignores --sort random outside collections and returns the newest first".to_string(),
+            ),
+            Some(s @ (Sort::MostReactions | Sort::MostComments | Sort::MostCollected)) if legacy => (
+                "legacy",
+                format!(
+                    "the API's legacy path (--image-id, unlisted models) ignores --sort {} and returns the newest first",
+                    crate::query::sort_param(s).to_lowercase().replace(' ', "-")
+                ),
+            ),
+            _ => return,
+        };
+        if self.warned.insert(kind) {
+            self.client.log().warn(&text);
+        }
+    }
+
+    fn fail(&mut self, error: ApiError, segment: &Segment) -> WalkError {
         self.done = true;
+        let named = self.query.targets.len() > 1 || self.query.targets[0].model.is_some();
+        let resume_cursor = match error {
+            ApiError::UnknownUser(_) | ApiError::Rejected(_) => None,
+            _ => Resume::format(segment, self.cursor.as_deref(), named),
+        };
         WalkError {
             error,
-            resume_cursor: self.cursor.clone(),
+            resume_cursor,
             items_done: self.emitted,
         }
     }
 
     /// API.md: "Deleted or renamed users can return unrelated images". With `--username`,
     /// other users' items are dropped; when the first page that has items has none of that
-    /// user's, the API ignored the filter (unknown user) and the walk ends there instead of
-    /// walking the whole site.
-    fn keep_requested_user(&mut self, items: Vec<Item>) -> Vec<Item> {
-        let Some(user) = self.query.param("username") else {
-            return items;
+    /// user's, the API ignored the filter (unknown user) and the stretch ends there instead of
+    /// walking the whole site (then `true`).
+    fn keep_requested_user(&mut self, segment: &Segment, items: Vec<Item>) -> (Vec<Item>, bool) {
+        let Some(user) = segment.param("username") else {
+            return (items, false);
         };
         let total = items.len();
         let kept: Vec<Item> = items
@@ -124,26 +303,27 @@ impl<'a> Paginator<'a> {
             })
             .collect();
         let dropped = (total - kept.len()) as u64;
-        if dropped > 0 && self.foreign == 0 {
+        // One warning: an unknown user is said as such, not also as skipped items.
+        let unknown = total > 0 && kept.is_empty() && self.stretch_emitted == 0;
+        if unknown {
+            self.client.log().warn(&format!(
+                "no images by {user}: the API answered with other users' images (unknown, deleted or renamed user?)"
+            ));
+            self.unknown_user = true;
+        } else if dropped > 0 && self.foreign == 0 {
             self.client.log().warn(&format!(
                 "the API returned images of other users for --username {user}; they are skipped"
             ));
         }
         self.foreign += dropped;
-        if total > 0 && kept.is_empty() && self.emitted == 0 {
-            self.client.log().warn(&format!(
-                "no images by {user}: the API answered with other users' images (unknown, deleted or renamed user?)"
-            ));
-            self.done = true;
-        }
-        kept
+        (kept, unknown)
     }
 
-    /// `--since` / `--until` (`window`): drops items outside the window, and ends the walk
-    /// once a sorted walk has gone past it.
-    fn keep_window(&mut self, items: Vec<Item>) -> Vec<Item> {
+    /// `--since` / `--until` (`window`): drops items outside the window; `true` once a sorted
+    /// stretch has gone past it (the next target starts from its beginning).
+    fn keep_window(&mut self, items: Vec<Item>) -> (Vec<Item>, bool) {
         let Some(window) = &self.query.window else {
-            return items;
+            return (items, false);
         };
         let page = window.filter(items);
         if page.undated > 0 && !self.warned_undated {
@@ -152,11 +332,10 @@ impl<'a> Paginator<'a> {
                 "items without a readable createdAt are left out of the --since/--until window",
             );
         }
-        self.done |= page.past;
-        page.kept
+        (page.kept, page.past)
     }
 
-    /// Drops items already emitted and cuts the page at `--max`.
+    /// Drops items already emitted (in any target) and cuts the page at `--max`.
     fn take_new(&mut self, items: Vec<Item>) -> Vec<Item> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
@@ -169,12 +348,13 @@ impl<'a> Paginator<'a> {
                 }
             }
             self.emitted += 1;
+            self.stretch_emitted += 1;
             out.push(item);
         }
         out
     }
 
-    /// Moves to the next cursor, ending the walk on none, on `--max`, or on a repeat.
+    /// Moves to the next cursor; on none (or a repeat) to the next stretch; on `--max`, stops.
     fn advance(&mut self, next: Option<String>) {
         if self.done {
             return;
@@ -184,15 +364,39 @@ impl<'a> Paginator<'a> {
             return;
         }
         match next {
-            None => self.done = true,
+            None => self.end_stretch(),
             Some(c) if !self.seen_cursors.insert(c.clone()) => {
                 self.client.log().warn(&format!(
                     "the API sent cursor {c} again after page {}; stopping here",
                     self.pages
                 ));
-                self.done = true;
+                self.end_stretch();
             }
             Some(c) => self.cursor = Some(c),
         }
+    }
+
+    /// The current stretch is over: the next one starts from its beginning.
+    fn end_stretch(&mut self) {
+        self.queue.pop_front();
+        self.next_stretch();
+    }
+
+    /// Resets what is per stretch; the front of the queue is the next stretch.
+    fn next_stretch(&mut self) {
+        self.cursor = None;
+        self.stretch_emitted = 0;
+        self.last_full = false;
+        self.seen_cursors.clear();
+    }
+}
+
+/// The legacy path's 404 "User not found" for a stretch with a username (API.md).
+fn user_error(error: ApiError, segment: &Segment) -> ApiError {
+    match (&error, segment.param("username")) {
+        (ApiError::Status { status: 404, .. }, Some(user)) => {
+            ApiError::UnknownUser(user.to_string())
+        }
+        _ => error,
     }
 }

@@ -9,19 +9,80 @@ pub const MAX_LIMIT: u32 = 200;
 /// What to ask `GET /api/v1/images` for, and how far to walk.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageQuery {
-    /// Parameters sent with every page, in a stable order (the cursor is added per page).
+    /// Parameters sent with every page of every target, in a stable order (each target adds its
+    /// own filters, the cursor is added per page).
     pub params: Vec<(&'static str, String)>,
+    /// What to walk, one after the other; never empty (no target flag: the whole site).
+    pub targets: Vec<Target>,
     /// Where the walk starts, if not at the beginning.
     pub cursor: Option<String>,
     /// Client-side cap on the number of items.
     pub max: Option<u64>,
+    /// `--sort`, for the warnings about sorts a backend ignores.
+    pub sort: Option<Sort>,
     /// `--since` / `--until`: kept items' `createdAt` window (client-side; the API has none).
     pub window: Option<DateWindow>,
 }
 
+/// One thing to walk: one value of each target flag (`--username`, `--model-id` …). Repeated
+/// flags give one target per combination of their values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    /// The target's own filters, in the API's spellings.
+    pub params: Vec<(&'static str, String)>,
+    /// `--model-id` without `--model-version-id`: walked version by version (API.md, "Legacy
+    /// database path": only that walk is complete and sorted).
+    pub model: Option<u64>,
+    /// `--collection-id`: walked over the site's tRPC `image.getInfinite`.
+    pub collection: Option<u64>,
+}
+
+impl Target {
+    /// The value of one of the target's parameters.
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// How the target reads in messages and the summary: `username alice, model 12`, or `all
+    /// images` for none.
+    pub fn label(&self) -> String {
+        let mut parts: Vec<String> = self
+            .params
+            .iter()
+            .map(|(k, v)| format!("{} {v}", label_of(k)))
+            .collect();
+        parts.extend(self.model.map(|m| format!("model {m}")));
+        parts.extend(self.collection.map(|c| format!("collection {c}")));
+        if parts.is_empty() {
+            "all images".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+
+    /// Whether the API answers this target from its legacy database path (`imageId`).
+    pub fn is_legacy(&self) -> bool {
+        self.param("imageId").is_some()
+    }
+}
+
+fn label_of(key: &str) -> &str {
+    match key {
+        "userId" => "user id",
+        "postId" => "post",
+        "modelId" => "model",
+        "modelVersionId" => "model version",
+        "imageId" => "image",
+        other => other,
+    }
+}
+
 impl ImageQuery {
-    /// Builds the query from the flags; `with_meta` adds `withMeta=true`. Fails on a date
-    /// window no item can fall in.
+    /// Builds the query from the flags; `with_meta` adds `withMeta=true` and `flatMeta=true`.
+    /// Fails on a date window no item can fall in.
     pub fn from_args(args: &QueryArgs, with_meta: bool) -> anyhow::Result<Self> {
         let mut params: Vec<(&'static str, String)> = Vec::new();
         // Without --limit, a small --max asks for no more than it needs, and a large
@@ -35,15 +96,6 @@ impl ImageQuery {
             }
         };
         push("limit", limit.map(|n| n.to_string()));
-        push("postId", args.post_id.map(|n| n.to_string()));
-        push("modelId", args.model_id.map(|n| n.to_string()));
-        push(
-            "modelVersionId",
-            args.model_version_id.map(|n| n.to_string()),
-        );
-        push("username", args.username.clone());
-        push("userId", args.user_id.map(|n| n.to_string()));
-        push("imageId", args.image_id.map(|n| n.to_string()));
         push("nsfw", args.nsfw.map(|n| nsfw_param(n).to_string()));
         push("browsingLevel", args.browsing_level.map(|n| n.to_string()));
         push("sort", args.sort.map(|s| sort_param(s).to_string()));
@@ -54,23 +106,100 @@ impl ImageQuery {
         push("tags", join_nonempty(&tags));
         push("page", args.page.map(|n| n.to_string()));
         push("withMeta", with_meta.then(|| "true".to_string()));
+        // API.md: `flatMeta=true` forces the flat meta shape on every path.
+        push("flatMeta", with_meta.then(|| "true".to_string()));
+        push("withTags", args.with_tags.then(|| "true".to_string()));
         let window =
             DateWindow::new(args.since, args.until, args.sort).map_err(anyhow::Error::msg)?;
         Ok(ImageQuery {
             params,
+            targets: targets(args),
             cursor: args.cursor.clone(),
             max: args.max,
+            sort: args.sort,
             window,
         })
     }
 
-    /// The value of one parameter, if set.
+    /// The value of one common parameter, if set.
     pub fn param(&self, key: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v.as_str())
     }
+
+    /// Page size the API uses for this query (API.md: default 100).
+    pub fn limit(&self) -> usize {
+        self.param("limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(100)
+    }
+}
+
+/// Every combination of the target flags' values, in the order given; collections on their own.
+fn targets(args: &QueryArgs) -> Vec<Target> {
+    let mut out = vec![Target::default()];
+    let mut cross = |key: &'static str, values: Vec<String>| {
+        if values.is_empty() {
+            return;
+        }
+        out = out
+            .iter()
+            .flat_map(|t| {
+                values.iter().map(move |v| {
+                    let mut t = t.clone();
+                    t.params.push((key, v.clone()));
+                    t
+                })
+            })
+            .collect();
+    };
+    let ids = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>();
+    cross("postId", ids(&args.post_id));
+    cross("modelVersionId", ids(&args.model_version_id));
+    cross("username", args.username.clone());
+    cross("userId", ids(&args.user_id));
+    cross("imageId", ids(args.image_id.as_slice()));
+    // A model with a version given is a plain filter; alone it is walked version by version.
+    if args.model_version_id.is_empty() {
+        let models = args.model_id.clone();
+        if !models.is_empty() {
+            out = out
+                .iter()
+                .flat_map(|t| {
+                    models.iter().map(move |&m| Target {
+                        model: Some(m),
+                        ..t.clone()
+                    })
+                })
+                .collect();
+        }
+    } else {
+        cross("modelId", ids(&args.model_id));
+    }
+    if !args.collection_id.is_empty() {
+        out = args
+            .collection_id
+            .iter()
+            .map(|&c| Target {
+                collection: Some(c),
+                ..Target::default()
+            })
+            .collect();
+    }
+    dedup(out)
+}
+
+/// A target given twice is walked once.
+fn dedup(targets: Vec<Target>) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::with_capacity(targets.len());
+    for t in targets {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 fn join_nonempty(values: &[String]) -> Option<String> {
@@ -112,7 +241,8 @@ pub fn period_param(p: Period) -> &'static str {
     }
 }
 
-fn type_param(t: MediaType) -> &'static str {
+/// The API's `type` values.
+pub fn type_param(t: MediaType) -> &'static str {
     match t {
         MediaType::Image => "image",
         MediaType::Video => "video",

@@ -1,9 +1,11 @@
 //! When and how long to wait before trying a request again (API.md "Errors and limits").
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
+use tokio::time::Instant;
 
 /// The longest `Retry-After` civimg sits through; a server asking for more gets an error instead.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
@@ -41,6 +43,69 @@ impl RetryPolicy {
             .min(self.max_backoff);
         let half = step / 2;
         half + half.mul_f64(fastrand::f64())
+    }
+}
+
+/// Below this, a gap left over from a throttle is dropped: the server is fine again.
+const MIN_GAP: Duration = Duration::from_millis(50);
+
+/// Spaces API requests. Never closer than the floor (`--api-interval`); after a 429 or 503 at
+/// least as far apart as the server asked (or the backoff chose), then the gap halves with each
+/// success until it is gone. A server that never complains is never waited on (API.md: "tools
+/// pace themselves", "Rate limits tightened in 2025").
+#[derive(Debug, Default)]
+pub struct Pacer {
+    floor: Duration,
+    state: Mutex<PaceState>,
+}
+
+#[derive(Debug, Default)]
+struct PaceState {
+    gap: Duration,
+    last: Option<Instant>,
+}
+
+impl Pacer {
+    /// A pacer that keeps at least `floor` between two requests.
+    pub fn new(floor: Duration) -> Self {
+        Pacer {
+            floor,
+            state: Mutex::default(),
+        }
+    }
+
+    /// Waits until the next request may go out; the request counts as sent from then on.
+    pub async fn wait(&self) {
+        let at = {
+            let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            let gap = st.gap.max(self.floor);
+            let at = st.last.map_or(now, |last| (last + gap).max(now));
+            st.last = Some(at);
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+
+    /// The server asked for `wait` between requests (a 429 or 503): keep at least that much.
+    pub fn throttled(&self, wait: Duration) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.gap = st.gap.max(wait);
+    }
+
+    /// A request succeeded: halve the gap a throttle left.
+    pub fn succeeded(&self) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.gap /= 2;
+        if st.gap < MIN_GAP {
+            st.gap = Duration::ZERO;
+        }
+    }
+
+    /// The gap now in force, floor included (for tests and `-v`).
+    pub fn gap(&self) -> Duration {
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.gap.max(self.floor)
     }
 }
 
@@ -106,6 +171,36 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
         h.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn pacing_keeps_what_the_server_asked_then_relaxes() {
+        let p = Pacer::new(Duration::from_millis(100));
+        assert_eq!(p.gap(), Duration::from_millis(100));
+        p.throttled(Duration::from_secs(2));
+        assert_eq!(p.gap(), Duration::from_secs(2));
+        p.succeeded();
+        assert_eq!(p.gap(), Duration::from_secs(1));
+        for _ in 0..10 {
+            p.succeeded();
+        }
+        assert_eq!(p.gap(), Duration::from_millis(100), "back to the floor");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pacing_spaces_requests_only_when_asked() {
+        let p = Pacer::new(Duration::ZERO);
+        let t0 = Instant::now();
+        p.wait().await;
+        p.wait().await;
+        assert_eq!(
+            t0.elapsed(),
+            Duration::ZERO,
+            "a fine server is never waited on"
+        );
+        p.throttled(Duration::from_secs(1));
+        p.wait().await;
+        assert!(t0.elapsed() >= Duration::from_secs(1));
     }
 
     #[test]

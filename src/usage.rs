@@ -54,7 +54,11 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
             .map_err(|why| Usage::new(None, ErrorKind::InvalidValue, why))?;
     }
     match &cli.command {
-        Command::List(args) => check_query(&args.query, "list"),
+        Command::List(args) => {
+            crate::output::fields::check_fields(&args.fields)
+                .map_err(|why| Usage::new(Some("list"), ErrorKind::InvalidValue, why))?;
+            check_query(&args.query, "list")
+        }
         Command::Download(args) => check_download(args),
         _ => Ok(()),
     }
@@ -63,6 +67,16 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
 /// `--page N` with `N × limit` past the API's window is a 429 the API would send anyway;
 /// `--since` after `--until` is a window no item can fall in.
 fn check_query(q: &QueryArgs, sub: &'static str) -> Result<(), Usage> {
+    // API.md, legacy path: `Random` answers 400 "Random sort requires a collectionId".
+    if q.sort == Some(Sort::Random) && q.image_id.is_some() {
+        return Err(Usage::new(
+            Some(sub),
+            ErrorKind::ArgumentConflict,
+            "--sort random with --image-id: the API's legacy path sorts at random only in \
+             collections; pick another sort"
+                .into(),
+        ));
+    }
     if let Err(why) = DateWindow::new(q.since, q.until, q.sort) {
         return Err(Usage::new(Some(sub), ErrorKind::ArgumentConflict, why));
     }
@@ -135,6 +149,7 @@ const FILTER_FLAGS: &[&str] = &[
     "--model-version-id",
     "--post-id",
     "--image-id",
+    "--collection-id",
     "--tag",
     "--since (with --sort newest)",
 ];
@@ -142,12 +157,13 @@ const FILTER_FLAGS: &[&str] = &[
 /// The filters that narrow a download below the whole feed (`--max` included), by flag name.
 fn filters(q: &QueryArgs) -> Vec<&'static str> {
     let set = [
-        ("--username", q.username.is_some()),
-        ("--user-id", q.user_id.is_some()),
-        ("--model-id", q.model_id.is_some()),
-        ("--model-version-id", q.model_version_id.is_some()),
-        ("--post-id", q.post_id.is_some()),
+        ("--username", !q.username.is_empty()),
+        ("--user-id", !q.user_id.is_empty()),
+        ("--model-id", !q.model_id.is_empty()),
+        ("--model-version-id", !q.model_version_id.is_empty()),
+        ("--post-id", !q.post_id.is_empty()),
         ("--image-id", q.image_id.is_some()),
+        ("--collection-id", !q.collection_id.is_empty()),
         ("--tag", !q.tag.is_empty()),
         // Newest first, the walk ends at --since: a bounded part of the feed.
         (
@@ -165,12 +181,13 @@ fn filters(q: &QueryArgs) -> Vec<&'static str> {
 /// The flags that choose which items the API returns, by flag name; `--input` replaces them.
 fn api_choices(q: &QueryArgs) -> Vec<&'static str> {
     let set = [
-        ("--username", q.username.is_some()),
-        ("--user-id", q.user_id.is_some()),
-        ("--model-id", q.model_id.is_some()),
-        ("--model-version-id", q.model_version_id.is_some()),
-        ("--post-id", q.post_id.is_some()),
+        ("--username", !q.username.is_empty()),
+        ("--user-id", !q.user_id.is_empty()),
+        ("--model-id", !q.model_id.is_empty()),
+        ("--model-version-id", !q.model_version_id.is_empty()),
+        ("--post-id", !q.post_id.is_empty()),
         ("--image-id", q.image_id.is_some()),
+        ("--collection-id", !q.collection_id.is_empty()),
         ("--tag", !q.tag.is_empty()),
         ("--base-model", !q.base_model.is_empty()),
         ("--type", q.media_type.is_some()),

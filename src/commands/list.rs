@@ -21,17 +21,39 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
         settings
             .format(args.format)
             .unwrap_or(if is_tty { Format::Table } else { Format::Jsonl });
-    let term_width = if is_tty {
-        comfy_table::Table::new().width()
-    } else {
-        None
-    };
+    let term_width = output::table_width(is_tty);
     let out = BufWriter::new(stdout.lock());
-    let mut writer = output::writer(format, out, &args.fields, term_width);
+    // With --with-tags the default CSV columns gain the tag names.
+    let fields = if args.fields.is_empty() && args.query.with_tags && format == Format::Csv {
+        let mut all: Vec<String> = output::fields::DEFAULT_CSV_FIELDS
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        all.push("tags".into());
+        all
+    } else {
+        args.fields.clone()
+    };
+    let mut writer = output::writer(format, out, &fields, term_width);
     let mut walk = Paginator::new(&client, &query);
-    while let Some(items) = walk.next_page().await? {
-        writer.write_page(&items)?;
+    while let Some(batch) = walk.next_page().await? {
+        writer.write_page(&batch.items)?;
     }
     writer.finish()?;
+    if walk.emitted() == 0 && !walk.unknown_user() {
+        if let Some(hint) = pg_only_hint(&query) {
+            settings.log().warn(hint);
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// API.md: with neither `nsfw` nor `browsingLevel` the API answers PG images only, so an
+/// empty result may only mean that nothing PG matched.
+pub fn pg_only_hint(query: &ImageQuery) -> Option<&'static str> {
+    let level_asked = query.param("nsfw").is_some() || query.param("browsingLevel").is_some();
+    (!level_asked).then_some(
+        "nothing matched at the API's default level, PG only; ask for more with \
+         --nsfw x (every level) or --browsing-level N (PG=1 PG13=2 R=4 X=8 XXX=16, added up)",
+    )
 }

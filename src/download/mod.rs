@@ -20,7 +20,7 @@ mod video;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
@@ -68,6 +68,8 @@ impl Ctx {
 /// One item to fetch.
 struct Job {
     id: u64,
+    /// Index of the target it was listed for.
+    target: usize,
     url: Url,
     item: Value,
     /// A file already under the item's name that the archive does not record.
@@ -77,6 +79,7 @@ struct Job {
 /// The result of one transfer task.
 struct Outcome {
     id: u64,
+    target: usize,
     result: Result<finish::Saved, FileError>,
 }
 
@@ -87,28 +90,33 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
+    let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
     let ctx = Arc::new(Ctx::new(settings, args, &client, dir, log.clone())?);
     let (tx, rx) = mpsc::channel(1);
-    let stop = Arc::new(AtomicBool::new(false));
+    let steer = Arc::new(source::Steer::default());
     // One page may be listed before the first is taken in; each intake allows one more.
     let demand = Arc::new(Semaphore::new(1));
     let producer = match &args.input {
-        Some(path) => tokio::spawn(source::from_input(path.clone(), tx, stop.clone(), log)),
+        Some(path) => tokio::spawn(source::from_input(path.clone(), tx, steer.clone(), log)),
         None => {
-            let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
-            let listing = source::from_api(client, query, tx, stop.clone(), demand.clone());
+            let listing =
+                source::from_api(client, query.clone(), tx, steer.clone(), demand.clone());
             tokio::spawn(listing)
         }
+    };
+    let labels = match &args.input {
+        Some(_) => vec![],
+        None => query.targets.iter().map(|t| t.label()).collect(),
     };
     let mut runner = Runner {
         ctx,
         progress,
-        summary: Summary::new(args.dry_run),
-        stop,
+        summary: Summary::new(args.dry_run, labels),
+        steer,
         demand,
         stop_after_known: args.stop_after_known,
         max: args.query.max,
-        known_streak: 0,
+        known_streak: (0, 0),
         dry_run: args.dry_run,
         seen: HashSet::new(),
     };
@@ -179,12 +187,13 @@ struct Runner {
     ctx: Arc<Ctx>,
     progress: Progress,
     summary: Summary,
-    stop: Arc<AtomicBool>,
+    steer: Arc<source::Steer>,
     demand: Arc<Semaphore>,
     stop_after_known: Option<u64>,
     /// `--max`: the API walk stops there itself; `--input` is cut here.
     max: Option<u64>,
-    known_streak: u64,
+    /// The target being listed and how many complete items in a row it has shown.
+    known_streak: (usize, u64),
     dry_run: bool,
     seen: HashSet<u64>,
 }
@@ -193,7 +202,7 @@ impl Runner {
     /// Runs until the listing is exhausted and every transfer settled; `Ok(true)` on Ctrl-C.
     async fn drive(
         &mut self,
-        mut rx: mpsc::Receiver<Vec<Value>>,
+        mut rx: mpsc::Receiver<source::Intake>,
         concurrency: usize,
     ) -> Result<bool> {
         let permits = Arc::new(Semaphore::new(concurrency));
@@ -232,13 +241,13 @@ impl Runner {
                             let result = finish::download(&ctx, &job, &bar).await;
                             drop(bar);
                             drop(permit);
-                            Outcome { id: job.id, result }
+                            Outcome { id: job.id, target: job.target, result }
                         });
                     }
                 }
                 page = rx.recv(), if listing_open && pending.is_empty() => match page {
-                    Some(items) => {
-                        self.intake(items, &mut pending);
+                    Some(page) => {
+                        self.intake(page, &mut pending);
                         self.demand.add_permits(1);
                     }
                     None => {
@@ -252,14 +261,15 @@ impl Runner {
 
     /// Stops the listing and drops every running transfer; their `.part` files stay.
     async fn stop_all(&self, tasks: &mut JoinSet<Outcome>) {
-        self.stop.store(true, Ordering::SeqCst);
+        self.steer.stop.store(true, Ordering::SeqCst);
         tasks.abort_all();
         while tasks.join_next().await.is_some() {}
     }
 
     /// Sorts a page into already-complete items and jobs.
-    fn intake(&mut self, items: Vec<Value>, pending: &mut VecDeque<Job>) {
-        for item in items {
+    fn intake(&mut self, page: source::Intake, pending: &mut VecDeque<Job>) {
+        let target = page.target;
+        for item in page.items {
             let Some(id) = item_id(&item) else {
                 self.ctx
                     .log
@@ -267,7 +277,7 @@ impl Runner {
                 continue;
             };
             if self.max.is_some_and(|max| self.seen.len() as u64 >= max) {
-                self.stop.store(true, Ordering::SeqCst);
+                self.steer.stop.store(true, Ordering::SeqCst);
                 break;
             }
             if !self.seen.insert(id) {
@@ -281,25 +291,25 @@ impl Runner {
             {
                 Some(Ok(url)) => url,
                 Some(Err(why)) => {
-                    self.fail_now(id, why);
+                    self.fail_now(target, id, why);
                     continue;
                 }
                 None => {
-                    self.fail_now(id, "no url".into());
+                    self.fail_now(target, id, "no url".into());
                     continue;
                 }
             };
             let known = !self.ctx.overwrite && self.ctx.archive.complete(id).is_some();
-            self.count_known(known);
+            self.count_known(target, known);
             if known {
-                self.present(id, &item);
+                self.present(target, id, &item);
             } else if self.dry_run {
                 let path = self
                     .ctx
                     .dir
                     .join(self.ctx.template.render(&item, Some("*")));
                 println!("{id}\t{url}\t{}", path.display());
-                self.summary.planned += 1;
+                self.summary.count(target, summary::Tally::Planned);
                 self.progress.settled(0);
             } else {
                 let unrecorded = if self.ctx.overwrite {
@@ -309,6 +319,7 @@ impl Runner {
                 };
                 pending.push_back(Job {
                     id,
+                    target,
                     url,
                     item,
                     unrecorded,
@@ -317,18 +328,19 @@ impl Runner {
         }
     }
 
-    /// `--stop-after-known`: N complete items in a row end the listing.
-    fn count_known(&mut self, known: bool) {
-        self.known_streak = if known { self.known_streak + 1 } else { 0 };
-        if self
-            .stop_after_known
-            .is_some_and(|n| self.known_streak >= n)
-        {
-            self.stop.store(true, Ordering::SeqCst);
+    /// `--stop-after-known`: N complete items in a row end the listing of their target; the
+    /// next target is listed as usual.
+    fn count_known(&mut self, target: usize, known: bool) {
+        let (current, streak) = self.known_streak;
+        let streak = if current != target { 0 } else { streak };
+        let streak = if known { streak + 1 } else { 0 };
+        self.known_streak = (target, streak);
+        if self.stop_after_known.is_some_and(|n| streak >= n) {
+            self.steer.skip.store(target + 1, Ordering::SeqCst);
         }
     }
 
-    fn present(&mut self, id: u64, item: &Value) {
+    fn present(&mut self, target: usize, id: u64, item: &Value) {
         if !self.dry_run {
             if let Some(rec) = self.ctx.archive.complete(id) {
                 let path = self.ctx.dir.join(&rec.name);
@@ -337,13 +349,13 @@ impl Runner {
                 }
             }
         }
-        self.summary.present += 1;
+        self.summary.count(target, summary::Tally::Present);
         self.progress
             .settled(self.ctx.bytes.load(Ordering::Relaxed));
     }
 
-    fn fail_now(&mut self, id: u64, why: String) {
-        self.summary.failed.push((id, why));
+    fn fail_now(&mut self, target: usize, id: u64, why: String) {
+        self.summary.fail(target, id, why);
         self.progress
             .settled(self.ctx.bytes.load(Ordering::Relaxed));
     }
@@ -351,14 +363,13 @@ impl Runner {
     /// Counts a finished transfer; a full or read-only disk comes back as the run's error.
     fn settle(&mut self, outcome: Outcome) -> Result<()> {
         let bytes = self.ctx.bytes.load(Ordering::Relaxed);
+        let target = outcome.target;
         match outcome.result {
-            Ok(finish::Saved::Downloaded) => self.summary.downloaded += 1,
-            Ok(finish::Saved::Adopted) => self.summary.present += 1,
+            Ok(finish::Saved::Downloaded) => self.summary.count(target, summary::Tally::Downloaded),
+            Ok(finish::Saved::Adopted) => self.summary.count(target, summary::Tally::Present),
             Err(FileError::Remote(why))
             | Err(FileError::Local(why))
-            | Err(FileError::Unreachable { why, .. }) => {
-                self.summary.failed.push((outcome.id, why))
-            }
+            | Err(FileError::Unreachable { why, .. }) => self.summary.fail(target, outcome.id, why),
             Err(FileError::Fatal(err)) => return Err(err),
         }
         self.progress.settled(bytes);

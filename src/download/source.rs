@@ -2,10 +2,11 @@
 //!
 //! Both send pages of items down a channel and fetch the next page only once the downloader
 //! has taken in the previous one (a `demand` permit): downloads start while the listing goes
-//! on, at most one page waits ahead, and `--stop-after-known` stops before the next request.
+//! on, at most one page waits ahead, and `--stop-after-known` ends a target before the next
+//! request.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -22,26 +23,50 @@ use crate::query::ImageQuery;
 /// Items per page sent from `--input`.
 const INPUT_BATCH: usize = 200;
 
-/// Walks the API, sending each page; stops early when `stop` is set or the receiver is gone.
+/// A page of items on its way to the downloader, with the target it belongs to.
+pub struct Intake {
+    /// Index of the target in the query (always 0 for `--input`).
+    pub target: usize,
+    /// The items.
+    pub items: Vec<Value>,
+}
+
+/// What the downloader asks of the listing between two pages.
+#[derive(Default)]
+pub struct Steer {
+    /// Stop listing altogether.
+    pub stop: AtomicBool,
+    /// `target + 1` of a target to end now (`--stop-after-known`); 0 for none.
+    pub skip: AtomicUsize,
+}
+
+/// Walks the API, sending each page; stops early when told to or when the receiver is gone.
 pub async fn from_api(
     client: Client,
     query: ImageQuery,
-    tx: Sender<Vec<Value>>,
-    stop: Arc<AtomicBool>,
+    tx: Sender<Intake>,
+    steer: Arc<Steer>,
     demand: Arc<Semaphore>,
 ) -> Result<()> {
     let mut walk = Paginator::new(&client, &query);
     loop {
-        // Wait until the previous page was taken in, then look at `stop` again.
-        if !wait_for_demand(&demand).await || stop.load(Ordering::SeqCst) {
+        // Wait until the previous page was taken in, then look at the steering again.
+        if !wait_for_demand(&demand).await || steer.stop.load(Ordering::SeqCst) {
             walk.stop();
             return Ok(());
         }
-        let Some(items) = walk.next_page().await? else {
+        if let Some(target) = steer.skip.swap(0, Ordering::SeqCst).checked_sub(1) {
+            walk.skip_target(target);
+        }
+        let Some(batch) = walk.next_page().await? else {
             return Ok(());
         };
-        let items = items.iter().map(crate::api::Item::value).collect();
-        if tx.send(items).await.is_err() {
+        let items = batch.items.iter().map(crate::api::Item::value).collect();
+        let intake = Intake {
+            target: batch.target,
+            items,
+        };
+        if tx.send(intake).await.is_err() {
             return Ok(());
         }
     }
@@ -62,8 +87,8 @@ async fn wait_for_demand(demand: &Semaphore) -> bool {
 /// A malformed line is reported with its number and skipped.
 pub async fn from_input(
     path: PathBuf,
-    tx: Sender<Vec<Value>>,
-    stop: Arc<AtomicBool>,
+    tx: Sender<Intake>,
+    stop: Arc<Steer>,
     log: Log,
 ) -> Result<()> {
     if path == Path::new("-") {
@@ -80,10 +105,11 @@ pub async fn from_input(
 async fn read_lines<R: AsyncRead + Unpin>(
     reader: R,
     name: &str,
-    tx: Sender<Vec<Value>>,
-    stop: Arc<AtomicBool>,
+    tx: Sender<Intake>,
+    steer: Arc<Steer>,
     log: Log,
 ) -> Result<()> {
+    let send = |items: Vec<Value>| tx.send(Intake { target: 0, items });
     let mut lines = BufReader::new(reader).lines();
     let mut batch = Vec::with_capacity(INPUT_BATCH);
     let mut number = 0u64;
@@ -102,13 +128,14 @@ async fn read_lines<R: AsyncRead + Unpin>(
         }
         let full = batch.len() == INPUT_BATCH;
         if full
-            && (stop.load(Ordering::SeqCst) || tx.send(std::mem::take(&mut batch)).await.is_err())
+            && (steer.stop.load(Ordering::SeqCst)
+                || send(std::mem::take(&mut batch)).await.is_err())
         {
             return Ok(());
         }
     }
     if !batch.is_empty() {
-        let _ = tx.send(batch).await;
+        let _ = send(batch).await;
     }
     Ok(())
 }

@@ -6,6 +6,27 @@ use std::time::Instant;
 
 use indicatif::HumanBytes;
 
+/// What became of one item, for [`Summary::count`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tally {
+    /// Saved in this run.
+    Downloaded,
+    /// Already complete on disk.
+    Present,
+    /// `--dry-run`: would be fetched.
+    Planned,
+}
+
+/// The counts of one target of a run with several.
+#[derive(Debug, Default, Clone)]
+struct TargetCounts {
+    label: String,
+    downloaded: u64,
+    present: u64,
+    planned: u64,
+    failed: u64,
+}
+
 /// Counts of a download run.
 pub struct Summary {
     started: Instant,
@@ -21,12 +42,27 @@ pub struct Summary {
     pub bytes: u64,
     /// Failed items with the reason.
     pub failed: Vec<(u64, String)>,
+    /// Per target, when the run walks more than one.
+    targets: Vec<TargetCounts>,
 }
 
 impl Summary {
-    /// A summary whose clock starts now.
-    pub fn new(dry_run: bool) -> Self {
+    /// A summary whose clock starts now; `labels` name the run's targets (counted one by one
+    /// when there are several).
+    pub fn new(dry_run: bool, labels: Vec<String>) -> Self {
+        let targets = if labels.len() > 1 {
+            labels
+                .into_iter()
+                .map(|label| TargetCounts {
+                    label,
+                    ..TargetCounts::default()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Summary {
+            targets,
             started: Instant::now(),
             downloaded: 0,
             present: 0,
@@ -34,6 +70,36 @@ impl Summary {
             dry_run,
             bytes: 0,
             failed: Vec::new(),
+        }
+    }
+
+    /// Counts one item of target `target`.
+    pub fn count(&mut self, target: usize, tally: Tally) {
+        let (total, of_target) = match tally {
+            Tally::Downloaded => (
+                &mut self.downloaded,
+                self.targets.get_mut(target).map(|t| &mut t.downloaded),
+            ),
+            Tally::Present => (
+                &mut self.present,
+                self.targets.get_mut(target).map(|t| &mut t.present),
+            ),
+            Tally::Planned => (
+                &mut self.planned,
+                self.targets.get_mut(target).map(|t| &mut t.planned),
+            ),
+        };
+        *total += 1;
+        if let Some(n) = of_target {
+            *n += 1;
+        }
+    }
+
+    /// Records a failed item of target `target`.
+    pub fn fail(&mut self, target: usize, id: u64, why: String) {
+        self.failed.push((id, why));
+        if let Some(t) = self.targets.get_mut(target) {
+            t.failed += 1;
         }
     }
 
@@ -59,6 +125,19 @@ impl Summary {
                 HumanBytes((self.bytes as f64 / secs) as u64),
                 dir.display()
             );
+        }
+        for t in &self.targets {
+            if self.dry_run {
+                eprintln!(
+                    "civimg:   {}: {} to download, {} already present",
+                    t.label, t.planned, t.present
+                );
+            } else {
+                eprintln!(
+                    "civimg:   {}: {} downloaded, {} already present, {} failed",
+                    t.label, t.downloaded, t.present, t.failed
+                );
+            }
         }
         for (id, why) in &self.failed {
             eprintln!("civimg: failed {id}: {why}");

@@ -4,10 +4,11 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
 
 use crate::cli::MetaFormat;
 use crate::meta::{GenRecord, Resource, API_SOURCE};
+use crate::text;
 
 /// Width used when stdout is not a terminal.
 pub const FALLBACK_WIDTH: u16 = 100;
@@ -62,6 +63,17 @@ impl<W: Write> RecordWriter<W> {
     }
 }
 
+/// Widest label (`negative prompt`): the label column keeps this width for every record of a
+/// run, whichever labels a record has, so the values of all records line up.
+const LABEL_WIDTH: u16 = 15;
+
+/// Most display columns of a value laid out; the rest is cut with `…` (JSON keeps it all).
+/// Laying out is then quick however long a value is.
+const MAX_VALUE_COLUMNS: usize = 8192;
+
+/// Most lines of a value laid out.
+const MAX_VALUE_LINES: usize = 200;
+
 /// The record as label/value rows, wrapped to `width`.
 fn table(record: &GenRecord, width: u16) -> Table {
     let mut table = Table::new();
@@ -69,11 +81,69 @@ fn table(record: &GenRecord, width: u16) -> Table {
         .load_preset(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(width)
-        .add_rows(rows(record));
+        .add_rows(
+            rows(record)
+                .into_iter()
+                .map(|[label, value]| [label, fit_value(&value, value_width(width))]),
+        );
     if let Some(labels) = table.column_mut(0) {
         labels.set_padding((0, 1));
+        labels.set_constraint(ColumnConstraint::Absolute(Width::Fixed(LABEL_WIDTH + 1)));
     }
     table
+}
+
+/// The value column's text width in a table `width` wide (label, its gap, the value's padding).
+fn value_width(width: u16) -> usize {
+    usize::from(width.saturating_sub(LABEL_WIDTH + 1 + 2)).max(1)
+}
+
+/// A value made safe and bounded for the table: control characters escaped (newlines kept),
+/// at most [`MAX_VALUE_LINES`] lines and [`MAX_VALUE_COLUMNS`] columns, `…` where cut. A word
+/// wider than the column is broken at the column's width here (comfy-table's own splitting of
+/// long words takes time quadratic in their length).
+fn fit_value(value: &str, column: usize) -> String {
+    let mut out = String::new();
+    let mut budget = MAX_VALUE_COLUMNS;
+    for (i, line) in value.split('\n').enumerate() {
+        if i == MAX_VALUE_LINES || budget == 0 {
+            out.push('…');
+            break;
+        }
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let cut = text::fit_width(line, budget);
+        let escaped = text::escape_line(&cut);
+        let line = text::fit_width(&escaped, budget);
+        budget = budget.saturating_sub(text::width(&line).max(1));
+        break_long_words(&line, column, &mut out);
+    }
+    out
+}
+
+/// Appends `line` to `out`, each word wider than `column` broken into pieces of that width.
+fn break_long_words(line: &str, column: usize, out: &mut String) {
+    for (i, word) in line.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if text::width(word) <= column {
+            out.push_str(word);
+            continue;
+        }
+        let mut used = 0;
+        for c in word.chars() {
+            let w = text::width(c.encode_utf8(&mut [0; 4]));
+            if used + w > column && used > 0 {
+                out.push('\n');
+                used = 0;
+            }
+            out.push(c);
+            used += w;
+        }
+    }
 }
 
 /// The fields a person reads first, in reading order; empty ones left out. Everything
@@ -250,6 +320,47 @@ mod tests {
         resources        armor (lora) 0.8 0123abcd
                          version 42 (checkpoint)
         ");
+    }
+
+    #[test]
+    fn every_record_of_a_run_has_the_same_key_column() {
+        let short = GenRecord {
+            prompt: Some("a cat".into()),
+            seed: Some(7),
+            source: "a.png".into(),
+            ..GenRecord::default()
+        };
+        let text = render(&short, 80) + &render(&record(), 80);
+        let starts: Vec<usize> = text
+            .lines()
+            .filter(|l| l.starts_with("prompt") || l.starts_with("seed"))
+            .map(|l| {
+                let gap = l.find(' ').unwrap();
+                gap + l[gap..].find(|c: char| c != ' ').unwrap()
+            })
+            .collect();
+        assert!(
+            starts.len() >= 4 && starts.iter().all(|&s| s == starts[0]),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn huge_values_are_cut_and_escaped_before_layout() {
+        let r = GenRecord {
+            prompt: Some(format!("{}\x1b[2J", "x".repeat(1 << 17))),
+            negative_prompt: Some("a\r\nb\u{9b}".into()),
+            source: "x.png".into(),
+            ..GenRecord::default()
+        };
+        let text = render(&r, 60);
+        assert!(text.lines().all(|l| text::width(l) <= 60));
+        assert!(
+            text.contains("x…") && !text.contains('\x1b'),
+            "cut, escaped"
+        );
+        assert!(text.contains("b\\u{9b}"), "{text}");
+        assert!(text.len() < 3 * MAX_VALUE_COLUMNS, "{}", text.len());
     }
 
     #[test]

@@ -1,149 +1,168 @@
-//! A readable table for a terminal, printed page by page with the same column widths.
+//! A readable table for a terminal, printed page by page with the same column widths: one
+//! line per item, never wider than the terminal. Every cell is escaped and cut to its
+//! column's width before comfy-table sees it, so layout time stays linear in the input.
 
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
+use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
 use serde_json::Value;
 
 use crate::api::Item;
+use crate::text::{escape_line, fit_width, width};
 
-use super::fields::{cell, lookup, Row};
+use super::columns::{self, Cut, Spec, DEFAULTS, DISPLAY_ORDER};
+use super::fields::Row;
+use super::layout::{self, Need};
 use super::ItemWriter;
 
-/// Only a line under the header; columns separated by their padding.
+/// Only a line under the header; a blank vertical line (the header line's intersections)
+/// separates the columns: that is the layout's `GAP`.
 const STYLE: &str = "     ──             ";
 
 /// Width assumed when the output is not a terminal and `COLUMNS` is unset.
 const FALLBACK_WIDTH: u16 = 120;
 
-/// Widest a column may start out; longer text wraps.
-const MAX_COLUMN: usize = 60;
+/// Narrowest layout: below this the id and user columns alone fill the line.
+const MIN_WIDTH: u16 = 40;
 
-/// The default columns: header and how to read each from an item.
-const DEFAULT_COLUMNS: &[&str] = &["id", "user", "size", "level", "likes", "created", "url"];
+/// Widest a `--fields` column starts out; longer text is cut with `…`.
+const MAX_FIELD_COLUMN: usize = 60;
 
-/// Least widths of the default columns: 8-digit ids, `1216×1216`, `Mature`, a date and time.
-const DEFAULT_MIN_WIDTHS: &[usize] = &[8, 8, 9, 6, 5, 16, 0];
+/// Narrowest a `--fields` column is squeezed to on a small terminal.
+const MIN_FIELD_COLUMN: usize = 4;
+
+/// One shown column: its header, how its text is read and cut, and its width.
+struct Shown {
+    header: String,
+    source: Source,
+    width: usize,
+}
+
+/// Where a column's text comes from.
+enum Source {
+    /// A default column.
+    Default(&'static Spec),
+    /// A `--fields` path.
+    Field(String),
+}
 
 /// Renders items with comfy-table; widths are fixed from the first page so pages line up.
 pub struct TableWriter<W: Write> {
     out: W,
-    columns: Vec<String>,
-    custom: bool,
-    widths: Option<Vec<u16>>,
-    term_width: u16,
+    fields: Vec<String>,
+    shown: Option<Vec<Shown>>,
+    term_width: usize,
     rows: u64,
 }
 
 impl<W: Write> TableWriter<W> {
     /// `fields` picks the columns (dotted paths); `term_width` is the terminal's, if known.
     pub fn new(out: W, fields: &[String], term_width: Option<u16>) -> Self {
-        let custom = !fields.is_empty();
-        let columns = if custom {
-            fields.to_vec()
-        } else {
-            DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect()
-        };
         TableWriter {
             out,
-            columns,
-            custom,
-            widths: None,
-            term_width: term_width.unwrap_or(FALLBACK_WIDTH).max(40),
+            fields: fields.to_vec(),
+            shown: None,
+            term_width: usize::from(term_width.unwrap_or(FALLBACK_WIDTH).max(MIN_WIDTH)),
             rows: 0,
         }
     }
 
-    fn row(&self, item: &Value) -> Vec<String> {
-        if self.custom {
-            let row = Row::new(item);
-            return self.columns.iter().map(|f| row.cell(f)).collect();
+    /// The columns and their widths, from the first page's content.
+    fn layout(&self, items: &[Value]) -> Vec<Shown> {
+        if self.fields.is_empty() {
+            self.default_layout(items)
+        } else {
+            self.field_layout(items)
         }
-        let size = match (lookup(item, "width"), lookup(item, "height")) {
-            (Some(w), Some(h)) if !w.is_null() && !h.is_null() => format!("{w}×{h}"),
-            _ => String::new(),
-        };
-        let created = cell(lookup(item, "createdAt"));
-        let created: String = created.replace('T', " ").chars().take(16).collect();
-        vec![
-            cell(lookup(item, "id")),
-            cell(lookup(item, "username")),
-            size,
-            cell(lookup(item, "nsfwLevel")),
-            cell(lookup(item, "stats.likeCount")),
-            created,
-            cell(lookup(item, "url")),
-        ]
     }
 
-    /// Column widths from the first page: content width capped, then the widest columns
-    /// shrunk until the row fits the terminal.
-    fn fit_widths(&self, rows: &[Vec<String>]) -> Vec<u16> {
-        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
-        if !self.custom {
-            // Later pages keep these widths, so leave room for what they commonly hold.
-            for (w, min) in widths.iter_mut().zip(DEFAULT_MIN_WIDTHS) {
-                *w = (*w).max(*min);
-            }
-        }
-        for row in rows {
-            for (w, text) in widths.iter_mut().zip(row) {
-                *w = (*w).max(text.chars().count().min(MAX_COLUMN));
-            }
-        }
-        // Each column has one space of padding per side, and the (blank) borders and
-        // column separators take one more each.
-        let padding = 2 * widths.len() + widths.len() + 1;
-        let budget = (self.term_width as usize).saturating_sub(padding);
-        while widths.iter().sum::<usize>() > budget {
-            let widest = (0..widths.len()).max_by_key(|&i| widths[i]).unwrap_or(0);
-            if widths[widest] <= 6 {
-                break;
-            }
-            widths[widest] -= 1;
-        }
-        // Room left over goes to the default table's url, up to its full length.
-        if !self.custom {
-            let longest = rows
-                .iter()
-                .filter_map(|r| r.last())
-                .map(|u| u.chars().count())
-                .max()
-                .unwrap_or(0);
-            let spare = budget.saturating_sub(widths.iter().sum::<usize>());
-            if let Some(url) = widths.last_mut() {
-                *url = longest.min(*url + spare).max(*url);
-            }
-        }
-        widths.iter().map(|&w| (w + 2) as u16).collect()
+    /// Default columns by priority, the least useful left out on a narrow terminal, shown in
+    /// reading order.
+    fn default_layout(&self, items: &[Value]) -> Vec<Shown> {
+        let needs: Vec<Need> = DEFAULTS
+            .iter()
+            .map(|spec| {
+                let content = items
+                    .iter()
+                    .map(|item| width(&fit_cell(&(spec.text)(item), spec.max + 1)))
+                    .max()
+                    .unwrap_or(0)
+                    .max(width(spec.header));
+                let full = content.clamp(spec.min, spec.max);
+                let min = if spec.cut == Cut::Never {
+                    full
+                } else {
+                    spec.min
+                };
+                Need { min, full }
+            })
+            .collect();
+        let widths = layout::fit(&needs, self.term_width);
+        DISPLAY_ORDER
+            .iter()
+            .filter_map(|&i| {
+                widths[i].map(|width| Shown {
+                    header: DEFAULTS[i].header.to_string(),
+                    source: Source::Default(&DEFAULTS[i]),
+                    width,
+                })
+            })
+            .collect()
     }
-}
 
-impl<W: Write> ItemWriter for TableWriter<W> {
-    fn write_page(&mut self, items: &[Item]) -> Result<()> {
-        if items.is_empty() {
-            return Ok(());
-        }
-        let rows: Vec<Vec<String>> = items.iter().map(|i| self.row(&i.value())).collect();
-        let first = self.widths.is_none();
-        let widths = match &self.widths {
-            Some(w) => w.clone(),
-            None => {
-                let w = self.fit_widths(&rows);
-                self.widths = Some(w.clone());
-                w
-            }
-        };
+    /// `--fields` columns in the order given, each squeezed as far as needed but never left out.
+    fn field_layout(&self, items: &[Value]) -> Vec<Shown> {
+        let rows: Vec<Row> = items.iter().map(Row::new).collect();
+        let needs: Vec<Need> = self
+            .fields
+            .iter()
+            .map(|path| {
+                let content = rows
+                    .iter()
+                    .map(|row| width(&fit_cell(&row.cell(path), MAX_FIELD_COLUMN + 1)))
+                    .max()
+                    .unwrap_or(0);
+                let full = content.max(width(path)).min(MAX_FIELD_COLUMN);
+                Need {
+                    min: full.min(MIN_FIELD_COLUMN),
+                    full,
+                }
+            })
+            .collect();
+        let widths = layout::fit(&needs, self.term_width);
+        self.fields
+            .iter()
+            .zip(widths.iter().zip(&needs))
+            .map(|(path, (width, need))| Shown {
+                header: path.clone(),
+                source: Source::Field(path.clone()),
+                width: width.unwrap_or(need.min),
+            })
+            .collect()
+    }
+
+    /// The cells of one item, each escaped and cut to its column.
+    fn row(shown: &[Shown], item: &Value) -> Vec<String> {
+        let fields = Row::new(item);
+        shown
+            .iter()
+            .map(|col| match &col.source {
+                Source::Default(spec) => columns::render(spec, item, col.width),
+                Source::Field(path) => fit_cell(&fields.cell(path), col.width),
+            })
+            .collect()
+    }
+
+    fn table(&self, shown: &[Shown], first: bool) -> Table {
         let mut table = Table::new();
         table
             .load_preset(STYLE)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(self.term_width);
+            .set_content_arrangement(ContentArrangement::Disabled);
         if first {
             let bold = crate::log::stdout_color();
-            table.set_header(self.columns.iter().map(|c| {
-                let cell = comfy_table::Cell::new(c);
+            table.set_header(shown.iter().map(|col| {
+                let cell = Cell::new(fit_cell(&col.header, col.width));
                 if bold {
                     cell.add_attribute(comfy_table::Attribute::Bold)
                 } else {
@@ -154,26 +173,38 @@ impl<W: Write> ItemWriter for TableWriter<W> {
                 table.enforce_styling();
             }
         }
-        for mut cells in rows {
-            // The default columns read best one item per line: a long url keeps its start and
-            // its file name (the uuid) around an ellipsis; jsonl, csv or `--fields url` give it
-            // whole. Chosen columns wrap instead.
-            if !self.custom {
-                if let (Some(url), Some(&w)) = (cells.last_mut(), widths.last()) {
-                    *url = shorten_middle(url, usize::from(w).saturating_sub(2));
-                }
-            }
-            table.add_row(cells);
+        table
+    }
+}
+
+impl<W: Write> ItemWriter for TableWriter<W> {
+    fn write_page(&mut self, items: &[Item]) -> Result<()> {
+        if items.is_empty() {
+            return Ok(());
         }
-        // Constraints apply to existing columns only, so they come after the rows.
+        let values: Vec<Value> = items.iter().map(Item::value).collect();
+        let first = self.shown.is_none();
+        let shown = match self.shown.take() {
+            Some(shown) => shown,
+            None => self.layout(&values),
+        };
+        let mut table = self.table(&shown, first);
+        for item in &values {
+            table.add_row(Self::row(&shown, item));
+        }
+        // Constraints and padding apply to existing columns only, so they come after the rows.
         table.set_constraints(
-            widths
+            shown
                 .iter()
-                .map(|&w| ColumnConstraint::Absolute(Width::Fixed(w))),
+                .map(|col| ColumnConstraint::Absolute(Width::Fixed(col.width as u16))),
         );
+        for column in table.column_iter_mut() {
+            column.set_padding((0, 0));
+        }
         for line in table.lines() {
             writeln!(self.out, "{}", line.trim_end())?;
         }
+        self.shown = Some(shown);
         self.rows += items.len() as u64;
         self.out.flush()?;
         Ok(())
@@ -188,33 +219,71 @@ impl<W: Write> ItemWriter for TableWriter<W> {
     }
 }
 
-/// `text` cut to `max` characters by replacing its middle with `…`: a third from the start,
-/// the rest from the end.
-fn shorten_middle(text: &str, max: usize) -> String {
-    let len = text.chars().count();
-    if len <= max || max < 5 {
-        return text.to_string();
-    }
-    let head = max / 3;
-    let tail = max - head - 1;
-    let start: String = text.chars().take(head).collect();
-    let end: String = text.chars().skip(len - tail).collect();
-    format!("{start}…{end}")
+/// A cell's text on one line, escaped, at most `max` columns wide. The text is cut before
+/// it is escaped, so a huge value costs no more than its first `max` characters.
+pub fn fit_cell(text: &str, max: usize) -> String {
+    let cut = fit_width(text, max);
+    fit_width(&escape_line(&cut), max).into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn render(items: &[Value], fields: &[&str], cols: u16) -> String {
+        let mut out = Vec::new();
+        let fields: Vec<String> = fields.iter().map(|s| s.to_string()).collect();
+        let mut writer = TableWriter::new(&mut out, &fields, Some(cols));
+        let items: Vec<Item> = items
+            .iter()
+            .map(|v| serde_json::from_str(&v.to_string()).unwrap())
+            .collect();
+        writer.write_page(&items).unwrap();
+        writer.write_page(&items).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn item() -> Value {
+        json!({
+            "id": 10011180,
+            "url": "https://image.civitai.com/xG1nkqKTMzGDvpLrqFT7WA/3a34b774-665a-4c16-b4b3-ca814c76dd26/original=true/3a34b774-665a-4c16-b4b3-ca814c76dd26.jpeg",
+            "nsfwLevel": "Soft", "browsingLevel": 2, "width": 832, "height": 1216,
+            "createdAt": "2026-07-12T17:36:54.000Z", "username": "Eve_Renders",
+            "stats": {"likeCount": 42}, "meta": {"prompt": "a\u{1b}[31m cat\nin a hat"}
+        })
+    }
 
     #[test]
-    fn long_text_keeps_both_ends() {
-        let url = "http://localhost:1/key/abcdef-0123/original=true/abcdef-0123.jpeg";
-        let short = shorten_middle(url, 30);
-        assert_eq!(short.chars().count(), 30);
+    fn default_columns_fit_and_stay_on_one_line() {
+        for cols in [60u16, 80, 100, 120] {
+            let text = render(&[item()], &[], cols);
+            assert_eq!(text.lines().count(), 4, "{cols}: {text}");
+            for line in text.lines() {
+                assert!(width(line) <= usize::from(cols), "{cols}: {line}");
+            }
+            assert!(
+                text.contains("10011180") && text.contains("Eve_Renders"),
+                "{text}"
+            );
+            assert!(text.contains("PG-13") && !text.contains("Soft"), "{text}");
+        }
+        let wide = render(&[item()], &[], 100);
         assert!(
-            short.starts_with("http://loc") && short.ends_with("abcdef-0123.jpeg"),
-            "{short}"
+            wide.contains("3a34b774-665a-4c16-b4b3-ca814c76dd26"),
+            "{wide}"
         );
-        assert_eq!(shorten_middle("short", 30), "short");
+        assert!(!wide.contains("http"), "{wide}");
+    }
+
+    #[test]
+    fn field_cells_are_escaped_and_cut() {
+        let text = render(&[item()], &["id", "meta.prompt"], 60);
+        assert!(text.contains("a\\x1b[31m cat\\nin a hat"), "{text}");
+        let mut long = item();
+        long["meta"]["prompt"] = json!("x".repeat(1 << 17));
+        let text = render(&[long], &["id", "meta.prompt"], 60);
+        assert!(text.lines().all(|l| width(l) <= 60), "{text}");
+        assert!(text.contains("x…"), "{text}");
     }
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::fake::{FakeCivitai, Fault};
 
+mod backends;
 mod exif;
 mod images;
 

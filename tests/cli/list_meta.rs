@@ -2,19 +2,24 @@
 
 use serde_json::Value;
 
-use crate::fake::FakeCivitai;
+use crate::fake::{FakeCivitai, Modes};
 use crate::support::{civimg, RunExt};
 
 // `meta.model` / `meta.clipSkip` read the normalized record; `meta.Model` stays the raw path.
 #[test]
 fn list_csv_resolves_normalized_meta_fields() {
     let fake = FakeCivitai::start();
+    fake.set_modes(Modes {
+        no_models_api: true,
+        ..Modes::default()
+    });
     let fields = "id,meta.seed,meta.sampler,meta.cfgScale,meta.model,meta.clipSkip,meta.Model";
     // (flags of `list`, the same query as the fake's walk wants it)
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
     let cases: [Case; 2] = [
         (&["--username", "bob"], &[("username", "bob")]),
-        // The modelId-only path wraps meta (API.md).
+        // The modelId-only path wraps meta (API.md); civimg unwraps it. (The models endpoint
+        // is off, so civimg walks the model on that path.)
         (&["--model-id", "102"], &[("modelId", "102")]),
     ];
     for (args, params) in cases {

@@ -22,7 +22,10 @@ pub fn router(app: Arc<App>) -> Router {
     let rec: Arc<Recorder> = app.recorder.clone();
     Router::new()
         .route("/api/v1/images", get(images))
+        .route("/api/v1/models/{id}", get(super::models::model))
+        .route("/api/trpc/image.getInfinite", get(super::trpc::infinite))
         .route("/__fake/fault", post(inject))
+        .route("/__fake/mode", post(set_mode))
         .route("/__fake/requests", get(requests))
         .route("/__fake/stats", get(stats))
         .route("/__fake/clear", post(clear))
@@ -60,11 +63,12 @@ fn images_inner(app: &App, headers: &HeaderMap, raw: &str) -> Response {
         .unwrap_or("127.0.0.1")
         .to_string();
     let ds = app.dataset.read().unwrap();
-    let query = match Query::parse(pairs, &ds) {
+    let modes = *app.modes.read().unwrap();
+    let query = match Query::parse(pairs, &ds, modes) {
         Ok(q) => q,
         Err(issues) => return (StatusCode::BAD_REQUEST, Json(zod_body(&issues))).into_response(),
     };
-    match render(&ds, &query, &host, repeat) {
+    match render(&ds, &query, &host, repeat, modes) {
         Ok(page) => {
             if repeat && query.cursor.is_none() && page.has_next {
                 // First page: the page after it repeats the cursor it is given (Fault doc).
@@ -79,6 +83,10 @@ fn images_inner(app: &App, headers: &HeaderMap, raw: &str) -> Response {
             let body =
                 json!({"error": "You've requested too many pages, please use cursors instead"});
             (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response()
+        }
+        Err(PageError::Plain(status, message)) => {
+            let status = StatusCode::from_u16(status).expect("a valid status");
+            (status, Json(json!({ "error": message }))).into_response()
         }
     }
 }
@@ -110,6 +118,11 @@ fn fault_response(fault: Fault) -> Response {
             json_response(StatusCode::SERVICE_UNAVAILABLE, json!({"error": "Server busy, please retry shortly."}).to_string()),
             retry_after,
         ),
+        Fault::ApiOverloaded { retry_after } => with_retry_after(
+            json_response(StatusCode::SERVICE_UNAVAILABLE, json!({"error": "Image search is temporarily overloaded — please retry."}).to_string()),
+            retry_after,
+        ),
+        Fault::StatementTimeout => json_response(StatusCode::OK, "{\"items\":[],\"metadata\":{}}".into()),
         Fault::Api451 => json_response(
             StatusCode::UNAVAILABLE_FOR_LEGAL_REASONS,
             json!({"error": "Unavailable For Legal Reasons: this content is not available in your region.",
@@ -154,6 +167,22 @@ async fn inject(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Respons
     let skip = param("skip").and_then(|s| s.parse().ok()).unwrap_or(0);
     app.faults.inject_after(skip, fault.clone());
     Json(json!({"queued": format!("{fault:?}"), "skip": skip})).into_response()
+}
+
+/// `POST /__fake/mode?legacy=1&bdx_cursors=1&flat_meta=1&no_models_api=1` (see `Modes`).
+async fn set_mode(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let mut modes = app.modes.write().unwrap();
+    modes.update(|k| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    });
+    Json(json!({ "modes": format!("{:?}", *modes) })).into_response()
 }
 
 async fn requests(State(app): State<Arc<App>>) -> Response {

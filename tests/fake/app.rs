@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::dataset::Dataset;
 use super::faults::FaultQueue;
+use super::modes::Modes;
 use super::record::Recorder;
 
 /// Everything the handlers share.
@@ -14,6 +15,8 @@ pub struct App {
     pub dataset: RwLock<Dataset>,
     /// Injected faults.
     pub faults: FaultQueue,
+    /// Behaviours switched on (`/__fake/mode`, `FakeCivitai::set_modes`).
+    pub modes: RwLock<Modes>,
     /// Request log.
     pub recorder: Arc<Recorder>,
     /// `FakeConfig::image_size`.

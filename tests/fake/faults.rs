@@ -18,6 +18,15 @@ pub enum Fault {
         /// `Retry-After` seconds.
         retry_after: Option<u64>,
     },
+    /// 503 `{"error":"Image search is temporarily overloaded — please retry."}` (API.md,
+    /// "Three backends").
+    ApiOverloaded {
+        /// `Retry-After` seconds.
+        retry_after: Option<u64>,
+    },
+    /// 200 `{"items":[],"metadata":{}}`: the legacy path's query ran past its statement timeout
+    /// and the page looks like the end of the walk (API.md, "Legacy database path").
+    StatementTimeout,
     /// 451 with `"code":"REGION_BLOCKED"`.
     Api451,
     /// 520 with a Cloudflare-style HTML page.
@@ -64,6 +73,8 @@ impl Fault {
         Some(match kind {
             "api429" | "api_429" => Fault::Api429 { retry_after },
             "api503" | "api_503" => Fault::Api503 { retry_after },
+            "api_overloaded" => Fault::ApiOverloaded { retry_after },
+            "statement_timeout" => Fault::StatementTimeout,
             "api451" | "api_451" => Fault::Api451,
             "html520" | "html_520" => Fault::Html520,
             "invalid_json" => Fault::InvalidJson,

@@ -39,6 +39,13 @@
 //! The imageId path (`imageId` given) and the modelId-only path (`modelId` without `postId`,
 //! `modelVersionId`, `username` or `userId`) emit a numeric `nextCursor` (the id of the next
 //! page's first item) and wrap meta as `{"id", "meta"}`; elsewhere the cursor is `"offset|ms"`.
+//! `GET /api/v1/models/{id}` lists a catalog model's versions, newest first. Collections are
+//! served over the site's tRPC `image.getInfinite` (see `trpc.rs` for which items they hold).
+//!
+//! # Modes and faults
+//! The real service's newer behaviours are switches ([`Modes`], `POST /__fake/mode`), all off by
+//! default: the legacy path's off-by-one cursors and refusals, `offset|bdx:{json}` cursors,
+//! `flatMeta`. The statement-timeout empty page and the "overloaded" 503 are faults.
 
 #![allow(dead_code, unused_imports)]
 
@@ -55,12 +62,16 @@ mod images;
 mod json;
 mod media;
 mod meta;
+mod models;
+mod modes;
 mod page;
 mod query;
 mod record;
 mod server;
+mod trpc;
 mod util;
 
 pub use faults::Fault;
+pub use modes::Modes;
 pub use record::Recorded;
 pub use server::{FakeCivitai, FakeConfig};

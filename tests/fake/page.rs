@@ -5,7 +5,9 @@ use url::Url;
 
 use super::dataset::Dataset;
 use super::json::MetaMode;
-use super::query::{custom, Query};
+use super::modes::Modes;
+use super::query::{custom, Query, Sort};
+use super::util::iso_ms;
 
 /// Why a page could not be produced.
 pub enum PageError {
@@ -13,6 +15,8 @@ pub enum PageError {
     Zod(Vec<Value>),
     /// 429: `page * limit > 1000` (API.md, `page`).
     PageCap,
+    /// Another status with `{"error": message}` (the legacy path's 400 and 404).
+    Plain(u16, &'static str),
 }
 
 /// A rendered page.
@@ -25,16 +29,26 @@ pub struct Page {
 
 /// Render the page `q` asks for. `host` is the request's Host header, for `nextPage`.
 /// `repeat` makes `nextCursor` echo the request's own cursor (the `RepeatCursor` fault).
-pub fn render(ds: &Dataset, q: &Query, host: &str, repeat: bool) -> Result<Page, PageError> {
+pub fn render(
+    ds: &Dataset,
+    q: &Query,
+    host: &str,
+    repeat: bool,
+    modes: Modes,
+) -> Result<Page, PageError> {
     if let Some(page) = q.page {
         if page.saturating_mul(q.limit as u64) > 1000 {
             return Err(PageError::PageCap);
         }
     }
-    let list = ds.candidates(&q.key);
+    let legacy = modes.legacy && q.numeric_path;
+    if legacy {
+        check_legacy(q)?;
+    }
+    let list = ds.candidates(&legacy_key(q, legacy));
     let start = match (&q.cursor, q.page) {
         (Some(c), _) => {
-            decode_cursor(ds, &list, c, q.numeric_path).map_err(|e| PageError::Zod(vec![e]))?
+            decode_cursor(ds, &list, c, q, modes).map_err(|e| PageError::Zod(vec![e]))?
         }
         (None, Some(page)) => ((page - 1) as usize).saturating_mul(q.limit),
         (None, None) => 0,
@@ -42,13 +56,15 @@ pub fn render(ds: &Dataset, q: &Query, host: &str, repeat: bool) -> Result<Page,
     let start = start.min(list.len());
     let end = start.saturating_add(q.limit).min(list.len());
     let mut body = String::with_capacity(64 + (end - start) * 1200);
-    write_items(&mut body, ds, q, &list[start..end]);
+    write_items(&mut body, ds, q, &list[start..end], modes);
     let next = match (&q.cursor, repeat) {
         (Some(c), true) => Some(cursor_pair(c.clone(), q.numeric_path)),
         _ if end < list.len() => {
             let e = &ds.entries[list[end] as usize];
             let raw = if q.numeric_path {
                 e.id.to_string()
+            } else if modes.bdx_cursors {
+                format!("{end}|{}", bdx(e.created_ms, e.id, q.key.sort))
             } else {
                 format!("{end}|{}", e.created_ms)
             };
@@ -63,13 +79,43 @@ pub fn render(ds: &Dataset, q: &Query, host: &str, repeat: bool) -> Result<Page,
     })
 }
 
+/// The legacy path's refusals (API.md, "Legacy database path").
+fn check_legacy(q: &Query) -> Result<(), PageError> {
+    if q.key.sort == Sort::Random {
+        return Err(PageError::Plain(400, "Random sort requires a collectionId"));
+    }
+    if q.unknown_user {
+        return Err(PageError::Plain(404, "User not found"));
+    }
+    Ok(())
+}
+
+/// The legacy path orders by id: engagement sorts fall back to newest-by-id, `Oldest` is
+/// ascending (generated ids grow with `createdAt`, so the precomputed orders serve).
+fn legacy_key(q: &Query, legacy: bool) -> super::query::ListKey {
+    let mut key = q.key.clone();
+    if legacy && key.sort != Sort::Oldest {
+        key.sort = Sort::Newest;
+    }
+    key
+}
+
+/// The JSON part of a newer search cursor: holds `{`, `"`, `:`, `,`, a space and a `+`, all of
+/// which a client must percent-encode to send it back intact.
+fn bdx(created_ms: i64, id: u64, sort: Sort) -> String {
+    let at = iso_ms(created_ms).replace('Z', "+00:00");
+    let name = Sort::NAMES[sort as usize];
+    format!("bdx:{{\"sortAt\":\"{at}\",\"id\":{id},\"sort\":\"{name}\"}}")
+}
+
 /// `{"items":[…],` — the window filtered by the late filters. The window is cut first, then
 /// filtered: pages may be short or empty (API.md, "Pages are filtered after …").
-fn write_items(body: &mut String, ds: &Dataset, q: &Query, window: &[u32]) {
-    let mode = match (q.with_meta, q.numeric_path) {
+fn write_items(body: &mut String, ds: &Dataset, q: &Query, window: &[u32], modes: Modes) {
+    let flat = !q.numeric_path || (modes.flat_meta && q.flat_meta);
+    let mode = match (q.with_meta, flat) {
         (false, _) => MetaMode::Off,
-        (true, false) => MetaMode::Flat,
-        (true, true) => MetaMode::Wrapped,
+        (true, true) => MetaMode::Flat,
+        (true, false) => MetaMode::Wrapped,
     };
     body.push_str("{\"items\":[");
     let mut first = true;
@@ -105,15 +151,34 @@ fn write_metadata(body: &mut String, q: &Query, host: &str, next: Option<&(Strin
 }
 
 /// Where the window starts for a cursor: an offset (`"offset|sortAtMs"`) on the normal path, the
-/// id of the first item of the page on the numeric paths.
-fn decode_cursor(ds: &Dataset, list: &[u32], cursor: &str, numeric: bool) -> Result<usize, Value> {
+/// id of the first item of the page on the numeric paths. On the real legacy path the cursor is
+/// the id of the extra row and descending sorts ask for `id < cursor`, skipping that row.
+/// With bdx cursors a cursor that is not exactly the one sent restarts at 0, silently.
+fn decode_cursor(
+    ds: &Dataset,
+    list: &[u32],
+    cursor: &str,
+    q: &Query,
+    modes: Modes,
+) -> Result<usize, Value> {
     let bad = || custom("cursor", "Invalid cursor");
-    if numeric {
+    if q.numeric_path {
         let id: u64 = cursor.trim().parse().map_err(|_| bad())?;
-        Ok(list
-            .iter()
-            .position(|&k| ds.entries[k as usize].id == id)
-            .unwrap_or(list.len()))
+        let at = list.iter().position(|&k| ds.entries[k as usize].id == id);
+        let skip = usize::from(modes.legacy && q.key.sort != Sort::Oldest);
+        Ok(at.map_or(list.len(), |p| p + skip))
+    } else if modes.bdx_cursors {
+        let (offset, rest) = cursor.split_once('|').unwrap_or((cursor, ""));
+        let offset: usize = offset.trim().parse().map_err(|_| bad())?;
+        let sent = list.get(offset).map(|&k| {
+            let e = &ds.entries[k as usize];
+            bdx(e.created_ms, e.id, q.key.sort)
+        });
+        Ok(if sent.as_deref() == Some(rest) {
+            offset
+        } else {
+            0
+        })
     } else {
         let offset = cursor.split('|').next().unwrap_or("");
         offset.trim().parse().map_err(|_| bad())

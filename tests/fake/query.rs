@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::dataset::{Dataset, Entry};
+use super::modes::Modes;
 use super::util::{DAY_MS, NOW_MS};
 
 /// `sort` values, in the exact spelling API.md lists.
@@ -77,8 +78,12 @@ pub struct ListKey {
 
 impl ListKey {
     /// The imageId path, or the modelId-only path (no other id or user filter): these emit a
-    /// numeric `nextCursor` and wrapped `meta` (API.md, Response).
-    pub fn numeric_path(&self) -> bool {
+    /// numeric `nextCursor` and wrapped `meta` (API.md, Response). With the `legacy` mode the
+    /// real rule: `imageId`, or `modelId` without `modelVersionId` (API.md, "Three backends").
+    pub fn numeric_path(&self, legacy: bool) -> bool {
+        if legacy {
+            return self.image.is_some() || (self.model.is_some() && self.version.is_none());
+        }
         self.image.is_some()
             || (self.model.is_some()
                 && self.post.is_none()
@@ -134,11 +139,19 @@ pub struct Query {
     pub with_tags: bool,
     /// imageId path or modelId-only path: numeric cursor and wrapped meta (API.md).
     pub numeric_path: bool,
+    /// `flatMeta`.
+    pub flat_meta: bool,
+    /// A `username` was given that no item has.
+    pub unknown_user: bool,
 }
 
 impl Query {
     /// Validate `pairs`; on failure the zod issues, all of them (zod reports every issue).
-    pub fn parse(pairs: Vec<(String, String)>, ds: &Dataset) -> Result<Query, Vec<Value>> {
+    pub fn parse(
+        pairs: Vec<(String, String)>,
+        ds: &Dataset,
+        modes: Modes,
+    ) -> Result<Query, Vec<Value>> {
         let mut issues = Vec::new();
         let mut p = Params {
             pairs: &pairs,
@@ -151,6 +164,10 @@ impl Query {
         let kind = p.choice("type", &TYPES).map(|k| TYPES[k].to_string());
         let with_meta = p.choice("withMeta", &BOOLS).is_some_and(|k| k % 2 == 0);
         let with_tags = p.choice("withTags", &BOOLS).is_some_and(|k| k % 2 == 0);
+        let flat_meta = p.choice("flatMeta", &BOOLS).is_some_and(|k| k % 2 == 0);
+        let unknown_user = p
+            .get("username")
+            .is_some_and(|u| !ds.knows_user(&u.to_lowercase()));
         let key = p.list_key(ds);
         let base_models = p.base_models();
         let tags = p.tags();
@@ -167,7 +184,9 @@ impl Query {
             limit: limit as usize,
             page: page.filter(|_| cursor.is_none()).map(|n| n as u64),
             cursor,
-            numeric_path: key.numeric_path(),
+            numeric_path: key.numeric_path(modes.legacy),
+            flat_meta,
+            unknown_user,
             key,
             levels,
             kind,

@@ -22,6 +22,9 @@ pub struct Recorded {
     pub raw_query: String,
     /// Headers with lowercase names, in order.
     pub headers: Vec<(String, String)>,
+    /// When it arrived (for the pacing tests).
+    #[serde(skip)]
+    pub at: std::time::Instant,
 }
 
 impl Recorded {
@@ -99,6 +102,7 @@ pub async fn record(
             .or_else(|| uri.authority().map(|a| a.to_string()))
             .unwrap_or_default();
         let entry = Recorded {
+            at: std::time::Instant::now(),
             host,
             method: req.method().to_string(),
             path: uri.path().to_string(),

@@ -15,6 +15,7 @@ use super::dataset::Dataset;
 use super::faults::{Fault, FaultQueue};
 use super::images::file_of;
 use super::json::MetaMode;
+use super::modes::Modes;
 use super::page::render;
 use super::query::Query;
 use super::record::{Listener, Recorded, Recorder};
@@ -92,6 +93,7 @@ impl FakeCivitai {
         let app = Arc::new(App {
             dataset: RwLock::new(dataset),
             faults: FaultQueue::default(),
+            modes: RwLock::new(Modes::default()),
             recorder: Arc::new(Recorder::default()),
             image_size: cfg.image_size,
             first_byte_delay: cfg.first_byte_delay,
@@ -179,6 +181,11 @@ impl FakeCivitai {
         self.app.recorder.clear();
     }
 
+    /// Switch the service's newer behaviours on or off (see [`Modes`]).
+    pub fn set_modes(&self, modes: Modes) {
+        *self.app.modes.write().unwrap() = modes;
+    }
+
     /// Queue a fault for the next request of its kind.
     pub fn inject(&self, fault: Fault) {
         self.app.faults.inject_after(0, fault);
@@ -206,9 +213,10 @@ impl FakeCivitai {
         let mut items = Vec::new();
         let mut last: Option<String> = None;
         loop {
-            let query = Query::parse(pairs.clone(), &ds)
+            let modes = *self.app.modes.read().unwrap();
+            let query = Query::parse(pairs.clone(), &ds, modes)
                 .unwrap_or_else(|e| panic!("walk: invalid params {e:?}"));
-            let Ok(page) = render(&ds, &query, "127.0.0.1", false) else {
+            let Ok(page) = render(&ds, &query, "127.0.0.1", false, modes) else {
                 panic!("walk: page refused")
             };
             let mut page: Value = serde_json::from_str(&page.body).expect("page JSON");
@@ -225,6 +233,11 @@ impl FakeCivitai {
             pairs.push(("cursor".into(), cursor.clone()));
             last = Some(cursor);
         }
+    }
+
+    /// Oracle: the ids of collection `id` newest first, at these browsing levels (see `trpc.rs`).
+    pub fn collection_ids(&self, id: u64, levels: u32) -> Vec<u64> {
+        super::trpc::collection_ids(&self.app.dataset.read().unwrap(), id, levels)
     }
 
     /// The item with this id as emitted with `withMeta=true` on the normal path (no tags).

@@ -24,11 +24,7 @@ use self::target::Target;
 /// Runs `meta`; records print in argument order (a directory's files sorted by name).
 pub async fn run(settings: &Settings, args: &MetaArgs) -> Result<ExitCode> {
     let stdout = std::io::stdout();
-    let width = if stdout.is_terminal() {
-        comfy_table::Table::new().width()
-    } else {
-        None
-    };
+    let width = crate::output::table_width(stdout.is_terminal());
     let mut run = MetaRun {
         settings,
         client: None,

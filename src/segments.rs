@@ -1,0 +1,203 @@
+//! The stretches a walk is made of: one per target, a model's one per version, and the resume
+//! cursors that name where in them a stopped walk picks up again.
+//!
+//! A walk over one plain target prints and takes the API's cursor as it is. A walk over several
+//! targets, or over a model's versions, names the stretch too: `{key}@{cursor}`, where the key
+//! is the stretch's own parameters (`username=bob&modelVersionId=12`). The API's cursors start
+//! with a digit, so the two forms cannot be confused.
+
+use std::collections::VecDeque;
+
+use crate::query::{ImageQuery, Target};
+
+/// How a stretch gets its pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// `GET /api/v1/images`; `legacy` when the API answers it from its database path
+    /// (`imageId`, or `modelId` without a version: API.md, "Three backends").
+    Rest { legacy: bool },
+    /// A model whose versions are not listed yet.
+    Model(u64),
+    /// A collection, over the site's tRPC.
+    Collection(u64),
+}
+
+/// One stretch of a walk.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Index of its target in the query.
+    pub target: usize,
+    /// Its own parameters, added to the query's common ones.
+    pub params: Vec<(&'static str, String)>,
+    /// Where its pages come from.
+    pub kind: Kind,
+}
+
+impl Segment {
+    /// The stretches of a query, in walking order (models still unexpanded).
+    pub fn plan(query: &ImageQuery) -> VecDeque<Segment> {
+        query
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Segment::of_target(i, t))
+            .collect()
+    }
+
+    fn of_target(target: usize, t: &Target) -> Segment {
+        let kind = match (t.model, t.collection) {
+            (_, Some(c)) => Kind::Collection(c),
+            (Some(m), None) => Kind::Model(m),
+            (None, None) => Kind::Rest {
+                legacy: t.is_legacy(),
+            },
+        };
+        Segment {
+            target,
+            params: t.params.clone(),
+            kind,
+        }
+    }
+
+    /// One stretch per version of a model, on the search path (a version given), in the order
+    /// given.
+    pub fn versions(&self, model: u64, versions: &[u64]) -> Vec<Segment> {
+        versions
+            .iter()
+            .map(|v| {
+                let mut params = self.params.clone();
+                params.push(("modelId", model.to_string()));
+                params.push(("modelVersionId", v.to_string()));
+                Segment {
+                    target: self.target,
+                    params,
+                    kind: Kind::Rest { legacy: false },
+                }
+            })
+            .collect()
+    }
+
+    /// The whole model on the legacy path, for a model the models endpoint does not list.
+    pub fn legacy_model(&self, model: u64) -> Segment {
+        let mut params = self.params.clone();
+        params.push(("modelId", model.to_string()));
+        Segment {
+            target: self.target,
+            params,
+            kind: Kind::Rest { legacy: true },
+        }
+    }
+
+    /// The value of one of its parameters.
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Its name inside a resume cursor.
+    pub fn key(&self) -> String {
+        let mut ser = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.params {
+            ser.append_pair(k, v);
+        }
+        match &self.kind {
+            Kind::Model(m) => {
+                ser.append_pair("modelId", &m.to_string());
+            }
+            Kind::Collection(c) => {
+                ser.append_pair("collectionId", &c.to_string());
+            }
+            Kind::Rest { .. } => {}
+        }
+        ser.finish()
+    }
+
+    /// Whether a resume key names this stretch or one inside it (a version of this model).
+    pub fn holds(&self, key: &str) -> bool {
+        let own = self.key();
+        key == own || (matches!(self.kind, Kind::Model(_)) && key.starts_with(&format!("{own}&")))
+    }
+}
+
+/// A `--cursor` split into the stretch it names (if any) and the API's cursor (if any).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resume {
+    /// The stretch's key; `None` for a bare API cursor (the first stretch's).
+    pub key: Option<String>,
+    /// The API's cursor inside that stretch; `None` to start it from its beginning.
+    pub cursor: Option<String>,
+}
+
+impl Resume {
+    /// Reads `--cursor`: `key@cursor`, or a bare API cursor.
+    pub fn parse(text: &str) -> Resume {
+        if let Some((key, cursor)) = text.split_once('@') {
+            let keyish = key.contains('=')
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"=&%+._-".contains(&b));
+            if keyish {
+                return Resume {
+                    key: Some(key.to_string()),
+                    cursor: (!cursor.is_empty()).then(|| cursor.to_string()),
+                };
+            }
+        }
+        Resume {
+            key: None,
+            cursor: Some(text.to_string()),
+        }
+    }
+
+    /// The `--cursor` text for a walk stopped in `segment` at `cursor`; `named` when the walk
+    /// has more than one stretch. `None` when a plain walk can only start over.
+    pub fn format(segment: &Segment, cursor: Option<&str>, named: bool) -> Option<String> {
+        if named {
+            Some(format!("{}@{}", segment.key(), cursor.unwrap_or("")))
+        } else {
+            cursor.map(str::to_string)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resume_cursors_round_trip() {
+        let seg = Segment {
+            target: 0,
+            params: vec![("username", "bob".into()), ("modelVersionId", "12".into())],
+            kind: Kind::Rest { legacy: false },
+        };
+        let text = Resume::format(&seg, Some("100|bdx:{\"a\":1}"), true).unwrap();
+        assert_eq!(text, "username=bob&modelVersionId=12@100|bdx:{\"a\":1}");
+        let r = Resume::parse(&text);
+        assert_eq!(r.key.as_deref(), Some("username=bob&modelVersionId=12"));
+        assert_eq!(r.cursor.as_deref(), Some("100|bdx:{\"a\":1}"));
+        // API cursors pass through untouched, even one holding an @.
+        let r = Resume::parse("100|bdx:{\"u\":\"a@b\"}");
+        assert_eq!(
+            (r.key, r.cursor.as_deref()),
+            (None, Some("100|bdx:{\"u\":\"a@b\"}"))
+        );
+        assert_eq!(Resume::format(&seg, None, false), None);
+    }
+
+    #[test]
+    fn a_model_holds_its_versions() {
+        let model = Segment {
+            target: 0,
+            params: vec![],
+            kind: Kind::Model(7),
+        };
+        assert!(model.holds("modelId=7"));
+        let v = &model.versions(7, &[70, 71])[1];
+        assert_eq!(v.key(), "modelId=7&modelVersionId=71");
+        assert!(model.holds(&v.key()));
+        assert!(!model.holds("modelId=70"));
+    }
+}

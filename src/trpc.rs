@@ -1,0 +1,221 @@
+//! Collections over the site's own tRPC `image.getInfinite` (API.md, "Videos, audio,
+//! collections": there is no REST listing of a collection's images). This is Civitai's internal
+//! API and may change without notice; its items are turned into the REST item shape here, so
+//! every writer, `--fields` and `--name` treat them the same.
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use url::Url;
+
+use crate::api::{Item, Metadata, Page};
+
+/// The CDN account key that starts every file path (API.md, "Hosts").
+const CDN_KEY: &str = "xG1nkqKTMzGDvpLrqFT7WA";
+
+/// `{"result":{"data":{"json":{"items":[…],"nextCursor":…}}}}` (superjson under `json`).
+#[derive(Debug, Deserialize)]
+pub struct Answer {
+    result: AnswerResult,
+}
+
+#[derive(Debug, Deserialize)]
+struct AnswerResult {
+    data: AnswerData,
+}
+
+#[derive(Debug, Deserialize)]
+struct AnswerData {
+    json: Infinite,
+}
+
+#[derive(Debug, Deserialize)]
+struct Infinite {
+    #[serde(default)]
+    items: Vec<Value>,
+    #[serde(rename = "nextCursor", default)]
+    next_cursor: Value,
+}
+
+impl Answer {
+    /// The page in REST terms. The cursor is kept as JSON text, so a number goes back as a
+    /// number and a string as a string.
+    pub fn into_page(self, image_host: &Url) -> Page {
+        let Infinite { items, next_cursor } = self.result.data.json;
+        let next_cursor = match next_cursor {
+            Value::Null => None,
+            other => Some(other.to_string()),
+        };
+        Page {
+            items: items
+                .iter()
+                .filter_map(|i| Item::from_value(&rest_item(i, image_host)))
+                .collect(),
+            metadata: Metadata { next_cursor },
+        }
+    }
+}
+
+/// The `input` parameter: `{"json":{collectionId, limit, filters…, cursor}}`. `params` are the
+/// query's REST parameters; the ones tRPC spells differently are translated.
+pub fn input(collection: u64, params: &[(&'static str, String)], cursor: Option<&str>) -> String {
+    let mut q = Map::new();
+    q.insert("collectionId".into(), json!(collection));
+    for (k, v) in params {
+        let (key, value) = match *k {
+            "limit" | "browsingLevel" => (*k, v.parse::<u64>().map_or(json!(v), |n| json!(n))),
+            "sort" | "period" => (*k, json!(v)),
+            "type" => ("types", json!([v])),
+            "baseModels" => ("baseModels", json!(v.split(',').collect::<Vec<_>>())),
+            "tags" => (
+                "tags",
+                json!(v
+                    .split(',')
+                    .filter_map(|t| t.parse::<u64>().ok())
+                    .collect::<Vec<_>>()),
+            ),
+            "withMeta" => ("withMeta", json!(v == "true")),
+            "nsfw" => ("browsingLevel", json!(nsfw_levels(v))),
+            _ => continue,
+        };
+        // browsingLevel wins over nsfw, as on REST.
+        if !(key == "browsingLevel" && *k == "nsfw" && q.contains_key(key)) {
+            q.insert(key.into(), value);
+        }
+    }
+    if !q.contains_key("browsingLevel") {
+        q.insert("browsingLevel".into(), json!(1));
+    }
+    if let Some(c) = cursor {
+        // Sent back in the JSON type it came in (see `Answer::into_page`).
+        let value = serde_json::from_str(c).unwrap_or_else(|_| json!(c));
+        q.insert("cursor".into(), value);
+    }
+    json!({ "json": q }).to_string()
+}
+
+/// The browsing-level mask of a legacy `nsfw` value (API.md, "Query parameters").
+fn nsfw_levels(v: &str) -> u64 {
+    match v {
+        "Soft" => 3,
+        "Mature" => 7,
+        "X" => 31,
+        "true" => 28,
+        _ => 1,
+    }
+}
+
+/// A tRPC item in the REST item shape (API.md, "Response": item fields).
+pub fn rest_item(t: &Value, image_host: &Url) -> Value {
+    let level = t.get("nsfwLevel").and_then(Value::as_u64);
+    let kind = t.get("type").and_then(Value::as_str).unwrap_or("image");
+    let stat = |k: &str| {
+        t.pointer(&format!("/stats/{k}AllTime"))
+            .cloned()
+            .unwrap_or(json!(0))
+    };
+    let stats = t.get("stats").filter(|s| s.is_object()).map(|_| {
+        json!({"cryCount": stat("cryCount"), "laughCount": stat("laughCount"),
+            "likeCount": stat("likeCount"), "dislikeCount": stat("dislikeCount"),
+            "heartCount": stat("heartCount"), "commentCount": stat("commentCount")})
+    });
+    let url = t
+        .get("url")
+        .and_then(Value::as_str)
+        .and_then(|uuid| file_url(image_host, uuid, kind));
+    json!({
+        "id": t.get("id"),
+        "url": url,
+        "hash": t.get("hash"),
+        "width": t.get("width"),
+        "height": t.get("height"),
+        "nsfwLevel": level.map(level_name),
+        "nsfw": level.map(|l| l > 1),
+        "browsingLevel": level,
+        "type": kind,
+        "createdAt": t.get("createdAt"),
+        "postId": t.get("postId"),
+        "stats": stats,
+        "meta": t.get("meta"),
+        "username": t.pointer("/user/username"),
+        "baseModel": t.get("baseModel"),
+        "modelVersionIds": t.get("modelVersionIds"),
+    })
+}
+
+/// `{host}/{key}/{uuid}/original=true/{uuid}.{ext}` like the REST urls; `None` for a uuid that
+/// is not one (only letters, digits and `-`), so no other path can be built from it.
+pub fn file_url(image_host: &Url, uuid: &str, kind: &str) -> Option<String> {
+    let valid = !uuid.is_empty()
+        && uuid.len() <= 64
+        && uuid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !valid {
+        return None;
+    }
+    let ext = match kind {
+        "video" => "mp4",
+        "audio" => "mp3",
+        _ => "jpeg",
+    };
+    let mut url = image_host.clone();
+    url.path_segments_mut().ok()?.pop_if_empty().extend([
+        CDN_KEY,
+        uuid,
+        "original=true",
+        &format!("{uuid}.{ext}"),
+    ]);
+    Some(url.to_string())
+}
+
+/// REST's `nsfwLevel` name of a browsing-level bit.
+fn level_name(level: u64) -> &'static str {
+    match level {
+        0 | 1 => "None",
+        2 => "Soft",
+        4 => "Mature",
+        8 | 16 => "X",
+        _ => "Blocked",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_take_the_rest_shape() {
+        let host = Url::parse("https://image.civitai.com").unwrap();
+        let t = json!({"id": 5, "url": "abc-123", "nsfwLevel": 4, "type": "video",
+            "stats": {"likeCountAllTime": 3}, "user": {"username": "bob"}, "name": "../../x.sh"});
+        let r = rest_item(&t, &host);
+        assert_eq!(
+            r["url"],
+            "https://image.civitai.com/xG1nkqKTMzGDvpLrqFT7WA/abc-123/original=true/abc-123.mp4"
+        );
+        assert_eq!(
+            (r["nsfwLevel"].as_str(), r["nsfw"].as_bool()),
+            (Some("Mature"), Some(true))
+        );
+        assert_eq!(r["stats"]["likeCount"], 3);
+        assert_eq!(r["username"], "bob");
+        assert_eq!(file_url(&host, "../etc", "image"), None);
+    }
+
+    #[test]
+    fn input_translates_filters_and_keeps_the_cursor_type() {
+        let params = vec![
+            ("limit", "50".to_string()),
+            ("nsfw", "X".to_string()),
+            ("type", "video".to_string()),
+            ("sort", "Newest".to_string()),
+        ];
+        let v: Value = serde_json::from_str(&input(7, &params, Some("123"))).unwrap();
+        assert_eq!(v["json"]["collectionId"], 7);
+        assert_eq!(v["json"]["limit"], 50);
+        assert_eq!(v["json"]["browsingLevel"], 31);
+        assert_eq!(v["json"]["types"], json!(["video"]));
+        assert_eq!(v["json"]["cursor"], 123);
+        let v: Value = serde_json::from_str(&input(7, &[], Some("\"12|x\""))).unwrap();
+        assert_eq!(v["json"]["cursor"], "12|x");
+        assert_eq!(v["json"]["browsingLevel"], 1);
+    }
+}

@@ -1,0 +1,175 @@
+//! What a person sees in a terminal: the real binary run in a pseudo-terminal of a chosen
+//! width (util-linux `script`), against the fake Civitai.
+
+use std::process::{Command, Stdio};
+
+use serde_json::json;
+
+use crate::fake::FakeCivitai;
+use crate::support::{civimg, json_lines, RunExt};
+
+/// What came out of the terminal (stdout and stderr together, `\r` removed) and the exit code.
+pub struct Screen {
+    pub text: String,
+    pub code: i32,
+}
+
+/// Runs civimg with `args` in a pseudo-terminal `cols` columns wide, with the tests' clean
+/// environment (`support::bare`) plus `env`.
+pub fn in_terminal(cols: u16, env: &[(&str, &str)], args: &[&str]) -> Screen {
+    let bin = assert_cmd::cargo::cargo_bin("civimg");
+    let quoted: Vec<String> = std::iter::once(bin.to_string_lossy().into_owned())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect();
+    let line = format!("stty cols {cols} rows 40; exec {}", quoted.join(" "));
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"]);
+    for var in [
+        "CIVITAI_API_KEY",
+        "CIVITAI_BASE_URL",
+        "CIVIMG_CONFIG",
+        "COLUMNS",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("XDG_CONFIG_HOME", "/nonexistent/civimg-tests")
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null());
+    let out = cmd
+        .output()
+        .expect("util-linux `script` runs the binary in a pseudo-terminal");
+    Screen {
+        text: String::from_utf8_lossy(&out.stdout).replace('\r', ""),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+/// Items that test the table's limits: a wide CJK name, a long name, control characters.
+fn odd_items(fake: &FakeCivitai) {
+    let base = fake.image_base();
+    let names = [
+        "東京の絵師さん",
+        "a_rather_long_username_x",
+        "evil\u{1b}[2Jname",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let uuid = format!("0000000{i}-aaaa-4bbb-8ccc-dddddddddddd");
+        fake.add_item(json!({
+            "id": 123456789 + i as u64,
+            "url": format!("{base}/xG1nkqKTMzGDvpLrqFT7WA/{uuid}/original=true/{uuid}.jpeg"),
+            "username": name, "nsfwLevel": "X", "browsingLevel": 8,
+            "width": 1216, "height": 832, "createdAt": "2026-10-31T23:59:00.000Z",
+            "stats": {"likeCount": 99999}, "meta": {"prompt": "p"}
+        }));
+    }
+}
+
+// The table fits the terminal: one line per item, no id or username split, no line wider
+// than the terminal (display width, not bytes).
+#[test]
+fn the_table_fits_80_and_60_columns() {
+    let fake = FakeCivitai::start();
+    odd_items(&fake);
+    let args = ["--nsfw", "x", "--sort", "newest", "--max", "30"];
+    let want = json_lines(
+        &civimg(&fake)
+            .args(["list", "-f", "jsonl"])
+            .args(args)
+            .run_ok()
+            .stdout,
+    );
+    let base = fake.base_url();
+    let mut full = vec!["--base-url", &base, "list"];
+    full.extend(args);
+    for cols in [100u16, 80, 60] {
+        let screen = in_terminal(cols, &[], &full);
+        assert_eq!(screen.code, 0, "{}", screen.text);
+        let lines: Vec<&str> = screen.text.lines().collect();
+        assert_eq!(lines.len(), want.len() + 2, "{cols}: {}", screen.text);
+        for line in &lines {
+            let w = unicode_width::UnicodeWidthStr::width(*line);
+            assert!(w <= usize::from(cols), "{cols}: {w}: {line}");
+            assert!(!line.contains('\u{1b}'), "no raw escape: {line:?}");
+        }
+        for (line, item) in lines[2..].iter().zip(&want) {
+            let id = item["id"].to_string();
+            assert!(line.starts_with(&format!("{id} ")), "{line}");
+            let user = item["username"].as_str().unwrap_or("");
+            let shown = user.replace('\u{1b}', "\\x1b");
+            assert!(
+                line.contains(&format!(" {shown} ")),
+                "{cols}: {shown} in {line}"
+            );
+            assert!(!line.contains("None") && !line.contains("http"), "{line}");
+        }
+        let header = lines[0];
+        for col in ["id", "user", "level", "likes", "created"] {
+            assert!(header.contains(col), "{cols}: {header}");
+        }
+        // The file column, when there is room for it, shows each file's whole uuid.
+        if header.contains("file") {
+            for (line, item) in lines[2..].iter().zip(&want) {
+                let uuid = item["url"].as_str().unwrap().rsplit('/').nth(2).unwrap();
+                assert!(line.ends_with(uuid), "{line}");
+            }
+        }
+    }
+}
+
+// Table cells are cut to their column before layout (an ellipsis shows the cut) and their
+// control characters are shown as escapes; JSON keeps the whole value, exactly.
+#[test]
+fn huge_and_hostile_cells_are_cut_and_escaped_json_stays_exact() {
+    let fake = FakeCivitai::start();
+    let prompt = format!("{}\u{1b}]0;pwned\u{7}", "x".repeat(128 * 1024));
+    let base = fake.image_base();
+    let uuid = "11111111-2222-4333-8444-555555555555";
+    fake.add_item(json!({
+        "id": 99, "username": "bob", "browsingLevel": 1, "nsfwLevel": "None",
+        "url": format!("{base}/xG1nkqKTMzGDvpLrqFT7WA/{uuid}/original=true/{uuid}.jpeg"),
+        "createdAt": "2020-01-01T00:00:00.000Z", "meta": {"prompt": prompt, "seed": 5}
+    }));
+    let args = ["list", "--image-id", "99", "--fields", "id,meta.prompt"];
+    let out = civimg(&fake).args(args).args(["-f", "table"]).run_ok();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.lines().all(|l| l.chars().count() <= 120), "{table}");
+    assert!(table.contains("xxx…"), "{table}");
+    assert!(!table.contains('\u{1b}') && !table.contains('\u{7}'));
+    let out = civimg(&fake).args(args).args(["-f", "jsonl"]).run_ok();
+    let items = json_lines(&out.stdout);
+    assert!(
+        crate::support::prompt_of(&items[0]) == Some(prompt.clone()),
+        "JSON keeps it all"
+    );
+
+    // The same prompt read from a file by `meta`: wrapped, cut, escaped; JSON whole.
+    let dir = tempfile::TempDir::new().unwrap();
+    let png = dir.path().join("long.png");
+    let params = format!("{prompt}\nSteps: 20, Seed: 5, Size: 1x1");
+    crate::fixtures::png_with_text(
+        &png,
+        &[("parameters", &params, crate::fixtures::TextKind::Itxt)],
+    );
+    let out = civimg(&fake).arg("meta").arg(&png).run_ok();
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        shown.lines().all(|l| l.chars().count() <= 100),
+        "fallback width"
+    );
+    assert!(
+        shown.contains('…') && !shown.contains('\u{1b}'),
+        "cut and escaped"
+    );
+    assert!(shown.len() < 64 * 1024, "{}", shown.len());
+    let out = civimg(&fake)
+        .args(["meta", "-f", "json"])
+        .arg(&png)
+        .run_ok();
+    let record = &json_lines(&out.stdout)[0];
+    assert!(
+        record["prompt"].as_str() == Some(prompt.as_str()),
+        "JSON keeps it all"
+    );
+}

@@ -1,0 +1,456 @@
+//! Complete walks on the three backends of API.md ("Three backends behind one endpoint"):
+//! model walks version by version, the legacy path's timeouts, refusals and ignored sorts,
+//! cursors of every form, flat meta, tags and pacing.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::fake::{FakeCivitai, Fault, Modes};
+use crate::support::{civimg, ids, json_lines, text, RunExt};
+
+fn legacy() -> Modes {
+    Modes {
+        legacy: true,
+        ..Modes::default()
+    }
+}
+
+fn sorted(mut v: Vec<u64>) -> Vec<u64> {
+    v.sort_unstable();
+    v
+}
+
+// API.md: the legacy path loses one image per page; only a walk version by version is complete.
+#[test]
+fn a_model_walk_goes_version_by_version_and_returns_every_image() {
+    let fake = FakeCivitai::start();
+    // The full set, from the fake's complete modelId walk (its default path has no loss).
+    let want = fake.walk(&[
+        ("modelId", "104"),
+        ("browsingLevel", "63"),
+        ("limit", "200"),
+    ]);
+    fake.set_modes(legacy());
+    let lossy = fake.walk(&[("modelId", "104"), ("browsingLevel", "63"), ("limit", "10")]);
+    assert!(
+        lossy.len() < want.len(),
+        "the real legacy walk loses images"
+    );
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--model-id",
+            "104",
+            "--limit",
+            "10",
+            "--browsing-level",
+            "63",
+        ])
+        .args(["--sort", "newest", "--format", "jsonl"])
+        .run_ok();
+    let got = json_lines(&out.stdout);
+    let got_ids = ids(&got);
+    assert_eq!(
+        sorted(got_ids.clone()),
+        sorted(ids(&want)),
+        "exactly the full set"
+    );
+    assert_eq!(
+        got_ids.iter().collect::<HashSet<_>>().len(),
+        got_ids.len(),
+        "no id twice"
+    );
+
+    let reqs = fake.requests();
+    assert_eq!(reqs[0].path, "/api/v1/models/104");
+    let pages: Vec<_> = reqs.iter().filter(|r| r.path == "/api/v1/images").collect();
+    // Newest version first, as the models endpoint lists them; each over several pages.
+    let versions: Vec<&str> = pages
+        .iter()
+        .filter_map(|r| r.param("modelVersionId"))
+        .collect();
+    assert_eq!(versions.len(), pages.len(), "every page names its version");
+    for v in ["1033", "1032", "1031"] {
+        assert!(
+            versions.iter().filter(|x| **x == v).count() >= 2,
+            "{v}: {versions:?}"
+        );
+    }
+    let firsts: Vec<&str> = versions.iter().fold(vec![], |mut acc, v| {
+        if acc.last() != Some(v) {
+            acc.push(v);
+        }
+        acc
+    });
+    assert_eq!(firsts, ["1033", "1032", "1031"]);
+    assert!(pages.iter().all(|r| r.param("modelId") == Some("104")));
+    // Within a version, newest first.
+    let mut last: Option<(String, String)> = None;
+    for item in &got {
+        let v = item["modelVersionIds"][0].to_string();
+        let at = item["createdAt"].as_str().unwrap().to_string();
+        if let Some((lv, lat)) = &last {
+            assert!(*lv != v || *lat >= at, "{lv} {lat} then {v} {at}");
+        }
+        last = Some((v, at));
+    }
+}
+
+// API.md: a legacy query past ~20 s answers an empty page that looks like the end.
+#[test]
+fn a_legacy_walk_ending_empty_after_a_full_page_is_a_probable_timeout_and_resumes() {
+    let fake = FakeCivitai::start();
+    fake.set_modes(Modes {
+        legacy: true,
+        no_models_api: true,
+        ..Modes::default()
+    });
+    fake.inject_after(2, Fault::StatementTimeout);
+    let args = [
+        "list",
+        "--model-id",
+        "104",
+        "--limit",
+        "10",
+        "--browsing-level",
+        "63",
+    ];
+    let out = civimg(&fake)
+        .args(args)
+        .args(["--sort", "oldest", "--format", "jsonl"])
+        .run_fails(1);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("civimg: error: ") && err.contains("probably a server timeout"),
+        "{err}"
+    );
+    assert_eq!(json_lines(&out.stdout).len(), 20);
+    let reqs = fake.api_requests();
+    let cursor = reqs[2].param("cursor").unwrap().to_string();
+    let resume = format!("modelId=104@{cursor}");
+    assert!(
+        err.contains("20 items came before the failure")
+            && err.contains(&format!("--cursor '{resume}'")),
+        "{err}"
+    );
+    fake.clear_requests();
+    let out = civimg(&fake)
+        .args(args)
+        .args(["--sort", "oldest", "--format", "jsonl", "--cursor", &resume])
+        .run_ok();
+    let first = &fake.api_requests()[0];
+    assert_eq!(first.param("cursor"), Some(cursor.as_str()));
+    assert_eq!(first.param("modelId"), Some("104"));
+    let rest = ids(&json_lines(&out.stdout));
+    let want = fake.walk(&[
+        ("modelId", "104"),
+        ("browsingLevel", "63"),
+        ("limit", "10"),
+        ("sort", "Oldest"),
+    ]);
+    assert_eq!(
+        rest,
+        ids(&want[20..]),
+        "Oldest on the legacy path loses nothing"
+    );
+}
+
+#[test]
+fn sorts_the_api_refuses_or_ignores() {
+    let fake = FakeCivitai::start();
+    fake.set_modes(legacy());
+    let out = civimg(&fake)
+        .args(["list", "--image-id", "10000013", "--sort", "random"])
+        .run_fails(2);
+    let err = text(&out.stderr);
+    assert!(err.contains("--sort random with --image-id"), "{err}");
+    assert!(fake.requests().is_empty(), "refused before any request");
+
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--username",
+            "bob",
+            "--sort",
+            "random",
+            "--format",
+            "jsonl",
+        ])
+        .run_ok();
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("ignores --sort random").count(), 1, "{err}");
+
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--image-id",
+            "10000013",
+            "--sort",
+            "most-comments",
+            "--format",
+            "jsonl",
+        ])
+        .run_ok();
+    assert!(
+        text(&out.stderr).contains("ignores --sort most-comments"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn an_unknown_user_on_the_legacy_path_is_named() {
+    let fake = FakeCivitai::start();
+    fake.set_modes(legacy());
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--image-id",
+            "10000013",
+            "--username",
+            "nobody_here",
+        ])
+        .run_fails(1);
+    assert_eq!(
+        text(&out.stderr),
+        "civimg: error: no Civitai user named nobody_here\n"
+    );
+}
+
+// API.md: `offset|bdx:{json}` cursors hold `{`, `"`, `:`, `,` and must be percent-encoded; the
+// fake restarts at offset 0 on any other byte, so a walk equal to the oracle proves the trip.
+#[test]
+fn bdx_cursors_round_trip_byte_for_byte() {
+    let fake = FakeCivitai::start();
+    fake.set_modes(Modes {
+        bdx_cursors: true,
+        ..Modes::default()
+    });
+    let params = [
+        ("username", "alice_ai"),
+        ("limit", "20"),
+        ("withMeta", "true"),
+        ("flatMeta", "true"),
+    ];
+    let want = fake.walk(&params);
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--username",
+            "alice_ai",
+            "--limit",
+            "20",
+            "--format",
+            "jsonl",
+        ])
+        .run_ok();
+    assert_eq!(ids(&json_lines(&out.stdout)), ids(&want));
+    let reqs = fake.api_requests();
+    assert!(reqs.len() > 5);
+    for r in &reqs[1..] {
+        let c = r.param("cursor").unwrap();
+        assert!(
+            c.contains("|bdx:{\"sortAt\":\"") && c.contains("+00:00"),
+            "{c}"
+        );
+        assert!(
+            r.raw_query.contains("%7B%22") && !r.raw_query.contains('{'),
+            "{}",
+            r.raw_query
+        );
+    }
+    // Given back with --cursor, the same bytes reach the server.
+    let cursor = reqs[3].param("cursor").unwrap().to_string();
+    fake.clear_requests();
+    civimg(&fake)
+        .args([
+            "list",
+            "--username",
+            "alice_ai",
+            "--limit",
+            "20",
+            "--max",
+            "5",
+            "--cursor",
+            &cursor,
+        ])
+        .run_ok();
+    assert_eq!(
+        fake.api_requests()[0].param("cursor"),
+        Some(cursor.as_str())
+    );
+}
+
+fn flat_prompt(item: &Value) -> bool {
+    let meta = &item["meta"];
+    meta.get("prompt").is_some() && meta.get("meta").is_none()
+}
+
+// API.md: `flatMeta=true` forces the flat shape; a server that ignores it still wraps.
+#[test]
+fn meta_is_asked_flat_and_unwrapped_when_the_server_ignores_that() {
+    let fake = FakeCivitai::start();
+    fake.set_modes(Modes {
+        no_models_api: true,
+        ..Modes::default()
+    });
+    let raw = fake.walk(&[("modelId", "101"), ("withMeta", "true"), ("nsfw", "X")]);
+    assert!(
+        raw.iter().any(|i| i["meta"].get("meta").is_some()),
+        "the fake wraps meta here"
+    );
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--model-id",
+            "101",
+            "--nsfw",
+            "X",
+            "--format",
+            "jsonl",
+        ])
+        .run_ok();
+    let got = json_lines(&out.stdout);
+    assert_eq!(ids(&got), ids(&raw));
+    assert!(got.iter().filter(|i| !i["meta"].is_null()).all(flat_prompt));
+    for (g, w) in got.iter().zip(&raw) {
+        if !w["meta"].is_null() {
+            assert_eq!(g["meta"], w["meta"]["meta"], "the inner meta, untouched");
+        }
+    }
+    assert!(fake
+        .api_requests()
+        .iter()
+        .all(|r| r.param("flatMeta") == Some("true")));
+}
+
+#[test]
+fn with_tags_asks_for_tags_and_shows_their_names() {
+    let fake = FakeCivitai::start();
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--username",
+            "bob",
+            "--nsfw",
+            "X",
+            "--with-tags",
+            "--format",
+            "jsonl",
+        ])
+        .run_ok();
+    let got = json_lines(&out.stdout);
+    assert!(got.iter().all(|i| i["tags"].is_array()));
+    assert!(fake
+        .api_requests()
+        .iter()
+        .all(|r| r.param("withTags") == Some("true")));
+    let names = |i: &Value| -> String {
+        let t = i["tags"].as_array().unwrap();
+        t.iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--username",
+            "bob",
+            "--nsfw",
+            "X",
+            "--with-tags",
+            "--format",
+            "csv",
+        ])
+        .args(["--fields", "id,tags"])
+        .run_ok();
+    let csv = text(&out.stdout);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), got.len());
+    for (row, item) in rows.iter().zip(&got) {
+        let tags = names(item);
+        assert!(tags.contains(';') || !tags.is_empty());
+        assert_eq!(*row, format!("{},{}", item["id"], tags));
+    }
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--username",
+            "bob",
+            "--nsfw",
+            "X",
+            "--with-tags",
+            "--format",
+            "csv",
+        ])
+        .run_ok();
+    assert!(text(&out.stdout).lines().next().unwrap().ends_with(",tags"));
+}
+
+fn gaps(fake: &FakeCivitai) -> Vec<Duration> {
+    let reqs = fake.api_requests();
+    reqs.windows(2).map(|w| w[1].at - w[0].at).collect()
+}
+
+// API.md: tools pace themselves; after a 503 the walk keeps the distance the server asked for,
+// then speeds up again.
+#[test]
+fn after_a_503_requests_keep_their_distance_then_speed_up() {
+    let fake = FakeCivitai::start();
+    fake.inject(Fault::ApiOverloaded {
+        retry_after: Some(1),
+    });
+    let out = civimg(&fake)
+        .args([
+            "list", "--nsfw", "X", "--limit", "5", "--max", "40", "--format", "jsonl",
+        ])
+        .run_ok();
+    assert_eq!(json_lines(&out.stdout).len(), 40);
+    assert!(
+        text(&out.stderr).contains("temporarily overloaded"),
+        "{}",
+        text(&out.stderr)
+    );
+    let g = gaps(&fake);
+    assert!(g[0] >= Duration::from_secs(1), "{g:?}");
+    assert!(
+        g[1] >= Duration::from_millis(480),
+        "still spaced after the retry: {g:?}"
+    );
+    assert!(
+        g[1] < g[0] && g[2] < g[1],
+        "and faster with each success: {g:?}"
+    );
+    assert!(
+        g[7] < Duration::from_millis(100),
+        "back to full speed: {g:?}"
+    );
+}
+
+#[test]
+fn api_interval_sets_a_floor() {
+    let fake = FakeCivitai::start();
+    civimg(&fake)
+        .args([
+            "--api-interval",
+            "0.3",
+            "list",
+            "--nsfw",
+            "X",
+            "--limit",
+            "5",
+            "--max",
+            "20",
+        ])
+        .args(["--format", "jsonl"])
+        .run_ok();
+    let g = gaps(&fake);
+    assert_eq!(g.len(), 3);
+    assert!(g.iter().all(|d| *d >= Duration::from_millis(290)), "{g:?}");
+    civimg(&fake)
+        .args(["--api-interval", "-1", "list"])
+        .run_fails(2);
+}
