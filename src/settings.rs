@@ -280,7 +280,7 @@ impl Settings {
                     self.image_host
                 )
             })?;
-        let base = crate::client::parse_base_url(&self.base_url).map_err(anyhow::Error::msg)?;
+        let base = crate::base_url::parse_base_url(&self.base_url).map_err(anyhow::Error::msg)?;
         if base.dropped_endpoint {
             log.notice(&format!(
                 "--base-url is the site root; using {} (civimg adds /api/v1/images itself)",
