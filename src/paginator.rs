@@ -15,6 +15,10 @@ use crate::client::{ApiError, Client};
 use crate::query::ImageQuery;
 use crate::segments::{Kind, Resume, Segment};
 
+/// Pages in a row without a new item after which a walk stops (issue 8): API.md allows short
+/// and empty pages, but not a walk in place forever.
+pub const MAX_EMPTY_PAGES: u64 = 50;
+
 /// A walk that stopped on an error; knows where to pick it up again.
 #[derive(Debug, thiserror::Error)]
 #[error("{error}")]
@@ -56,8 +60,12 @@ pub struct Paginator<'a> {
     done: bool,
     /// Items dropped because they belong to another user than `--username` asked for.
     foreign: u64,
+    /// The walk ended because `--username` named no known user (already said on stderr).
+    unknown_user: bool,
     /// Items without a readable `createdAt` were reported.
     warned_undated: bool,
+    /// Pages in a row of the current stretch that brought no new item.
+    empty_streak: u64,
 }
 
 impl<'a> Paginator<'a> {
@@ -85,8 +93,20 @@ impl<'a> Paginator<'a> {
             warned: HashSet::new(),
             done: false,
             foreign: 0,
+            unknown_user: false,
             warned_undated: false,
+            empty_streak: 0,
         }
+    }
+
+    /// Items handed out so far.
+    pub fn emitted(&self) -> u64 {
+        self.emitted
+    }
+
+    /// Whether the walk ended on an unknown `--username` (a warning said so already).
+    pub fn unknown_user(&self) -> bool {
+        self.unknown_user
     }
 
     /// Stops the walk: no further page is requested.
@@ -198,7 +218,9 @@ impl<'a> Paginator<'a> {
             return Err(self.fail(ApiError::ProbableTimeout, segment));
         }
         self.last_full = page.items.len() >= self.query.limit();
-        Ok(self.take_page(segment, page))
+        let batch = self.take_page(segment, page);
+        self.count_empty(segment, batch.items.is_empty())?;
+        Ok(batch)
     }
 
     /// One page of a collection (the site's tRPC; see `client::collection_page`).
@@ -210,7 +232,23 @@ impl<'a> Paginator<'a> {
             .await
             .map_err(|error| self.fail(error, segment))?;
         self.pages = page_no;
-        Ok(self.take_page(segment, page))
+        let batch = self.take_page(segment, page);
+        self.count_empty(segment, batch.items.is_empty())?;
+        Ok(batch)
+    }
+
+    /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch without a new item end the walk as a
+    /// failure that names the cursor to resume from.
+    fn count_empty(&mut self, segment: &Segment, empty: bool) -> Result<(), WalkError> {
+        self.empty_streak = if empty { self.empty_streak + 1 } else { 0 };
+        if self.done || self.empty_streak < MAX_EMPTY_PAGES {
+            return Ok(());
+        }
+        let error = ApiError::EmptyPages {
+            pages: self.empty_streak,
+            host: self.client.host().to_string(),
+        };
+        Err(self.fail(error, segment))
     }
 
     /// The filters every page passes, then the move to the next cursor.
@@ -290,18 +328,19 @@ impl<'a> Paginator<'a> {
             })
             .collect();
         let dropped = (total - kept.len()) as u64;
-        if dropped > 0 && self.foreign == 0 {
-            self.client.log().warn(&format!(
-                "the API returned images of other users for --username {user}; they are skipped"
-            ));
-        }
-        self.foreign += dropped;
+        // One warning: an unknown user is said as such, not also as skipped items.
         let unknown = total > 0 && kept.is_empty() && self.stretch_emitted == 0;
         if unknown {
             self.client.log().warn(&format!(
                 "no images by {user}: the API answered with other users' images (unknown, deleted or renamed user?)"
             ));
+            self.unknown_user = true;
+        } else if dropped > 0 && self.foreign == 0 {
+            self.client.log().warn(&format!(
+                "the API returned images of other users for --username {user}; they are skipped"
+            ));
         }
+        self.foreign += dropped;
         (kept, unknown)
     }
 
@@ -374,6 +413,7 @@ impl<'a> Paginator<'a> {
         self.stretch_emitted = 0;
         self.last_full = false;
         self.seen_cursors.clear();
+        self.empty_streak = 0;
     }
 }
 

@@ -54,7 +54,11 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
             .map_err(|why| Usage::new(None, ErrorKind::InvalidValue, why))?;
     }
     match &cli.command {
-        Command::List(args) => check_query(&args.query, "list"),
+        Command::List(args) => {
+            crate::output::fields::check_fields(&args.fields)
+                .map_err(|why| Usage::new(Some("list"), ErrorKind::InvalidValue, why))?;
+            check_query(&args.query, "list")
+        }
         Command::Download(args) => check_download(args),
         _ => Ok(()),
     }
