@@ -292,8 +292,9 @@ pub struct MetaArgs {
     /// Image ids, image page URLs, image files or directories of them.
     ///
     /// An existing path is read from disk: the file's PNG text chunks or EXIF UserComment, else
-    /// the `<name>.json` sidecar of `download --sidecar`; a directory means every file in it
-    /// (not recursive; hidden files and .json/.txt/.part skipped). Otherwise a number, or a
+    /// the `<name>.json` sidecar of `download --sidecar`; a directory means every PNG, JPEG and
+    /// WebP in it and its subfolders (videos, GIFs, hidden and side files skipped; an image
+    /// without data is a note, not an error). Otherwise a number, or a
     /// URL ending in /images/<id> on any host (civitai.com, civitai.red …), is looked up on
     /// --base-url: only the id is taken from a URL.
     #[arg(required = true, value_name = "ID|URL|FILE|DIR")]
