@@ -15,7 +15,7 @@ use super::digest::FileDigest;
 use super::sniff;
 use super::Ctx;
 use crate::client::host_of;
-use crate::retry::{self, MAX_RETRY_AFTER};
+use crate::retry::{self, RetryPolicy, MAX_RETRY_AFTER};
 
 /// How a file failed.
 #[derive(Debug)]
@@ -67,13 +67,13 @@ pub async fn fetch(
     url: &Url,
     part: &Path,
     bar: &indicatif::ProgressBar,
+    policy: RetryPolicy,
 ) -> Result<Fetched, FileError> {
     if let Some(parent) = part.parent() {
         tokio::fs::create_dir_all(parent)
             .await
             .map_err(|e| disk_error(e, parent))?;
     }
-    let policy = ctx.policy;
     let mut attempt = 0;
     let mut length = None;
     loop {

@@ -267,3 +267,33 @@ fn the_fallback_host_can_come_from_the_config_file() {
     assert!(saved(&out_dir) == fake.original_bytes(ID));
     assert_eq!(fake.fallback_requests().len(), 1);
 }
+
+#[test]
+fn a_host_found_down_gets_one_try_per_file_until_it_answers_again() {
+    let fake = fake_with(false);
+    // File 1: the first try and two retries fail; file 2: its one try fails; file 3: the
+    // host answers again, so file 4 gets its full retries back (its first try fails).
+    for _ in 0..4 {
+        fake.inject(Fault::Image503 {
+            retry_after: Some(0),
+        });
+    }
+    fake.inject_after(
+        5,
+        Fault::Image503 {
+            retry_after: Some(0),
+        },
+    );
+    let dir = TempDir::new().unwrap();
+    let out = civimg(&fake)
+        .args(["--image-fallback-host", &fake.fallback_base()])
+        .args(["download", "--username", "dave_art", "--sort", "oldest"])
+        .args(["--max", "4", "-j", "1", "--retries", "2", "-o"])
+        .arg(dir.path())
+        .run_ok();
+    let err = text(&out.stderr);
+    assert!(err.contains("4 downloaded"), "{err}");
+    // 3 + 1 tries on the image host, then 1 for file 3, then 2 for file 4 (one retry).
+    assert_eq!(fake.image_requests().len(), 7, "{err}");
+    assert_eq!(fake.fallback_requests().len(), 2, "{err}");
+}
