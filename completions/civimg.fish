@@ -50,7 +50,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -s f -l format -d 'O
 jsonl\t'One JSON object per line, exactly as the API sent it'
 json\t'One JSON array'
 csv\t'A header row, then one row per item with flattened columns'"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt); meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely' -r
@@ -58,6 +58,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id 
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l user-id -d 'Only images by this user id; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-id -d 'Only this image' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
 soft\t'Up to PG-13'
 mature\t'Up to R'
@@ -114,6 +115,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l user-id -d 'Only images by this user id; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-id -d 'Only this image' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
 soft\t'Up to PG-13'
 mature\t'Up to R'

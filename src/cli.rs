@@ -29,6 +29,11 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
+    /// Ids of the options above whose value came from their environment variable rather than
+    /// the command line (filled in from clap's matches by [`GlobalArgs::note_env_sources`]).
+    #[arg(skip)]
+    pub from_env: Vec<&'static str>,
+
     /// Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]
     // `hide_env_values`: help shows `[env: CIVITAI_BASE_URL]`, never an empty or private value.
     #[arg(
@@ -95,6 +100,18 @@ pub struct GlobalArgs {
     pub color: ColorWhen,
 }
 
+impl GlobalArgs {
+    /// Records which options clap read from the environment, so that `config show` can name
+    /// the variable instead of guessing.
+    pub fn note_env_sources(&mut self, matches: &clap::ArgMatches) {
+        use clap::parser::ValueSource;
+        self.from_env = ["base_url", "api_key", "config"]
+            .into_iter()
+            .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
+            .collect();
+    }
+}
+
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
@@ -140,13 +157,16 @@ pub enum Command {
     #[command(after_help = "Examples:
   civimg list --model-id 123 --sort newest
   civimg list --username alice --format jsonl | jq -r .url
-  civimg list --username alice --max 500 --format csv > alice.csv")]
+  civimg list --username alice --max 500 --format csv > alice.csv
+  civimg list --collection-id 5001 --format jsonl
+  civimg list --username alice --username bob --with-tags --format csv")]
     List(ListArgs),
 
     /// Download full-resolution originals, resumably, several at a time
     #[command(after_help = "Examples:
   civimg download --username alice -o gallery/
   civimg download --model-id 123 --sort newest --stop-after-known 50 -o model123/
+  civimg download --username alice --username bob -o both/
   civimg list --username alice -f jsonl | jq -c 'select(.width > 1000)' | civimg download --input -")]
     Download(DownloadArgs),
 
@@ -201,8 +221,9 @@ pub struct ListArgs {
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
 
-    /// Columns for table and csv, as dotted paths (id,username,stats.likeCount,meta.prompt);
-    /// meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data
+    /// Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns
+    /// of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler,
+    /// meta.clipSkip… read the normalized generation data
     #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
     pub fields: Vec<String>,
 
@@ -321,8 +342,9 @@ pub struct QueryArgs {
     #[arg(long, value_name = "ID")]
     pub image_id: Option<u64>,
 
-    /// Collections to walk (the flag arrives with the tRPC walk; nothing sets it yet).
-    #[arg(skip)]
+    /// Images of this collection, over the site's own internal API (tRPC), which may change
+    /// without notice; repeatable. Not combined with the other target flags
+    #[arg(long, value_name = "ID", conflicts_with_all = ["post_id", "model_id", "model_version_id", "username", "user_id", "image_id"])]
     pub collection_id: Vec<u64>,
 
     /// Legacy content filter (browsing level wins over it)

@@ -12,10 +12,11 @@ fn main() -> ExitCode {
     civimg::log::init_color(when);
     let mut cmd = Cli::command().color(civimg::log::clap_color(when));
     let matches = cmd.get_matches_mut();
-    let cli = match Cli::from_arg_matches(&matches) {
+    let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(err) => err.exit(),
     };
+    cli.global.note_env_sources(&matches);
     if let Err(usage) = civimg::usage::check(&cli) {
         usage.into_clap(&mut cmd).exit();
     }

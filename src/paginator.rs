@@ -56,6 +56,8 @@ pub struct Paginator<'a> {
     done: bool,
     /// Items dropped because they belong to another user than `--username` asked for.
     foreign: u64,
+    /// The walk ended because `--username` named no known user (already said on stderr).
+    unknown_user: bool,
     /// Items without a readable `createdAt` were reported.
     warned_undated: bool,
 }
@@ -85,8 +87,19 @@ impl<'a> Paginator<'a> {
             warned: HashSet::new(),
             done: false,
             foreign: 0,
+            unknown_user: false,
             warned_undated: false,
         }
+    }
+
+    /// Items handed out so far.
+    pub fn emitted(&self) -> u64 {
+        self.emitted
+    }
+
+    /// Whether the walk ended on an unknown `--username` (a warning said so already).
+    pub fn unknown_user(&self) -> bool {
+        self.unknown_user
     }
 
     /// Stops the walk: no further page is requested.
@@ -290,18 +303,19 @@ impl<'a> Paginator<'a> {
             })
             .collect();
         let dropped = (total - kept.len()) as u64;
-        if dropped > 0 && self.foreign == 0 {
-            self.client.log().warn(&format!(
-                "the API returned images of other users for --username {user}; they are skipped"
-            ));
-        }
-        self.foreign += dropped;
+        // One warning: an unknown user is said as such, not also as skipped items.
         let unknown = total > 0 && kept.is_empty() && self.stretch_emitted == 0;
         if unknown {
             self.client.log().warn(&format!(
                 "no images by {user}: the API answered with other users' images (unknown, deleted or renamed user?)"
             ));
+            self.unknown_user = true;
+        } else if dropped > 0 && self.foreign == 0 {
+            self.client.log().warn(&format!(
+                "the API returned images of other users for --username {user}; they are skipped"
+            ));
         }
+        self.foreign += dropped;
         (kept, unknown)
     }
 

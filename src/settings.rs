@@ -47,6 +47,109 @@ pub struct Settings {
     pub image_fallback_host: String,
     /// The config file as read.
     pub config: Loaded,
+    /// Where each global value came from, for `config show`.
+    pub origins: Origins,
+}
+
+/// Where a value in force came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// A command-line flag, by name.
+    Flag(&'static str),
+    /// An environment variable, by name.
+    Env(&'static str),
+    /// The config file.
+    File(std::path::PathBuf),
+    /// Nothing set it.
+    #[default]
+    Default,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Flag(flag) => write!(f, "flag {flag}"),
+            Origin::Env(var) => write!(f, "environment variable {var}"),
+            Origin::File(path) => write!(f, "config file {}", path.display()),
+            Origin::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// The origin of each global setting.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    /// `--base-url` / `CIVITAI_BASE_URL` / `base_url`.
+    pub base_url: Origin,
+    /// `--api-key` / `CIVITAI_API_KEY` / `api_key` (`Default`: no key).
+    pub api_key: Origin,
+    /// `--timeout` / `timeout`.
+    pub timeout: Origin,
+    /// `--retries` / `retries`.
+    pub retries: Origin,
+    /// `--image-fallback-host` / `image_fallback_host`.
+    pub image_fallback_host: Origin,
+}
+
+impl Origins {
+    /// Reads, for each setting, which source supplied it, in the order they win.
+    fn of(args: &GlobalArgs, loaded: &Loaded) -> Self {
+        let file = &loaded.config;
+        let pick = |flag: bool, id: &'static str, env: Option<&'static str>, in_file: bool| match (
+            flag,
+            env,
+            &loaded.path,
+        ) {
+            (true, Some(var), _) if args.from_env.contains(&id) => Origin::Env(var),
+            (true, _, _) => Origin::Flag(flag_name(id)),
+            (false, _, Some(path)) if in_file => Origin::File(path.clone()),
+            _ => Origin::Default,
+        };
+        Origins {
+            base_url: pick(
+                args.base_url.is_some(),
+                "base_url",
+                Some("CIVITAI_BASE_URL"),
+                file.base_url.is_some(),
+            ),
+            api_key: pick(
+                args.api_key.is_some(),
+                "api_key",
+                Some("CIVITAI_API_KEY"),
+                file.api_key.is_some(),
+            ),
+            timeout: pick(
+                args.timeout.is_some(),
+                "timeout",
+                None,
+                file.timeout.is_some(),
+            ),
+            retries: pick(
+                args.retries.is_some(),
+                "retries",
+                None,
+                file.retries.is_some(),
+            ),
+            image_fallback_host: pick(
+                args.image_fallback_host.is_some(),
+                "image_fallback_host",
+                None,
+                file.image_fallback_host.is_some(),
+            ),
+        }
+    }
+}
+
+/// `--base-url` for `base_url`.
+fn flag_name(id: &'static str) -> &'static str {
+    match id {
+        "base_url" => "--base-url",
+        "api_key" => "--api-key",
+        "timeout" => "--timeout",
+        "retries" => "--retries",
+        "image_fallback_host" => "--image-fallback-host",
+        _ => id,
+    }
 }
 
 impl Settings {
@@ -91,6 +194,7 @@ impl Settings {
                 .unwrap_or(DEFAULT_IMAGE_FALLBACK_HOST)
                 .trim()
                 .to_string(),
+            origins: Origins::of(args, &loaded),
             config: loaded,
         };
         settings.warn_about_an_exposed_key();

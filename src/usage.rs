@@ -54,7 +54,11 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
             .map_err(|why| Usage::new(None, ErrorKind::InvalidValue, why))?;
     }
     match &cli.command {
-        Command::List(args) => check_query(&args.query, "list"),
+        Command::List(args) => {
+            crate::output::fields::check_fields(&args.fields)
+                .map_err(|why| Usage::new(Some("list"), ErrorKind::InvalidValue, why))?;
+            check_query(&args.query, "list")
+        }
         Command::Download(args) => check_download(args),
         _ => Ok(()),
     }
@@ -145,6 +149,7 @@ const FILTER_FLAGS: &[&str] = &[
     "--model-version-id",
     "--post-id",
     "--image-id",
+    "--collection-id",
     "--tag",
     "--since (with --sort newest)",
 ];
@@ -158,6 +163,7 @@ fn filters(q: &QueryArgs) -> Vec<&'static str> {
         ("--model-version-id", !q.model_version_id.is_empty()),
         ("--post-id", !q.post_id.is_empty()),
         ("--image-id", q.image_id.is_some()),
+        ("--collection-id", !q.collection_id.is_empty()),
         ("--tag", !q.tag.is_empty()),
         // Newest first, the walk ends at --since: a bounded part of the feed.
         (
@@ -181,6 +187,7 @@ fn api_choices(q: &QueryArgs) -> Vec<&'static str> {
         ("--model-version-id", !q.model_version_id.is_empty()),
         ("--post-id", !q.post_id.is_empty()),
         ("--image-id", q.image_id.is_some()),
+        ("--collection-id", !q.collection_id.is_empty()),
         ("--tag", !q.tag.is_empty()),
         ("--base-model", !q.base_model.is_empty()),
         ("--type", q.media_type.is_some()),

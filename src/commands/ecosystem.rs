@@ -7,7 +7,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
-use crate::settings::{self, Settings};
+use crate::settings::{Origin, Settings};
 
 /// File name of each shell's script under `completions/` (what the shells look for).
 pub fn completion_file_name(shell: Shell) -> String {
@@ -45,7 +45,8 @@ pub fn config_path(explicit: Option<&std::path::Path>, out: &mut dyn Write) -> R
     Ok(())
 }
 
-/// `civimg config show`: the settings in force as TOML, each with where it came from.
+/// `civimg config show`: the settings in force as TOML, each with where it came from: the
+/// flag, the environment variable, the config file (by path) or the default.
 pub fn config_show(s: &Settings, out: &mut dyn Write) -> Result<()> {
     let file = &s.config.config;
     match &s.config.path {
@@ -55,84 +56,77 @@ pub fn config_show(s: &Settings, out: &mut dyn Write) -> Result<()> {
             "# no config file (civimg config path says where one goes)"
         )?,
     }
-    let from = |in_file: bool, differs: bool| match (differs, in_file) {
-        (false, _) => "default",
-        (true, true) => "config file, flag or environment",
-        (true, false) => "flag or environment",
+    // `out`, `concurrency`, `name` and `format` have flags only on their subcommands, so here
+    // they come from the file or the default.
+    let from_file = |set: bool| match (&s.config.path, set) {
+        (Some(path), true) => Origin::File(path.clone()),
+        _ => Origin::Default,
     };
-    let base = s.base_url.trim_end_matches('/');
-    let rows: Vec<(&str, String, &str)> = vec![
+    let quoted = |v: &str| format!("{v:?}");
+    let o = &s.origins;
+    let rows: Vec<(&str, String, Origin)> = vec![
         (
             "base_url",
-            format!("{base:?}"),
-            from(file.base_url.is_some(), base != settings::DEFAULT_BASE_URL),
+            quoted(s.base_url.trim_end_matches('/')),
+            o.base_url.clone(),
         ),
         (
             "api_key",
-            if s.api_key.is_some() {
-                "\"<redacted>\"".into()
+            quoted(if s.api_key.is_some() {
+                "<redacted>"
             } else {
-                "\"\"".into()
-            },
-            from(file.api_key.is_some(), s.api_key.is_some()),
+                ""
+            }),
+            o.api_key.clone(),
         ),
         (
             "out",
-            format!("{:?}", s.out_dir(None).display().to_string()),
-            from(file.out.is_some(), file.out.is_some()),
+            quoted(&s.out_dir(None).display().to_string()),
+            from_file(file.out.is_some()),
         ),
         (
             "concurrency",
             s.concurrency(None).to_string(),
-            from(file.concurrency.is_some(), file.concurrency.is_some()),
+            from_file(file.concurrency.is_some()),
         ),
         (
             "name",
-            format!(
-                "{:?}",
+            quoted(
                 file.name
                     .as_deref()
-                    .unwrap_or(crate::download::name::DEFAULT_TEMPLATE)
+                    .unwrap_or(crate::download::name::DEFAULT_TEMPLATE),
             ),
-            from(file.name.is_some(), file.name.is_some()),
+            from_file(file.name.is_some()),
         ),
         (
             "format",
-            format!("{:?}", file.format.as_deref().unwrap_or("auto")),
-            from(file.format.is_some(), file.format.is_some()),
+            quoted(file.format.as_deref().unwrap_or("auto")),
+            from_file(file.format.is_some()),
         ),
         (
             "timeout",
             s.timeout.as_secs().to_string(),
-            from(
-                file.timeout.is_some(),
-                s.timeout.as_secs() != settings::DEFAULT_TIMEOUT_SECS,
-            ),
+            o.timeout.clone(),
         ),
-        (
-            "retries",
-            s.retries.to_string(),
-            from(
-                file.retries.is_some(),
-                s.retries != settings::DEFAULT_RETRIES,
-            ),
-        ),
+        ("retries", s.retries.to_string(), o.retries.clone()),
         (
             "image_fallback_host",
-            format!("{:?}", s.image_fallback_host),
-            from(
-                file.image_fallback_host.is_some(),
-                s.image_fallback_host != settings::DEFAULT_IMAGE_FALLBACK_HOST,
-            ),
+            quoted(&s.image_fallback_host),
+            o.image_fallback_host.clone(),
         ),
     ];
-    for (key, value, source) in rows {
-        let source = if key == "api_key" && s.api_key.is_none() {
-            "not set"
-        } else {
-            source
+    for (key, value, origin) in rows {
+        let source = match origin {
+            Origin::Default if key == "api_key" => "not set".to_string(),
+            origin => origin.to_string(),
         };
-        writeln!(out, "{:<44} # {source}", format!("{key} = {value}"))?;
+        let line = format!("{key} = {value}");
+        writeln!(
+            out,
+            "{} # {}",
+            crate::text::escape_line(&format!("{line:<44}")),
+            crate::text::escape_line(&source)
+        )?;
     }
     Ok(())
 }

@@ -40,5 +40,20 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
         writer.write_page(&batch.items)?;
     }
     writer.finish()?;
+    if walk.emitted() == 0 && !walk.unknown_user() {
+        if let Some(hint) = pg_only_hint(&query) {
+            settings.log().warn(hint);
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// API.md: with neither `nsfw` nor `browsingLevel` the API answers PG images only, so an
+/// empty result may only mean that nothing PG matched.
+pub fn pg_only_hint(query: &ImageQuery) -> Option<&'static str> {
+    let level_asked = query.param("nsfw").is_some() || query.param("browsingLevel").is_some();
+    (!level_asked).then_some(
+        "nothing matched at the API's default level, PG only; ask for more with \
+         --nsfw x (every level) or --browsing-level N (PG=1 PG13=2 R=4 X=8 XXX=16, added up)",
+    )
 }

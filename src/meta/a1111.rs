@@ -40,9 +40,30 @@ pub fn parse(text: &str) -> Parameters {
         None => (&lines[..], Vec::new(), &lines[lines.len()..]),
     };
     let mut params = split_prompts(body);
+    let one_per_line = settings.len() == 1;
     params.settings = settings;
-    params.settings.extend(parse_trailing(trailing));
+    if one_per_line {
+        // PaddleNLP and others write one `Key: value` per line after `Steps:`.
+        let (pairs, rest) = leading_pair_lines(trailing);
+        params.settings.extend(pairs);
+        params.settings.extend(parse_trailing(rest));
+    } else {
+        params.settings.extend(parse_trailing(trailing));
+    }
     params
+}
+
+/// The leading lines that are each exactly one `Key: value` pair, and the lines after them.
+fn leading_pair_lines<'a, 'b>(lines: &'b [&'a str]) -> (Vec<(String, String)>, &'b [&'a str]) {
+    let mut pairs = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let mut parsed = parse_settings(line);
+        match (parsed.len(), parsed.first()) {
+            (1, Some((key, _))) if !key.is_empty() => pairs.push(parsed.remove(0)),
+            _ => return (pairs, &lines[i..]),
+        }
+    }
+    (pairs, &[])
 }
 
 /// Finds the settings line: the last one starting with `Steps:` (A1111 always writes it

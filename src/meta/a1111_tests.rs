@@ -236,6 +236,29 @@ fn a1111_duplicate_keys_are_kept() {
     assert_eq!(rec.extra.get("Foo (2)"), Some(&serde_json::json!("b")));
 }
 
+#[test]
+fn one_setting_per_line() {
+    let p = parse("a cat\nNegative prompt: dog\nSteps: 48\nSampler: DDIM\nCFG scale: 12.0\nwidth: 512\nTemplate: x");
+    assert_eq!(p.prompt, "a cat");
+    assert_eq!(
+        pairs(&p),
+        [
+            ("Steps", "48"),
+            ("Sampler", "DDIM"),
+            ("CFG scale", "12.0"),
+            ("width", "512"),
+            ("Template", "x")
+        ]
+    );
+}
+
+#[test]
+fn spaces_at_line_ends_are_kept() {
+    let p = parse("a, \r\nb, \n\nNegative prompt: c, \nd \nSteps: 1");
+    assert_eq!(p.prompt, "a, \r\nb,");
+    assert_eq!(p.negative_prompt.as_deref(), Some("c, \nd"));
+}
+
 proptest! {
     #[test]
     fn never_panics_on_arbitrary_strings(s in "\\PC*") {

@@ -20,7 +20,6 @@ pub(crate) fn record(mut obj: Obj, source: &str) -> GenRecord {
     let extra_meta = obj.remove("extraMetadata");
     let extra = obj.remove("extra");
     obj.retain(|_, node| node.get("class_type").is_some());
-    let graph = comfy::record(&obj);
     let settings = match &extra_meta {
         Some(Value::String(s)) => serde_json::from_str::<Value>(s).ok(),
         Some(other) => Some(other.clone()),
@@ -30,6 +29,8 @@ pub(crate) fn record(mut obj: Obj, source: &str) -> GenRecord {
         .as_ref()
         .and_then(GenRecord::from_api_meta)
         .unwrap_or_default();
+    // An upscale-only job starts from the picture the settings describe.
+    let graph = comfy::record_over(&obj, rec.width);
     rec.source = source.to_string();
     rec.merge_missing(graph);
     rec.extra.insert("comfyPrompt".into(), Value::Object(obj));

@@ -45,8 +45,8 @@ pub(crate) fn record(entries: &Entries, source: &str) -> Option<GenRecord> {
         keys.extend(other.keys);
         rec.merge_missing(other.record);
     }
-    if entries.get("smproj").is_some() || entries.get("parameters-json").is_some() {
-        rec.generator = Some("StabilityMatrix".into());
+    if let Some(json) = entries.get("parameters-json").and_then(json_object) {
+        stability_matrix(&mut rec, &json);
     }
     for (key, text) in &entries.texts {
         if !keys.contains(key) && key != "XMP" {
@@ -56,6 +56,15 @@ pub(crate) fn record(entries: &Entries, source: &str) -> Option<GenRecord> {
         }
     }
     Some(rec)
+}
+
+/// Stability Matrix saves its graph and, in `parameters-json`, the prompts as the user typed
+/// them (the graph's text may be what a wildcard or style made of them): those lead.
+fn stability_matrix(rec: &mut GenRecord, json: &Obj) {
+    rec.generator = Some("StabilityMatrix".into());
+    let text = |k: &str| json.get(k).and_then(Value::as_str).map(str::to_string);
+    rec.prompt = text("PositivePrompt").or(rec.prompt.take());
+    rec.negative_prompt = text("NegativePrompt").or(rec.negative_prompt.take());
 }
 
 fn candidates(e: &Entries, source: &str) -> Vec<Candidate> {

@@ -65,6 +65,10 @@ fn legacy(mut meta: Obj) -> Obj {
             }
         }
     }
+    // `model` names the architecture ("stable diffusion"); the checkpoint is in `model_weights`.
+    if let Some(kind) = meta.remove("model") {
+        map.insert("modelType".into(), kind);
+    }
     if let Some(w) = meta.remove("model_weights") {
         map.insert("model".into(), w);
     }

@@ -58,7 +58,7 @@ fn take_fields(rec: &mut GenRecord, mut map: Obj) {
     rec.denoising_strength = take(&mut map, DENOISE, as_f64);
     let hires = Hires {
         upscaler: take(&mut map, &["hiresupscaler"], as_string),
-        upscale: take(&mut map, &["hiresupscale"], as_f64),
+        upscale: take(&mut map, &["hiresupscale", "hiresscale"], as_f64),
         steps: take(&mut map, &["hiressteps"], as_u32),
     };
     if hires != Hires::default() {

@@ -27,6 +27,135 @@ pub const NORMALIZED_META_KEYS: &[&str] = &[
     "denoisingStrength",
 ];
 
+/// The item fields `--fields` accepts (API.md's item fields); below `meta.`, `tags.` and
+/// `modelVersionIds.` any path is accepted, since those hold what the generator or the API put.
+pub const ITEM_FIELDS: &[&str] = &[
+    "id",
+    "url",
+    "hash",
+    "width",
+    "height",
+    "nsfwLevel",
+    "nsfw",
+    "browsingLevel",
+    "type",
+    "createdAt",
+    "postId",
+    "username",
+    "baseModel",
+    "modelVersionIds",
+    "tags",
+    "meta",
+    "stats",
+    "stats.likeCount",
+    "stats.heartCount",
+    "stats.laughCount",
+    "stats.cryCount",
+    "stats.dislikeCount",
+    "stats.commentCount",
+];
+
+/// Paths below these are open-ended.
+const OPEN_PREFIXES: &[&str] = &["meta.", "tags.", "modelVersionIds."];
+
+/// Checks `--fields` paths: each must be a known field (or below an open-ended one). The
+/// error names the nearest known field when there is one.
+pub fn check_fields(fields: &[String]) -> Result<(), String> {
+    for field in fields {
+        let field = field.trim();
+        if field.is_empty() || field.split('.').any(str::is_empty) {
+            return Err(format!(
+                "--fields: empty field name in `{}` (write them as id,username,stats.likeCount)",
+                crate::text::escape_line(&fields.join(","))
+            ));
+        }
+        if ITEM_FIELDS.contains(&field) || OPEN_PREFIXES.iter().any(|p| field.starts_with(p)) {
+            continue;
+        }
+        let shown = crate::text::escape_line(field);
+        return Err(match nearest(field) {
+            Some(known) => format!("--fields: unknown field `{shown}`; did you mean `{known}`?"),
+            None => format!(
+                "--fields: unknown field `{shown}`; known fields: {}, meta.<key>",
+                ITEM_FIELDS.join(", ")
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The known field closest to `field`: the same but for case, else within a few edits.
+fn nearest(field: &str) -> Option<String> {
+    let candidates = ITEM_FIELDS
+        .iter()
+        .map(|f| f.to_string())
+        .chain(NORMALIZED_META_KEYS.iter().map(|k| format!("meta.{k}")));
+    let lower = field.to_ascii_lowercase();
+    candidates
+        .map(|known| {
+            let distance = if known.to_ascii_lowercase() == lower {
+                0
+            } else {
+                edit_distance(&lower, &known.to_ascii_lowercase())
+            };
+            (distance, known)
+        })
+        .filter(|(d, known)| *d <= 2.max(known.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, known)| known)
+}
+
+/// Levenshtein distance over characters (paths are short: quadratic is fine here).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// The item cut down to `fields`, nested as in the item (`stats.likeCount` stays under
+/// `stats`), in the order given; a normalized `meta.<key>` carries the normalized value.
+/// A field the item lacks is null.
+pub fn project(item: &Value, fields: &[String]) -> Value {
+    let row = Row::new(item);
+    let mut out = Value::Object(serde_json::Map::new());
+    for path in fields {
+        let value = row.json(path).unwrap_or(Value::Null);
+        insert_at(&mut out, path, value);
+    }
+    out
+}
+
+/// Puts `value` at a dotted path, making objects on the way.
+fn insert_at(root: &mut Value, path: &str, value: Value) {
+    let mut cur = root;
+    let mut segments = path.split('.').peekable();
+    while let Some(seg) = segments.next() {
+        let Value::Object(map) = cur else { return };
+        if segments.peek().is_none() {
+            map.insert(seg.to_string(), value);
+            return;
+        }
+        let next = map
+            .entry(seg.to_string())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if !next.is_object() {
+            *next = Value::Object(serde_json::Map::new());
+        }
+        cur = next;
+    }
+}
+
 /// CSV columns when `--fields` is not given: every documented item field, flattened.
 pub const DEFAULT_CSV_FIELDS: &[&str] = &[
     "id",
@@ -110,6 +239,19 @@ impl<'v> Row<'v> {
             .filter(|key| NORMALIZED_META_KEYS.contains(key))
             .and_then(|key| normalized(self.record()?, key));
         normalized.unwrap_or_else(|| cell(lookup(self.item, path)))
+    }
+
+    /// The JSON value at `path`: the normalized one for a normalized `meta.<key>` the record
+    /// has, else the item's own.
+    pub fn json(&self, path: &str) -> Option<Value> {
+        let normalized = path
+            .strip_prefix("meta.")
+            .filter(|key| NORMALIZED_META_KEYS.contains(key))
+            .and_then(|key| {
+                let record = serde_json::to_value(self.record()?).ok()?;
+                record.get(key).cloned()
+            });
+        normalized.or_else(|| lookup(self.item, path).cloned())
     }
 
     fn record(&self) -> Option<&GenRecord> {
@@ -210,6 +352,36 @@ mod tests {
         let none = json!({"id": 2, "meta": null});
         assert_eq!(Row::new(&none).cell("meta.model"), "");
         assert_eq!(Row::new(&json!({"id": 3})).cell("meta.seed"), "");
+    }
+
+    #[test]
+    fn unknown_fields_suggest_the_nearest() {
+        let check = |f: &[&str]| check_fields(&f.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert!(check(&["id", "stats.likeCount", "meta.Clip skip", "tags.0.name"]).is_ok());
+        let err = check(&["stats.likecount"]).unwrap_err();
+        assert!(err.contains("did you mean `stats.likeCount`"), "{err}");
+        let err = check(&["usrname"]).unwrap_err();
+        assert!(err.contains("`username`"), "{err}");
+        let err = check(&["createdat"]).unwrap_err();
+        assert!(err.contains("`createdAt`"), "{err}");
+        assert!(check(&["id", ""]).unwrap_err().contains("empty"));
+        assert!(check(&["stats."]).unwrap_err().contains("empty"));
+        assert!(check(&["zzzzzzzz"]).unwrap_err().contains("known fields"));
+    }
+
+    #[test]
+    fn projection_keeps_the_shape_and_normalizes_meta() {
+        let item = json!({"id": 1, "url": "u", "stats": {"likeCount": 3, "cryCount": 1},
+            "meta": {"Model": "juggernaut", "seed": 42}});
+        let fields: Vec<String> = ["id", "stats.likeCount", "meta.model", "meta.seed", "hash"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            project(&item, &fields),
+            json!({"id": 1, "stats": {"likeCount": 3},
+                "meta": {"model": "juggernaut", "seed": 42}, "hash": null})
+        );
     }
 
     #[test]

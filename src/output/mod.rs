@@ -45,23 +45,29 @@ pub fn writer<'w, W: Write + 'w>(
     fields: &[String],
     term_width: Option<u16>,
 ) -> Box<dyn ItemWriter + 'w> {
+    let fields = fields.to_vec();
     match format {
-        Format::Jsonl => Box::new(JsonLines { out }),
-        Format::Json => Box::new(JsonArray { out, first: true }),
-        Format::Csv => Box::new(CsvWriter::new(out, fields)),
-        Format::Table => Box::new(TableWriter::new(out, fields, term_width)),
+        Format::Jsonl => Box::new(JsonLines { out, fields }),
+        Format::Json => Box::new(JsonArray {
+            out,
+            fields,
+            first: true,
+        }),
+        Format::Csv => Box::new(CsvWriter::new(out, &fields)),
+        Format::Table => Box::new(TableWriter::new(out, &fields, term_width)),
     }
 }
 
-/// One item per line, exactly the fields the API sent, in its order.
+/// One item per line, exactly the fields the API sent, in its order (or only `--fields`).
 struct JsonLines<W> {
     out: W,
+    fields: Vec<String>,
 }
 
 impl<W: Write> ItemWriter for JsonLines<W> {
     fn write_page(&mut self, items: &[Item]) -> Result<()> {
         for item in items {
-            write_compact(&mut self.out, item)?;
+            write_compact(&mut self.out, item, &self.fields)?;
             self.out.write_all(b"\n")?;
         }
         self.out.flush()?;
@@ -77,6 +83,7 @@ impl<W: Write> ItemWriter for JsonLines<W> {
 /// One JSON array, written element by element.
 struct JsonArray<W> {
     out: W,
+    fields: Vec<String>,
     first: bool,
 }
 
@@ -86,7 +93,7 @@ impl<W: Write> ItemWriter for JsonArray<W> {
             self.out
                 .write_all(if self.first { b"[\n" } else { b",\n" })?;
             self.first = false;
-            write_compact(&mut self.out, item)?;
+            write_compact(&mut self.out, item, &self.fields)?;
         }
         self.out.flush()?;
         Ok(())
@@ -101,10 +108,13 @@ impl<W: Write> ItemWriter for JsonArray<W> {
 }
 
 /// The item's text as the API sent it, unless it spans lines (a pretty-printed answer):
-/// then it is re-serialized compactly so that JSON lines stay one item per line.
-fn write_compact<W: Write>(out: &mut W, item: &Item) -> Result<()> {
+/// then it is re-serialized compactly so that JSON lines stay one item per line. With
+/// `--fields`, only those fields (`fields::project`).
+fn write_compact<W: Write>(out: &mut W, item: &Item, fields: &[String]) -> Result<()> {
     let raw = item.raw();
-    if raw.contains('\n') {
+    if !fields.is_empty() {
+        serde_json::to_writer(out, &fields::project(&item.value(), fields))?;
+    } else if raw.contains('\n') {
         serde_json::to_writer(out, &item.value())?;
     } else {
         out.write_all(raw.as_bytes())?;

@@ -189,3 +189,129 @@ fn a_base_url_without_scheme_is_a_usage_error_with_the_fix() {
         .iter()
         .all(|r| r.path == "/api/v1/images"));
 }
+
+#[test]
+fn fields_are_checked_and_project_json_output() {
+    let fake = FakeCivitai::start();
+    let err = usage_error(&fake, &["list", "--fields", "id,stats.likecount"]);
+    assert!(err.contains("did you mean `stats.likeCount`"), "{err}");
+    let err = usage_error(&fake, &["list", "-f", "csv", "--fields", "id,,url"]);
+    assert!(err.contains("empty field name"), "{err}");
+    usage_error(&fake, &["list", "--fields", ""]);
+    let fields = "id,stats.likeCount,meta.seed,meta.model";
+    for format in ["jsonl", "json"] {
+        let out = civimg(&fake)
+            .args([
+                "list",
+                "--username",
+                "bob",
+                "-f",
+                format,
+                "--fields",
+                fields,
+            ])
+            .run_ok();
+        let items: Vec<serde_json::Value> = if format == "json" {
+            serde_json::from_slice(&out.stdout).unwrap()
+        } else {
+            json_lines(&out.stdout)
+        };
+        assert_eq!(items.len(), 5);
+        for item in &items {
+            let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["id", "stats", "meta"], "{item}");
+            assert!(item["stats"]["likeCount"].is_number(), "{item}");
+            let meta: Vec<&String> = item["meta"].as_object().unwrap().keys().collect();
+            assert_eq!(meta, ["seed", "model"], "{item}");
+        }
+    }
+}
+
+// API.md: with neither nsfw nor browsingLevel the API answers PG only.
+#[test]
+fn an_empty_result_at_the_default_level_says_how_to_ask_for_more() {
+    let fake = FakeCivitai::start();
+    // carol_x has no PG images at all.
+    let out = civimg(&fake)
+        .args(["list", "--username", "carol_x"])
+        .run_ok();
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.contains("PG only") && err.contains("--nsfw"), "{err}");
+    assert!(err.contains("--browsing-level"), "{err}");
+    let out = civimg(&fake)
+        .args(["list", "--username", "carol_x", "--browsing-level", "1"])
+        .run_ok();
+    assert!(text(&out.stderr).is_empty(), "a level was asked for");
+    let out = civimg(&fake)
+        .args(["list", "--username", "carol_x", "--nsfw", "x", "--max", "1"])
+        .run_ok();
+    assert_eq!(json_lines(&out.stdout).len(), 1);
+}
+
+#[test]
+fn an_unknown_user_gets_one_warning() {
+    let fake = FakeCivitai::start();
+    let out = civimg(&fake)
+        .args(["list", "--username", "no_such_user"])
+        .run_ok();
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no images by no_such_user"), "{err}");
+    assert_eq!(fake.api_requests().len(), 1);
+}
+
+/// The `# source` comment of `key` in `config show`'s output.
+fn source_of(shown: &str, key: &str) -> String {
+    let line = shown
+        .lines()
+        .find(|l| l.starts_with(&format!("{key} = ")))
+        .unwrap_or_else(|| panic!("{key} in {shown}"));
+    line.rsplit_once(" # ").unwrap().1.to_string()
+}
+
+// config show names the real source of every value; never a guess from comparing values.
+#[test]
+fn config_show_names_where_each_value_came_from() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "timeout = 30\nbase_url = \"https://civitai.red\"\nconcurrency = 8\n",
+    )
+    .unwrap();
+    let file = format!("config file {}", cfg.display());
+    let out = bare()
+        .env("CIVIMG_CONFIG", &cfg)
+        .env("CIVITAI_API_KEY", "k")
+        .args(["config", "show", "--retries", "5"])
+        .run_ok();
+    let shown = text(&out.stdout);
+    // timeout = 30 and retries = 5 equal the defaults, yet came from the file and a flag.
+    assert_eq!(source_of(&shown, "timeout"), file);
+    assert_eq!(source_of(&shown, "retries"), "flag --retries");
+    assert_eq!(source_of(&shown, "base_url"), file);
+    assert_eq!(source_of(&shown, "concurrency"), file);
+    assert_eq!(
+        source_of(&shown, "api_key"),
+        "environment variable CIVITAI_API_KEY"
+    );
+    assert_eq!(source_of(&shown, "out"), "default");
+    assert!(!shown.contains("flag or environment"), "{shown}");
+    let out = bare()
+        .env("CIVIMG_CONFIG", &cfg)
+        .env("CIVITAI_BASE_URL", "https://civitai.com")
+        .args(["config", "show"])
+        .run_ok();
+    let shown = text(&out.stdout);
+    assert_eq!(
+        source_of(&shown, "base_url"),
+        "environment variable CIVITAI_BASE_URL"
+    );
+    assert_eq!(source_of(&shown, "api_key"), "not set");
+    let out = bare()
+        .env("CIVITAI_BASE_URL", "http://env.example")
+        .args(["config", "show", "--base-url", "https://civitai.com"])
+        .run_ok();
+    assert_eq!(source_of(&text(&out.stdout), "base_url"), "flag --base-url");
+}

@@ -16,6 +16,7 @@ mod meta;
 mod meta_files;
 mod meta_generators;
 mod support;
+mod targets;
 mod terminal;
 mod walks;
 mod window;

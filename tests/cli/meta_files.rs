@@ -256,6 +256,43 @@ fn build_fixture_bytes() -> Vec<(&'static str, Vec<u8>)> {
     });
     add("a.webp", &|p| fixtures::webp_with_user_comment(p, A1111));
     add("c.jpeg", &|p| fixtures::jpeg_with_com(p, A1111));
+    let graph = r#"{"3": {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["4", 0],
+        "guider": ["5", 0], "latent_image": ["3", 0]}}, "4": {"class_type": "RandomNoise",
+        "inputs": {"noise_seed": 5}}, "5": {"class_type": "CFGGuider", "inputs": {"cfg": 3,
+        "positive": ["6", 0], "model": ["5", 0]}}, "6": {"class_type": "CLIPTextEncode",
+        "inputs": {"text": ["6", 0]}}, "9": {"class_type": "SaveImage", "inputs": {"images": ["3", 0]}}}"#;
+    add("g.png", &|p| {
+        fixtures::png_with_text(
+            p,
+            &[
+                ("prompt", graph, TextKind::Ztxt),
+                ("workflow", "{}", TextKind::Text),
+            ],
+        )
+    });
+    add("n.png", &|p| {
+        let comment = r#"{"prompt": "cat", "uc": "dog", "scale": 5, "v4_prompt": {"caption": {"char_captions": [{"char_caption": "a", "centers": [{"x": 0.5}]}]}}}"#;
+        fixtures::png_with_text(
+            p,
+            &[
+                ("Software", "NovelAI", TextKind::Text),
+                ("Comment", comment, TextKind::Itxt),
+            ],
+        )
+    });
+    add("s.jpeg", &|p| {
+        let sui = r#"{"sui_image_params": {"prompt": "p", "seed": 1, "refinerupscale": 2}}"#;
+        fixtures::jpeg_with_user_comment(p, sui, CommentEncoding::Utf16Le)
+    });
+    add("w.webp", &|p| {
+        let prompt = format!("prompt:{graph}");
+        let tiff = fixtures::tiff_with_ifd0_strings(&[(0x010F, "workflow:{}"), (0x0110, &prompt)]);
+        fixtures::webp_with_tiff(p, &tiff)
+    });
+    add("d.png", &|p| {
+        let dream = r#""a [b [c]] d" -s 5 -S 1 -W 64 -A k_lms"#;
+        fixtures::png_with_text(p, &[("Dream", dream, TextKind::Text)])
+    });
     out
 }
 
@@ -265,7 +302,7 @@ proptest! {
     /// Truncated or bit-flipped fixtures give Ok or Err, never a panic.
     #[test]
     fn corrupted_fixtures_never_panic(
-        which in 0usize..7,
+        which in 0usize..12,
         cut in any::<prop::sample::Index>(),
         flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
         truncate in any::<bool>(),
@@ -284,5 +321,22 @@ proptest! {
         std::fs::write(&path, &bytes).unwrap();
         let _ = read_file(&path);
         let _ = read_file_or_sidecar(&path);
+    }
+
+    /// Random bytes behind each container's signature: Ok or Err, never a panic.
+    #[test]
+    fn random_bytes_after_a_signature_never_panic(
+        kind in 0usize..3,
+        body in prop::collection::vec(any::<u8>(), 0..4096),
+    ) {
+        let magic: &[u8] = match kind {
+            0 => b"\x89PNG\r\n\x1a\n",
+            1 => &[0xFF, 0xD8, 0xFF],
+            _ => b"RIFF\0\0\0\0WEBP",
+        };
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("r.img");
+        std::fs::write(&path, [magic, &body].concat()).unwrap();
+        let _ = read_file(&path);
     }
 }

@@ -23,6 +23,7 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/api/v1/images", get(images))
         .route("/api/v1/models/{id}", get(super::models::model))
+        .route("/api/trpc/image.getInfinite", get(super::trpc::infinite))
         .route("/__fake/fault", post(inject))
         .route("/__fake/mode", post(set_mode))
         .route("/__fake/requests", get(requests))

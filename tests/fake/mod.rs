@@ -39,7 +39,8 @@
 //! The imageId path (`imageId` given) and the modelId-only path (`modelId` without `postId`,
 //! `modelVersionId`, `username` or `userId`) emit a numeric `nextCursor` (the id of the next
 //! page's first item) and wrap meta as `{"id", "meta"}`; elsewhere the cursor is `"offset|ms"`.
-//! `GET /api/v1/models/{id}` lists a catalog model's versions, newest first.
+//! `GET /api/v1/models/{id}` lists a catalog model's versions, newest first. Collections are
+//! served over the site's tRPC `image.getInfinite` (see `trpc.rs` for which items they hold).
 //!
 //! # Modes and faults
 //! The real service's newer behaviours are switches ([`Modes`], `POST /__fake/mode`), all off by
@@ -67,6 +68,7 @@ mod page;
 mod query;
 mod record;
 mod server;
+mod trpc;
 mod util;
 
 pub use faults::Fault;

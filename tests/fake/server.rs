@@ -235,6 +235,11 @@ impl FakeCivitai {
         }
     }
 
+    /// Oracle: the ids of collection `id` newest first, at these browsing levels (see `trpc.rs`).
+    pub fn collection_ids(&self, id: u64, levels: u32) -> Vec<u64> {
+        super::trpc::collection_ids(&self.app.dataset.read().unwrap(), id, levels)
+    }
+
     /// The item with this id as emitted with `withMeta=true` on the normal path (no tags).
     pub fn item(&self, id: u64) -> Option<Value> {
         let ds = self.app.dataset.read().unwrap();

@@ -3,6 +3,8 @@
 //! Every lookup tolerates missing nodes, wrong types and cycles (depth-limited): a
 //! malformed graph yields fewer values, never a panic.
 
+use std::cell::Cell;
+
 use serde_json::Value;
 
 use crate::meta::value::Obj;
@@ -28,16 +30,34 @@ const VALUE_KEYS: &[&str] = &[
     "FLOAT",
 ];
 
-/// A graph borrowed from its JSON.
+/// Most value and text lookups made in one graph: link-following branches, and a hostile
+/// graph whose every node links to several others would otherwise take exponential time.
+pub(crate) const MAX_WORK: usize = 100_000;
+
+/// A graph borrowed from its JSON, with the lookups it may still make.
 #[derive(Clone, Copy)]
 pub(crate) struct Graph<'a> {
     nodes: &'a Obj,
+    work: &'a Cell<usize>,
 }
 
 impl<'a> Graph<'a> {
-    /// Wraps a `prompt` object.
-    pub(crate) fn new(nodes: &'a Obj) -> Self {
-        Graph { nodes }
+    /// Wraps a `prompt` object; `work` counts down the lookups left (start at [`MAX_WORK`]).
+    pub(crate) fn new(nodes: &'a Obj, work: &'a Cell<usize>) -> Self {
+        Graph { nodes, work }
+    }
+
+    /// Takes one lookup from the allowance; false once it is spent.
+    fn spend(self) -> bool {
+        self.spend_bytes(0)
+    }
+
+    /// Takes one lookup plus one per 4 KiB of text copied; false once it is spent.
+    fn spend_bytes(self, bytes: usize) -> bool {
+        let cost = 1 + bytes / 4096;
+        let left = self.work.get();
+        self.work.set(left.saturating_sub(cost));
+        left >= cost
     }
 
     /// Every node, in file order.
@@ -76,7 +96,7 @@ impl<'a> Graph<'a> {
         if !value.is_array() {
             return (!value.is_null()).then_some(value);
         }
-        if depth >= MAX_DEPTH {
+        if depth >= MAX_DEPTH || !self.spend() {
             return None;
         }
         let inp = inputs(self.follow(value)?)?;
@@ -89,9 +109,9 @@ impl<'a> Graph<'a> {
     /// it links to (primitives, text boxes, concatenation and switch nodes).
     pub(crate) fn text(self, value: &'a Value, depth: usize) -> Option<String> {
         if let Value::String(s) = value {
-            return Some(s.clone());
+            return self.spend_bytes(s.len()).then(|| s.clone());
         }
-        if depth >= MAX_DEPTH {
+        if depth >= MAX_DEPTH || !self.spend() {
             return None;
         }
         let node = self.follow(value)?;
@@ -132,7 +152,8 @@ impl<'a> Graph<'a> {
             .filter_map(|(_, v)| self.text(v, depth + 1))
             .filter(|t| !t.is_empty())
             .collect();
-        (!parts.is_empty()).then(|| parts.join(delimiter))
+        let len: usize = parts.iter().map(String::len).sum();
+        (!parts.is_empty() && self.spend_bytes(len)).then(|| parts.join(delimiter))
     }
 
     /// A switch node: the branch its boolean selects, else the other one when the selected

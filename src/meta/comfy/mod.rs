@@ -6,6 +6,8 @@ mod graph;
 mod passes;
 mod text;
 
+use std::cell::Cell;
+
 use serde_json::Value;
 
 use super::record::{GenRecord, Hires, Resource};
@@ -40,34 +42,60 @@ fn parse_or_raw(text: &str) -> Value {
 
 /// Builds a record from a parsed `prompt` graph (source and extra unset).
 pub(crate) fn record(nodes: &Obj) -> GenRecord {
-    let g = Graph::new(nodes);
+    record_over(nodes, None)
+}
+
+/// Like [`record`]; `base_width` is the width of the picture the graph starts from when
+/// the graph itself does not say (an upscale of a loaded image), to tell the upscale factor.
+pub(crate) fn record_over(nodes: &Obj, base_width: Option<u32>) -> GenRecord {
+    let work = Cell::new(graph::MAX_WORK);
+    let g = Graph::new(nodes, &work);
     let mut rec = GenRecord::default();
     let (passes, upscales) = passes::passes(g);
     if let Some(first) = passes.first() {
         fill_pass(&mut rec, g, first);
-        if let Some(w) = upscales.first().filter(|u| u.is_some()) {
-            // An img2img pass over an upscaled picture is itself the second pass.
-            rec.hires = Some(hires(w, &rec, g, first));
-        }
     }
-    if passes.len() > 1 || upscales.last().is_some_and(Upscale::is_some) {
-        let last = passes.last().filter(|_| passes.len() > 1);
-        let mut up = upscales.get(1).cloned().unwrap_or_default();
-        if passes.len() < 2 {
-            up = upscales.last().cloned().unwrap_or_default();
-        }
-        let h = hires(&up, &rec, g, last.copied().unwrap_or(passes[0]));
-        rec.hires = Some(Hires {
-            steps: last.and(h.steps),
-            ..h
-        });
-        if rec.denoising_strength.is_none() {
-            rec.denoising_strength = last.and_then(|s| denoise(g, s));
-        }
+    rec.hires = second_pass(g, &passes, &upscales, rec.width.or(base_width));
+    if rec.denoising_strength.is_none() {
+        rec.denoising_strength = passes.get(1).and_then(|s| denoise(g, s));
     }
     fill_gaps(&mut rec, g);
     rec.resources = text::resources(g, rec.prompt.as_deref());
     rec
+}
+
+/// The second pass: the sampler after the first with the upscale nodes between them; an
+/// img2img pass over an upscaled picture; or a plain upscale after the only pass.
+/// `upscales[0]` is what happens before the first pass, `upscales[i]` before pass i, the
+/// last one after the final pass.
+fn second_pass<'a>(
+    g: Graph<'a>,
+    passes: &[&'a Obj],
+    upscales: &[Upscale],
+    base_width: Option<u32>,
+) -> Option<Hires> {
+    let before_first = upscales.first().filter(|u| u.is_some());
+    let (up, pass) = match passes {
+        [] => (upscales.last()?, None),
+        [only] => match before_first {
+            Some(up) => (up, Some(*only)),
+            None => (upscales.last()?, None),
+        },
+        [_, second, ..] => (upscales.get(1)?, Some(*second)),
+    };
+    if !up.is_some() && pass.is_none() {
+        return None;
+    }
+    let scale = up.scale.or_else(|| {
+        let (target, base) = (f64::from(up.width?), f64::from(base_width?));
+        (base > 0.0).then(|| target / base)
+    });
+    let steps = pass.and_then(|p| setting(g, &setting_nodes(g, p), &["steps"]).and_then(as_u32));
+    Some(Hires {
+        upscaler: up.upscaler.clone(),
+        upscale: scale.filter(|s| *s != 1.0),
+        steps,
+    })
 }
 
 /// Seed, steps, cfg, sampler, scheduler, denoise, prompts, size and model of one pass.
@@ -93,19 +121,6 @@ fn denoise<'a>(g: Graph<'a>, sampler: &'a Obj) -> Option<f64> {
     setting(g, &nodes, &["denoise"])
         .and_then(as_f64)
         .filter(|d| *d < 1.0)
-}
-
-fn hires<'a>(up: &Upscale, rec: &GenRecord, g: Graph<'a>, pass: &'a Obj) -> Hires {
-    let nodes = setting_nodes(g, pass);
-    let scale = up.scale.or_else(|| {
-        let (target, first) = (f64::from(up.width?), f64::from(rec.width?));
-        (first > 0.0).then(|| target / first)
-    });
-    Hires {
-        upscaler: up.upscaler.clone(),
-        upscale: scale,
-        steps: setting(g, &nodes, &["steps"]).and_then(as_u32),
-    }
 }
 
 /// Width and height of the latent feeding the sampler, following a few links.

@@ -7,7 +7,7 @@ use std::collections::{HashSet, VecDeque};
 use serde_json::Value;
 
 use super::graph::{class, inputs, Graph, MAX_DEPTH};
-use crate::meta::value::{as_f64, as_string, as_u32, Obj};
+use crate::meta::value::{as_f64, as_size, as_string, as_u32, Obj};
 
 /// Inputs that carry models, prompts or settings rather than the picture being made.
 const NOT_PICTURE: &[&str] = &[
@@ -30,6 +30,9 @@ const NOT_PICTURE: &[&str] = &[
 
 /// Most passes reported; real graphs have two or three.
 const MAX_PASSES: usize = 8;
+
+/// Most output nodes compared.
+const MAX_OUTPUTS: usize = 16;
 
 /// What the nodes between two passes (or after the last one) do to the picture.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -57,11 +60,47 @@ pub(crate) fn is_sampler(node: &Obj) -> bool {
 
 /// The passes from first to last, each with the upscale nodes met before it; the last
 /// element's upscale is what happens after the final pass.
+///
+/// With several save nodes, the one behind the most passes tells; without any, a preview.
 pub(crate) fn passes<'a>(g: Graph<'a>) -> (Vec<&'a Obj>, Vec<Upscale>) {
-    let output = g
+    let saves: Vec<&Obj> = g
         .nodes()
-        .find(|n| class(n).contains("Save") && !is_sampler(n))
-        .or_else(|| g.nodes().find(|n| class(n).contains("Preview")));
+        .filter(|n| class(n).contains("Save") && !is_sampler(n))
+        .collect();
+    let outputs = if saves.is_empty() {
+        g.nodes()
+            .filter(|n| class(n).contains("Preview"))
+            .take(1)
+            .collect()
+    } else {
+        saves
+    };
+    let mut best: Option<(Vec<&'a Obj>, Vec<Upscale>)> = None;
+    for output in outputs.into_iter().take(MAX_OUTPUTS) {
+        let found = chain_from(g, output);
+        if best.as_ref().is_none_or(|b| found.0.len() > b.0.len()) {
+            best = Some(found);
+        }
+    }
+    match best {
+        Some(found) if !found.0.is_empty() => found,
+        // No pass reached from an output: a graph of upscale nodes only, or a bare sampler.
+        other => {
+            let upscales = other.map(|f| f.1).unwrap_or_default();
+            let first = fallback(g);
+            let upscales = if first.is_none() {
+                upscales
+            } else {
+                vec![Upscale::default()]
+            };
+            (first.into_iter().collect(), upscales)
+        }
+    }
+}
+
+/// The passes behind one output node, first to last, with the upscale nodes around them.
+fn chain_from<'a>(g: Graph<'a>, output: &'a Obj) -> (Vec<&'a Obj>, Vec<Upscale>) {
+    let output = Some(output);
     let mut chain: Vec<&'a Obj> = Vec::new();
     let mut upscales = Vec::new();
     let mut from = output;
@@ -73,9 +112,6 @@ pub(crate) fn passes<'a>(g: Graph<'a>) -> (Vec<&'a Obj>, Vec<Upscale>) {
             _ => break,
         }
         from = Some(chain[chain.len() - 1]);
-    }
-    if chain.is_empty() {
-        return (fallback(g).into_iter().collect(), vec![Upscale::default()]);
     }
     // Walked from the output backwards: put the first pass first.
     chain.reverse();
@@ -135,11 +171,30 @@ fn note_upscale<'a>(g: Graph<'a>, node: &'a Obj, up: &mut Upscale) {
         }
         if let Some(w) = g.literal(node, &["width"]).and_then(as_u32) {
             up.width = Some(w);
+        } else if let Some(w) = clip_width(g, node) {
+            up.width = Some(w);
         }
         if up.upscaler.is_none() {
             up.upscaler = g.literal(node, &["upscale_method"]).and_then(as_string);
         }
     }
+}
+
+/// A width linked from rgthree's SDXL latent node, whose second output is its width times
+/// its `clip_scale`.
+fn clip_width<'a>(g: Graph<'a>, node: &'a Obj) -> Option<u32> {
+    let link = inputs(node)?.get("width")?;
+    let source = g.follow(link)?;
+    if link.get(1).and_then(Value::as_u64) != Some(1) {
+        return None;
+    }
+    let (w, _) = g.literal(source, &["dimensions"]).and_then(as_size)?;
+    let scale = g
+        .literal(source, &["clip_scale"])
+        .and_then(as_f64)
+        .unwrap_or(1.0);
+    let width = (f64::from(w) * scale).round();
+    (width > 0.0 && width < f64::from(u32::MAX)).then_some(width as u32)
 }
 
 /// The nodes a sampler's settings may live on: itself, then its noise, guider, sampler

@@ -69,3 +69,111 @@ proptest::proptest! {
         let _ = from_texts(Some(&s), Some(&s));
     }
 }
+
+/// A first pass on an rgthree latent with text through switch/concat nodes, a latent
+/// upscale, a second pass, then a model upscale; a zeroed-out negative; clip skip.
+fn two_pass_graph() -> Value {
+    json!({
+        "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "wai.safetensors"}},
+        "2": {"class_type": "CLIPSetLastLayer", "inputs": {"stop_at_clip_layer": -2, "clip": ["1", 1]}},
+        "3": {"class_type": "PrimitiveBoolean", "inputs": {"value": false}},
+        "4": {"class_type": "PrimitiveStringMultiline", "inputs": {"value": "a cat, "}},
+        "5": {"class_type": "StringConcatenate", "inputs": {"string_a": ["4", 0], "string_b": "on a mat", "delimiter": ""}},
+        "6": {"class_type": "ComfySwitchNode", "inputs": {"switch": ["3", 0], "on_true": ["9", 0], "on_false": ["5", 0]}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": ["6", 0], "clip": ["2", 0]}},
+        "8": {"class_type": "ConditioningZeroOut", "inputs": {"conditioning": ["7", 0]}},
+        "9": {"class_type": "TextGenerate", "inputs": {"prompt": "rewrite this"}},
+        "10": {"class_type": "SDXL Empty Latent Image (rgthree)", "inputs": {"dimensions": "832 x 1216  (portrait)", "clip_scale": 1.0}},
+        "11": {"class_type": "KSampler", "inputs": {"seed": ["12", 0], "steps": 30, "cfg": 6,
+            "sampler_name": "euler_ancestral", "scheduler": "normal", "denoise": 1.0,
+            "model": ["1", 0], "positive": ["7", 0], "negative": ["8", 0], "latent_image": ["10", 0]}},
+        "12": {"class_type": "CR Seed", "inputs": {"seed": 42}},
+        "13": {"class_type": "LatentUpscaleBy", "inputs": {"upscale_method": "nearest-exact", "scale_by": 1.5, "samples": ["11", 0]}},
+        "14": {"class_type": "KSampler", "inputs": {"seed": 7, "steps": 12, "cfg": 6, "sampler_name": "euler",
+            "scheduler": "normal", "denoise": 0.45, "model": ["1", 0], "positive": ["7", 0],
+            "negative": ["8", 0], "latent_image": ["13", 0]}},
+        "15": {"class_type": "VAEDecode", "inputs": {"samples": ["14", 0]}},
+        "16": {"class_type": "SaveImage", "inputs": {"images": ["15", 0]}},
+        "17": {"class_type": "VAEDecode", "inputs": {"samples": ["11", 0]}},
+        "18": {"class_type": "SaveImage", "inputs": {"images": ["17", 0]}}
+    })
+}
+
+#[test]
+fn passes_text_routes_and_clip_skip() {
+    let rec = from_texts(Some(&two_pass_graph().to_string()), None);
+    assert_eq!(rec.prompt.as_deref(), Some("a cat, on a mat"));
+    assert_eq!(
+        rec.negative_prompt, None,
+        "a zeroed-out negative holds no text"
+    );
+    assert_eq!(rec.seed, Some(42), "through the seed node");
+    assert_eq!((rec.steps, rec.cfg_scale), (Some(30), Some(6.0)));
+    assert_eq!((rec.width, rec.height), (Some(832), Some(1216)));
+    assert_eq!(rec.clip_skip, Some(2));
+    assert_eq!(rec.model.as_deref(), Some("wai.safetensors"));
+    let hires = rec.hires.expect("the save behind two passes wins");
+    assert_eq!(hires.upscale, Some(1.5));
+    assert_eq!(hires.upscaler.as_deref(), Some("nearest-exact"));
+    assert_eq!(hires.steps, Some(12));
+    assert_eq!(
+        rec.denoising_strength,
+        Some(0.45),
+        "from the pass that has it"
+    );
+}
+
+#[test]
+fn an_upscale_after_the_only_pass() {
+    let mut graph = two_pass_graph();
+    let nodes = graph.as_object_mut().unwrap();
+    for id in ["13", "14", "15", "16"] {
+        nodes.remove(id);
+    }
+    nodes.insert(
+        "20".into(),
+        json!({"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x.pth"}}),
+    );
+    nodes.insert("21".into(), json!({"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["20", 0], "image": ["17", 0]}}));
+    nodes.insert("22".into(), json!({"class_type": "ImageScale", "inputs": {"width": 1248, "height": 1824, "image": ["21", 0]}}));
+    nodes.insert(
+        "18".into(),
+        json!({"class_type": "SaveImage", "inputs": {"images": ["22", 0]}}),
+    );
+    let rec = from_texts(Some(&graph.to_string()), None);
+    let hires = rec.hires.unwrap();
+    assert_eq!(hires.upscaler.as_deref(), Some("4x.pth"));
+    assert_eq!(hires.upscale, Some(1.5));
+    assert_eq!(hires.steps, None);
+    assert_eq!(rec.denoising_strength, None);
+}
+
+// Every node concatenating the next one twice: without an allowance, exponential time and
+// text size.
+#[test]
+fn doubling_concat_chains_stay_bounded() {
+    let mut nodes = serde_json::Map::new();
+    for i in 0..40 {
+        let next = json!([(i + 1).to_string(), 0]);
+        nodes.insert(
+            i.to_string(),
+            json!({"class_type": "StringConcatenate", "inputs": {"string_a": next, "string_b": next}}),
+        );
+    }
+    nodes.insert(
+        "40".into(),
+        json!({"class_type": "PrimitiveString", "inputs": {"value": "x".repeat(1 << 16)}}),
+    );
+    nodes.insert(
+        "s".into(),
+        json!({"class_type": "KSampler", "inputs": {"positive": ["e", 0]}}),
+    );
+    nodes.insert(
+        "e".into(),
+        json!({"class_type": "CLIPTextEncode", "inputs": {"text": ["0", 0]}}),
+    );
+    let started = std::time::Instant::now();
+    let rec = record(&nodes);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(rec.prompt.map_or(0, |p| p.len()) < 1 << 30);
+}

@@ -146,3 +146,29 @@ fn statement_timeout_and_overload_faults() {
         "Image search is temporarily overloaded — please retry."
     );
 }
+
+// The site's tRPC (API.md, "Videos, audio, collections"): a cursor of another JSON type than
+// the one sent is refused, an unknown collection is NOT_FOUND in tRPC's error shape.
+#[test]
+fn trpc_collections_keep_their_cursor_type() {
+    let fake = FakeCivitai::start();
+    let url = |input: &str| {
+        let enc: String = url::form_urlencoded::byte_serialize(input.as_bytes()).collect();
+        format!("{}/api/trpc/image.getInfinite?input={enc}", fake.base_url())
+    };
+    let first = fetch(&url(r#"{"json":{"collectionId":5001,"limit":5}}"#), &[]).json();
+    let data = &first["result"]["data"]["json"];
+    assert_eq!(data["items"].as_array().unwrap().len(), 5);
+    assert_eq!(data["nextCursor"], 5);
+    assert!(
+        data["items"][0]["url"].as_str().unwrap().len() == 36,
+        "a bare uuid"
+    );
+    let r = fetch(&url(r#"{"json":{"collectionId":5001,"cursor":"5"}}"#), &[]);
+    assert_eq!(r.status, 400);
+    let r = fetch(&url(r#"{"json":{"collectionId":9}}"#), &[]);
+    assert_eq!(
+        (r.status, r.json()["error"]["json"]["data"]["code"].clone()),
+        (404, json!("NOT_FOUND"))
+    );
+}
