@@ -238,6 +238,7 @@ fn the_fallback_host_can_come_from_the_config_file() {
     std::fs::write(&cfg, line).unwrap();
     let out = civimg(&fake)
         .env("CIVIMG_CONFIG", &cfg)
+        .env_remove("CIVIMG_IMAGE_FALLBACK_HOST")
         .args(["config", "show"])
         .run_ok();
     let shown = text(&out.stdout);
@@ -254,6 +255,7 @@ fn the_fallback_host_can_come_from_the_config_file() {
     let out_dir = TempDir::new().unwrap();
     civimg(&fake)
         .env("CIVIMG_CONFIG", &cfg)
+        .env_remove("CIVIMG_IMAGE_FALLBACK_HOST")
         .args([
             "download",
             "--image-id",
@@ -296,4 +298,42 @@ fn a_host_found_down_gets_one_try_per_file_until_it_answers_again() {
     // 3 + 1 tries on the image host, then 1 for file 3, then 2 for file 4 (one retry).
     assert_eq!(fake.image_requests().len(), 7, "{err}");
     assert_eq!(fake.fallback_requests().len(), 2, "{err}");
+}
+
+#[test]
+fn the_environment_names_the_fallback_host_and_a_flag_beats_it() {
+    let fake = fake_with(false);
+    fake.inject(Fault::ImageStatus(503));
+    let dir = TempDir::new().unwrap();
+    civimg(&fake)
+        .env("CIVIMG_IMAGE_FALLBACK_HOST", fake.fallback_base())
+        .args([
+            "download",
+            "--image-id",
+            &ID.to_string(),
+            "--retries",
+            "0",
+            "-o",
+        ])
+        .arg(dir.path())
+        .run_ok();
+    assert_eq!(fake.fallback_requests().len(), 1);
+    let shown = civimg(&fake)
+        .env("CIVIMG_IMAGE_FALLBACK_HOST", fake.fallback_base())
+        .args(["config", "show"])
+        .run_ok();
+    let shown = text(&shown.stdout);
+    assert!(
+        shown.contains("# environment variable CIVIMG_IMAGE_FALLBACK_HOST"),
+        "{shown}"
+    );
+    fake.inject(Fault::ImageStatus(503));
+    let other = TempDir::new().unwrap();
+    civimg(&fake)
+        .env("CIVIMG_IMAGE_FALLBACK_HOST", fake.fallback_base())
+        .args(["--image-fallback-host", "none", "download"])
+        .args(["--image-id", &ID.to_string(), "--retries", "0", "-o"])
+        .arg(other.path())
+        .run_fails(1);
+    assert_eq!(fake.fallback_requests().len(), 1, "none from the flag wins");
 }
