@@ -41,6 +41,9 @@ pub enum ApiError {
         host: String,
         detail: String,
     },
+    /// A page body larger than [`MAX_PAGE_BYTES`]: refused unread past the cap.
+    #[error("{what} from {host} is larger than 64 MiB; refused")]
+    TooLarge { what: String, host: String },
     /// The legacy path's 404 "User not found" (API.md, "Legacy database path").
     #[error("no Civitai user named {0}")]
     UnknownUser(String),
@@ -51,6 +54,13 @@ pub enum ApiError {
     /// The server asked for a longer wait than civimg will sit through.
     #[error("{host} asks to wait {secs}s before the next request; try again later")]
     TooLongWait { host: String, secs: u64 },
+    /// Too many pages in a row brought no new item: a server walking in place.
+    #[error("{pages} pages in a row from {host} had no new item; stopping")]
+    EmptyPages { pages: u64, host: String },
+    /// A redirect civimg will not follow: a loop, too many hops, a scheme other than http(s).
+    /// Another try would meet the same redirect.
+    #[error("cannot follow the redirect from {host}: {detail}")]
+    Redirect { host: String, detail: String },
     /// No answer: refused, unresolvable, timed out, reset.
     #[error("{what} {host}: {detail}")]
     Transport {
@@ -158,6 +168,11 @@ impl Client {
         self.policy
     }
 
+    /// The API host, for messages.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
     /// The log requests report to.
     pub fn log(&self) -> &Log {
         &self.log
@@ -225,7 +240,7 @@ impl Client {
         let mut attempt = 0;
         loop {
             self.pacer.wait().await;
-            self.log.verbose(&format!("GET {url}"));
+            self.log.verbose(&format!("GET {}", display_url(url)));
             match self.try_get(url, what).await {
                 Ok(answer) => {
                     self.pacer.succeeded();
@@ -268,7 +283,17 @@ impl Client {
         let resp = req.send().await.map_err(|e| (self.transport(&e), None))?;
         let status = resp.status();
         let wait = retry::retry_after(resp.headers());
-        let body = resp.bytes().await.map_err(|e| (self.transport(&e), None))?;
+        let body = match read_capped(resp).await {
+            Ok(Some(body)) => body,
+            Ok(None) => {
+                let err = ApiError::TooLarge {
+                    what: what.to_string(),
+                    host: self.host.clone(),
+                };
+                return Err((err, None));
+            }
+            Err(e) => return Err((self.transport(&e), None)),
+        };
         if !status.is_success() {
             return Err((self.status_error(status, &body), wait));
         }
@@ -303,8 +328,36 @@ impl Client {
     }
 }
 
+/// The largest page body read (a page of 200 items with full meta is a few MiB).
+pub const MAX_PAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A response body of at most [`MAX_PAGE_BYTES`]; `None` for a larger one, which is read no
+/// further than the cap (not at all when its `Content-Length` says so).
+async fn read_capped(mut resp: reqwest::Response) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_PAGE_BYTES as u64)
+    {
+        return Ok(None);
+    }
+    let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > MAX_PAGE_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
 /// Describes a transport failure by its innermost cause, naming the host.
 pub fn transport_error(host: &str, err: &reqwest::Error) -> ApiError {
+    if err.is_redirect() {
+        return ApiError::Redirect {
+            host: host.to_string(),
+            detail: innermost(err),
+        };
+    }
     let what = if err.is_timeout() {
         "timed out waiting for"
     } else if err.is_connect() {
@@ -342,8 +395,27 @@ fn http_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
         .connect_timeout(timeout)
         .read_timeout(timeout)
         .pool_max_idle_per_host(64)
+        .redirect(reqwest::redirect::Policy::custom(redirect_policy))
         .build()
         .map_err(|e| anyhow::anyhow!("cannot set up HTTP: {}", innermost(&e)))
+}
+
+/// Most redirects followed for one request.
+const MAX_REDIRECTS: usize = 10;
+
+/// Follows up to [`MAX_REDIRECTS`] hops to http(s) URLs; a URL seen before in the chain is a
+/// loop and ends it at once.
+fn redirect_policy(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Action {
+    if !matches!(attempt.url().scheme(), "http" | "https") {
+        let scheme = attempt.url().scheme().to_string();
+        attempt.error(format!("a redirect to a {scheme}: URL"))
+    } else if attempt.previous().contains(attempt.url()) {
+        attempt.error("a redirect loop")
+    } else if attempt.previous().len() > MAX_REDIRECTS {
+        attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+    } else {
+        attempt.follow()
+    }
 }
 
 /// A `--base-url` read: the site root, and whether an endpoint path was dropped from it.
@@ -419,6 +491,17 @@ fn api_base(base: &Url) -> anyhow::Result<Url> {
         anyhow::bail!("--base-url `{base}` cannot carry a path");
     }
     Ok(url)
+}
+
+/// A URL for messages: without user-info, so a password in `--base-url` is never printed.
+pub fn display_url(url: &Url) -> String {
+    if url.username().is_empty() && url.password().is_none() {
+        return url.to_string();
+    }
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.to_string()
 }
 
 /// `host` or `host:port`, for messages.

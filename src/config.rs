@@ -56,7 +56,7 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
             None => return Ok(Loaded::default()),
         },
     };
-    let text = match std::fs::read_to_string(&path) {
+    let text = match read_capped(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
             return Ok(Loaded::default())
@@ -68,6 +68,22 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
         path: Some(path),
         config,
     })
+}
+
+/// The largest config file read: a few settings take a few hundred bytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The file's text, refusing one larger than [`MAX_CONFIG_BYTES`] (never read past it).
+fn read_capped(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(std::io::Error::other("larger than 1 MiB"));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 /// Parses and checks config text; errors read `LINE: message`.

@@ -15,7 +15,8 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use url::Url;
 
 use super::name::uuid_from_url;
-use super::transfer::{self, content_range, Fetched, FileError};
+use super::request::content_range;
+use super::transfer::{self, Fetched, FileError};
 use super::Ctx;
 use crate::client::host_of;
 
@@ -155,7 +156,7 @@ async fn keep_if_same(
         return Ok(());
     }
     let same = match content_range(resp.headers()) {
-        Some((start, total)) if start == from && total >= have => {
+        Some((start, _end, total)) if start == from && total >= have => {
             length.is_none_or(|l| l == total) && same_bytes(resp, part, from, have).await
         }
         _ => false,

@@ -51,6 +51,18 @@ pub enum Fault {
     ImageStatus(u16),
     /// 302 to this absolute URL.
     ImageRedirectTo(String),
+    /// 302 to the same path with `?loop`, which always redirects to itself.
+    ImageRedirectLoop,
+    /// `206` to a request without `Range`: `bytes 0-(N/2-1)/N` and only that half.
+    ImagePartial206,
+    /// `206` to a request without `Range`, but for the whole file: `bytes 0-(N-1)/N`.
+    ImageWhole206,
+    /// `200 text/html` with a login page instead of the file.
+    ImageHtml,
+    /// The file, streamed without `Content-Length`.
+    ImageNoLength,
+    /// The file one byte at a time, this long apart.
+    ImageTrickle(Duration),
 }
 
 impl Fault {
@@ -64,6 +76,12 @@ impl Fault {
                 | Fault::ImageSlowFirstByte(_)
                 | Fault::ImageStatus(_)
                 | Fault::ImageRedirectTo(_)
+                | Fault::ImageRedirectLoop
+                | Fault::ImagePartial206
+                | Fault::ImageWhole206
+                | Fault::ImageHtml
+                | Fault::ImageNoLength
+                | Fault::ImageTrickle(_)
         )
     }
 
@@ -88,6 +106,15 @@ impl Fault {
             }
             "image_status" => Fault::ImageStatus(param("status")?.parse().ok()?),
             "image_redirect_to" => Fault::ImageRedirectTo(param("url")?),
+            "image_redirect_loop" => Fault::ImageRedirectLoop,
+            "image_partial_206" => Fault::ImagePartial206,
+            "image_whole_206" => Fault::ImageWhole206,
+            "image_html" => Fault::ImageHtml,
+            "image_no_length" => Fault::ImageNoLength,
+            "image_trickle" => {
+                let ms = param("ms").and_then(|v| v.parse().ok()).unwrap_or(100);
+                Fault::ImageTrickle(Duration::from_millis(ms))
+            }
             _ => return None,
         })
     }
