@@ -351,3 +351,95 @@ fn ctrl_c_keeps_every_received_byte_in_the_part() {
     );
     assert_eq!(saved(dir.path(), id).unwrap(), original);
 }
+
+/// The extension civimg saves these bytes under (PNG, JPEG or WebP for bob's images).
+fn image_ext(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(b"\x89PNG") {
+        "png"
+    } else if bytes.starts_with(b"\xff\xd8\xff") {
+        "jpeg"
+    } else {
+        "webp"
+    }
+}
+
+// Sidecars and captions are written through a temporary file created fresh: a link planted at
+// the temporary name, or at the final one, is never written through.
+#[cfg(unix)]
+#[test]
+fn extras_are_never_written_through_a_link() {
+    use std::os::unix::fs::symlink;
+    let fake = FakeCivitai::start();
+    let id = id_of(&bob(&fake, 1)[0]);
+    let ext = image_ext(&fake.original_bytes(id));
+    let scratch = TempDir::new().unwrap();
+    let dir = scratch.path().join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    let victim = scratch.path().join("victim");
+    std::fs::write(&victim, b"precious").unwrap();
+    symlink(&victim, dir.join(format!("{id}.{ext}.json.part"))).unwrap();
+    symlink(&victim, dir.join(format!("{id}.txt"))).unwrap();
+    civimg(&fake)
+        .args([
+            "download",
+            "--username",
+            "bob",
+            "--max",
+            "1",
+            "--sidecar",
+            "--captions",
+        ])
+        .arg("-o")
+        .arg(&dir)
+        .run_ok();
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    let sidecar: Value =
+        serde_json::from_slice(&std::fs::read(dir.join(format!("{id}.{ext}.json"))).unwrap())
+            .unwrap();
+    assert_eq!(sidecar["id"], id);
+    assert!(!dir.join(format!("{id}.{ext}.json.part")).exists());
+}
+
+// Windows device names are sanitized like other unsafe names, and text after {ext} counts
+// toward the 255-byte limit (sidecar and clash suffix included).
+#[test]
+fn device_names_and_long_tails_make_safe_names() {
+    let fake = FakeCivitai::start();
+    let items = bob(&fake, 2);
+    let mut input = String::new();
+    for (item, user) in items.iter().zip(["CON", "lpt1.backup"]) {
+        let mut item = item.clone();
+        item["username"] = serde_json::json!(user);
+        item["baseModel"] = serde_json::json!("é".repeat(200));
+        input.push_str(&format!("{item}\n"));
+    }
+    let dir = TempDir::new().unwrap();
+    civimg(&fake)
+        .args(["download", "--input", "-", "--sidecar"])
+        .args(["--name", "{username}/{id}.{ext}.{baseModel}", "-o"])
+        .arg(dir.path())
+        .write_stdin(input)
+        .run_ok();
+    let files = files_below(dir.path());
+    assert_eq!(files.len(), 4, "{files:?}");
+    for f in &files {
+        let folder = f.components().next().unwrap().as_os_str().to_string_lossy();
+        assert!(folder.starts_with('_'), "{f:?}");
+        let name = f.file_name().unwrap().to_string_lossy();
+        assert!(
+            name.len() + "-18446744073709551615".len() <= 255,
+            "{}",
+            name.len()
+        );
+    }
+    for item in &items {
+        let id = id_of(item);
+        let ext = image_ext(&fake.original_bytes(id));
+        assert!(
+            files
+                .iter()
+                .any(|f| f.to_string_lossy().contains(&format!("/{id}.{ext}.é"))),
+            "{files:?}"
+        );
+    }
+}

@@ -13,6 +13,7 @@ mod hostile;
 mod list;
 mod list_meta;
 mod media;
+mod messages;
 mod meta;
 mod meta_files;
 mod meta_generators;

@@ -29,6 +29,9 @@ pub enum Fault {
     StatementTimeout,
     /// 451 with `"code":"REGION_BLOCKED"`.
     Api451,
+    /// 200 `application/json` whose body never ends: 1 MiB chunks, no `Content-Length`, well
+    /// past any sane page (the client must stop reading).
+    ApiHugePage,
     /// 520 with a Cloudflare-style HTML page.
     Html520,
     /// 200 `application/json` whose body is cut mid-way.
@@ -94,6 +97,7 @@ impl Fault {
             "api_overloaded" => Fault::ApiOverloaded { retry_after },
             "statement_timeout" => Fault::StatementTimeout,
             "api451" | "api_451" => Fault::Api451,
+            "api_huge_page" => Fault::ApiHugePage,
             "html520" | "html_520" => Fault::Html520,
             "invalid_json" => Fault::InvalidJson,
             "repeat_cursor" => Fault::RepeatCursor,
