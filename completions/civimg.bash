@@ -395,7 +395,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__download)
-            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
+            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --max-file-size --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -426,6 +426,10 @@ _civimg() {
                     return 0
                     ;;
                 --stop-after-known)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -93,6 +93,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand --name 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file''s first bytes'
             cand --input 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin'
             cand --stop-after-known 'With --sort newest: stop listing after N items in a row that are already complete'
+            cand --max-file-size 'Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger file fails before any byte is written'
             cand --limit 'Items per page, 1-200 (the API''s default is 100)'
             cand --post-id 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once'
             cand --model-id 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely'

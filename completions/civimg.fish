@@ -108,6 +108,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -s j -l concurre
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file\'s first bytes' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing after N items in a row that are already complete' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l max-file-size -d 'Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger file fails before any byte is written' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely' -r

@@ -81,9 +81,8 @@ fn main() -> std::io::Result<()> {
     let base = server.base_url();
     println!("fake Civitai API on {base}");
     println!("images on {}", server.image_base());
-    println!("control: POST {base}/__fake/fault?kind=api429&retry_after=1, POST {base}/__fake/mode?legacy=1, GET {base}/__fake/requests, GET {base}/__fake/stats");
     println!("fallback file host on {}", server.fallback_base());
-    println!("control: POST {base}/__fake/fault?kind=api429&retry_after=1, GET {base}/__fake/requests, GET {base}/__fake/stats");
+    println!("control: POST {base}/__fake/fault?kind=api429&retry_after=1, POST {base}/__fake/mode?legacy=1, GET {base}/__fake/requests, GET {base}/__fake/stats");
     println!("try: civimg --base-url {base} list --username alice_ai --max 5");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -51,7 +51,8 @@ pub struct GlobalArgs {
         global = true,
         env = "CIVITAI_API_KEY",
         hide_env_values = true,
-        value_name = "KEY"
+        value_name = "KEY",
+        value_parser = ApiKeyParser
     )]
     pub api_key: Option<ApiKey>,
 
@@ -79,10 +80,17 @@ pub struct GlobalArgs {
     /// Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]
     #[arg(long, global = true, value_name = "URL")]
     pub image_host: Option<String>,
+
     /// Second origin for files whose host keeps timing out or answering 5xx after the retries:
     /// {URL}/file/civitai-media-cache/{uuid}/original; none turns it off
     /// [default: https://image-b2.civitai.com]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "CIVIMG_IMAGE_FALLBACK_HOST",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub image_fallback_host: Option<String>,
 
     /// Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]
@@ -105,7 +113,7 @@ impl GlobalArgs {
     /// the variable instead of guessing.
     pub fn note_env_sources(&mut self, matches: &clap::ArgMatches) {
         use clap::parser::ValueSource;
-        self.from_env = ["base_url", "api_key", "config"]
+        self.from_env = ["base_url", "api_key", "config", "image_fallback_host"]
             .into_iter()
             .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
             .collect();
@@ -276,6 +284,11 @@ pub struct DownloadArgs {
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub stop_after_known: Option<u64>,
 
+    /// Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger
+    /// file fails before any byte is written
+    #[arg(long, value_name = "SIZE", default_value = "4G")]
+    pub max_file_size: ByteSize,
+
     #[command(flatten)]
     pub query: QueryArgs,
 }
@@ -286,8 +299,9 @@ pub struct MetaArgs {
     /// Image ids, image page URLs, image files or directories of them.
     ///
     /// An existing path is read from disk: the file's PNG text chunks or EXIF UserComment, else
-    /// the `<name>.json` sidecar of `download --sidecar`; a directory means every file in it
-    /// (not recursive; hidden files and .json/.txt/.part skipped). Otherwise a number, or a
+    /// the `<name>.json` sidecar of `download --sidecar`; a directory means every PNG, JPEG and
+    /// WebP in it and its subfolders (videos, GIFs, hidden and side files skipped; an image
+    /// without data is a note, not an error). Otherwise a number, or a
     /// URL ending in /images/<id> on any host (civitai.com, civitai.red …), is looked up on
     /// --base-url: only the id is taken from a URL.
     #[arg(required = true, value_name = "ID|URL|FILE|DIR")]
@@ -468,6 +482,46 @@ pub enum MediaType {
     Audio,
 }
 
+/// A size in bytes, written `1234`, `512K`, `64M` or `4G` (powers of 1024).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteSize(u64);
+
+impl ByteSize {
+    /// The size in bytes.
+    pub fn bytes(self) -> u64 {
+        self.0
+    }
+}
+
+impl std::str::FromStr for ByteSize {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = s.trim();
+        let (digits, shift) = match text.char_indices().last() {
+            Some((i, c)) if c.is_ascii_alphabetic() => {
+                let shift = match c.to_ascii_uppercase() {
+                    'K' => 10,
+                    'M' => 20,
+                    'G' => 30,
+                    _ => return Err(format!("unknown suffix `{c}`: use K, M or G")),
+                };
+                (&text[..i], shift)
+            }
+            _ => (text, 0),
+        };
+        let n: u64 = digits
+            .trim()
+            .parse()
+            .map_err(|_| "a size is a whole number with an optional K, M or G".to_string())?;
+        match n.checked_mul(1 << shift) {
+            Some(0) => Err("a size must be above 0".into()),
+            Some(bytes) => Ok(ByteSize(bytes)),
+            None => Err("too large".into()),
+        }
+    }
+}
+
 /// An API key; its `Debug` never shows the secret.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
@@ -488,12 +542,38 @@ impl std::fmt::Debug for ApiKey {
 impl std::str::FromStr for ApiKey {
     type Err = String;
 
+    /// One word of visible ASCII (what an `Authorization` header can carry). The error never
+    /// holds the value: a key pasted wrong is still a secret.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let key = s.trim();
-        if key.is_empty() || key.chars().any(|c| c.is_control() || c == ' ') {
-            return Err("an API key is one word of visible characters".into());
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_graphic()) {
+            return Err("invalid characters".into());
         }
         Ok(ApiKey(key.to_string()))
+    }
+}
+
+/// Parses `--api-key` (and `CIVITAI_API_KEY`) with an error that never echoes the value, as
+/// clap's own `invalid value '…'` would.
+#[derive(Clone)]
+struct ApiKeyParser;
+
+impl clap::builder::TypedValueParser for ApiKeyParser {
+    type Value = ApiKey;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<ApiKey, clap::Error> {
+        value.to_str().and_then(|s| s.parse().ok()).ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                "--api-key: invalid characters\n",
+            )
+            .with_cmd(cmd)
+        })
     }
 }
 
@@ -592,8 +672,33 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_api_key_is_never_echoed() {
+        let err =
+            Cli::try_parse_from(["civimg", "--api-key", "sek rit\u{1b}", "list"]).unwrap_err();
+        assert!(
+            err.to_string().contains("--api-key: invalid characters"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("sek"), "{err}");
+        assert!("clé".parse::<ApiKey>().is_err());
+    }
+
+    #[test]
     fn api_key_debug_is_redacted() {
         let key: ApiKey = "sekrit123".parse().unwrap();
         assert!(!format!("{key:?}").contains("sekrit"));
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        let size = |s: &str| s.parse::<ByteSize>().map(ByteSize::bytes);
+        assert_eq!(size("4G"), Ok(4 << 30));
+        assert_eq!(size("512k"), Ok(512 << 10));
+        assert_eq!(size("64M"), Ok(64 << 20));
+        assert_eq!(size("1000"), Ok(1000));
+        assert!(size("0").is_err());
+        assert!(size("4T").is_err());
+        assert!(size("-1K").is_err());
+        assert!(size("99999999999G").is_err());
     }
 }

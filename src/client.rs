@@ -1,6 +1,7 @@
 //! The HTTP client for the API (`{base}/api/v1/images`, `/api/v1/models/{id}`, the site's tRPC):
 //! authentication, pacing, retries, readable errors.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -41,6 +42,9 @@ pub enum ApiError {
         host: String,
         detail: String,
     },
+    /// A page body larger than [`MAX_PAGE_BYTES`]: refused unread past the cap.
+    #[error("{what} from {host} is larger than 64 MiB; refused")]
+    TooLarge { what: String, host: String },
     /// The legacy path's 404 "User not found" (API.md, "Legacy database path").
     #[error("no Civitai user named {0}")]
     UnknownUser(String),
@@ -51,6 +55,21 @@ pub enum ApiError {
     /// The server asked for a longer wait than civimg will sit through.
     #[error("{host} asks to wait {secs}s before the next request; try again later")]
     TooLongWait { host: String, secs: u64 },
+    /// Too many pages in a row brought no new item: a server walking in place.
+    #[error("{pages} pages in a row from {host} had no new item; stopping")]
+    EmptyPages { pages: u64, host: String },
+    /// A redirect civimg will not follow: a loop, too many hops, a scheme other than http(s).
+    /// Another try would meet the same redirect.
+    #[error("cannot follow the redirect from {host}: {detail}")]
+    Redirect { host: String, detail: String },
+    /// The first request found no server there (refused, or no such host): retrying a
+    /// permanent failure only delays the advice.
+    #[error("cannot connect to {host}: {detail}; check --base-url (or CIVITAI_BASE_URL, or base_url in the config file): requests go to {endpoint}")]
+    Unreachable {
+        host: String,
+        detail: String,
+        endpoint: String,
+    },
     /// No answer: refused, unresolvable, timed out, reset.
     #[error("{what} {host}: {detail}")]
     Transport {
@@ -103,6 +122,9 @@ pub struct Client {
     pacer: Arc<Pacer>,
     image_host: Url,
     log: Log,
+    /// Whether the API host has answered at all in this run: until it has, a refused
+    /// connection or an unknown host means a wrong base URL, not a passing fault.
+    answered: Arc<AtomicBool>,
 }
 
 /// The part of `GET /api/v1/models/{id}` a model walk needs.
@@ -143,6 +165,7 @@ impl Client {
             timeout: cfg.timeout,
             policy: RetryPolicy::new(cfg.retries),
             pacer: Arc::new(Pacer::new(cfg.api_interval)),
+            answered: Arc::new(AtomicBool::new(false)),
             image_host: cfg.image_host,
             log,
         })
@@ -156,6 +179,11 @@ impl Client {
     /// The retry policy in force (`--retries`).
     pub fn policy(&self) -> RetryPolicy {
         self.policy
+    }
+
+    /// The API host, for messages.
+    pub fn host(&self) -> &str {
+        &self.host
     }
 
     /// The log requests report to.
@@ -225,7 +253,7 @@ impl Client {
         let mut attempt = 0;
         loop {
             self.pacer.wait().await;
-            self.log.verbose(&format!("GET {url}"));
+            self.log.verbose(&format!("GET {}", display_url(url)));
             match self.try_get(url, what).await {
                 Ok(answer) => {
                     self.pacer.succeeded();
@@ -265,10 +293,24 @@ impl Client {
         if let Some(auth) = &self.auth {
             req = req.header(AUTHORIZATION, auth.clone());
         }
-        let resp = req.send().await.map_err(|e| (self.transport(&e), None))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| (self.first_contact(&e), None))?;
+        self.answered.store(true, Ordering::Relaxed);
         let status = resp.status();
         let wait = retry::retry_after(resp.headers());
-        let body = resp.bytes().await.map_err(|e| (self.transport(&e), None))?;
+        let body = match read_capped(resp).await {
+            Ok(Some(body)) => body,
+            Ok(None) => {
+                let err = ApiError::TooLarge {
+                    what: what.to_string(),
+                    host: self.host.clone(),
+                };
+                return Err((err, None));
+            }
+            Err(e) => return Err((self.transport(&e), None)),
+        };
         if !status.is_success() {
             return Err((self.status_error(status, &body), wait));
         }
@@ -301,10 +343,57 @@ impl Client {
     fn transport(&self, err: &reqwest::Error) -> ApiError {
         transport_error(&self.host, err)
     }
+
+    /// A failed send: before the host has ever answered, a refused connection or an
+    /// unresolvable name is [`ApiError::Unreachable`] (not retried); later, a transport error.
+    fn first_contact(&self, err: &reqwest::Error) -> ApiError {
+        let never_answered = !self.answered.load(Ordering::Relaxed);
+        if never_answered && err.is_connect() && !err.is_timeout() {
+            return ApiError::Unreachable {
+                host: self.host.clone(),
+                detail: innermost(err),
+                endpoint: display_url(&self.endpoint),
+            };
+        }
+        self.transport(err)
+    }
 }
 
-/// Describes a transport failure by its innermost cause, naming the host.
+/// The largest page body read (a page of 200 items with full meta is a few MiB).
+pub const MAX_PAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A response body of at most [`MAX_PAGE_BYTES`]; `None` for a larger one, which is read no
+/// further than the cap (not at all when its `Content-Length` says so).
+async fn read_capped(mut resp: reqwest::Response) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_PAGE_BYTES as u64)
+    {
+        return Ok(None);
+    }
+    let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > MAX_PAGE_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
+/// Describes a transport failure by its innermost cause, naming the host that failed: the one
+/// a redirect led to when there was one, else `host`.
 pub fn transport_error(host: &str, err: &reqwest::Error) -> ApiError {
+    let failed = err
+        .url()
+        .map(|first| host_of(&crate::hops::latest(first).unwrap_or_else(|| first.clone())));
+    let host = failed.as_deref().unwrap_or(host);
+    if err.is_redirect() {
+        return ApiError::Redirect {
+            host: host.to_string(),
+            detail: innermost(err),
+        };
+    }
     let what = if err.is_timeout() {
         "timed out waiting for"
     } else if err.is_connect() {
@@ -342,59 +431,30 @@ fn http_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
         .connect_timeout(timeout)
         .read_timeout(timeout)
         .pool_max_idle_per_host(64)
+        .redirect(reqwest::redirect::Policy::custom(redirect_policy))
         .build()
         .map_err(|e| anyhow::anyhow!("cannot set up HTTP: {}", innermost(&e)))
 }
 
-/// A `--base-url` read: the site root, and whether an endpoint path was dropped from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseUrl {
-    /// The site root (`https://civitai.com`, or a proxy mount such as `https://host/proxy/`).
-    pub url: Url,
-    /// The text ended in `/api/v1/images` (or `/api/v1`), which civimg adds itself.
-    pub dropped_endpoint: bool,
-}
+/// Most redirects followed for one request.
+const MAX_REDIRECTS: usize = 10;
 
-/// Reads a `--base-url`: an http(s) URL with a host. A host without a scheme
-/// (`civitai.com`) is refused with the URL it probably means; an endpoint path
-/// (`…/api/v1/images`) is dropped, since the endpoint is added to the root.
-pub fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
-    let text = text.trim();
-    let shown = crate::text::escape_line(text);
-    let no_scheme = !text.contains("://");
-    let parsed = Url::parse(text).ok().filter(|u| u.has_host());
-    let mut url = match parsed {
-        Some(u) if matches!(u.scheme(), "http" | "https") => u,
-        _ if no_scheme && !text.is_empty() => {
-            let loopback = ["localhost", "127.", "[::1]"]
-                .iter()
-                .any(|p| text.starts_with(p));
-            let scheme = if loopback { "http" } else { "https" };
-            return Err(format!(
-                "--base-url `{shown}` has no scheme; did you mean `{scheme}://{shown}`?"
-            ));
+/// Follows up to [`MAX_REDIRECTS`] hops to http(s) URLs; a URL seen before in the chain is a
+/// loop and ends it at once.
+fn redirect_policy(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Action {
+    if !matches!(attempt.url().scheme(), "http" | "https") {
+        let scheme = attempt.url().scheme().to_string();
+        attempt.error(format!("a redirect to a {scheme}: URL"))
+    } else if attempt.previous().contains(attempt.url()) {
+        attempt.error("a redirect loop")
+    } else if attempt.previous().len() > MAX_REDIRECTS {
+        attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+    } else {
+        if let Some(first) = attempt.previous().first() {
+            crate::hops::record(first, attempt.url());
         }
-        _ => {
-            return Err(format!(
-                "--base-url must be an http(s) URL such as `https://civitai.com`, not `{shown}`"
-            ))
-        }
-    };
-    url.set_query(None);
-    url.set_fragment(None);
-    let path = url.path().trim_end_matches('/').to_string();
-    let root = ["/api/v1/images", "/api/v1"]
-        .iter()
-        .find_map(|end| path.strip_suffix(end));
-    let dropped_endpoint = root.is_some();
-    if let Some(root) = root {
-        let root = if root.is_empty() { "/" } else { root };
-        url.set_path(root);
+        attempt.follow()
     }
-    Ok(BaseUrl {
-        url,
-        dropped_endpoint,
-    })
 }
 
 /// `{base}/api/v1/images`, keeping any path prefix of the base (a proxy mount, say).
@@ -419,6 +479,17 @@ fn api_base(base: &Url) -> anyhow::Result<Url> {
         anyhow::bail!("--base-url `{base}` cannot carry a path");
     }
     Ok(url)
+}
+
+/// A URL for messages: without user-info, so a password in `--base-url` is never printed.
+pub fn display_url(url: &Url) -> String {
+    if url.username().is_empty() && url.password().is_none() {
+        return url.to_string();
+    }
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.to_string()
 }
 
 /// `host` or `host:port`, for messages.
@@ -446,29 +517,6 @@ mod tests {
             images_endpoint(&base).unwrap().as_str(),
             "https://civitai.com/api/v1/images"
         );
-    }
-
-    #[test]
-    fn base_urls_are_read_as_people_write_them() {
-        let read = |s: &str| parse_base_url(s).map(|b| (b.url.to_string(), b.dropped_endpoint));
-        assert_eq!(
-            read("https://civitai.com"),
-            Ok(("https://civitai.com/".into(), false))
-        );
-        assert_eq!(
-            read("http://127.0.0.1:8787/api/v1/images/"),
-            Ok(("http://127.0.0.1:8787/".into(), true))
-        );
-        assert_eq!(
-            read("https://h/proxy/api/v1?x=1"),
-            Ok(("https://h/proxy".into(), true))
-        );
-        let err = read("civitai.com").unwrap_err();
-        assert!(err.contains("`https://civitai.com`"), "{err}");
-        let err = read("localhost:8787").unwrap_err();
-        assert!(err.contains("`http://localhost:8787`"), "{err}");
-        assert!(read("ftp://civitai.com").is_err());
-        assert!(read("").is_err());
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub struct Config {
     pub retries: Option<u32>,
     /// Default `--image-fallback-host` (`none` turns it off).
     pub image_fallback_host: Option<String>,
+    /// Default `--image-host`.
+    pub image_host: Option<String>,
+    /// Default `--api-interval`, seconds.
+    pub api_interval: Option<f64>,
 }
 
 /// A config as read, with where it came from.
@@ -56,7 +60,7 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
             None => return Ok(Loaded::default()),
         },
     };
-    let text = match std::fs::read_to_string(&path) {
+    let text = match read_capped(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
             return Ok(Loaded::default())
@@ -68,6 +72,22 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
         path: Some(path),
         config,
     })
+}
+
+/// The largest config file read: a few settings take a few hundred bytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The file's text, refusing one larger than [`MAX_CONFIG_BYTES`] (never read past it).
+fn read_capped(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(std::io::Error::other("larger than 1 MiB"));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 /// Parses and checks config text; errors read `LINE: message`.
@@ -123,6 +143,15 @@ fn check(config: &Config, text: &str) -> std::result::Result<(), String> {
             )
         })?;
     }
+    if config
+        .api_interval
+        .is_some_and(|n| !(0.0..=600.0).contains(&n))
+    {
+        return Err(format!(
+            "{}: api_interval must be 0 to 600 seconds",
+            line_of("api_interval")
+        ));
+    }
     if let Some(key) = &config.api_key {
         key.parse::<ApiKey>()
             .map_err(|e| format!("{}: api_key: {e}", line_of("api_key")))?;
@@ -169,6 +198,8 @@ mod tests {
         assert!(err.starts_with("2: ") && err.contains("bogus"), "{err}");
         let err = parse("concurrency = 99\n").unwrap_err();
         assert!(err.starts_with("1: concurrency"), "{err}");
+        let err = parse("api_interval = -2\n").unwrap_err();
+        assert!(err.starts_with("1: api_interval"), "{err}");
         let err = parse("name = \"{nope}\"\n").unwrap_err();
         assert!(err.contains("unknown placeholder"), "{err}");
     }

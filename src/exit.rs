@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use crate::paginator::WalkError;
+use crate::text::escape_line;
 
 /// Exit code for a run that failed at runtime.
 pub const FAILURE: u8 = 1;
@@ -20,16 +21,20 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     print_error(err);
     if let Some(walk) = err.chain().find_map(|e| e.downcast_ref::<WalkError>()) {
         if let Some(cursor) = &walk.resume_cursor {
-            // The cursor came from the network: quoted for pasting, controls made visible.
-            let quoted = crate::text::shell_quote(cursor);
-            let cursor = crate::text::escape_line(&quoted);
-            eprintln!(
-                "civimg: {} items came before the failure; to continue, run the same command with --cursor {cursor}",
-                walk.items_done
-            );
+            eprintln!("{}", resume_hint(walk.items_done, cursor));
         }
     }
     ExitCode::from(FAILURE)
+}
+
+/// How to continue a walk that stopped: the cursor quoted for POSIX shells, so pasting the
+/// hint runs nothing but civimg whatever the server put in it, and escaped for the terminal.
+pub fn resume_hint(items_done: u64, cursor: &str) -> String {
+    let quoted = crate::text::shell_quote(cursor);
+    escape_line(&format!(
+        "civimg: {items_done} items came before the failure; to continue, run the same command with --cursor {quoted}"
+    ))
+    .into_owned()
 }
 
 /// Prints `civimg: error: …` as one line: for the fatal error, and for each failed target of
@@ -38,7 +43,7 @@ pub fn print_error(err: &anyhow::Error) {
     eprintln!(
         "civimg: {} {}",
         crate::log::paint("error:", "1;31"),
-        one_line(&format!("{err:#}"))
+        escape_line(&one_line(&format!("{err:#}")))
     );
 }
 
@@ -62,4 +67,19 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// Newlines and runs of spaces folded, so an error is always one line.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_resume_hint_runs_nothing_but_civimg() {
+        let hint = resume_hint(7, "a'; touch /tmp/pwned; echo '\x1b[2J");
+        assert_eq!(
+            hint,
+            "civimg: 7 items came before the failure; to continue, run the same command with \
+             --cursor 'a'\\''; touch /tmp/pwned; echo '\\''\\x1b[2J'"
+        );
+    }
 }

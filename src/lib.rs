@@ -4,12 +4,14 @@
 //! integration tests can reach it too.
 
 pub mod api;
+pub mod base_url;
 pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod config;
 pub mod download;
 pub mod exit;
+pub mod hops;
 pub mod log;
 pub mod meta;
 pub mod output;

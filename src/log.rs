@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::MultiProgress;
 
 use crate::cli::ColorWhen;
+use crate::text::escape_line;
 
 /// Whether civimg's own stderr lines are coloured; set once by [`init_color`].
 static STDERR_COLOR: AtomicBool = AtomicBool::new(false);
@@ -74,24 +75,26 @@ impl Log {
         }
     }
 
-    /// A notice such as a retry wait; hidden by `-q`.
+    /// A notice such as a retry wait; hidden by `-q`. Control characters in `msg` (text from
+    /// a server, say) are shown as escapes, here and in every other kind of line.
     pub fn notice(&self, msg: &str) {
         if !self.quiet {
-            self.print(&format!("civimg: {msg}"));
+            self.print(&format!("civimg: {}", escape_line(msg)));
         }
     }
 
     /// A warning about the data or the walk; hidden by `-q`.
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
-            self.print(&format!("civimg: {} {msg}", paint("warning:", "33")));
+            let warning = paint("warning:", "33");
+            self.print(&format!("civimg: {warning} {}", escape_line(msg)));
         }
     }
 
     /// Detail shown only with `-v`.
     pub fn verbose(&self, msg: &str) {
         if self.verbose {
-            self.print(&format!("civimg: {msg}"));
+            self.print(&format!("civimg: {}", escape_line(msg)));
         }
     }
 

@@ -15,6 +15,10 @@ use crate::client::{ApiError, Client};
 use crate::query::ImageQuery;
 use crate::segments::{Kind, Resume, Segment};
 
+/// Pages in a row without a new item after which a walk stops (issue 8): API.md allows short
+/// and empty pages, but not a walk in place forever.
+pub const MAX_EMPTY_PAGES: u64 = 50;
+
 /// A walk that stopped on an error; knows where to pick it up again.
 #[derive(Debug, thiserror::Error)]
 #[error("{error}")]
@@ -60,6 +64,8 @@ pub struct Paginator<'a> {
     unknown_user: bool,
     /// Items without a readable `createdAt` were reported.
     warned_undated: bool,
+    /// Pages in a row of the current stretch that brought no new item.
+    empty_streak: u64,
 }
 
 impl<'a> Paginator<'a> {
@@ -89,6 +95,7 @@ impl<'a> Paginator<'a> {
             foreign: 0,
             unknown_user: false,
             warned_undated: false,
+            empty_streak: 0,
         }
     }
 
@@ -211,7 +218,9 @@ impl<'a> Paginator<'a> {
             return Err(self.fail(ApiError::ProbableTimeout, segment));
         }
         self.last_full = page.items.len() >= self.query.limit();
-        Ok(self.take_page(segment, page))
+        let batch = self.take_page(segment, page);
+        self.count_empty(segment, batch.items.is_empty())?;
+        Ok(batch)
     }
 
     /// One page of a collection (the site's tRPC; see `client::collection_page`).
@@ -223,7 +232,23 @@ impl<'a> Paginator<'a> {
             .await
             .map_err(|error| self.fail(error, segment))?;
         self.pages = page_no;
-        Ok(self.take_page(segment, page))
+        let batch = self.take_page(segment, page);
+        self.count_empty(segment, batch.items.is_empty())?;
+        Ok(batch)
+    }
+
+    /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch without a new item end the walk as a
+    /// failure that names the cursor to resume from.
+    fn count_empty(&mut self, segment: &Segment, empty: bool) -> Result<(), WalkError> {
+        self.empty_streak = if empty { self.empty_streak + 1 } else { 0 };
+        if self.done || self.empty_streak < MAX_EMPTY_PAGES {
+            return Ok(());
+        }
+        let error = ApiError::EmptyPages {
+            pages: self.empty_streak,
+            host: self.client.host().to_string(),
+        };
+        Err(self.fail(error, segment))
     }
 
     /// The filters every page passes, then the move to the next cursor.
@@ -388,6 +413,7 @@ impl<'a> Paginator<'a> {
         self.stretch_emitted = 0;
         self.last_full = false;
         self.seen_cursors.clear();
+        self.empty_streak = 0;
     }
 }
 

@@ -76,15 +76,18 @@ impl Pacer {
 
     /// Waits until the next request may go out; the request counts as sent from then on.
     pub async fn wait(&self) {
-        let at = {
+        let (at, now) = {
             let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
             let gap = st.gap.max(self.floor);
             let at = st.last.map_or(now, |last| (last + gap).max(now));
             st.last = Some(at);
-            at
+            (at, now)
         };
-        tokio::time::sleep_until(at).await;
+        // The timer's resolution is a millisecond: a request that may go now goes now.
+        if at > now {
+            tokio::time::sleep_until(at).await;
+        }
     }
 
     /// The server asked for `wait` between requests (a 429 or 503): keep at least that much.

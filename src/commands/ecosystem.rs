@@ -114,6 +114,12 @@ pub fn config_show(s: &Settings, out: &mut dyn Write) -> Result<()> {
             quoted(&s.image_fallback_host),
             o.image_fallback_host.clone(),
         ),
+        ("image_host", quoted(&s.image_host), o.image_host.clone()),
+        (
+            "api_interval",
+            s.api_interval.as_secs_f64().to_string(),
+            o.api_interval.clone(),
+        ),
     ];
     for (key, value, origin) in rows {
         let source = match origin {

@@ -29,9 +29,10 @@ impl FileDigest {
         self.size += bytes.len() as u64;
     }
 
-    /// The digest of a whole file on disk (blocking: call from `spawn_blocking`).
+    /// The digest of a whole file on disk (blocking: call from `spawn_blocking`); a link at
+    /// `path` is an error, never followed.
     pub fn of_file(path: &Path) -> std::io::Result<FileDigest> {
-        let mut file = std::fs::File::open(path)?;
+        let mut file = super::safe_fs::open_read(path)?;
         let mut digest = FileDigest::default();
         let mut buf = vec![0u8; 256 * 1024];
         loop {

@@ -40,7 +40,7 @@ pub(super) async fn download(
             size: fetched.size,
             sha256: fetched.sha256,
         })
-        .map_err(FileError::Fatal)?;
+        .map_err(FileError::Unrecorded)?;
     write_extras(ctx, &path, &job.item).map_err(|e| FileError::Local(format!("{e:#}")))?;
     Ok(Saved::Downloaded)
 }
@@ -75,6 +75,8 @@ pub(super) fn unrecorded_file(ctx: &Ctx, item: &Value) -> Option<PathBuf> {
 /// overwrites a file it did not write.
 async fn adopt(ctx: &Ctx, job: &Job, rel: &Path) -> Result<bool, FileError> {
     let path = ctx.dir.join(rel);
+    ctx.log
+        .verbose(&format!("HEAD {}", crate::client::display_url(&job.url)));
     let Ok(resp) = ctx.http.head(job.url.clone()).send().await else {
         return Ok(false);
     };
@@ -105,12 +107,13 @@ async fn adopt(ctx: &Ctx, job: &Job, rel: &Path) -> Result<bool, FileError> {
     Ok(true)
 }
 
-/// `<name>.part` beside the final file; with the id added when the template has no unique
-/// placeholder, so two items never write the same `.part`.
+/// `<name>.part` beside the final file, unique per item id whatever the template: the name
+/// is the id itself, or has `.{id}` added, so two items never share a `.part`.
 fn part_name(ctx: &Ctx, job: &Job) -> PathBuf {
     let mut rel = ctx.template.render(&job.item, None).into_os_string();
-    if !ctx.template.is_unique() {
-        rel.push(format!(".{}", job.id));
+    let id = job.id.to_string();
+    if Path::new(&rel).file_name() != Some(std::ffi::OsStr::new(&id)) {
+        rel.push(format!(".{id}"));
     }
     rel.push(".part");
     PathBuf::from(rel)
@@ -195,15 +198,13 @@ pub(super) fn write_extras(ctx: &Ctx, path: &Path, item: &Value) -> anyhow::Resu
     Ok(())
 }
 
-/// Writes `path` via `path.part` and a rename, unless `path` already exists.
+/// Writes `path` via a fresh `path.part` and a rename, unless `path` already exists (as
+/// anything, a link included: it is left alone, never written through).
 fn write_new(path: &Path, body: &[u8]) -> anyhow::Result<()> {
     use anyhow::Context;
-    if path.exists() {
+    if super::safe_fs::entry(path)? != super::safe_fs::Entry::Missing {
         return Ok(());
     }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    std::fs::write(&tmp, body).with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    super::safe_fs::write_whole(path, body)
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -5,12 +5,17 @@
 //! is named (`name`, `sniff`), recorded and reported (`progress`, `summary`).
 
 mod archive;
+mod body;
 mod digest;
 mod fallback;
 mod finish;
+mod lock;
 pub mod name;
 mod original;
+mod part;
 mod progress;
+mod request;
+mod safe_fs;
 mod sniff;
 mod source;
 mod summary;
@@ -53,10 +58,16 @@ pub struct Ctx {
     sidecar: bool,
     captions: bool,
     /// `--image-fallback-host`: the second origin for files whose host is unreachable.
-    fallback: Option<Url>,
+    fallback: fallback::Fallback,
     /// Final names taken in this run, and by which id: two items never share a name.
     claimed: Mutex<HashMap<PathBuf, u64>>,
     bytes: AtomicU64,
+    /// `--max-file-size`, in bytes.
+    max_file_size: u64,
+    /// `--timeout`: a body must deliver 1 KiB within it.
+    timeout: std::time::Duration,
+    /// Held for the whole run (none for a dry run, which writes nothing).
+    _lock: Option<lock::DirLock>,
 }
 
 impl Ctx {
@@ -158,13 +169,15 @@ impl Ctx {
         dir: PathBuf,
         log: Log,
     ) -> Result<Self> {
-        let archive = if args.dry_run {
-            Archive::load(&dir)?
+        let (archive, lock) = if args.dry_run {
+            (Archive::load(&dir)?, None)
         } else {
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
-            Archive::open(&dir)?
+            let lock = lock::acquire(&dir)?;
+            (Archive::open(&dir)?, Some(lock))
         };
+        warn_about_the_archive(&archive, &dir, &log);
         Ok(Ctx {
             http: client.http().clone(),
             dir,
@@ -175,10 +188,31 @@ impl Ctx {
             overwrite: args.overwrite,
             sidecar: args.sidecar,
             captions: args.captions,
-            fallback: settings.image_fallback_host()?,
+            fallback: fallback::Fallback::new(settings.image_fallback_host()?),
             claimed: Mutex::new(HashMap::new()),
             bytes: AtomicU64::new(0),
+            max_file_size: args.max_file_size.bytes(),
+            timeout: settings.timeout,
+            _lock: lock,
         })
+    }
+}
+
+/// One warning per kind of damage found in the archive.
+fn warn_about_the_archive(archive: &Archive, dir: &Path, log: &Log) {
+    let path = archive.path().display();
+    if archive.damaged > 0 {
+        log.warn(&format!(
+            "{} damaged line(s) in {path} skipped",
+            archive.damaged
+        ));
+    }
+    if archive.outside > 0 {
+        log.warn(&format!(
+            "{} record(s) in {path} name a file outside {}; ignored, those items are fetched again",
+            archive.outside,
+            dir.display()
+        ));
     }
 }
 
@@ -247,7 +281,7 @@ impl Runner {
                 }
                 page = rx.recv(), if listing_open && pending.is_empty() => match page {
                     Some(page) => {
-                        self.intake(page, &mut pending);
+                        self.intake(page, &mut pending)?;
                         self.demand.add_permits(1);
                     }
                     None => {
@@ -259,15 +293,22 @@ impl Runner {
         }
     }
 
-    /// Stops the listing and drops every running transfer; their `.part` files stay.
-    async fn stop_all(&self, tasks: &mut JoinSet<Outcome>) {
+    /// Stops the listing and drops every running transfer; their `.part` files stay (with
+    /// every byte received). Transfers that had already finished are still counted; a second
+    /// fatal error is not reported, the first one is.
+    async fn stop_all(&mut self, tasks: &mut JoinSet<Outcome>) {
         self.steer.stop.store(true, Ordering::SeqCst);
         tasks.abort_all();
-        while tasks.join_next().await.is_some() {}
+        while let Some(joined) = tasks.join_next().await {
+            if let Ok(outcome) = joined {
+                let _ = self.settle(outcome);
+            }
+        }
     }
 
-    /// Sorts a page into already-complete items and jobs.
-    fn intake(&mut self, page: source::Intake, pending: &mut VecDeque<Job>) {
+    /// Sorts a page into already-complete items and jobs; fails only when a dry run cannot
+    /// print.
+    fn intake(&mut self, page: source::Intake, pending: &mut VecDeque<Job>) -> Result<()> {
         let target = page.target;
         for item in page.items {
             let Some(id) = item_id(&item) else {
@@ -308,7 +349,10 @@ impl Runner {
                     .ctx
                     .dir
                     .join(self.ctx.template.render(&item, Some("*")));
-                println!("{id}\t{url}\t{}", path.display());
+                // `--dry-run | head -1`: a closed stdout ends the run quietly (exit 0).
+                use std::io::Write;
+                writeln!(std::io::stdout().lock(), "{id}\t{url}\t{}", path.display())
+                    .context("cannot write to standard output")?;
                 self.summary.count(target, summary::Tally::Planned);
                 self.progress.settled(0);
             } else {
@@ -326,6 +370,7 @@ impl Runner {
                 });
             }
         }
+        Ok(())
     }
 
     /// `--stop-after-known`: N complete items in a row end the listing of their target; the
@@ -371,6 +416,10 @@ impl Runner {
             | Err(FileError::Local(why))
             | Err(FileError::Unreachable { why, .. }) => self.summary.fail(target, outcome.id, why),
             Err(FileError::Fatal(err)) => return Err(err),
+            Err(FileError::Unrecorded(err)) => {
+                self.summary.count(target, summary::Tally::Downloaded);
+                return Err(err);
+            }
         }
         self.progress.settled(bytes);
         Ok(())

@@ -30,6 +30,20 @@ const EXT_MARK: &str = "\u{0}EXT";
 /// usual 255-byte limit for `.{ext}`, `.part` and a sidecar's `.json`.
 const MAX_STEM_BYTES: usize = 200;
 
+/// Longest final file name, in bytes, everything after `{ext}` included: leaves room under the
+/// usual 255-byte limit for a sidecar's `.json` and the `-{id}` added on a clash (≤ 21 bytes).
+const MAX_NAME_BYTES: usize = 228;
+
+/// Longest text after `{ext}` kept, in bytes.
+const MAX_TAIL_BYTES: usize = 64;
+
+/// Names Windows reserves for devices, whatever extension follows (`CON.png`, `nul.tar.gz`).
+const RESERVED: &[&str] = &[
+    "CON", "PRN", "AUX", "NUL", "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7",
+    "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6",
+    "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
+];
+
 /// A parsed `--name` template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameTemplate {
@@ -85,13 +99,6 @@ impl Default for NameTemplate {
 }
 
 impl NameTemplate {
-    /// Whether every item gets its own name: the template uses `{id}` or `{uuid}`.
-    pub fn is_unique(&self) -> bool {
-        self.parts
-            .iter()
-            .any(|p| matches!(p, Part::Field(f) if f == "id" || f == "uuid"))
-    }
-
     /// The relative path for an item whose real type is `ext` (`None`: the `.part` name,
     /// i.e. the name without its extension). Components are sanitized and length-capped.
     pub fn render(&self, item: &Value, ext: Option<&str>) -> PathBuf {
@@ -160,8 +167,13 @@ fn sanitize_value(value: &str) -> String {
         .collect()
 }
 
-/// One directory component: no `.`/`..`, no leading dot, no control codes, capped length.
+/// One directory component: no `.`/`..`, no leading dot, no control codes, no device name,
+/// capped length.
 fn sanitize_component(comp: &str) -> String {
+    sanitize_capped(comp, MAX_STEM_BYTES)
+}
+
+fn sanitize_capped(comp: &str, max: usize) -> String {
     let cleaned: String = comp
         .chars()
         .map(|c| if c.is_control() { '_' } else { c })
@@ -175,29 +187,53 @@ fn sanitize_component(comp: &str) -> String {
     } else {
         trimmed.to_string()
     };
-    cut_to_bytes(&safe, MAX_STEM_BYTES).to_string()
+    not_reserved(cut_to_bytes(&safe, max).to_string())
 }
 
-/// The file-name component: the stem sanitized and capped, then the extension re-attached
-/// whole, so cutting a long name never cuts the extension. Without an extension (the `.part`
-/// name) the stem stands alone.
+/// `_CON.png` for `CON.png`: a Windows device name is never a file name.
+fn not_reserved(name: String) -> String {
+    let base = name.split('.').next().unwrap_or("").trim_end();
+    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(base)) {
+        format!("_{name}")
+    } else {
+        name
+    }
+}
+
+/// The file-name component: the extension and any text after `{ext}` (capped) first, then the
+/// stem sanitized and cut to what is left of [`MAX_NAME_BYTES`], so cutting a long name never
+/// cuts the extension. Without an extension (the `.part` name) the stem stands alone.
 fn finish_file_name(comp: &str, ext: Option<&str>) -> String {
     let (stem, tail) = match comp.find(EXT_MARK) {
         Some(i) => (&comp[..i], Some(&comp[i + EXT_MARK.len()..])),
         None => (comp, None),
     };
-    let mut name = sanitize_component(stem);
+    let suffix = match (tail, ext) {
+        (Some(tail), Some(ext)) => {
+            let dot = if stem.trim_end().ends_with('.') {
+                "."
+            } else {
+                ""
+            };
+            let tail: String = tail
+                .replace(EXT_MARK, ext)
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect();
+            let tail = cut_to_bytes(&tail, MAX_TAIL_BYTES).trim_end_matches(['.', ' ']);
+            format!("{dot}{ext}{tail}")
+        }
+        _ => String::new(),
+    };
+    let budget = MAX_NAME_BYTES
+        .saturating_sub(suffix.len())
+        .min(MAX_STEM_BYTES);
+    let mut name = sanitize_capped(stem, budget);
     if name.is_empty() {
         name = "unnamed".to_string();
     }
-    if let (Some(tail), Some(ext)) = (tail, ext) {
-        if stem.trim_end().ends_with('.') {
-            name.push('.');
-        }
-        name.push_str(ext);
-        name.extend(tail.chars().filter(|c| !c.is_control()));
-    }
-    name
+    name.push_str(&suffix);
+    not_reserved(name)
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
@@ -273,5 +309,39 @@ mod tests {
         assert!("{nope}.{ext}".parse::<NameTemplate>().is_err());
         assert!("fixed.jpg".parse::<NameTemplate>().is_err());
         assert!("{id".parse::<NameTemplate>().is_err());
+    }
+
+    #[test]
+    fn windows_device_names_are_never_file_names() {
+        let t: NameTemplate = "{username}/{baseModel}.{ext}".parse().unwrap();
+        for (user, model) in [("CON", "nul"), ("aux.x", "Com1"), ("lpt9 ", "PRN.tar")] {
+            let item = json!({"id": 1, "url": "x", "username": user, "baseModel": model});
+            let p = t.render(&item, Some("png"));
+            for comp in p.iter() {
+                let base = comp.to_str().unwrap().split('.').next().unwrap().trim();
+                assert!(
+                    !RESERVED.iter().any(|r| r.eq_ignore_ascii_case(base)),
+                    "{p:?}"
+                );
+            }
+        }
+        let item = json!({"id": 1, "url": "x", "username": "CONSOLE"});
+        let t: NameTemplate = "{username}.{ext}".parse().unwrap();
+        assert_eq!(t.render(&item, Some("png")), Path::new("CONSOLE.png"));
+    }
+
+    #[test]
+    fn text_after_ext_counts_toward_the_name_limit() {
+        let long =
+            json!({"id": 1, "url": "x", "username": "u".repeat(300), "baseModel": "b".repeat(300)});
+        let t: NameTemplate = "{username}.{ext}.{baseModel}".parse().unwrap();
+        let name = t.render(&long, Some("jpeg")).to_str().unwrap().to_string();
+        assert!(name.len() <= MAX_NAME_BYTES, "{}", name.len());
+        assert!(name.contains(".jpeg."), "{name}");
+        let t: NameTemplate = format!("{{username}}.{{ext}}{}", "x".repeat(400))
+            .parse()
+            .unwrap();
+        let name = t.render(&long, Some("png")).to_str().unwrap().to_string();
+        assert!(name.len() + ".json".len() + "-18446744073709551615".len() <= 255);
     }
 }

@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use indicatif::HumanBytes;
 
+use crate::text::escape_line;
+
 /// What became of one item, for [`Summary::count`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tally {
@@ -103,16 +105,17 @@ impl Summary {
         }
     }
 
-    /// Prints the summary on stderr (even with `--quiet`: it is the run's result).
+    /// Prints the summary on stderr (even with `--quiet`: it is the run's result). Reasons
+    /// and the directory may hold text from outside: control characters are escaped.
     pub fn print(&self, dir: &Path, interrupted: bool) {
+        let shown = dir.display().to_string();
+        let dir = escape_line(&shown);
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         let lead = if interrupted { "interrupted: " } else { "" };
         if self.dry_run {
             eprintln!(
                 "civimg: {lead}dry run: {} to download, {} already present in {}",
-                self.planned,
-                self.present,
-                dir.display()
+                self.planned, self.present, dir
             );
         } else {
             eprintln!(
@@ -123,24 +126,29 @@ impl Summary {
                 self.failed.len(),
                 secs,
                 HumanBytes((self.bytes as f64 / secs) as u64),
-                dir.display()
+                dir
             );
         }
         for t in &self.targets {
             if self.dry_run {
                 eprintln!(
                     "civimg:   {}: {} to download, {} already present",
-                    t.label, t.planned, t.present
+                    escape_line(&t.label),
+                    t.planned,
+                    t.present
                 );
             } else {
                 eprintln!(
                     "civimg:   {}: {} downloaded, {} already present, {} failed",
-                    t.label, t.downloaded, t.present, t.failed
+                    escape_line(&t.label),
+                    t.downloaded,
+                    t.present,
+                    t.failed
                 );
             }
         }
         for (id, why) in &self.failed {
-            eprintln!("civimg: failed {id}: {why}");
+            eprintln!("civimg: failed {id}: {}", escape_line(why));
         }
         if interrupted {
             eprintln!("civimg: partial files were kept; run the same command again to resume");

@@ -1,21 +1,18 @@
 //! One file's transfer: `.part` first, resumed with `Range` where the server allows it,
-//! checked against `Content-Length`, synced, then renamed to its final name.
+//! checked against `Content-Length`, synced, then renamed to its final name. The request
+//! (`request`), the body (`body`) and the `.part` itself (`part`) each have their own file.
 
 use std::io::ErrorKind;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use futures::StreamExt;
-use reqwest::header::{CONTENT_RANGE, RANGE};
-use reqwest::StatusCode;
-use tokio::io::{AsyncWriteExt, BufWriter};
 use url::Url;
 
 use super::digest::FileDigest;
-use super::sniff;
-use super::Ctx;
+use super::part::{self, PartWriter};
+use super::{body, request, safe_fs, sniff, Ctx};
 use crate::client::host_of;
-use crate::retry::{self, MAX_RETRY_AFTER};
+use crate::retry::{self, RetryPolicy, MAX_RETRY_AFTER};
 
 /// How a file failed.
 #[derive(Debug)]
@@ -35,6 +32,9 @@ pub enum FileError {
     Fatal(anyhow::Error),
     /// A local problem with this one file (a name the filesystem refuses, say).
     Local(String),
+    /// Saved under its final name, but the archive could not record it (a full disk): the
+    /// file counts as downloaded, and the run stops with this error.
+    Unrecorded(anyhow::Error),
 }
 
 /// A complete, synced `.part` file, with what the archive records of it.
@@ -49,16 +49,36 @@ pub struct Fetched {
 }
 
 /// What one try ended with, short of success.
-enum TryError {
+pub enum TryError {
+    /// Worth another try, after the server's wait when it gave one.
     Retry(String, Option<Duration>),
-    /// The host did not answer properly (timeout, connection, 5xx); retried when `again`.
+    /// The host did not answer properly (timeout, connection, stall, 5xx); retried when
+    /// `again`, and once the tries are spent the file is [`FileError::Unreachable`].
     Down {
         why: String,
         wait: Option<Duration>,
         again: bool,
     },
+    /// This file failed; the `.part` stays for a later run.
     Fail(String),
-    Disk(std::io::Error, PathBuf),
+    /// The `.part` cannot be resumed: removed, and the file is tried again from its start.
+    Restart(String),
+    /// Not the file (an HTML page, over the size cap): the `.part` is removed, the item fails.
+    Refused(String),
+    /// Writing the `.part` failed.
+    Write(std::io::Error),
+}
+
+impl TryError {
+    /// A failed write to the `.part`.
+    pub fn disk(e: std::io::Error) -> Self {
+        TryError::Write(e)
+    }
+
+    /// A try that found the host down: see [`FileError::Unreachable`].
+    pub fn down(why: String, wait: Option<Duration>, again: bool) -> Self {
+        TryError::Down { why, wait, again }
+    }
 }
 
 /// Downloads `url` into `part`, retrying and resuming as the policy allows.
@@ -67,52 +87,56 @@ pub async fn fetch(
     url: &Url,
     part: &Path,
     bar: &indicatif::ProgressBar,
+    policy: RetryPolicy,
 ) -> Result<Fetched, FileError> {
     if let Some(parent) = part.parent() {
         tokio::fs::create_dir_all(parent)
             .await
             .map_err(|e| disk_error(e, parent))?;
     }
-    let policy = ctx.policy;
     let mut attempt = 0;
     let mut length = None;
     loop {
-        let result = try_once(ctx, url, part, bar, &mut length).await;
-        let down_now = matches!(result, Err(TryError::Down { .. }));
-        let result = result.map_err(|e| match e {
-            TryError::Down {
+        let (msg, wait, down) = match try_once(ctx, url, part, bar, &mut length).await {
+            Ok(done) => return Ok(done),
+            Err(TryError::Retry(msg, wait)) => (msg, wait, false),
+            Err(TryError::Down {
                 why,
                 wait,
                 again: true,
-            } if attempt < policy.retries => TryError::Retry(why, wait),
-            other => other,
-        });
-        match result {
-            Ok(done) => return Ok(done),
-            Err(TryError::Retry(msg, wait)) if attempt < policy.retries => {
-                let delay = policy.delay(attempt, wait);
-                if delay > MAX_RETRY_AFTER {
-                    let why = format!("{msg}; server asks to wait {}s", delay.as_secs());
-                    return Err(if down_now {
-                        FileError::Unreachable { why, length }
-                    } else {
-                        FileError::Remote(why)
-                    });
-                }
-                attempt += 1;
-                ctx.log.notice(&format!(
-                    "{url}: {msg}; retrying in {} (retry {attempt} of {})",
-                    retry::human_wait(delay),
-                    policy.retries
-                ));
-                tokio::time::sleep(delay).await;
-            }
-            Err(TryError::Retry(msg, _)) | Err(TryError::Fail(msg)) => {
-                return Err(FileError::Remote(msg))
-            }
+            }) => (why, wait, true),
             Err(TryError::Down { why, .. }) => return Err(FileError::Unreachable { why, length }),
-            Err(TryError::Disk(e, path)) => return Err(disk_error(e, &path)),
+            Err(TryError::Restart(msg)) => {
+                safe_fs::remove_entry(part).map_err(|e| disk_error(e, part))?;
+                (msg, Some(Duration::ZERO), false)
+            }
+            Err(TryError::Fail(msg)) => return Err(FileError::Remote(msg)),
+            Err(TryError::Refused(msg)) => {
+                safe_fs::remove_entry(part).map_err(|e| disk_error(e, part))?;
+                return Err(FileError::Remote(msg));
+            }
+            Err(TryError::Write(e)) => return Err(disk_error(e, part)),
+        };
+        let give_up = |why: String| match down {
+            true => FileError::Unreachable { why, length },
+            false => FileError::Remote(why),
+        };
+        if attempt >= policy.retries {
+            return Err(give_up(msg));
         }
+        let delay = policy.delay(attempt, wait);
+        if delay > MAX_RETRY_AFTER {
+            let why = format!("{msg}; server asks to wait {}s", delay.as_secs());
+            return Err(give_up(why));
+        }
+        attempt += 1;
+        ctx.log.notice(&format!(
+            "{}: {msg}; retrying in {} (retry {attempt} of {})",
+            crate::client::display_url(url),
+            retry::human_wait(delay),
+            policy.retries
+        ));
+        tokio::time::sleep(delay).await;
     }
 }
 
@@ -127,6 +151,8 @@ fn disk_error(e: std::io::Error, path: &Path) -> FileError {
     }
 }
 
+/// One request and its body into the `.part`: resumed when the `.part` holds a beginning and
+/// the server sends exactly the rest, started afresh otherwise.
 async fn try_once(
     ctx: &Ctx,
     url: &Url,
@@ -135,148 +161,45 @@ async fn try_once(
     length: &mut Option<u64>,
 ) -> Result<Fetched, TryError> {
     let host = host_of(url);
-    let disk = |e: std::io::Error| TryError::Disk(e, part.to_path_buf());
-    let (resp, start, total) = request(ctx, url, part, &host).await?;
-    *length = total.or(*length);
-    let mut digest = if start > 0 {
+    let have = part::resumable_len(part).map_err(TryError::Write)?;
+    let reply = request::send(ctx, url, have, &host).await?;
+    *length = reply.total.or(*length);
+    let (mut digest, file) = if reply.start > 0 {
         // Resuming: the hash and the type cover the bytes already in the `.part` too.
         let path = part.to_path_buf();
-        tokio::task::spawn_blocking(move || FileDigest::of_file(&path))
+        let digest = tokio::task::spawn_blocking(move || FileDigest::of_file(&path))
             .await
-            .map_err(|e| disk(std::io::Error::other(e)))?
-            .map_err(disk)?
+            .map_err(|e| TryError::Write(std::io::Error::other(e)))?
+            .map_err(TryError::Write)?;
+        (digest, safe_fs::open_append(part))
     } else {
-        FileDigest::default()
+        (FileDigest::default(), safe_fs::create_fresh(part))
     };
-    let file = tokio::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .append(start > 0)
-        .truncate(start == 0)
-        .open(part)
-        .await
-        .map_err(disk)?;
-    let mut out = BufWriter::with_capacity(256 * 1024, file);
-    bar.set_length(total.unwrap_or(0));
-    bar.set_position(start);
-    let mut body = resp.bytes_stream();
-    while let Some(chunk) = body.next().await {
-        let chunk = match chunk {
-            Ok(c) => c,
-            Err(e) => {
-                out.flush().await.map_err(disk)?;
-                let why = crate::client::transport_error(&host, &e).to_string();
-                return Err(down(why, None, true));
-            }
-        };
-        digest.update(&chunk);
-        out.write_all(&chunk).await.map_err(disk)?;
-        bar.set_position(digest.size);
-        ctx.add_bytes(chunk.len() as u64);
+    let mut out = PartWriter::new(file.map_err(TryError::Write)?);
+    bar.set_length(reply.total.unwrap_or(0));
+    bar.set_position(reply.start);
+    let total = reply.total;
+    if let Err(e) = body::receive(ctx, reply, &mut out, &mut digest, bar, &host).await {
+        match e {
+            TryError::Refused(_) => out.discard(),
+            _ => out.flush().await.map_err(TryError::Write)?,
+        }
+        return Err(e);
     }
-    out.flush().await.map_err(disk)?;
     let received = digest.size;
     if let Some(total) = total {
         if received != total {
+            out.flush().await.map_err(TryError::Write)?;
             return Err(TryError::Retry(
                 format!("{host} sent {received} of {total} bytes"),
                 None,
             ));
         }
     }
-    out.get_ref().sync_all().await.map_err(disk)?;
+    out.sync().await.map_err(TryError::Write)?;
     Ok(Fetched {
         ext: sniff::extension_or_fallback(&digest.head, url.as_str()),
         size: received,
         sha256: digest.sha256_hex(),
     })
-}
-
-/// Asks for the file, or for the rest of it when a `.part` holds its beginning. Returns the
-/// response, the offset its body starts at, and the file's full length when known.
-async fn request(
-    ctx: &Ctx,
-    url: &Url,
-    part: &Path,
-    host: &str,
-) -> Result<(reqwest::Response, u64, Option<u64>), TryError> {
-    let disk = |e: std::io::Error| TryError::Disk(e, part.to_path_buf());
-    let have = tokio::fs::metadata(part)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
-    let mut req = ctx.http.get(url.clone());
-    if have > 0 {
-        req = req.header(RANGE, format!("bytes={have}-"));
-    }
-    let resp = req.send().await.map_err(|e| {
-        down(
-            crate::client::transport_error(host, &e).to_string(),
-            None,
-            true,
-        )
-    })?;
-    match resp.status() {
-        StatusCode::PARTIAL_CONTENT if have > 0 => match content_range(resp.headers()) {
-            Some((start, total)) if start == have => Ok((resp, have, Some(total))),
-            _ => {
-                // A range other than the one asked for: start the file over.
-                tokio::fs::remove_file(part).await.map_err(disk)?;
-                let why = "server sent another range".into();
-                Err(TryError::Retry(why, Some(Duration::ZERO)))
-            }
-        },
-        StatusCode::RANGE_NOT_SATISFIABLE => {
-            tokio::fs::remove_file(part).await.map_err(disk)?;
-            let why = "stale partial file".into();
-            Err(TryError::Retry(why, Some(Duration::ZERO)))
-        }
-        s if s.is_success() => {
-            let total = resp.content_length();
-            Ok((resp, 0, total))
-        }
-        s if retry::is_retryable_status(s) => {
-            let wait = retry::retry_after(resp.headers());
-            let why = format!("HTTP {} from {host}", s.as_u16());
-            if s.is_server_error() {
-                Err(down(why, wait, true))
-            } else {
-                Err(TryError::Retry(why, wait))
-            }
-        }
-        s if s.is_server_error() => Err(down(
-            format!("HTTP {} from {host}", s.as_u16()),
-            None,
-            false,
-        )),
-        s => Err(TryError::Fail(format!("HTTP {} from {host}", s.as_u16()))),
-    }
-}
-
-/// A try that found the host down: see [`FileError::Unreachable`].
-fn down(why: String, wait: Option<Duration>, again: bool) -> TryError {
-    TryError::Down { why, wait, again }
-}
-
-/// `Content-Range: bytes START-END/TOTAL` → (START, TOTAL).
-pub fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, u64)> {
-    let value = headers.get(CONTENT_RANGE)?.to_str().ok()?;
-    let rest = value.strip_prefix("bytes ")?;
-    let (range, total) = rest.split_once('/')?;
-    let (start, _end) = range.split_once('-')?;
-    Some((start.trim().parse().ok()?, total.trim().parse().ok()?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_range_parses() {
-        let mut h = reqwest::header::HeaderMap::new();
-        h.insert(CONTENT_RANGE, "bytes 100-199/200".parse().unwrap());
-        assert_eq!(content_range(&h), Some((100, 200)));
-        h.insert(CONTENT_RANGE, "bytes */200".parse().unwrap());
-        assert_eq!(content_range(&h), None);
-    }
 }

@@ -25,6 +25,12 @@ mod swarmui;
 mod value;
 
 pub use container::{decode_user_comment, MAX_TEXT};
+
+/// Whether a file whose first bytes are `head` (12 are enough) is an image that can carry
+/// generation data: PNG, JPEG or WebP. Videos, GIFs and other files cannot.
+pub fn can_hold_generation_data(head: &[u8]) -> bool {
+    container::Container::sniff(head).is_some()
+}
 pub use file::read_file;
 pub use record::{GenRecord, Hires, Resource, API_SOURCE};
 pub use sidecar::{find_sidecar, read_file_or_sidecar, sidecar_for};

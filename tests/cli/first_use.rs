@@ -315,3 +315,89 @@ fn config_show_names_where_each_value_came_from() {
         .run_ok();
     assert_eq!(source_of(&text(&out.stdout), "base_url"), "flag --base-url");
 }
+
+// `meta DIR` does what people mean: subfolders too (the README's `--name '{username}/…'`
+// makes them), videos and GIFs skipped silently, an image without data a note.
+#[test]
+fn meta_on_a_folder_walks_subfolders_and_skips_what_cannot_hold_data() {
+    use crate::fixtures::{png_plain, png_with_text, TextKind};
+    let dir = tempfile::TempDir::new().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("alice/2026")).unwrap();
+    let params = "a red fox\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 1x1";
+    png_with_text(
+        &root.join("alice/2026/1.png"),
+        &[("parameters", params, TextKind::Text)],
+    );
+    png_with_text(
+        &root.join("top.png"),
+        &[("parameters", params, TextKind::Itxt)],
+    );
+    png_plain(&root.join("alice/plain.png"));
+    std::fs::write(root.join("alice/clip.mp4"), b"\0\0\0\x18ftypmp42\0\0\0\0").unwrap();
+    std::fs::write(root.join("anim.gif"), b"GIF89a\x01\0\x01\0").unwrap();
+    std::fs::write(root.join("notes.md"), b"# my gallery").unwrap();
+    let out = bare().args(["meta", "-f", "json"]).arg(root).run_ok();
+    let records = json_lines(&out.stdout);
+    let sources: Vec<&str> = records
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources.len(), 2, "{sources:?}");
+    assert!(sources[0].ends_with("alice/2026/1.png"), "{sources:?}");
+    assert!(sources[1].ends_with("top.png"), "{sources:?}");
+    assert!(records.iter().all(|r| r["seed"] == 42));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("plain.png has no generation data") && !err.contains("error"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("clip.mp4") && !err.contains("anim.gif"),
+        "{err}"
+    );
+    // Only images without data: nothing to show is a failure, said once.
+    let empty = tempfile::TempDir::new().unwrap();
+    png_plain(&empty.path().join("a.png"));
+    std::fs::create_dir(empty.path().join("sub")).unwrap();
+    png_plain(&empty.path().join("sub/b.png"));
+    let out = bare().arg("meta").arg(empty.path()).run_fails(1);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("none of the 2 image files had generation data"),
+        "{err}"
+    );
+    // A folder with no images at all is an error too.
+    let videos = tempfile::TempDir::new().unwrap();
+    std::fs::write(videos.path().join("v.mp4"), b"\0\0\0\x18ftypmp42").unwrap();
+    let out = bare().arg("meta").arg(videos.path()).run_fails(1);
+    assert!(text(&out.stderr).contains("no PNG, JPEG or WebP images"));
+}
+
+// The README's offline walk-through ends without an error.
+#[test]
+fn the_readme_walk_through_downloads_then_reads_the_folder() {
+    let fake = FakeCivitai::start();
+    let dir = tempfile::TempDir::new().unwrap();
+    let out_dir = dir.path().join("bob");
+    civimg(&fake)
+        .args([
+            "download",
+            "--username",
+            "bob",
+            "--name",
+            "{username}/{id}.{ext}",
+            "-q",
+            "-o",
+        ])
+        .arg(&out_dir)
+        .run_ok();
+    let out = civimg(&fake)
+        .args(["meta", "10000000", "-f", "json"])
+        .arg(&out_dir)
+        .run_ok();
+    let records = json_lines(&out.stdout);
+    assert!(records.len() >= 2, "{}", records.len());
+    assert_eq!(records[0]["source"], "api");
+}

@@ -341,3 +341,47 @@ fn the_download_summary_counts_per_target() {
         "bob's listing stopped early: {bob_pages} pages"
     );
 }
+
+// A walk of several targets that stops names the target in its resume cursor; resuming skips
+// the targets before it.
+#[test]
+fn a_walk_over_several_targets_resumes_in_the_right_one() {
+    let fake = FakeCivitai::start();
+    fake.inject_after(2, crate::fake::Fault::InvalidJson);
+    let args = [
+        "list",
+        "--username",
+        "bob",
+        "--username",
+        "alice_ai",
+        "--limit",
+        "20",
+    ];
+    let out = civimg(&fake)
+        .args(args)
+        .args(["--nsfw", "X", "--format", "jsonl"])
+        .run_fails(1);
+    let reqs = fake.api_requests();
+    assert_eq!(reqs[0].param("username"), Some("bob"));
+    assert_eq!(reqs[2].param("username"), Some("alice_ai"));
+    let cursor = reqs[2].param("cursor").unwrap().to_string();
+    let resume = format!("username=alice_ai@{cursor}");
+    let err = text(&out.stderr);
+    assert!(err.contains(&format!("--cursor '{resume}'")), "{err}");
+    let done = json_lines(&out.stdout);
+    fake.clear_requests();
+    let out = civimg(&fake)
+        .args(args)
+        .args(["--nsfw", "X", "--format", "jsonl", "--cursor", &resume])
+        .run_ok();
+    let reqs = fake.api_requests();
+    assert!(reqs.iter().all(|r| r.param("username") == Some("alice_ai")));
+    assert_eq!(reqs[0].param("cursor"), Some(cursor.as_str()));
+    let mut all = ids(&done);
+    all.extend(ids(&json_lines(&out.stdout)));
+    let (want, _) = in_turn(
+        walk_ids(&fake, &[("username", "bob"), ("limit", "20")]),
+        walk_ids(&fake, &[("username", "alice_ai"), ("limit", "20")]),
+    );
+    assert_eq!(all, want, "nothing lost, nothing twice");
+}

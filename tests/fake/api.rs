@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
+use futures::StreamExt;
 use serde_json::json;
 
 use super::app::App;
@@ -132,6 +133,17 @@ fn fault_response(fault: Fault) -> Response {
         Fault::Html520 => {
             let status = StatusCode::from_u16(520).expect("520 is a valid status");
             (status, [(header::CONTENT_TYPE, "text/html; charset=UTF-8")], CLOUDFLARE_520).into_response()
+        }
+        Fault::ApiHugePage => {
+            // 100 MiB of JSON whitespace after an opening brace, sent as it is made.
+            let chunks = futures::stream::iter(0..100).map(|_| {
+                Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b' '; 1 << 20]))
+            });
+            let head = futures::stream::once(async {
+                Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"{\"items\":["))
+            });
+            let body = axum::body::Body::from_stream(head.chain(chunks));
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
         }
         Fault::InvalidJson => {
             json_response(StatusCode::OK, "{\"items\":[{\"id\":10000000,\"url\":\"http://localhost/xG1nkq".into())

@@ -29,6 +29,9 @@ pub enum Fault {
     StatementTimeout,
     /// 451 with `"code":"REGION_BLOCKED"`.
     Api451,
+    /// 200 `application/json` whose body never ends: 1 MiB chunks, no `Content-Length`, well
+    /// past any sane page (the client must stop reading).
+    ApiHugePage,
     /// 520 with a Cloudflare-style HTML page.
     Html520,
     /// 200 `application/json` whose body is cut mid-way.
@@ -51,6 +54,18 @@ pub enum Fault {
     ImageStatus(u16),
     /// 302 to this absolute URL.
     ImageRedirectTo(String),
+    /// 302 to the same path with `?loop`, which always redirects to itself.
+    ImageRedirectLoop,
+    /// `206` to a request without `Range`: `bytes 0-(N/2-1)/N` and only that half.
+    ImagePartial206,
+    /// `206` to a request without `Range`, but for the whole file: `bytes 0-(N-1)/N`.
+    ImageWhole206,
+    /// `200 text/html` with a login page instead of the file.
+    ImageHtml,
+    /// The file, streamed without `Content-Length`.
+    ImageNoLength,
+    /// The file one byte at a time, this long apart.
+    ImageTrickle(Duration),
 }
 
 impl Fault {
@@ -64,6 +79,12 @@ impl Fault {
                 | Fault::ImageSlowFirstByte(_)
                 | Fault::ImageStatus(_)
                 | Fault::ImageRedirectTo(_)
+                | Fault::ImageRedirectLoop
+                | Fault::ImagePartial206
+                | Fault::ImageWhole206
+                | Fault::ImageHtml
+                | Fault::ImageNoLength
+                | Fault::ImageTrickle(_)
         )
     }
 
@@ -76,6 +97,7 @@ impl Fault {
             "api_overloaded" => Fault::ApiOverloaded { retry_after },
             "statement_timeout" => Fault::StatementTimeout,
             "api451" | "api_451" => Fault::Api451,
+            "api_huge_page" => Fault::ApiHugePage,
             "html520" | "html_520" => Fault::Html520,
             "invalid_json" => Fault::InvalidJson,
             "repeat_cursor" => Fault::RepeatCursor,
@@ -88,6 +110,15 @@ impl Fault {
             }
             "image_status" => Fault::ImageStatus(param("status")?.parse().ok()?),
             "image_redirect_to" => Fault::ImageRedirectTo(param("url")?),
+            "image_redirect_loop" => Fault::ImageRedirectLoop,
+            "image_partial_206" => Fault::ImagePartial206,
+            "image_whole_206" => Fault::ImageWhole206,
+            "image_html" => Fault::ImageHtml,
+            "image_no_length" => Fault::ImageNoLength,
+            "image_trickle" => {
+                let ms = param("ms").and_then(|v| v.parse().ok()).unwrap_or(100);
+                Fault::ImageTrickle(Duration::from_millis(ms))
+            }
             _ => return None,
         })
     }

@@ -105,13 +105,35 @@ pub fn file_seeded(
 enum Plan {
     /// Answer this instead of the file.
     Respond(Response),
-    /// Stream the file, after `delay`, cut as told.
-    Stream(Duration, Option<Cut>),
+    /// Stream the file, after `delay`, cut as told, shaped as told.
+    Stream(Duration, Option<Cut>, Shape),
 }
 
+/// How a streamed file's response departs from a correct one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// As it should be.
+    Normal,
+    /// `206` with the first half only, unasked.
+    Partial206,
+    /// `206` with the whole file, unasked.
+    Whole206,
+    /// No `Content-Length`.
+    NoLength,
+    /// One byte per this delay.
+    Trickle(Duration),
+}
+
+/// A login page, as a CDN in front of an image host may serve it with `200`.
+const LOGIN_PAGE: &str =
+    "<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>Please sign in</body></html>\n";
+
 /// Take the due image fault, if any, and turn it into a [`Plan`].
-fn apply_fault(app: &App) -> Plan {
+fn apply_fault(app: &App, uri: &Uri) -> Plan {
     let delay = app.first_byte_delay;
+    if uri.query() == Some("loop") {
+        return redirect(uri.to_string());
+    }
     match app.faults.next_image() {
         Some(Fault::Image503 { retry_after }) => {
             let mut r = (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response();
@@ -127,19 +149,35 @@ fn apply_fault(app: &App) -> Plan {
             let html = [(header::CONTENT_TYPE, "text/html; charset=UTF-8")];
             Plan::Respond((status, html, page).into_response())
         }
-        Some(Fault::ImageRedirectTo(to)) => {
-            Plan::Respond((StatusCode::FOUND, [(header::LOCATION, to)]).into_response())
-        }
-        Some(Fault::ImageSlowFirstByte(d)) => Plan::Stream(d, None),
-        Some(Fault::ImageTruncate) => Plan::Stream(delay, Some(Cut::Close)),
-        Some(Fault::ImageReset) => Plan::Stream(delay, Some(Cut::Reset)),
-        _ => Plan::Stream(delay, None),
+        Some(Fault::ImageRedirectTo(to)) => redirect(to),
+        Some(Fault::ImageRedirectLoop) => redirect(format!("{}?loop", uri.path())),
+        Some(Fault::ImageHtml) => Plan::Respond(
+            (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                LOGIN_PAGE,
+            )
+                .into_response(),
+        ),
+        Some(Fault::ImageSlowFirstByte(d)) => Plan::Stream(d, None, Shape::Normal),
+        Some(Fault::ImageTruncate) => Plan::Stream(delay, Some(Cut::Close), Shape::Normal),
+        Some(Fault::ImageReset) => Plan::Stream(delay, Some(Cut::Reset), Shape::Normal),
+        Some(Fault::ImagePartial206) => Plan::Stream(delay, None, Shape::Partial206),
+        Some(Fault::ImageWhole206) => Plan::Stream(delay, None, Shape::Whole206),
+        Some(Fault::ImageNoLength) => Plan::Stream(delay, None, Shape::NoLength),
+        Some(Fault::ImageTrickle(d)) => Plan::Stream(delay, None, Shape::Trickle(d)),
+        _ => Plan::Stream(delay, None, Shape::Normal),
     }
 }
 
+fn redirect(to: String) -> Plan {
+    // A value a header cannot carry is sent as given bytes would be: refused here, so use `/`.
+    let to = HeaderValue::from_str(&to).unwrap_or(HeaderValue::from_static("/"));
+    Plan::Respond((StatusCode::FOUND, [(header::LOCATION, to)]).into_response())
+}
+
 async fn serve(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    let (delay, cut) = match apply_fault(&app) {
-        Plan::Stream(delay, cut) => (delay, cut),
+    let (delay, cut, shape) = match apply_fault(&app, &uri) {
+        Plan::Stream(delay, cut, shape) => (delay, cut, shape),
         Plan::Respond(response) => return response,
     };
     let found = {
@@ -149,18 +187,17 @@ async fn serve(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
     let Some((spec, content_type)) = found else {
         return (StatusCode::NOT_FOUND, "Not Found").into_response();
     };
-    stream_file(&app, &headers, spec, content_type, delay, cut)
+    stream_file(&app, &headers, spec, content_type, (delay, cut, shape))
 }
 
-/// A file's response: whole, or the asked range (206, 416), streamed after `delay` and cut
-/// as told.
+/// A file's response: whole, or the asked range (206, 416), streamed after `delay`, cut and
+/// shaped as told.
 pub fn stream_file(
     app: &App,
     headers: &HeaderMap,
     spec: FileSpec,
     content_type: &'static str,
-    delay: Duration,
-    cut: Option<Cut>,
+    (delay, cut, shape): (Duration, Option<Cut>, Shape),
 ) -> Response {
     let len = spec.len();
     let Ok(range) = parse_range(headers.get(header::RANGE), len) else {
@@ -168,14 +205,24 @@ pub fn stream_file(
         let status = StatusCode::RANGE_NOT_SATISFIABLE;
         return (status, [(header::CONTENT_RANGE, value)]).into_response();
     };
+    let range = match shape {
+        Shape::Partial206 => Some((0, (len / 2).max(1))),
+        Shape::Whole206 => Some((0, len)),
+        _ => range,
+    };
     let (start, end) = range.unwrap_or((0, len));
+    let trickle = match shape {
+        Shape::Trickle(d) => Some(d),
+        _ => None,
+    };
     let body = Transfer {
         spec: Arc::new(spec),
         pos: start,
         end,
         cut: cut.map(|c| (start + (end - start) / 2, c)),
         delay,
-        chunk_delay: app.chunk_delay,
+        chunk_delay: trickle.unwrap_or(app.chunk_delay),
+        chunk: if trickle.is_some() { 1 } else { CHUNK },
         tracker: app.transfers.clone(),
         guard: None,
         done: false,
@@ -185,7 +232,9 @@ pub fn stream_file(
     // Content-Length is always set, also on truncated bodies (the `ImageTruncate` fault).
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
+    if shape != Shape::NoLength {
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
+    }
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
     h.insert(header::CACHE_CONTROL, cache);
@@ -243,6 +292,8 @@ struct Transfer {
     cut: Option<(u64, Cut)>,
     delay: Duration,
     chunk_delay: Duration,
+    /// Bytes per chunk.
+    chunk: u64,
     tracker: Arc<Transfers>,
     guard: Option<InFlight>,
     done: bool,
@@ -280,7 +331,7 @@ impl Transfer {
                 _ => None,
             };
         }
-        let n = (limit - self.pos).min(CHUNK);
+        let n = (limit - self.pos).min(self.chunk);
         let mut buf = vec![0u8; n as usize];
         self.spec.read_at(self.pos, &mut buf);
         self.pos += n;

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use super::app::App;
 use super::dataset::{Entry, CDN_KEY};
 use super::files::{FileSpec, Format};
-use super::images::{file_seeded, stream_file};
+use super::images::{file_seeded, stream_file, Shape};
 use super::record::{record, Listener};
 use super::util::{h, iso_ms, DAY_MS, NOW_MS};
 
@@ -108,7 +108,13 @@ pub fn fallback_file(app: &App, path: &str) -> Option<(FileSpec, &'static str)> 
 
 async fn serve_fallback(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     match fallback_file(&app, uri.path()) {
-        Some((spec, mime)) => stream_file(&app, &headers, spec, mime, app.first_byte_delay, None),
+        Some((spec, mime)) => stream_file(
+            &app,
+            &headers,
+            spec,
+            mime,
+            (app.first_byte_delay, None, Shape::Normal),
+        ),
         None => (StatusCode::NOT_FOUND, "Not Found").into_response(),
     }
 }

@@ -30,6 +30,8 @@ pub async fn run(settings: &Settings, args: &MetaArgs) -> Result<ExitCode> {
         client: None,
         out: RecordWriter::new(BufWriter::new(stdout.lock()), args.format, width),
         failed: 0,
+        records: 0,
+        without_data: 0,
     };
     for arg in &args.targets {
         match Target::parse(arg) {
@@ -45,6 +47,13 @@ pub async fn run(settings: &Settings, args: &MetaArgs) -> Result<ExitCode> {
         }
     }
     run.out.flush()?;
+    if run.records == 0 && run.failed == 0 && run.without_data > 0 {
+        exit::print_error(&anyhow!(
+            "none of the {} image files had generation data",
+            run.without_data
+        ));
+        run.failed += 1;
+    }
     Ok(if run.failed > 0 {
         ExitCode::from(exit::FAILURE)
     } else {
@@ -58,6 +67,10 @@ struct MetaRun<'s, W: Write> {
     client: Option<Client>,
     out: RecordWriter<W>,
     failed: u64,
+    /// Records printed.
+    records: u64,
+    /// Images in a directory that held no generation data (a note each, not a failure).
+    without_data: u64,
 }
 
 impl<W: Write> MetaRun<'_, W> {
@@ -70,24 +83,41 @@ impl<W: Write> MetaRun<'_, W> {
         Ok(self.client.insert(client))
     }
 
-    /// Every file of a file or directory target, each a record or a reported failure.
+    /// Every file of a file or directory target, each a record or a reported failure. In a
+    /// directory, an image without generation data is a note, not a failure.
     fn path(&mut self, path: &Path) -> Result<()> {
-        match target::files_of(path) {
-            Ok(files) => {
-                for file in files {
-                    self.emit(from_file(&file))?;
-                }
-                Ok(())
-            }
-            Err(err) => self.emit(Err(err)),
+        let files = match target::files_of(path) {
+            Ok(files) => files,
+            Err(err) => return self.emit(Err(err)),
+        };
+        if !path.is_dir() {
+            return self.emit(from_file(path));
         }
+        for file in files {
+            match read_file_or_sidecar(&file) {
+                Ok(None) => {
+                    self.out.flush()?;
+                    self.settings.log().notice(&format!(
+                        "note: {} has no generation data",
+                        crate::text::escape_line(&file.display().to_string())
+                    ));
+                    self.without_data += 1;
+                }
+                Ok(Some(record)) => self.emit(Ok(record))?,
+                Err(err) => self.emit(Err(err))?,
+            }
+        }
+        Ok(())
     }
 
     /// Prints a record, or reports a target's failure and carries on. Only a failed write
     /// to stdout (a closed pipe, say) ends the run.
     fn emit(&mut self, record: Result<GenRecord>) -> Result<()> {
         match record {
-            Ok(record) => self.out.write(&record),
+            Ok(record) => {
+                self.records += 1;
+                self.out.write(&record)
+            }
             Err(err) => {
                 // What is already on stdout comes before the error, as it happened.
                 self.out.flush()?;

@@ -1,6 +1,7 @@
 //! What a `civimg meta` argument names: an image on the API (id or page URL) or local files.
 
 use std::ffi::OsStr;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -61,39 +62,69 @@ fn id_from_url(text: &str) -> Option<u64> {
     }
 }
 
-/// The files a path target stands for: the file itself, or a directory's image files sorted
-/// by name (not recursive; hidden files and `.json`/`.txt`/`.part` left out).
+/// The files a path target stands for: the file itself, or every image below a directory,
+/// in subfolders too (`download --name '{username}/…'` makes them), sorted by path. In a
+/// directory, hidden entries, download's side files (`.json`, `.txt`, `.part`) and files that
+/// cannot hold generation data (videos, GIFs, anything not PNG, JPEG or WebP) are left out
+/// silently; symlinked folders are not followed (no loops).
 pub fn files_of(path: &Path) -> Result<Vec<PathBuf>> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
-    let entries =
-        std::fs::read_dir(path).with_context(|| format!("cannot list {}", path.display()))?;
     let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.with_context(|| format!("cannot list {}", path.display()))?;
-        let file = entry.path();
-        if is_candidate(&file) {
-            files.push(file);
-        }
-    }
+    walk(path, &mut files)?;
     if files.is_empty() {
-        bail!("{}: no image files in this directory", path.display());
+        bail!(
+            "{}: no PNG, JPEG or WebP images in this directory or below it",
+            path.display()
+        );
     }
-    files.sort();
     Ok(files)
 }
 
-/// Whether a directory entry may be an image: a visible regular file (symlinks followed)
-/// that is not one of download's side files.
+/// Appends the images below `dir` to `files`, depth first, each folder's entries by name.
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    let mut entries: Vec<std::fs::DirEntry> = entries
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("cannot list {}", dir.display()))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if is_hidden(&path) {
+            continue;
+        }
+        let kind = entry
+            .file_type()
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if kind.is_dir() {
+            walk(&path, files)?;
+        } else if is_candidate(&path) {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_none_or(|n| n.to_string_lossy().starts_with('.'))
+}
+
+/// Whether a directory entry is an image worth reading: a regular file (a symlink to one
+/// counts) that is not one of download's side files and starts like a PNG, JPEG or WebP.
 fn is_candidate(path: &Path) -> bool {
-    let hidden = path
-        .file_name()
-        .is_none_or(|n| n.to_string_lossy().starts_with('.'));
     let side_file = path
         .extension()
         .is_some_and(|e| NOT_IMAGES.iter().any(|x| e.eq_ignore_ascii_case(x)));
-    !hidden && !side_file && path.is_file()
+    if side_file || !path.is_file() {
+        return false;
+    }
+    let mut head = Vec::with_capacity(12);
+    let read = std::fs::File::open(path).and_then(|f| f.take(12).read_to_end(&mut head));
+    // An unreadable file is kept, so that reading it reports why.
+    read.is_err() || crate::meta::can_hold_generation_data(&head)
 }
 
 #[cfg(test)]
@@ -148,23 +179,31 @@ mod tests {
     #[test]
     fn directories_list_visible_images_sorted() {
         let dir = tempfile::TempDir::new().unwrap();
-        for name in [
-            "b.png",
-            "a.jpeg",
-            "a.jpeg.json",
-            "b.txt",
-            "c.png.part",
-            ".hidden.png",
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR";
+        let jpeg = b"\xff\xd8\xff\xe0";
+        for (name, bytes) in [
+            ("b.png", &png[..]),
+            ("a.jpeg", jpeg),
+            ("a.jpeg.json", b"{}"),
+            ("b.txt", b"x"),
+            ("c.png.part", png),
+            (".hidden.png", png),
+            ("clip.mp4", b"\0\0\0\x18ftypmp42"),
+            ("anim.gif", b"GIF89a"),
+            ("sub/z/deep.png", png),
+            ("sub/c.jpeg", jpeg),
+            (".git/x.png", png),
         ] {
-            std::fs::write(dir.path().join(name), b"x").unwrap();
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
         }
-        std::fs::create_dir(dir.path().join("sub")).unwrap();
         let names: Vec<String> = files_of(dir.path())
             .unwrap()
             .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
             .collect();
-        assert_eq!(names, ["a.jpeg", "b.png"]);
+        assert_eq!(names, ["a.jpeg", "b.png", "sub/c.jpeg", "sub/z/deep.png"]);
         let empty = tempfile::TempDir::new().unwrap();
         assert!(files_of(empty.path()).is_err());
     }
