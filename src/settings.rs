@@ -87,7 +87,7 @@ pub struct Origins {
     pub timeout: Origin,
     /// `--retries` / `retries`.
     pub retries: Origin,
-    /// `--image-fallback-host` / `image_fallback_host`.
+    /// `--image-fallback-host` / `CIVIMG_IMAGE_FALLBACK_HOST` / `image_fallback_host`.
     pub image_fallback_host: Origin,
     /// `--image-host` / `image_host`.
     pub image_host: Origin,
@@ -137,7 +137,7 @@ impl Origins {
             image_fallback_host: pick(
                 args.image_fallback_host.is_some(),
                 "image_fallback_host",
-                None,
+                Some("CIVIMG_IMAGE_FALLBACK_HOST"),
                 file.image_fallback_host.is_some(),
             ),
             image_host: pick(

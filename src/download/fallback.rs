@@ -3,8 +3,10 @@
 //! `{fallback}/file/civitai-media-cache/{uuid}/original`, resuming the `.part` only when the
 //! fallback's copy is the same file.
 
+use std::collections::HashSet;
 use std::io::SeekFrom;
 use std::path::Path;
+use std::sync::Mutex;
 
 use futures::StreamExt;
 use reqwest::header::RANGE;
@@ -41,25 +43,65 @@ pub fn fallback_url(host: &Url, file: &Url) -> Option<Url> {
     Some(url)
 }
 
+/// `--image-fallback-host`, and the file hosts found unreachable so far in this run.
+pub struct Fallback {
+    host: Option<Url>,
+    down: Mutex<HashSet<String>>,
+}
+
+impl Fallback {
+    /// The fallback host, or `None` when turned off.
+    pub fn new(host: Option<Url>) -> Self {
+        Fallback {
+            host,
+            down: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn is_down(&self, host: &str) -> bool {
+        self.down
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(host)
+    }
+
+    fn mark(&self, host: &str, down: bool) {
+        let mut set = self.down.lock().unwrap_or_else(|e| e.into_inner());
+        if down {
+            set.insert(host.to_string());
+        } else {
+            set.remove(host);
+        }
+    }
+}
+
 /// Fetches `url` into `part`; when its host is unreachable after the retries, fetches the
-/// same file from the fallback host instead. The key is never sent: `ctx.http` has none.
+/// same file from the fallback host instead. A host found unreachable for one file gets a
+/// single try for the next ones (an outage costs every file its full retries otherwise),
+/// until it answers again. The key is never sent: `ctx.http` has none.
 pub async fn fetch(
     ctx: &Ctx,
     url: &Url,
     part: &Path,
     bar: &indicatif::ProgressBar,
 ) -> Result<Fetched, FileError> {
-    let (why, length) = match transfer::fetch(ctx, url, part, bar).await {
+    let first = host_of(url);
+    let fallback = &ctx.fallback;
+    let mut policy = ctx.policy;
+    if fallback.host.is_some() && fallback.is_down(&first) {
+        policy.retries = 0;
+    }
+    let (why, length) = match transfer::fetch(ctx, url, part, bar, policy).await {
         Err(FileError::Unreachable { why, length }) => (why, length),
-        other => return other,
+        other => {
+            fallback.mark(&first, false);
+            return other;
+        }
     };
-    let Some(other) = ctx
-        .fallback
-        .as_ref()
-        .and_then(|host| fallback_url(host, url))
-    else {
+    let Some(other) = fallback.host.as_ref().and_then(|h| fallback_url(h, url)) else {
         return Err(FileError::Remote(why));
     };
+    fallback.mark(&first, true);
     ctx.log
         .notice(&format!("{url}: {why}; fetching the file from {other}"));
     let host = host_of(&other);
@@ -72,7 +114,7 @@ pub async fn fetch(
     keep_if_same(ctx, &other, part, length)
         .await
         .map_err(failed)?;
-    transfer::fetch(ctx, &other, part, bar)
+    transfer::fetch(ctx, &other, part, bar, ctx.policy)
         .await
         .map_err(failed)
 }
