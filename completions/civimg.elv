@@ -90,7 +90,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand --out 'Directory to save into, created if missing [default: .]'
             cand -j 'Files transferred at once, 1-32 [default: 4]'
             cand --concurrency 'Files transferred at once, 1-32 [default: 4]'
-            cand --name 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file''s first bytes'
+            cand --name 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {createdTime} {ext}; {createdAt} is the UTC date (2026-07-12), {createdTime} the date and time (2026-07-12T17-36-54); {ext} comes from the file''s first bytes'
             cand --input 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin'
             cand --stop-after-known 'With --sort newest: stop listing after N items in a row that are already complete'
             cand --max-file-size 'Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger file fails before any byte is written'

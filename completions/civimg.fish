@@ -105,7 +105,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -s v -l verbose -d '
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s o -l out -d 'Directory to save into, created if missing [default: .]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s j -l concurrency -d 'Files transferred at once, 1-32 [default: 4]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext}; {ext} comes from the file\'s first bytes' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {createdTime} {ext}; {createdAt} is the UTC date (2026-07-12), {createdTime} the date and time (2026-07-12T17-36-54); {ext} comes from the file\'s first bytes' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing after N items in a row that are already complete' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l max-file-size -d 'Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger file fails before any byte is written' -r

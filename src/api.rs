@@ -1,4 +1,4 @@
-//! Shapes of the images endpoint's answers: pages, cursors and error bodies (see API.md).
+//! Shapes of the images endpoint's answers: pages, cursors and error bodies (see doc/api.md).
 
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
@@ -40,7 +40,7 @@ fn opaque_cursor<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::
 /// One item exactly as the API sent it, plus the two fields the walk itself needs.
 ///
 /// The text is kept as it came: JSON lines re-emit it byte for byte, with every field the API
-/// sent, known or not (API.md: "keep unknown fields when re-emitting an item"), and without
+/// sent, known or not (doc/api.md: "keep unknown fields when re-emitting an item"), and without
 /// building a tree of values only to write it out again.
 #[derive(Debug)]
 pub struct Item {
@@ -62,7 +62,7 @@ struct Keys<'a> {
     meta: Option<&'a RawValue>,
 }
 
-/// The `{"id": …, "meta": {…}}` wrapper of the legacy path (API.md, Response). Any other key
+/// The `{"id": …, "meta": {…}}` wrapper of the legacy path (doc/api.md, Response). Any other key
 /// fails the parse at once, so a flat meta costs one key's look.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,7 +138,7 @@ pub fn item_id(item: &Value) -> Option<u64> {
 /// Turns an error body into one readable sentence, or `None` when the body is not one
 /// of the API's JSON error shapes (an HTML page from the CDN, say).
 ///
-/// Zod errors carry their issues as a JSON *string* inside `error.message` (API.md):
+/// Zod errors carry their issues as a JSON *string* inside `error.message` (doc/api.md):
 /// `{"error":{"name":"ZodError","message":"[{\"path\":[\"limit\"],\"message\":\"Too big…\"}]"}}`.
 pub fn error_message(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;

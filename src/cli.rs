@@ -256,7 +256,8 @@ pub struct DownloadArgs {
     pub concurrency: Option<usize>,
 
     /// File name template; / makes subfolders [default: {id}.{ext}]
-    /// Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {ext};
+    /// Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {createdTime} {ext};
+    /// {createdAt} is the UTC date (2026-07-12), {createdTime} the date and time (2026-07-12T17-36-54);
     /// {ext} comes from the file's first bytes
     #[arg(long, value_name = "TEMPLATE", verbatim_doc_comment)]
     pub name: Option<NameTemplate>,
@@ -625,7 +626,7 @@ fn parse_concurrency(s: &str) -> Result<usize, String> {
     }
 }
 
-/// `--username`: the API's zod schema allows `^[A-Za-z0-9_]*$` only (API.md).
+/// `--username`: the API's zod schema allows `^[A-Za-z0-9_]*$` only (doc/api.md).
 fn parse_username(s: &str) -> Result<String, String> {
     if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err("a Civitai username has only letters, digits and _".into());

@@ -25,7 +25,7 @@ pub enum ApiError {
     /// A 400: the API's validation rejected a parameter.
     #[error("the API rejected the request: {0}")]
     Rejected(String),
-    /// The page cap of API.md: `page * limit > 1000` answers 429 and waiting does not help.
+    /// The page cap of doc/api.md: `page * limit > 1000` answers 429 and waiting does not help.
     #[error("HTTP 429 from {host}: {message}; use cursors: drop --page")]
     PageCap { host: String, message: String },
     /// Any other unsuccessful status; the message comes from a JSON error body, never from HTML.
@@ -45,11 +45,11 @@ pub enum ApiError {
     /// A page body larger than [`MAX_PAGE_BYTES`]: refused unread past the cap.
     #[error("{what} from {host} is larger than 64 MiB; refused")]
     TooLarge { what: String, host: String },
-    /// The legacy path's 404 "User not found" (API.md, "Legacy database path").
+    /// The legacy path's 404 "User not found" (doc/api.md, "Legacy database path").
     #[error("no Civitai user named {0}")]
     UnknownUser(String),
     /// The legacy path ended on an empty page right after a full one: what a query that ran
-    /// past the server's statement timeout answers (API.md, "Legacy database path").
+    /// past the server's statement timeout answers (doc/api.md, "Legacy database path").
     #[error("the API ended the walk with an empty page right after a full one: probably a server timeout, not the end (the listing is incomplete)")]
     ProbableTimeout,
     /// The server asked for a longer wait than civimg will sit through.

@@ -1,6 +1,6 @@
 //! The cursor walk over every target of a query, one page at a time.
 //!
-//! API.md: pages are filtered after the window is taken, so a page may be short or empty and
+//! doc/api.md: pages are filtered after the window is taken, so a page may be short or empty and
 //! still carry a `nextCursor`; only an absent or null cursor ends a walk. The cursor is opaque
 //! (string or number) and goes back verbatim. `nextPage` is never followed: every request is
 //! built from the base URL, so a key in the header can never travel to another host.
@@ -15,7 +15,7 @@ use crate::client::{ApiError, Client};
 use crate::query::ImageQuery;
 use crate::segments::{Kind, Resume, Segment};
 
-/// Pages in a row without a new item after which a walk stops (issue 8): API.md allows short
+/// Pages in a row without a new item after which a walk stops (issue 8): doc/api.md allows short
 /// and empty pages, but not a walk in place forever.
 pub const MAX_EMPTY_PAGES: u64 = 50;
 
@@ -267,13 +267,13 @@ impl<'a> Paginator<'a> {
         }
     }
 
-    /// API.md, legacy path: a query past ~20 s answers `{"items":[],"metadata":{}}`, which
+    /// doc/api.md, legacy path: a query past ~20 s answers `{"items":[],"metadata":{}}`, which
     /// reads like the end; right after a full page it almost certainly is not.
     fn looks_timed_out(&self, page: &Page) -> bool {
         page.items.is_empty() && page.metadata.next_cursor.is_none() && self.last_full
     }
 
-    /// Says once per kind when the API ignores the sort asked for (API.md, "Three backends").
+    /// Says once per kind when the API ignores the sort asked for (doc/api.md, "Three backends").
     fn warn_about_sort(&mut self, legacy: bool) {
         use crate::cli::Sort;
         let sort = self.query.sort;
@@ -310,7 +310,7 @@ impl<'a> Paginator<'a> {
         }
     }
 
-    /// API.md: "Deleted or renamed users can return unrelated images". With `--username`,
+    /// doc/api.md: "Deleted or renamed users can return unrelated images". With `--username`,
     /// other users' items are dropped; when the first page that has items has none of that
     /// user's, the API ignored the filter (unknown user) and the stretch ends there instead of
     /// walking the whole site (then `true`).
@@ -417,7 +417,7 @@ impl<'a> Paginator<'a> {
     }
 }
 
-/// The legacy path's 404 "User not found" for a stretch with a username (API.md).
+/// The legacy path's 404 "User not found" for a stretch with a username (doc/api.md).
 fn user_error(error: ApiError, segment: &Segment) -> ApiError {
     match (&error, segment.param("username")) {
         (ApiError::Status { status: 404, .. }, Some(user)) => {

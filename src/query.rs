@@ -3,7 +3,7 @@
 use crate::cli::{MediaType, Nsfw, Period, QueryArgs, Sort};
 use crate::window::DateWindow;
 
-/// Largest page the API serves (API.md: `limit` 0..200).
+/// Largest page the API serves (doc/api.md: `limit` 0..200).
 pub const MAX_LIMIT: u32 = 200;
 
 /// What to ask `GET /api/v1/images` for, and how far to walk.
@@ -30,7 +30,7 @@ pub struct ImageQuery {
 pub struct Target {
     /// The target's own filters, in the API's spellings.
     pub params: Vec<(&'static str, String)>,
-    /// `--model-id` without `--model-version-id`: walked version by version (API.md, "Legacy
+    /// `--model-id` without `--model-version-id`: walked version by version (doc/api.md, "Legacy
     /// database path": only that walk is complete and sorted).
     pub model: Option<u64>,
     /// `--collection-id`: walked over the site's tRPC `image.getInfinite`.
@@ -106,7 +106,7 @@ impl ImageQuery {
         push("tags", join_nonempty(&tags));
         push("page", args.page.map(|n| n.to_string()));
         push("withMeta", with_meta.then(|| "true".to_string()));
-        // API.md: `flatMeta=true` forces the flat meta shape on every path.
+        // doc/api.md: `flatMeta=true` forces the flat meta shape on every path.
         push("flatMeta", with_meta.then(|| "true".to_string()));
         push("withTags", args.with_tags.then(|| "true".to_string()));
         let window =
@@ -129,7 +129,7 @@ impl ImageQuery {
             .map(|(_, v)| v.as_str())
     }
 
-    /// Page size the API uses for this query (API.md: default 100).
+    /// Page size the API uses for this query (doc/api.md: default 100).
     pub fn limit(&self) -> usize {
         self.param("limit")
             .and_then(|l| l.parse().ok())
@@ -206,7 +206,7 @@ fn join_nonempty(values: &[String]) -> Option<String> {
     (!values.is_empty()).then(|| values.join(","))
 }
 
-/// The API's spelling of the legacy `nsfw` values (API.md).
+/// The API's spelling of the legacy `nsfw` values (doc/api.md).
 pub fn nsfw_param(n: Nsfw) -> &'static str {
     match n {
         Nsfw::None => "None",
@@ -218,7 +218,7 @@ pub fn nsfw_param(n: Nsfw) -> &'static str {
     }
 }
 
-/// The API's exact sort strings, spaces included (API.md).
+/// The API's exact sort strings, spaces included (doc/api.md).
 pub fn sort_param(s: Sort) -> &'static str {
     match s {
         Sort::Newest => "Newest",

@@ -1,4 +1,4 @@
-//! When and how long to wait before trying a request again (API.md "Errors and limits").
+//! When and how long to wait before trying a request again (doc/api.md "Errors and limits").
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -22,7 +22,7 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// ~1 s doubling to 30 s, as API.md recommends for 429s without `Retry-After`.
+    /// ~1 s doubling to 30 s, as doc/api.md recommends for 429s without `Retry-After`.
     pub fn new(retries: u32) -> Self {
         RetryPolicy {
             retries,
@@ -51,7 +51,7 @@ const MIN_GAP: Duration = Duration::from_millis(50);
 
 /// Spaces API requests. Never closer than the floor (`--api-interval`); after a 429 or 503 at
 /// least as far apart as the server asked (or the backoff chose), then the gap halves with each
-/// success until it is gone. A server that never complains is never waited on (API.md: "tools
+/// success until it is gone. A server that never complains is never waited on (doc/api.md: "tools
 /// pace themselves", "Rate limits tightened in 2025").
 #[derive(Debug, Default)]
 pub struct Pacer {
@@ -112,7 +112,7 @@ impl Pacer {
     }
 }
 
-/// Statuses that mean "try again later" (API.md: 429, 503 with `Retry-After`, CDN 502/504).
+/// Statuses that mean "try again later" (doc/api.md: 429, 503 with `Retry-After`, CDN 502/504).
 pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }

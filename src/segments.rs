@@ -14,7 +14,7 @@ use crate::query::{ImageQuery, Target};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     /// `GET /api/v1/images`; `legacy` when the API answers it from its database path
-    /// (`imageId`, or `modelId` without a version: API.md, "Three backends").
+    /// (`imageId`, or `modelId` without a version: doc/api.md, "Three backends").
     Rest { legacy: bool },
     /// A model whose versions are not listed yet.
     Model(u64),

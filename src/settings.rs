@@ -12,13 +12,13 @@ use crate::log::Log;
 
 /// The site civimg talks to when nothing else is said.
 pub const DEFAULT_BASE_URL: &str = "https://civitai.com";
-/// Where Civitai serves files (API.md, "Hosts").
+/// Where Civitai serves files (doc/api.md, "Hosts").
 pub const DEFAULT_IMAGE_HOST: &str = "https://image.civitai.com";
 /// Default connect/read timeout.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default retries per request.
 pub const DEFAULT_RETRIES: u32 = 5;
-/// The second origin for files (API.md, "Videos, audio, collections").
+/// The second origin for files (doc/api.md, "Videos, audio, collections").
 pub const DEFAULT_IMAGE_FALLBACK_HOST: &str = "https://image-b2.civitai.com";
 /// Default `download -j`.
 pub const DEFAULT_CONCURRENCY: usize = 4;

@@ -1,4 +1,4 @@
-//! Collections over the site's own tRPC `image.getInfinite` (API.md, "Videos, audio,
+//! Collections over the site's own tRPC `image.getInfinite` (doc/api.md, "Videos, audio,
 //! collections": there is no REST listing of a collection's images). This is Civitai's internal
 //! API and may change without notice; its items are turned into the REST item shape here, so
 //! every writer, `--fields` and `--name` treat them the same.
@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::api::{Item, Metadata, Page};
 
-/// The CDN account key that starts every file path (API.md, "Hosts").
+/// The CDN account key that starts every file path (doc/api.md, "Hosts").
 const CDN_KEY: &str = "xG1nkqKTMzGDvpLrqFT7WA";
 
 /// `{"result":{"data":{"json":{"items":[…],"nextCursor":…}}}}` (superjson under `json`).
@@ -93,7 +93,7 @@ pub fn input(collection: u64, params: &[(&'static str, String)], cursor: Option<
     json!({ "json": q }).to_string()
 }
 
-/// The browsing-level mask of a legacy `nsfw` value (API.md, "Query parameters").
+/// The browsing-level mask of a legacy `nsfw` value (doc/api.md, "Query parameters").
 fn nsfw_levels(v: &str) -> u64 {
     match v {
         "Soft" => 3,
@@ -104,7 +104,7 @@ fn nsfw_levels(v: &str) -> u64 {
     }
 }
 
-/// A tRPC item in the REST item shape (API.md, "Response": item fields).
+/// A tRPC item in the REST item shape (doc/api.md, "Response": item fields).
 pub fn rest_item(t: &Value, image_host: &Url) -> Value {
     let level = t.get("nsfwLevel").and_then(Value::as_u64);
     let kind = t.get("type").and_then(Value::as_str).unwrap_or("image");

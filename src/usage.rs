@@ -8,10 +8,10 @@ use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
 use crate::query::MAX_LIMIT;
 use crate::window::DateWindow;
 
-/// The API's page cap: `page * limit > 1000` answers 429 (API.md).
+/// The API's page cap: `page * limit > 1000` answers 429 (doc/api.md).
 pub const PAGE_WINDOW: u64 = 1000;
 
-/// The API's page size when `limit` is not sent (API.md).
+/// The API's page size when `limit` is not sent (doc/api.md).
 const API_DEFAULT_LIMIT: u64 = 100;
 
 /// A usage error: which subcommand's usage to show, and what is wrong.
@@ -67,7 +67,7 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
 /// `--page N` with `N × limit` past the API's window is a 429 the API would send anyway;
 /// `--since` after `--until` is a window no item can fall in.
 fn check_query(q: &QueryArgs, sub: &'static str) -> Result<(), Usage> {
-    // API.md, legacy path: `Random` answers 400 "Random sort requires a collectionId".
+    // doc/api.md, legacy path: `Random` answers 400 "Random sort requires a collectionId".
     if q.sort == Some(Sort::Random) && q.image_id.is_some() {
         return Err(Usage::new(
             Some(sub),

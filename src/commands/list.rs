@@ -48,7 +48,7 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// API.md: with neither `nsfw` nor `browsingLevel` the API answers PG images only, so an
+/// doc/api.md: with neither `nsfw` nor `browsingLevel` the API answers PG images only, so an
 /// empty result may only mean that nothing PG matched.
 pub fn pg_only_hint(query: &ImageQuery) -> Option<&'static str> {
     let level_asked = query.param("nsfw").is_some() || query.param("browsingLevel").is_some();

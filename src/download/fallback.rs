@@ -1,4 +1,4 @@
-//! The second origin for files (API.md, "Videos, audio, collections"): when a file's host
+//! The second origin for files (doc/api.md, "Videos, audio, collections"): when a file's host
 //! keeps timing out or answering 5xx, the same file is fetched from
 //! `{fallback}/file/civitai-media-cache/{uuid}/original`, resuming the `.part` only when the
 //! fallback's copy is the same file.

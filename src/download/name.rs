@@ -20,6 +20,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "type",
     "baseModel",
     "createdAt",
+    "createdTime",
     "ext",
 ];
 
@@ -138,7 +139,14 @@ fn field_value(item: &Value, field: &str) -> String {
             .and_then(Value::as_str)
             .and_then(uuid_from_url)
             .unwrap_or_default(),
+        // `{createdAt}` is the day (`YYYY-MM-DD`); `{createdTime}` adds the UTC time to the
+        // second, with `-` for `:` so the name is valid everywhere (`2026-07-12T17-36-54`).
         "createdAt" => cell(lookup(item, "createdAt")).chars().take(10).collect(),
+        "createdTime" => cell(lookup(item, "createdAt"))
+            .chars()
+            .take(19)
+            .map(|c| if c == ':' { '-' } else { c })
+            .collect(),
         other => cell(lookup(item, other)),
     };
     if text.trim().is_empty() {
@@ -148,7 +156,7 @@ fn field_value(item: &Value, field: &str) -> String {
     }
 }
 
-/// The `{uuid}` segment of `…/{key}/{uuid}/{variant}/{name}` (API.md).
+/// The `{uuid}` segment of `…/{key}/{uuid}/{variant}/{name}` (doc/api.md).
 pub fn uuid_from_url(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
     let segs: Vec<&str> = parsed.path_segments()?.collect();
@@ -275,6 +283,15 @@ mod tests {
         assert_eq!(
             t.render(&item(), Some("webp")),
             Path::new("alice/2025-03-04_abc-123_SDXL 1.0.webp")
+        );
+    }
+
+    #[test]
+    fn created_time_is_the_date_and_time_without_colons() {
+        let t: NameTemplate = "{createdTime}_{id}.{ext}".parse().unwrap();
+        assert_eq!(
+            t.render(&item(), Some("png")),
+            Path::new("2025-03-04T05-06-07_7.png")
         );
     }
 

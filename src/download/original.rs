@@ -4,7 +4,7 @@
 use url::Url;
 
 /// `…/{key}/{uuid}/{variant}/{name}` with `{variant}` (`width=1024`, `original=true,quality=90`,
-/// `transcode=true,width=450` …) replaced by `original=true` (API.md "Image URLs and files").
+/// `transcode=true,width=450` …) replaced by `original=true` (doc/api.md "Image URLs and files").
 /// URLs of another shape are returned unchanged.
 pub fn original_url(url: &str) -> Result<Url, String> {
     let parsed = Url::parse(url).map_err(|e| format!("bad url `{url}`: {e}"))?;

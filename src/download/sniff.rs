@@ -1,6 +1,6 @@
 //! The real file type from its first bytes: Civitai names every image `.jpeg` and its
-//! `Content-Type` can be wrong (API.md "Image URLs and files"); a video can come back as a
-//! still WebP (API.md "Videos, audio, collections").
+//! `Content-Type` can be wrong (doc/api.md "Image URLs and files"); a video can come back as a
+//! still WebP (doc/api.md "Videos, audio, collections").
 
 /// Every extension civimg saves under.
 pub const EXTENSIONS: &[&str] = &["png", "jpeg", "webp", "gif", "mp4", "webm", "mp3", "bin"];

@@ -1,4 +1,4 @@
-//! Videos that come back as a still (API.md, "Videos, audio, collections"): some videos answer
+//! Videos that come back as a still (doc/api.md, "Videos, audio, collections"): some videos answer
 //! `original=true` with a one-frame WebP. Such a still is not saved as the video; the file is
 //! asked for again as `original=true,quality=100`, then as `transcode=true,original=true`.
 

@@ -1,6 +1,6 @@
 //! Parser for the AUTOMATIC1111 / Forge `parameters` text (PNG chunk or EXIF UserComment).
 //!
-//! The format (see `shared/civitai/API.md`, "Generation parameters inside files") is:
+//! The format (see `doc/api.md`, "Generation parameters inside files") is:
 //! prompt lines, an optional `Negative prompt:` block, then one settings line of
 //! `Key: value` pairs separated by commas, where a value may be a JSON-style quoted string.
 //! Extensions such as Dynamic Prompts append `Template:` / `Negative Template:` lines after it.

@@ -1,4 +1,4 @@
-//! The Civitai API's `meta` object (three shapes, see `shared/civitai/API.md`) as a record.
+//! The Civitai API's `meta` object (three shapes, see `doc/api.md`) as a record.
 
 use serde_json::Value;
 

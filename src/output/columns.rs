@@ -128,7 +128,7 @@ fn created(item: &Value) -> String {
 }
 
 /// The browsing level as people say it: the API's numeric `browsingLevel` (one bit of
-/// PG=1 PG13=2 R=4 X=8 XXX=16 Blocked=32), else its older `nsfwLevel` name (API.md).
+/// PG=1 PG13=2 R=4 X=8 XXX=16 Blocked=32), else its older `nsfwLevel` name (doc/api.md).
 fn level(item: &Value) -> String {
     let by_bit = |n: u64| match n {
         1 => Some("PG"),
@@ -162,7 +162,7 @@ fn level(item: &Value) -> String {
 }
 
 /// What identifies the file: the uuid in its URL (`…/{uuid}/original=true/{uuid}.jpeg`,
-/// API.md), else the URL's file name.
+/// doc/api.md), else the URL's file name.
 fn file(item: &Value) -> String {
     let url = cell(lookup(item, "url"));
     let path = url.split(['?', '#']).next().unwrap_or("");

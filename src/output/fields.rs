@@ -27,7 +27,7 @@ pub const NORMALIZED_META_KEYS: &[&str] = &[
     "denoisingStrength",
 ];
 
-/// The item fields `--fields` accepts (API.md's item fields); below `meta.`, `tags.` and
+/// The item fields `--fields` accepts (doc/api.md's item fields); below `meta.`, `tags.` and
 /// `modelVersionIds.` any path is accepted, since those hold what the generator or the API put.
 pub const ITEM_FIELDS: &[&str] = &[
     "id",
@@ -187,7 +187,7 @@ pub const DEFAULT_CSV_FIELDS: &[&str] = &[
 ];
 
 /// The value at a dotted path. `meta.*` also looks inside the `{id, meta}` wrapper that the
-/// imageId / modelId-only path sends (API.md).
+/// imageId / modelId-only path sends (doc/api.md).
 pub fn lookup<'v>(item: &'v Value, path: &str) -> Option<&'v Value> {
     let mut cur = item;
     let mut segments = path.split('.').peekable();

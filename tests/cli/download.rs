@@ -672,7 +672,7 @@ fn a_stalled_body_times_out_and_is_retried() {
     assert_originals(&fake, dir.path(), &item[..1]);
 }
 
-// API.md: Content-Type can be wrong (text/plain, image/jpeg for a PNG); the bytes decide.
+// doc/api.md: Content-Type can be wrong (text/plain, image/jpeg for a PNG); the bytes decide.
 #[test]
 fn a_wrong_content_type_does_not_decide_the_extension() {
     let fake = FakeCivitai::start();

@@ -1,5 +1,5 @@
 //! Tests of the fake Civitai itself, over real HTTP: it must behave as
-//! `shared/civitai/API.md` says, or every test built on it proves nothing.
+//! `doc/api.md` says, or every test built on it proves nothing.
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
@@ -59,7 +59,7 @@ fn api(fake: &FakeCivitai, query: &str) -> Resp {
     fetch(&format!("{}/api/v1/images?{query}", fake.base_url()), &[])
 }
 
-/// The zod issues inside a 400 body (a JSON string, API.md "Errors").
+/// The zod issues inside a 400 body (a JSON string, doc/api.md "Errors").
 fn zod_issues(r: &Resp) -> Vec<Value> {
     assert_eq!(r.status, 400);
     let body = r.json();
@@ -88,7 +88,7 @@ fn walk_http(fake: &FakeCivitai, query: &str) -> (Vec<usize>, Vec<Value>) {
     }
 }
 
-/// The url of the full-resolution original (API.md: replace the options segment).
+/// The url of the full-resolution original (doc/api.md: replace the options segment).
 fn original(url: &str) -> String {
     let mut parts: Vec<&str> = url.rsplitn(3, '/').collect();
     parts[1] = "original=true";
@@ -125,7 +125,7 @@ fn bad_parameters_get_a_zod_400() {
         zod_issues(&api(&fake, "postId=abc"))[0]["path"][0],
         "postId"
     );
-    // Unknown parameters and a bad Authorization are fine: no 401 (API.md).
+    // Unknown parameters and a bad Authorization are fine: no 401 (doc/api.md).
     let r = fetch(
         &format!("{}/api/v1/images?foo=1", fake.base_url()),
         &[("authorization", "Bearer nope")],

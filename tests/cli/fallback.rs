@@ -1,4 +1,4 @@
-//! The second origin for files (API.md, "Videos, audio, collections"): when the image host
+//! The second origin for files (doc/api.md, "Videos, audio, collections"): when the image host
 //! keeps timing out or answering 5xx, `download` fetches the file from
 //! `{fallback}/file/civitai-media-cache/{uuid}/original`, resuming only the same file.
 

@@ -82,7 +82,7 @@ fn usage_errors_for_the_walk_come_before_any_request() {
         &["download", "--username", "bob", "--stop-after-known", "5"],
     );
     assert!(err.contains("--sort newest"), "{err}");
-    // API.md: page × limit > 1000 answers 429.
+    // doc/api.md: page × limit > 1000 answers 429.
     let err = usage_error(&fake, &["list", "--page", "11"]);
     assert!(err.contains("cursors"), "{err}");
     usage_error(&fake, &["list", "--page", "3", "--limit", "400"]);
@@ -227,7 +227,7 @@ fn fields_are_checked_and_project_json_output() {
     }
 }
 
-// API.md: with neither nsfw nor browsingLevel the API answers PG only.
+// doc/api.md: with neither nsfw nor browsingLevel the API answers PG only.
 #[test]
 fn an_empty_result_at_the_default_level_says_how_to_ask_for_more() {
     let fake = FakeCivitai::start();

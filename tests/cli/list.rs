@@ -131,7 +131,7 @@ fn invalid_values_are_usage_errors_listing_what_is_allowed() {
     assert!(fake.api_requests().is_empty(), "nothing was sent");
 }
 
-// API.md: pages are filtered after the window is taken, so short and empty pages carry a cursor.
+// doc/api.md: pages are filtered after the window is taken, so short and empty pages carry a cursor.
 #[test]
 fn walks_every_page_across_short_and_empty_ones() {
     let fake = FakeCivitai::start();
@@ -166,7 +166,7 @@ fn walks_every_page_across_short_and_empty_ones() {
 }
 
 // A model the models endpoint does not list is walked on the legacy path, whose cursors are
-// JSON numbers (API.md, Response): they go back verbatim.
+// JSON numbers (doc/api.md, Response): they go back verbatim.
 #[test]
 fn numeric_cursors_go_back_verbatim() {
     let fake = FakeCivitai::start();
@@ -373,7 +373,7 @@ fn connection_refused_names_the_host() {
     assert!(err.contains(&format!("cannot connect to {host}")), "{err}");
 }
 
-// API.md: page × limit > 1000 answers 429; civimg says so before asking.
+// doc/api.md: page × limit > 1000 answers 429; civimg says so before asking.
 #[test]
 fn the_page_cap_is_a_usage_error_that_suggests_cursors() {
     let fake = FakeCivitai::start();
@@ -385,7 +385,7 @@ fn the_page_cap_is_a_usage_error_that_suggests_cursors() {
     assert_eq!(fake.api_requests().len(), 0);
 }
 
-// API.md: 503 carries Retry-After; a client waits at least that long.
+// doc/api.md: 503 carries Retry-After; a client waits at least that long.
 #[test]
 fn retries_honour_retry_after() {
     let fake = FakeCivitai::start();

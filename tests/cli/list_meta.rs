@@ -18,7 +18,7 @@ fn list_csv_resolves_normalized_meta_fields() {
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
     let cases: [Case; 2] = [
         (&["--username", "bob"], &[("username", "bob")]),
-        // The modelId-only path wraps meta (API.md); civimg unwraps it. (The models endpoint
+        // The modelId-only path wraps meta (doc/api.md); civimg unwraps it. (The models endpoint
         // is off, so civimg walks the model on that path.)
         (&["--model-id", "102"], &[("modelId", "102")]),
     ];

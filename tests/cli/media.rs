@@ -1,5 +1,5 @@
 //! Videos and audio through the real binary: `--type video|audio`, videos whose
-//! `original=true` is a still WebP (API.md, "Videos, audio, collections"), and the extensions
+//! `original=true` is a still WebP (doc/api.md, "Videos, audio, collections"), and the extensions
 //! the saved files get.
 
 use std::path::Path;

@@ -141,7 +141,7 @@ fn a_config_file_over_1_mib_is_refused() {
     );
 }
 
-// API.md allows empty pages with a cursor, but not forever: 50 in a row end the walk, with
+// doc/api.md allows empty pages with a cursor, but not forever: 50 in a row end the walk, with
 // the cursor to continue from. carol_x has no PG image, so at limit 1 every page is empty.
 #[test]
 fn fifty_empty_pages_in_a_row_stop_the_walk() {

@@ -67,7 +67,7 @@ fn assert_matches_api(record: &Value, meta: &Value) {
     }
 }
 
-// API.md: the imageId path wraps meta as {"id", "meta"}; the record is the flat meta's.
+// doc/api.md: the imageId path wraps meta as {"id", "meta"}; the record is the flat meta's.
 #[test]
 fn an_id_is_looked_up_with_meta_and_every_level() {
     let fake = FakeCivitai::start();

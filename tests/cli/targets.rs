@@ -13,7 +13,7 @@ fn input_of(r: &crate::fake::Recorded) -> Value {
     serde_json::from_str(r.param("input").expect("an input parameter")).unwrap()
 }
 
-// API.md: no REST listing of a collection; the site's tRPC `image.getInfinite` takes one.
+// doc/api.md: no REST listing of a collection; the site's tRPC `image.getInfinite` takes one.
 #[test]
 fn a_collection_is_listed_over_trpc_in_the_rest_shape() {
     let fake = FakeCivitai::start();

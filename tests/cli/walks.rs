@@ -1,4 +1,4 @@
-//! Complete walks on the three backends of API.md ("Three backends behind one endpoint"):
+//! Complete walks on the three backends of doc/api.md ("Three backends behind one endpoint"):
 //! model walks version by version, the legacy path's timeouts, refusals and ignored sorts,
 //! cursors of every form, flat meta, tags and pacing.
 
@@ -22,7 +22,7 @@ fn sorted(mut v: Vec<u64>) -> Vec<u64> {
     v
 }
 
-// API.md: the legacy path loses one image per page; only a walk version by version is complete.
+// doc/api.md: the legacy path loses one image per page; only a walk version by version is complete.
 #[test]
 fn a_model_walk_goes_version_by_version_and_returns_every_image() {
     let fake = FakeCivitai::start();
@@ -98,7 +98,7 @@ fn a_model_walk_goes_version_by_version_and_returns_every_image() {
     }
 }
 
-// API.md: a legacy query past ~20 s answers an empty page that looks like the end.
+// doc/api.md: a legacy query past ~20 s answers an empty page that looks like the end.
 #[test]
 fn a_legacy_walk_ending_empty_after_a_full_page_is_a_probable_timeout_and_resumes() {
     let fake = FakeCivitai::start();
@@ -219,7 +219,7 @@ fn an_unknown_user_on_the_legacy_path_is_named() {
     );
 }
 
-// API.md: `offset|bdx:{json}` cursors hold `{`, `"`, `:`, `,` and must be percent-encoded; the
+// doc/api.md: `offset|bdx:{json}` cursors hold `{`, `"`, `:`, `,` and must be percent-encoded; the
 // fake restarts at offset 0 on any other byte, so a walk equal to the oracle proves the trip.
 #[test]
 fn bdx_cursors_round_trip_byte_for_byte() {
@@ -288,7 +288,7 @@ fn flat_prompt(item: &Value) -> bool {
     meta.get("prompt").is_some() && meta.get("meta").is_none()
 }
 
-// API.md: `flatMeta=true` forces the flat shape; a server that ignores it still wraps.
+// doc/api.md: `flatMeta=true` forces the flat shape; a server that ignores it still wraps.
 #[test]
 fn meta_is_asked_flat_and_unwrapped_when_the_server_ignores_that() {
     let fake = FakeCivitai::start();
@@ -395,7 +395,7 @@ fn gaps(fake: &FakeCivitai) -> Vec<Duration> {
     reqs.windows(2).map(|w| w[1].at - w[0].at).collect()
 }
 
-// API.md: tools pace themselves; after a 503 the walk keeps the distance the server asked for,
+// doc/api.md: tools pace themselves; after a 503 the walk keeps the distance the server asked for,
 // then speeds up again.
 #[test]
 fn after_a_503_requests_keep_their_distance_then_speed_up() {

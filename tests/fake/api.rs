@@ -109,7 +109,7 @@ fn with_retry_after(mut r: Response, retry_after: Option<u64>) -> Response {
     r
 }
 
-/// The response of an API fault (API.md, "Errors and limits").
+/// The response of an API fault (doc/api.md, "Errors and limits").
 fn fault_response(fault: Fault) -> Response {
     match fault {
         Fault::Api429 { retry_after } => {

@@ -196,7 +196,7 @@ pub const VIDEO_MODEL: usize = 7;
 /// Number of image checkpoints at the head of [`MODELS`] (before the video one).
 pub const IMAGE_CHECKPOINTS: usize = 7;
 
-/// The names `baseModels` accepts; anything else is a 400 (API.md, "baseModels").
+/// The names `baseModels` accepts; anything else is a 400 (doc/api.md, "baseModels").
 pub const BASE_MODELS: &[&str] = &[
     "SD 1.4",
     "SD 1.5",

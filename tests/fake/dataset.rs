@@ -13,7 +13,7 @@ use super::generate::{alice_level, Facts};
 use super::json::{ItemJson, MetaMode};
 use super::query::{ListKey, Sort};
 
-/// The CDN account key that starts every image path (API.md, "Hosts").
+/// The CDN account key that starts every image path (doc/api.md, "Hosts").
 pub const CDN_KEY: &str = "xG1nkqKTMzGDvpLrqFT7WA";
 
 /// Where an item's file comes from, for the image listener.
@@ -22,7 +22,7 @@ pub struct FileRef {
     pub format: Format,
     /// Natural size of the original (before `FakeConfig::image_size`).
     pub size: u64,
-    /// `Content-Type` sent for it (sometimes deliberately wrong, API.md).
+    /// `Content-Type` sent for it (sometimes deliberately wrong, doc/api.md).
     pub content_type: &'static str,
     /// Width and height for the file header.
     pub dims: (u64, u64),

@@ -34,7 +34,7 @@ pub fn assign_posts(facts: &[Facts]) -> Vec<Option<u64>> {
         .collect()
 }
 
-/// `nsfwLevel` name of a browsing level bit (API.md, item fields).
+/// `nsfwLevel` name of a browsing level bit (doc/api.md, item fields).
 pub fn level_name(level: u32) -> &'static str {
     match level {
         1 => "None",
@@ -108,7 +108,7 @@ pub fn generated_json(f: &Facts, post: Option<u64>, image_base: &str) -> ItemJso
     ItemJson::new(pre, Some(meta.as_ref()), post_fields, Value::Array(tags))
 }
 
-/// The item's fields before and after `meta`, in the order of API.md's field list, with the
+/// The item's fields before and after `meta`, in the order of doc/api.md's field list, with the
 /// documented quirks (missing or null fields, see the `fake` module doc).
 fn generated_fields(
     f: &Facts,

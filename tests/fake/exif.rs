@@ -1,5 +1,5 @@
 //! Heads of JPEG and WebP originals: A1111 / Forge keep their `parameters` text in EXIF
-//! `UserComment` (API.md, "Generation parameters inside files"), so these files carry a small
+//! `UserComment` (doc/api.md, "Generation parameters inside files"), so these files carry a small
 //! TIFF with that tag, in a JPEG APP1 segment or a WebP `EXIF` chunk.
 //!
 //! Only the head and tail are built here; the bulk of the file (scan data, VP8L bitstream) is

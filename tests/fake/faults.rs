@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// A failure to inject (API.md, "Errors and limits"). API faults are consumed by requests to
+/// A failure to inject (doc/api.md, "Errors and limits"). API faults are consumed by requests to
 /// `/api/v1/images`, image faults by requests to the image listener.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
@@ -18,14 +18,14 @@ pub enum Fault {
         /// `Retry-After` seconds.
         retry_after: Option<u64>,
     },
-    /// 503 `{"error":"Image search is temporarily overloaded — please retry."}` (API.md,
+    /// 503 `{"error":"Image search is temporarily overloaded — please retry."}` (doc/api.md,
     /// "Three backends").
     ApiOverloaded {
         /// `Retry-After` seconds.
         retry_after: Option<u64>,
     },
     /// 200 `{"items":[],"metadata":{}}`: the legacy path's query ran past its statement timeout
-    /// and the page looks like the end of the walk (API.md, "Legacy database path").
+    /// and the page looks like the end of the walk (doc/api.md, "Legacy database path").
     StatementTimeout,
     /// 451 with `"code":"REGION_BLOCKED"`.
     Api451,

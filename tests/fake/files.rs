@@ -6,7 +6,7 @@
 use super::exif::{jpeg_layout, webp_layout};
 use super::util::{crc32, mix};
 
-/// The real type of a file, decided by its first bytes whatever its name says (API.md,
+/// The real type of a file, decided by its first bytes whatever its name says (doc/api.md,
 /// "Image URLs and files").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

@@ -2,7 +2,7 @@
 //!
 //! Everything is a pure function of (`index`, `n`) except `browsingLevel` of `alice_ai`, which
 //! [`assign_alice_levels`] sets from her rank in the default sort so her walk has short and
-//! empty pages (API.md: "pages are filtered after the page window is taken").
+//! empty pages (doc/api.md: "pages are filtered after the page window is taken").
 
 use super::catalog::{
     ModelKind, ALICE, BOB, CAROL, GINA, IMAGE_CHECKPOINTS, MODELS, TAGS, VIDEO_MODEL,
@@ -243,7 +243,7 @@ fn uuid_of(i: u64) -> String {
     )
 }
 
-/// A BlurHash-looking string from a pool of 29: deliberately NOT unique (API.md, `hash`).
+/// A BlurHash-looking string from a pool of 29: deliberately NOT unique (doc/api.md, `hash`).
 pub fn blurhash(i: u64) -> String {
     const B83: &[u8] =
         b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";

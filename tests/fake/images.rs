@@ -1,5 +1,5 @@
 //! The image listener: `GET /{key}/{uuid}/{variant}/{name}` with Range support, streamed bodies,
-//! image faults and in-flight accounting (API.md, "Image URLs and files").
+//! image faults and in-flight accounting (doc/api.md, "Image URLs and files").
 
 use std::io;
 use std::sync::Arc;

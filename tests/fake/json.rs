@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-/// How `meta` is emitted (API.md, "`meta` comes in three shapes").
+/// How `meta` is emitted (doc/api.md, "`meta` comes in three shapes").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MetaMode {
     /// Without `withMeta=true`: always null.

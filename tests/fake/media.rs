@@ -1,4 +1,4 @@
-//! Videos that answer a still, audio items, and the second file host (API.md, "Videos, audio,
+//! Videos that answer a still, audio items, and the second file host (doc/api.md, "Videos, audio,
 //! collections"): `{fallback}/file/civitai-media-cache/{uuid}/original`.
 //!
 //! With `FakeConfig::video_stills`, generated video `i` behaves by `(i / 40) % 4`:

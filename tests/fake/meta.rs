@@ -23,7 +23,7 @@ struct Common {
     lora: Option<(&'static Model, &'static Version)>,
 }
 
-/// The metadata of one generated item (API.md: "`meta` comes in three shapes").
+/// The metadata of one generated item (doc/api.md: "`meta` comes in three shapes").
 pub struct MetaSpec {
     c: Common,
     flavour: Flavour,
@@ -123,7 +123,7 @@ impl MetaSpec {
         Value::Object(m)
     }
 
-    /// Text chunks (keyword, text) a PNG original of this item carries (API.md, last section).
+    /// Text chunks (keyword, text) a PNG original of this item carries (doc/api.md, last section).
     pub fn png_text(&self) -> Vec<(&'static str, String)> {
         let c = &self.c;
         match &self.flavour {
@@ -143,7 +143,7 @@ impl MetaSpec {
 
 impl MetaSpec {
     /// The A1111 `parameters` text that JPEG and WebP originals carry in EXIF UserComment
-    /// (API.md, last section). ComfyUI saves PNG; a ComfyUI item served as JPEG or WebP went
+    /// (doc/api.md, last section). ComfyUI saves PNG; a ComfyUI item served as JPEG or WebP went
     /// through an A1111-compatible saver node, which writes the same kind of text.
     pub fn parameters_text(&self) -> String {
         match &self.flavour {
@@ -195,7 +195,7 @@ fn a1111_text(c: &Common, clip_skip: bool, hires: Option<(f64, f64, &str)>) -> S
         t.push_str(", Clip skip: 2");
     }
     if let Some((m, v)) = c.lora {
-        // Quoted and comma-bearing, as API.md warns parsers.
+        // Quoted and comma-bearing, as doc/api.md warns parsers.
         t.push_str(&format!(
             ", Lora hashes: \"{}: {}, extra_detail: 0a1b2c3d4e5f\"",
             lora_file(m),

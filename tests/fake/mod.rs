@@ -1,6 +1,6 @@
 //! A fake Civitai on loopback: `GET /api/v1/images` on one listener, the image CDN on another,
 //! the second file host (`/file/civitai-media-cache/{uuid}/original`) on a third, behaving as
-//! `shared/civitai/API.md` describes, for civimg's tests and offline try-outs.
+//! `doc/api.md` describes, for civimg's tests and offline try-outs.
 //!
 //! # Dataset (deterministic: same items every run for the same `images` count)
 //! Items are generated oldest first; item `i` has id `10_000_000 + 13 * i`. "Now" is
@@ -16,7 +16,7 @@
 //! - a deleted user (1099): `username: null`.
 //!
 //! `username` matches case-insensitively; an unknown username is ignored and the unfiltered stream
-//! comes back (API.md: "Deleted or renamed users can return unrelated images").
+//! comes back (doc/api.md: "Deleted or renamed users can return unrelated images").
 //!
 //! Files: index `i % 40 == 17` is a video (`.mp4` url; MP4 bytes, except index 17: WebM);
 //! `i % 300 == 150` a GIF; otherwise `i % 10` 6,7 → JPEG, 8 → WebP, else PNG (with real IHDR and

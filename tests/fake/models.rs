@@ -1,5 +1,5 @@
 //! `GET /api/v1/models/{id}`: a model and its versions, newest first, so a client can walk a
-//! whole model version by version (API.md, "Legacy database path").
+//! whole model version by version (doc/api.md, "Legacy database path").
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-//! Switches for behaviours of the real service that tests turn on one by one (API.md, "Three
+//! Switches for behaviours of the real service that tests turn on one by one (doc/api.md, "Three
 //! backends behind one endpoint"). All are off by default, so the fake's default stays the
 //! simpler service the older tests were written against.
 
@@ -12,7 +12,7 @@ pub struct Modes {
     /// `username` answers 404 "User not found".
     pub legacy: bool,
     /// The search path emits `offset|bdx:{json}` cursors, and a cursor whose JSON part is not
-    /// byte for byte the one it sent silently restarts at offset 0 (API.md, Response).
+    /// byte for byte the one it sent silently restarts at offset 0 (doc/api.md, Response).
     pub bdx_cursors: bool,
     /// `flatMeta=true` forces the flat `meta` shape on every path.
     pub flat_meta: bool,

@@ -1,4 +1,4 @@
-//! One page of `GET /api/v1/images`: window, late filters, cursor and `nextPage` (API.md, Response).
+//! One page of `GET /api/v1/images`: window, late filters, cursor and `nextPage` (doc/api.md, Response).
 
 use serde_json::Value;
 use url::Url;
@@ -13,7 +13,7 @@ use super::util::iso_ms;
 pub enum PageError {
     /// 400 with these zod issues.
     Zod(Vec<Value>),
-    /// 429: `page * limit > 1000` (API.md, `page`).
+    /// 429: `page * limit > 1000` (doc/api.md, `page`).
     PageCap,
     /// Another status with `{"error": message}` (the legacy path's 400 and 404).
     Plain(u16, &'static str),
@@ -79,7 +79,7 @@ pub fn render(
     })
 }
 
-/// The legacy path's refusals (API.md, "Legacy database path").
+/// The legacy path's refusals (doc/api.md, "Legacy database path").
 fn check_legacy(q: &Query) -> Result<(), PageError> {
     if q.key.sort == Sort::Random {
         return Err(PageError::Plain(400, "Random sort requires a collectionId"));
@@ -109,7 +109,7 @@ fn bdx(created_ms: i64, id: u64, sort: Sort) -> String {
 }
 
 /// `{"items":[…],` — the window filtered by the late filters. The window is cut first, then
-/// filtered: pages may be short or empty (API.md, "Pages are filtered after …").
+/// filtered: pages may be short or empty (doc/api.md, "Pages are filtered after …").
 fn write_items(body: &mut String, ds: &Dataset, q: &Query, window: &[u32], modes: Modes) {
     let flat = !q.numeric_path || (modes.flat_meta && q.flat_meta);
     let mode = match (q.with_meta, flat) {
@@ -132,7 +132,7 @@ fn write_items(body: &mut String, ds: &Dataset, q: &Query, window: &[u32], modes
     body.push_str("],");
 }
 
-/// `"metadata":{…}}`: cursor, paging fields with `page`, `nextPage`; no total count (API.md).
+/// `"metadata":{…}}`: cursor, paging fields with `page`, `nextPage`; no total count (doc/api.md).
 fn write_metadata(body: &mut String, q: &Query, host: &str, next: Option<&(String, String)>) {
     let mut fields = Vec::new();
     if let Some((json, _)) = next {
@@ -185,7 +185,7 @@ fn decode_cursor(
     }
 }
 
-/// A cursor as (JSON text, raw text): a number on the numeric paths, else a string (API.md).
+/// A cursor as (JSON text, raw text): a number on the numeric paths, else a string (doc/api.md).
 fn cursor_pair(raw: String, numeric: bool) -> (String, String) {
     match raw.parse::<u64>() {
         Ok(n) if numeric => (n.to_string(), raw),

@@ -1,5 +1,5 @@
 //! Query parameters of `GET /api/v1/images`: parsing, validation with zod-shaped issues, and the
-//! key of the "cheap" filters that select a candidate list (API.md, "Query parameters").
+//! key of the "cheap" filters that select a candidate list (doc/api.md, "Query parameters").
 
 use serde_json::{json, Value};
 
@@ -7,7 +7,7 @@ use super::dataset::{Dataset, Entry};
 use super::modes::Modes;
 use super::util::{DAY_MS, NOW_MS};
 
-/// `sort` values, in the exact spelling API.md lists.
+/// `sort` values, in the exact spelling doc/api.md lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// Default.
@@ -55,7 +55,7 @@ const BOOLS: [&str; 4] = ["true", "false", "1", "0"];
 const USERNAME_PATTERN: &str = "/^[A-Za-z0-9_]*$/";
 
 /// The cheap filters, sort and period: everything that selects the candidate list a page window
-/// is cut from, before the level/type/baseModel/tag filters (API.md, "Pages are filtered after").
+/// is cut from, before the level/type/baseModel/tag filters (doc/api.md, "Pages are filtered after").
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ListKey {
     /// Order of the list.
@@ -72,14 +72,14 @@ pub struct ListKey {
     pub image: Option<i64>,
     /// `userId`.
     pub user_id: Option<i64>,
-    /// `username`, lowercased; dropped when no such user exists (API.md, "unrelated images").
+    /// `username`, lowercased; dropped when no such user exists (doc/api.md, "unrelated images").
     pub username: Option<String>,
 }
 
 impl ListKey {
     /// The imageId path, or the modelId-only path (no other id or user filter): these emit a
-    /// numeric `nextCursor` and wrapped `meta` (API.md, Response). With the `legacy` mode the
-    /// real rule: `imageId`, or `modelId` without `modelVersionId` (API.md, "Three backends").
+    /// numeric `nextCursor` and wrapped `meta` (doc/api.md, Response). With the `legacy` mode the
+    /// real rule: `imageId`, or `modelId` without `modelVersionId` (doc/api.md, "Three backends").
     pub fn numeric_path(&self, legacy: bool) -> bool {
         if legacy {
             return self.image.is_some() || (self.model.is_some() && self.version.is_none());
@@ -137,7 +137,7 @@ pub struct Query {
     pub with_meta: bool,
     /// `withTags`.
     pub with_tags: bool,
-    /// imageId path or modelId-only path: numeric cursor and wrapped meta (API.md).
+    /// imageId path or modelId-only path: numeric cursor and wrapped meta (doc/api.md).
     pub numeric_path: bool,
     /// `flatMeta`.
     pub flat_meta: bool,
@@ -175,7 +175,7 @@ impl Query {
         if !issues.is_empty() {
             return Err(issues);
         }
-        // browsingLevel wins over nsfw; with neither, PG only (API.md).
+        // browsingLevel wins over nsfw; with neither, PG only (doc/api.md).
         let levels = browsing
             .map(|b| b as u32)
             .or(nsfw.map(|k| NSFW_MASKS[k]))
@@ -257,7 +257,7 @@ impl Params<'_> {
     }
 
     /// Sort, period and the id/user filters. An unknown username is dropped: the real site then
-    /// returns unrelated images (API.md, last section).
+    /// returns unrelated images (doc/api.md, last section).
     fn list_key(&mut self, ds: &Dataset) -> ListKey {
         let sort = self.choice("sort", &Sort::NAMES);
         let period = self.choice("period", &PERIODS);
@@ -359,7 +359,7 @@ pub fn custom(key: &str, message: &str) -> Value {
     json!({"code": "custom", "path": [key], "message": message})
 }
 
-/// The 400 body: issues as a pretty JSON **string** inside `error.message` (API.md, Errors).
+/// The 400 body: issues as a pretty JSON **string** inside `error.message` (doc/api.md, Errors).
 pub fn zod_body(issues: &[Value]) -> Value {
     let message = serde_json::to_string_pretty(issues).expect("issues serialise");
     json!({"error": {"name": "ZodError", "message": message}})

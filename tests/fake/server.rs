@@ -84,7 +84,7 @@ impl FakeCivitai {
         }
         let (api_port, image_port) = (api.local_addr()?.port(), images.local_addr()?.port());
         let fallback_port = fallback.local_addr()?.port();
-        // The image host is named `localhost` so it differs from the API host (API.md, Hosts).
+        // The image host is named `localhost` so it differs from the API host (doc/api.md, Hosts).
         let image_base = format!("http://localhost:{image_port}");
         let mut dataset = Dataset::generate(cfg.images, &image_base);
         for item in super::media::audio_items(cfg.audio, &image_base) {

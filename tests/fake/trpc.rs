@@ -1,5 +1,5 @@
 //! The site's own tRPC `GET /api/trpc/image.getInfinite?input={"json":{…}}` for collections
-//! (API.md, "Videos, audio, collections": there is no REST listing of a collection's images).
+//! (doc/api.md, "Videos, audio, collections": there is no REST listing of a collection's images).
 //!
 //! Collections: 5001 holds every generated item with index `i % 9 == 4`, 5002 those with
 //! `i % 11 == 6` (the two share items), 5003 is empty; any other id is a tRPC NOT_FOUND. Items come

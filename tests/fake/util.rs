@@ -4,7 +4,7 @@
 /// so the dataset is the same on every run whatever the wall clock says.
 pub const NOW_MS: i64 = 1_793_491_200_000; // 2026-11-01T00:00:00.000Z
 
-/// Milliseconds in a day, for the `period` windows (API.md, "period").
+/// Milliseconds in a day, for the `period` windows (doc/api.md, "period").
 pub const DAY_MS: i64 = 86_400_000;
 
 /// SplitMix64 finaliser: a cheap, well-mixed, stateless hash of one word.
@@ -44,7 +44,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// `createdAt` as Civitai writes it: ISO 8601 with milliseconds and `Z` (API.md, item fields).
+/// `createdAt` as Civitai writes it: ISO 8601 with milliseconds and `Z` (doc/api.md, item fields).
 pub fn iso_ms(ms: i64) -> String {
     let (y, mo, d) = civil_from_days(ms.div_euclid(DAY_MS));
     let rem = ms.rem_euclid(DAY_MS);

@@ -7,7 +7,7 @@ use crate::client::Client;
 use crate::meta::GenRecord;
 
 /// Every browsing level a key can see (PG=1 … XXX=16). Without it the API answers PG only
-/// (API.md, "with neither, the default is 1"), so an R-rated image would read as "not found"
+/// (doc/api.md, "with neither, the default is 1"), so an R-rated image would read as "not found"
 /// although the user named it exactly.
 const ALL_LEVELS: &str = "31";
 

@@ -4,7 +4,7 @@
 //! `ImageDescription`, `Make`, `Model` and `Software`.
 //!
 //! A1111 writes UserComment with piexif as `UNICODE\0` + UTF-16 **big-endian** (see
-//! `shared/civitai/API.md`); other tools write little-endian, a BOM, or `ASCII\0\0\0`.
+//! `doc/api.md`); other tools write little-endian, a BOM, or `ASCII\0\0\0`.
 
 use super::{push_field, Entries};
 

@@ -2,7 +2,7 @@
 //! the format. PNG text chunks (tEXt, zTXt, iTXt) and `eXIf`; JPEG APP1 EXIF (main IFD
 //! and Exif IFD), XMP and COM; WebP EXIF and XMP chunks. The container is decided from
 //! the first bytes, never the extension: Civitai names every image `.jpeg` whatever it
-//! holds (`shared/civitai/API.md`, "Image URLs and files").
+//! holds (`doc/api.md`, "Image URLs and files").
 //!
 //! Everything here is bounded: compressed text inflates to at most [`MAX_TEXT`] bytes per
 //! file across all chunks, and only chunks a parser reads are inflated; no single chunk or

@@ -1,4 +1,4 @@
-//! The fake's switches for the real service's three backends (API.md, "Three backends behind
+//! The fake's switches for the real service's three backends (doc/api.md, "Three backends behind
 //! one endpoint"), over real HTTP.
 
 use serde_json::{json, Value};
@@ -147,7 +147,7 @@ fn statement_timeout_and_overload_faults() {
     );
 }
 
-// The site's tRPC (API.md, "Videos, audio, collections"): a cursor of another JSON type than
+// The site's tRPC (doc/api.md, "Videos, audio, collections"): a cursor of another JSON type than
 // the one sent is refused, an unknown collection is NOT_FOUND in tRPC's error shape.
 #[test]
 fn trpc_collections_keep_their_cursor_type() {

@@ -1,5 +1,5 @@
 //! Tests of the fake's JPEG and WebP originals: valid containers whose EXIF UserComment holds
-//! the item's A1111 parameters (API.md, "Generation parameters inside files"), read back by
+//! the item's A1111 parameters (doc/api.md, "Generation parameters inside files"), read back by
 //! civimg's own reader, through Range requests, forced sizes and a real download.
 
 use std::path::Path;
