@@ -220,3 +220,25 @@ fn raw_png(chunks: &[(String, Vec<u8>)]) -> Vec<u8> {
     chunk(b"IEND", b"");
     out
 }
+
+#[test]
+fn the_table_names_the_generator_and_the_second_pass() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("h.png");
+    let text_ = "a cat\nSteps: 20, Seed: 1, Denoising strength: 0.3, Hires upscale: 1.5, Hires steps: 10, Hires upscaler: 4x-UltraSharp, Version: f2.0.1";
+    fixtures::png_with_text(&path, &[("parameters", text_, TextKind::Text)]);
+    let out = bare().arg("meta").arg(&path).output().unwrap();
+    let table = text(&out.stdout);
+    let line = |label: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("{label}: {table}"))
+            .split_whitespace()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(line("generator"), "Forge");
+    assert_eq!(line("hires"), "1.5x 4x-UltraSharp 10 steps");
+}
