@@ -80,10 +80,17 @@ pub struct GlobalArgs {
     /// Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]
     #[arg(long, global = true, value_name = "URL")]
     pub image_host: Option<String>,
+
     /// Second origin for files whose host keeps timing out or answering 5xx after the retries:
     /// {URL}/file/civitai-media-cache/{uuid}/original; none turns it off
     /// [default: https://image-b2.civitai.com]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "CIVIMG_IMAGE_FALLBACK_HOST",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub image_fallback_host: Option<String>,
 
     /// Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]
@@ -106,7 +113,7 @@ impl GlobalArgs {
     /// the variable instead of guessing.
     pub fn note_env_sources(&mut self, matches: &clap::ArgMatches) {
         use clap::parser::ValueSource;
-        self.from_env = ["base_url", "api_key", "config"]
+        self.from_env = ["base_url", "api_key", "config", "image_fallback_host"]
             .into_iter()
             .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
             .collect();
@@ -190,9 +197,10 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
 
-    /// Print the manual page (roff)
+    /// Print the manual page (roff): every subcommand and option, exit codes, the config file
     #[command(after_help = "Examples:
-  civimg man > civimg.1 && man ./civimg.1")]
+  civimg man | man -l -
+  civimg man > ~/.local/share/man/man1/civimg.1")]
     Man,
 
     /// Show where the config file is and what it holds

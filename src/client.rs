@@ -1,6 +1,7 @@
 //! The HTTP client for the API (`{base}/api/v1/images`, `/api/v1/models/{id}`, the site's tRPC):
 //! authentication, pacing, retries, readable errors.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,6 +62,14 @@ pub enum ApiError {
     /// Another try would meet the same redirect.
     #[error("cannot follow the redirect from {host}: {detail}")]
     Redirect { host: String, detail: String },
+    /// The first request found no server there (refused, or no such host): retrying a
+    /// permanent failure only delays the advice.
+    #[error("cannot connect to {host}: {detail}; check --base-url (or CIVITAI_BASE_URL, or base_url in the config file): requests go to {endpoint}")]
+    Unreachable {
+        host: String,
+        detail: String,
+        endpoint: String,
+    },
     /// No answer: refused, unresolvable, timed out, reset.
     #[error("{what} {host}: {detail}")]
     Transport {
@@ -113,6 +122,9 @@ pub struct Client {
     pacer: Arc<Pacer>,
     image_host: Url,
     log: Log,
+    /// Whether the API host has answered at all in this run: until it has, a refused
+    /// connection or an unknown host means a wrong base URL, not a passing fault.
+    answered: Arc<AtomicBool>,
 }
 
 /// The part of `GET /api/v1/models/{id}` a model walk needs.
@@ -153,6 +165,7 @@ impl Client {
             timeout: cfg.timeout,
             policy: RetryPolicy::new(cfg.retries),
             pacer: Arc::new(Pacer::new(cfg.api_interval)),
+            answered: Arc::new(AtomicBool::new(false)),
             image_host: cfg.image_host,
             log,
         })
@@ -280,7 +293,11 @@ impl Client {
         if let Some(auth) = &self.auth {
             req = req.header(AUTHORIZATION, auth.clone());
         }
-        let resp = req.send().await.map_err(|e| (self.transport(&e), None))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| (self.first_contact(&e), None))?;
+        self.answered.store(true, Ordering::Relaxed);
         let status = resp.status();
         let wait = retry::retry_after(resp.headers());
         let body = match read_capped(resp).await {
@@ -326,6 +343,20 @@ impl Client {
     fn transport(&self, err: &reqwest::Error) -> ApiError {
         transport_error(&self.host, err)
     }
+
+    /// A failed send: before the host has ever answered, a refused connection or an
+    /// unresolvable name is [`ApiError::Unreachable`] (not retried); later, a transport error.
+    fn first_contact(&self, err: &reqwest::Error) -> ApiError {
+        let never_answered = !self.answered.load(Ordering::Relaxed);
+        if never_answered && err.is_connect() && !err.is_timeout() {
+            return ApiError::Unreachable {
+                host: self.host.clone(),
+                detail: innermost(err),
+                endpoint: display_url(&self.endpoint),
+            };
+        }
+        self.transport(err)
+    }
 }
 
 /// The largest page body read (a page of 200 items with full meta is a few MiB).
@@ -350,8 +381,13 @@ async fn read_capped(mut resp: reqwest::Response) -> Result<Option<Vec<u8>>, req
     Ok(Some(body))
 }
 
-/// Describes a transport failure by its innermost cause, naming the host.
+/// Describes a transport failure by its innermost cause, naming the host that failed: the one
+/// a redirect led to when there was one, else `host`.
 pub fn transport_error(host: &str, err: &reqwest::Error) -> ApiError {
+    let failed = err
+        .url()
+        .map(|first| host_of(&crate::hops::latest(first).unwrap_or_else(|| first.clone())));
+    let host = failed.as_deref().unwrap_or(host);
     if err.is_redirect() {
         return ApiError::Redirect {
             host: host.to_string(),
@@ -414,59 +450,11 @@ fn redirect_policy(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Ac
     } else if attempt.previous().len() > MAX_REDIRECTS {
         attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
     } else {
+        if let Some(first) = attempt.previous().first() {
+            crate::hops::record(first, attempt.url());
+        }
         attempt.follow()
     }
-}
-
-/// A `--base-url` read: the site root, and whether an endpoint path was dropped from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseUrl {
-    /// The site root (`https://civitai.com`, or a proxy mount such as `https://host/proxy/`).
-    pub url: Url,
-    /// The text ended in `/api/v1/images` (or `/api/v1`), which civimg adds itself.
-    pub dropped_endpoint: bool,
-}
-
-/// Reads a `--base-url`: an http(s) URL with a host. A host without a scheme
-/// (`civitai.com`) is refused with the URL it probably means; an endpoint path
-/// (`…/api/v1/images`) is dropped, since the endpoint is added to the root.
-pub fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
-    let text = text.trim();
-    let shown = crate::text::escape_line(text);
-    let no_scheme = !text.contains("://");
-    let parsed = Url::parse(text).ok().filter(|u| u.has_host());
-    let mut url = match parsed {
-        Some(u) if matches!(u.scheme(), "http" | "https") => u,
-        _ if no_scheme && !text.is_empty() => {
-            let loopback = ["localhost", "127.", "[::1]"]
-                .iter()
-                .any(|p| text.starts_with(p));
-            let scheme = if loopback { "http" } else { "https" };
-            return Err(format!(
-                "--base-url `{shown}` has no scheme; did you mean `{scheme}://{shown}`?"
-            ));
-        }
-        _ => {
-            return Err(format!(
-                "--base-url must be an http(s) URL such as `https://civitai.com`, not `{shown}`"
-            ))
-        }
-    };
-    url.set_query(None);
-    url.set_fragment(None);
-    let path = url.path().trim_end_matches('/').to_string();
-    let root = ["/api/v1/images", "/api/v1"]
-        .iter()
-        .find_map(|end| path.strip_suffix(end));
-    let dropped_endpoint = root.is_some();
-    if let Some(root) = root {
-        let root = if root.is_empty() { "/" } else { root };
-        url.set_path(root);
-    }
-    Ok(BaseUrl {
-        url,
-        dropped_endpoint,
-    })
 }
 
 /// `{base}/api/v1/images`, keeping any path prefix of the base (a proxy mount, say).
@@ -529,29 +517,6 @@ mod tests {
             images_endpoint(&base).unwrap().as_str(),
             "https://civitai.com/api/v1/images"
         );
-    }
-
-    #[test]
-    fn base_urls_are_read_as_people_write_them() {
-        let read = |s: &str| parse_base_url(s).map(|b| (b.url.to_string(), b.dropped_endpoint));
-        assert_eq!(
-            read("https://civitai.com"),
-            Ok(("https://civitai.com/".into(), false))
-        );
-        assert_eq!(
-            read("http://127.0.0.1:8787/api/v1/images/"),
-            Ok(("http://127.0.0.1:8787/".into(), true))
-        );
-        assert_eq!(
-            read("https://h/proxy/api/v1?x=1"),
-            Ok(("https://h/proxy".into(), true))
-        );
-        let err = read("civitai.com").unwrap_err();
-        assert!(err.contains("`https://civitai.com`"), "{err}");
-        let err = read("localhost:8787").unwrap_err();
-        assert!(err.contains("`http://localhost:8787`"), "{err}");
-        assert!(read("ftp://civitai.com").is_err());
-        assert!(read("").is_err());
     }
 
     #[test]

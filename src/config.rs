@@ -31,6 +31,10 @@ pub struct Config {
     pub retries: Option<u32>,
     /// Default `--image-fallback-host` (`none` turns it off).
     pub image_fallback_host: Option<String>,
+    /// Default `--image-host`.
+    pub image_host: Option<String>,
+    /// Default `--api-interval`, seconds.
+    pub api_interval: Option<f64>,
 }
 
 /// A config as read, with where it came from.
@@ -139,6 +143,15 @@ fn check(config: &Config, text: &str) -> std::result::Result<(), String> {
             )
         })?;
     }
+    if config
+        .api_interval
+        .is_some_and(|n| !(0.0..=600.0).contains(&n))
+    {
+        return Err(format!(
+            "{}: api_interval must be 0 to 600 seconds",
+            line_of("api_interval")
+        ));
+    }
     if let Some(key) = &config.api_key {
         key.parse::<ApiKey>()
             .map_err(|e| format!("{}: api_key: {e}", line_of("api_key")))?;
@@ -185,6 +198,8 @@ mod tests {
         assert!(err.starts_with("2: ") && err.contains("bogus"), "{err}");
         let err = parse("concurrency = 99\n").unwrap_err();
         assert!(err.starts_with("1: concurrency"), "{err}");
+        let err = parse("api_interval = -2\n").unwrap_err();
+        assert!(err.starts_with("1: api_interval"), "{err}");
         let err = parse("name = \"{nope}\"\n").unwrap_err();
         assert!(err.contains("unknown placeholder"), "{err}");
     }

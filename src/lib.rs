@@ -4,12 +4,14 @@
 //! integration tests can reach it too.
 
 pub mod api;
+pub mod base_url;
 pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod config;
 pub mod download;
 pub mod exit;
+pub mod hops;
 pub mod log;
 pub mod meta;
 pub mod output;
@@ -38,7 +40,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     // must not stand in the way of finding or fixing it.
     match &cli.command {
         Command::Completions { shell } => ecosystem::completions(*shell, out)?,
-        Command::Man => ecosystem::man(out)?,
+        Command::Man => {
+            use std::io::IsTerminal;
+            ecosystem::man(out, std::io::stdout().is_terminal())?
+        }
         Command::Config(ConfigCommand::Path) => {
             ecosystem::config_path(cli.global.config.as_deref(), out)?
         }

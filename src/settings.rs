@@ -87,8 +87,12 @@ pub struct Origins {
     pub timeout: Origin,
     /// `--retries` / `retries`.
     pub retries: Origin,
-    /// `--image-fallback-host` / `image_fallback_host`.
+    /// `--image-fallback-host` / `CIVIMG_IMAGE_FALLBACK_HOST` / `image_fallback_host`.
     pub image_fallback_host: Origin,
+    /// `--image-host` / `image_host`.
+    pub image_host: Origin,
+    /// `--api-interval` / `api_interval`.
+    pub api_interval: Origin,
 }
 
 impl Origins {
@@ -133,8 +137,20 @@ impl Origins {
             image_fallback_host: pick(
                 args.image_fallback_host.is_some(),
                 "image_fallback_host",
-                None,
+                Some("CIVIMG_IMAGE_FALLBACK_HOST"),
                 file.image_fallback_host.is_some(),
+            ),
+            image_host: pick(
+                args.image_host.is_some(),
+                "image_host",
+                None,
+                file.image_host.is_some(),
+            ),
+            api_interval: pick(
+                args.api_interval.is_some(),
+                "api_interval",
+                None,
+                file.api_interval.is_some(),
             ),
         }
     }
@@ -148,6 +164,8 @@ fn flag_name(id: &'static str) -> &'static str {
         "timeout" => "--timeout",
         "retries" => "--retries",
         "image_fallback_host" => "--image-fallback-host",
+        "image_host" => "--image-host",
+        "api_interval" => "--api-interval",
         _ => id,
     }
 }
@@ -180,10 +198,13 @@ impl Settings {
                     .unwrap_or(DEFAULT_TIMEOUT_SECS),
             ),
             retries: args.retries.or(file.retries).unwrap_or(DEFAULT_RETRIES),
-            api_interval: Duration::from_secs_f64(args.api_interval.unwrap_or(0.0)),
+            api_interval: Duration::from_secs_f64(
+                args.api_interval.or(file.api_interval).unwrap_or(0.0),
+            ),
             image_host: args
                 .image_host
                 .as_deref()
+                .or(file.image_host.as_deref())
                 .unwrap_or(DEFAULT_IMAGE_HOST)
                 .trim()
                 .to_string(),
@@ -280,7 +301,7 @@ impl Settings {
                     self.image_host
                 )
             })?;
-        let base = crate::client::parse_base_url(&self.base_url).map_err(anyhow::Error::msg)?;
+        let base = crate::base_url::parse_base_url(&self.base_url).map_err(anyhow::Error::msg)?;
         if base.dropped_endpoint {
             log.notice(&format!(
                 "--base-url is the site root; using {} (civimg adds /api/v1/images itself)",

@@ -3,8 +3,8 @@
 
 use clap::error::ErrorKind;
 
+use crate::base_url;
 use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
-use crate::client;
 use crate::query::MAX_LIMIT;
 use crate::window::DateWindow;
 
@@ -50,7 +50,7 @@ impl Usage {
 /// Every check, in the order a user would fix them.
 pub fn check(cli: &Cli) -> Result<(), Usage> {
     if let Some(base) = &cli.global.base_url {
-        client::parse_base_url(base)
+        base_url::parse_base_url(base)
             .map_err(|why| Usage::new(None, ErrorKind::InvalidValue, why))?;
     }
     match &cli.command {

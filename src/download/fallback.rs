@@ -3,19 +3,20 @@
 //! `{fallback}/file/civitai-media-cache/{uuid}/original`, resuming the `.part` only when the
 //! fallback's copy is the same file.
 
-use std::io::SeekFrom;
+use std::collections::HashSet;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Mutex;
 
 use futures::StreamExt;
 use reqwest::header::RANGE;
 use reqwest::StatusCode;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use url::Url;
 
 use super::name::uuid_from_url;
 use super::request::content_range;
 use super::transfer::{self, Fetched, FileError};
-use super::Ctx;
+use super::{part, safe_fs, Ctx};
 use crate::client::host_of;
 
 /// Bytes at the end of a `.part` compared with the fallback's copy before resuming from it.
@@ -41,25 +42,65 @@ pub fn fallback_url(host: &Url, file: &Url) -> Option<Url> {
     Some(url)
 }
 
+/// `--image-fallback-host`, and the file hosts found unreachable so far in this run.
+pub struct Fallback {
+    host: Option<Url>,
+    down: Mutex<HashSet<String>>,
+}
+
+impl Fallback {
+    /// The fallback host, or `None` when turned off.
+    pub fn new(host: Option<Url>) -> Self {
+        Fallback {
+            host,
+            down: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn is_down(&self, host: &str) -> bool {
+        self.down
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(host)
+    }
+
+    fn mark(&self, host: &str, down: bool) {
+        let mut set = self.down.lock().unwrap_or_else(|e| e.into_inner());
+        if down {
+            set.insert(host.to_string());
+        } else {
+            set.remove(host);
+        }
+    }
+}
+
 /// Fetches `url` into `part`; when its host is unreachable after the retries, fetches the
-/// same file from the fallback host instead. The key is never sent: `ctx.http` has none.
+/// same file from the fallback host instead. A host found unreachable for one file gets a
+/// single try for the next ones (an outage costs every file its full retries otherwise),
+/// until it answers again. The key is never sent: `ctx.http` has none.
 pub async fn fetch(
     ctx: &Ctx,
     url: &Url,
     part: &Path,
     bar: &indicatif::ProgressBar,
 ) -> Result<Fetched, FileError> {
-    let (why, length) = match transfer::fetch(ctx, url, part, bar).await {
+    let first = host_of(url);
+    let fallback = &ctx.fallback;
+    let mut policy = ctx.policy;
+    if fallback.host.is_some() && fallback.is_down(&first) {
+        policy.retries = 0;
+    }
+    let (why, length) = match transfer::fetch(ctx, url, part, bar, policy).await {
         Err(FileError::Unreachable { why, length }) => (why, length),
-        other => return other,
+        other => {
+            fallback.mark(&first, false);
+            return other;
+        }
     };
-    let Some(other) = ctx
-        .fallback
-        .as_ref()
-        .and_then(|host| fallback_url(host, url))
-    else {
+    let Some(other) = fallback.host.as_ref().and_then(|h| fallback_url(h, url)) else {
         return Err(FileError::Remote(why));
     };
+    fallback.mark(&first, true);
     ctx.log
         .notice(&format!("{url}: {why}; fetching the file from {other}"));
     let host = host_of(&other);
@@ -72,7 +113,7 @@ pub async fn fetch(
     keep_if_same(ctx, &other, part, length)
         .await
         .map_err(failed)?;
-    transfer::fetch(ctx, &other, part, bar)
+    transfer::fetch(ctx, &other, part, bar, ctx.policy)
         .await
         .map_err(failed)
 }
@@ -86,10 +127,8 @@ async fn keep_if_same(
     part: &Path,
     length: Option<u64>,
 ) -> Result<(), FileError> {
-    let have = tokio::fs::metadata(part)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
+    let local = |e: std::io::Error| FileError::Local(format!("{}: {e}", part.display()));
+    let have = part::resumable_len(part).map_err(local)?;
     if have == 0 {
         return Ok(());
     }
@@ -123,9 +162,7 @@ async fn keep_if_same(
         ctx.log.notice(&format!(
             "{url} is not the same file as the {have} bytes held; starting over"
         ));
-        tokio::fs::remove_file(part)
-            .await
-            .map_err(|e| FileError::Local(format!("cannot remove {}: {e}", part.display())))?;
+        safe_fs::remove_entry(part).map_err(local)?;
     }
     Ok(())
 }
@@ -145,13 +182,16 @@ async fn same_bytes(resp: reqwest::Response, part: &Path, from: u64, have: u64) 
     if got.len() != want {
         return false;
     }
-    let mut held = vec![0; want];
-    let read = async {
-        let mut file = tokio::fs::File::open(part).await?;
-        file.seek(SeekFrom::Start(from)).await?;
-        file.read_exact(&mut held).await
-    };
-    read.await.is_ok() && held == got
+    let part = part.to_path_buf();
+    let held = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
+        let mut file = safe_fs::open_read(&part)?;
+        file.seek(SeekFrom::Start(from))?;
+        let mut held = vec![0; want];
+        file.read_exact(&mut held)?;
+        Ok(held)
+    })
+    .await;
+    matches!(held, Ok(Ok(held)) if held == got)
 }
 
 #[cfg(test)]

@@ -75,6 +75,8 @@ pub(super) fn unrecorded_file(ctx: &Ctx, item: &Value) -> Option<PathBuf> {
 /// overwrites a file it did not write.
 async fn adopt(ctx: &Ctx, job: &Job, rel: &Path) -> Result<bool, FileError> {
     let path = ctx.dir.join(rel);
+    ctx.log
+        .verbose(&format!("HEAD {}", crate::client::display_url(&job.url)));
     let Ok(resp) = ctx.http.head(job.url.clone()).send().await else {
         return Ok(false);
     };

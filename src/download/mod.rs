@@ -58,7 +58,7 @@ pub struct Ctx {
     sidecar: bool,
     captions: bool,
     /// `--image-fallback-host`: the second origin for files whose host is unreachable.
-    fallback: Option<Url>,
+    fallback: fallback::Fallback,
     /// Final names taken in this run, and by which id: two items never share a name.
     claimed: Mutex<HashMap<PathBuf, u64>>,
     bytes: AtomicU64,
@@ -188,7 +188,7 @@ impl Ctx {
             overwrite: args.overwrite,
             sidecar: args.sidecar,
             captions: args.captions,
-            fallback: settings.image_fallback_host()?,
+            fallback: fallback::Fallback::new(settings.image_fallback_host()?),
             claimed: Mutex::new(HashMap::new()),
             bytes: AtomicU64::new(0),
             max_file_size: args.max_file_size.bytes(),

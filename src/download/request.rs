@@ -29,9 +29,15 @@ pub struct Reply {
 /// Asks for `url`, from byte `have` on when a `.part` holds its beginning.
 pub async fn send(ctx: &Ctx, url: &Url, have: u64, host: &str) -> Result<Reply, TryError> {
     let mut req = ctx.http.get(url.clone());
-    if have > 0 {
+    let range = if have > 0 {
         req = req.header(RANGE, format!("bytes={have}-"));
-    }
+        format!(" (Range: bytes={have}-)")
+    } else {
+        String::new()
+    };
+    ctx.log
+        .verbose(&format!("GET {}{range}", crate::client::display_url(url)));
+    crate::hops::forget(url);
     let resp = req.send().await.map_err(|e| {
         let err = crate::client::transport_error(host, &e);
         // A redirect loop or an unusable URL meets the same fate on every try.
@@ -42,6 +48,15 @@ pub async fn send(ctx: &Ctx, url: &Url, have: u64, host: &str) -> Result<Reply, 
         }
     })?;
     let status = resp.status();
+    // After a redirect, messages name the host that answered, not the one first asked.
+    let answered = crate::client::host_of(resp.url());
+    let host = answered.as_str();
+    if resp.url() != url {
+        ctx.log.verbose(&format!(
+            "  redirected to {}",
+            crate::client::display_url(resp.url())
+        ));
+    }
     let reply = match status {
         StatusCode::PARTIAL_CONTENT => partial(resp, have, host)?,
         StatusCode::RANGE_NOT_SATISFIABLE => {

@@ -12,7 +12,7 @@ use super::digest::FileDigest;
 use super::part::{self, PartWriter};
 use super::{body, request, safe_fs, sniff, Ctx};
 use crate::client::host_of;
-use crate::retry::{self, MAX_RETRY_AFTER};
+use crate::retry::{self, RetryPolicy, MAX_RETRY_AFTER};
 
 /// How a file failed.
 #[derive(Debug)]
@@ -87,13 +87,13 @@ pub async fn fetch(
     url: &Url,
     part: &Path,
     bar: &indicatif::ProgressBar,
+    policy: RetryPolicy,
 ) -> Result<Fetched, FileError> {
     if let Some(parent) = part.parent() {
         tokio::fs::create_dir_all(parent)
             .await
             .map_err(|e| disk_error(e, parent))?;
     }
-    let policy = ctx.policy;
     let mut attempt = 0;
     let mut length = None;
     loop {

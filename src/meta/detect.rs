@@ -28,8 +28,9 @@ struct Candidate {
 }
 
 /// The record of a file's entries, None when they hold no generation data.
-pub(crate) fn record(entries: &Entries, source: &str) -> Option<GenRecord> {
-    let mut found = candidates(entries, source);
+/// Entries no parser used ride along in `extra` (moved, not copied: they may be large).
+pub(crate) fn record(entries: Entries, source: &str) -> Option<GenRecord> {
+    let mut found = candidates(&entries, source);
     found.sort_by_key(|c| c.rank);
     let lead = found
         .iter()
@@ -48,11 +49,9 @@ pub(crate) fn record(entries: &Entries, source: &str) -> Option<GenRecord> {
     if let Some(json) = entries.get("parameters-json").and_then(json_object) {
         stability_matrix(&mut rec, &json);
     }
-    for (key, text) in &entries.texts {
-        if !keys.contains(key) && key != "XMP" {
-            rec.extra
-                .entry(key.clone())
-                .or_insert_with(|| Value::String(text.clone()));
+    for (key, text) in entries.texts {
+        if !keys.contains(&key) && key != "XMP" {
+            rec.extra.entry(key).or_insert(Value::String(text));
         }
     }
     Some(rec)
@@ -194,7 +193,7 @@ mod tests {
             "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a lighthouse"}}}"#;
         let text = "unknown\nNegative prompt: unknown\nSteps: 20, Seed: 0, Version: ComfyUI";
         let e = Entries::from_texts(&[("parameters", text), ("prompt", graph)]);
-        let rec = record(&e, "f").unwrap();
+        let rec = record(e, "f").unwrap();
         assert_eq!(rec.prompt.as_deref(), Some("a lighthouse"));
         assert_eq!(rec.seed, Some(5));
         assert_eq!(rec.generator.as_deref(), Some("ComfyUI"));
@@ -211,20 +210,20 @@ mod tests {
             ("parameters", "p\nSteps: 1, Version: f2.0.1v1.10.1"),
             ("Software", "x"),
         ]);
-        let rec = record(&e, "f").unwrap();
+        let rec = record(e, "f").unwrap();
         assert_eq!(rec.generator.as_deref(), Some("Forge"));
         assert_eq!(rec.extra["Software"], "x");
         let e = Entries::from_texts(&[("UserComment", "p\nSteps: 1, App: SD.Next")]);
         assert_eq!(
-            record(&e, "f").unwrap().generator.as_deref(),
+            record(e, "f").unwrap().generator.as_deref(),
             Some("SD.Next")
         );
-        assert!(record(&Entries::from_texts(&[("Software", "x")]), "f").is_none());
+        assert!(record(Entries::from_texts(&[("Software", "x")]), "f").is_none());
     }
 
     #[test]
     fn settings_texts_dispatch_by_shape() {
-        let rec = |t: &str| record(&Entries::from_texts(&[("UserComment", t)]), "s");
+        let rec = |t: &str| record(Entries::from_texts(&[("UserComment", t)]), "s");
         assert!(rec(" \0 ").is_none());
         assert_eq!(rec("hello\nSteps: 3").unwrap().steps, Some(3));
         let api = rec(r#"{"prompt": "p", "steps": 4}"#).unwrap();
@@ -241,7 +240,7 @@ mod tests {
         fn any_text_in_any_entry_never_panics(s in "\\PC*", k in 0usize..8) {
             let keys = ["parameters", "UserComment", "prompt", "workflow", "Comment",
                 "invokeai_metadata", "Dream", "sd-metadata"];
-            let _ = record(&Entries::from_texts(&[(keys[k], &s)]), "p");
+            let _ = record(Entries::from_texts(&[(keys[k], &s)]), "p");
         }
     }
 }

@@ -32,13 +32,14 @@ pub fn read_file(path: &Path) -> Result<Option<GenRecord>> {
     let entries = container::read(&mut reader, container)
         .with_context(|| format!("reading {container} metadata of {}", path.display()))?;
     let source = path.display().to_string();
-    let mut record = detect::record(&entries, &source);
+    let size = entries.size;
+    let mut record = detect::record(entries, &source);
     if record.is_none() && container == Container::Png {
         record = container::stealth(&mut reader).map(|text| stealth_record(&text, &source));
     }
     Ok(record.map(|mut rec| {
         if rec.width.is_none() || rec.height.is_none() {
-            if let Some((w, h)) = entries.size {
+            if let Some((w, h)) = size {
                 (rec.width, rec.height) = (Some(w), Some(h));
             }
         }

@@ -7,9 +7,10 @@ use serde_json::Value;
 
 use super::record::{GenRecord, Hires};
 use super::resources;
-use super::value::{as_f64, as_size, as_string, as_u32, as_u64, norm, take, Obj};
+use super::value::{as_f64, as_size, as_string, as_u32, as_u64, norm_eq, take, Obj};
 
-/// Spellings of each field across generators, normalized by [`norm`], most specific first.
+/// Spellings of each field across generators, normalized (lowercase, no ` `, `_`, `-`),
+/// most specific first.
 const PROMPT: &[&str] = &["prompt", "positiveprompt"];
 const NEGATIVE: &[&str] = &["negativeprompt", "negative", "uc"];
 const STEPS: &[&str] = &["steps", "numinferencesteps"];
@@ -64,7 +65,7 @@ fn take_fields(rec: &mut GenRecord, mut map: Obj) {
     if hires != Hires::default() {
         rec.hires = Some(hires);
     }
-    let hashes = map.iter().find(|(k, _)| norm(k) == "lorahashes");
+    let hashes = map.iter().find(|(k, _)| norm_eq(k, "lorahashes"));
     if let Some((_, Value::String(hashes))) = hashes {
         rec.resources.extend(resources::from_hash_list(hashes));
     }

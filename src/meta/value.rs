@@ -68,6 +68,7 @@ fn leading_number(text: &str) -> Option<(u32, &str)> {
 }
 
 /// Key comparison that ignores case, spaces, `_` and `-` (`CFG scale` = `cfgScale`).
+#[cfg(test)]
 pub(crate) fn norm(key: &str) -> String {
     key.chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-'))
@@ -75,16 +76,30 @@ pub(crate) fn norm(key: &str) -> String {
         .collect()
 }
 
+/// Whether `key` normalizes (see [`norm`]) to `name`, without allocating.
+pub(crate) fn norm_eq(key: &str, name: &str) -> bool {
+    let mut wanted = name.chars();
+    for c in key.chars().filter(|c| !matches!(c, ' ' | '_' | '-')) {
+        for lower in c.to_lowercase() {
+            if wanted.next() != Some(lower) {
+                return false;
+            }
+        }
+    }
+    wanted.next().is_none()
+}
+
 /// Removes and parses the first key matching `names` (normalized) whose value `parse`
 /// accepts; keys whose value it rejects stay where they are.
 pub(crate) fn take<T>(map: &mut Obj, names: &[&str], parse: fn(&Value) -> Option<T>) -> Option<T> {
     for name in names {
-        let keys: Vec<String> = map.keys().filter(|k| norm(k) == *name).cloned().collect();
-        for key in keys {
-            if let Some(parsed) = map.get(&key).and_then(parse) {
-                map.shift_remove(&key);
-                return Some(parsed);
-            }
+        let found = map
+            .iter()
+            .filter(|(k, _)| norm_eq(k, name))
+            .find_map(|(k, v)| Some((k.clone(), parse(v)?)));
+        if let Some((key, parsed)) = found {
+            map.shift_remove(&key);
+            return Some(parsed);
         }
     }
     None
@@ -139,6 +154,20 @@ mod tests {
         assert_eq!(as_u64(&json!("-1")), None);
         assert_eq!(as_f64(&json!(" 7.5 ")), Some(7.5));
         assert_eq!(as_u32(&json!(1u64 << 40)), None);
+    }
+
+    #[test]
+    fn normalized_comparison() {
+        for (key, name) in [
+            ("CFG scale", "cfgscale"),
+            ("cfg_Scale", "cfgscale"),
+            ("ÉA", "éa"),
+        ] {
+            assert!(norm_eq(key, name), "{key}");
+            assert_eq!(norm(key), name);
+        }
+        assert!(!norm_eq("cfg", "cfgscale"));
+        assert!(!norm_eq("cfgscales", "cfgscale"));
     }
 
     #[test]

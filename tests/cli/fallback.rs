@@ -238,6 +238,7 @@ fn the_fallback_host_can_come_from_the_config_file() {
     std::fs::write(&cfg, line).unwrap();
     let out = civimg(&fake)
         .env("CIVIMG_CONFIG", &cfg)
+        .env_remove("CIVIMG_IMAGE_FALLBACK_HOST")
         .args(["config", "show"])
         .run_ok();
     let shown = text(&out.stdout);
@@ -254,6 +255,7 @@ fn the_fallback_host_can_come_from_the_config_file() {
     let out_dir = TempDir::new().unwrap();
     civimg(&fake)
         .env("CIVIMG_CONFIG", &cfg)
+        .env_remove("CIVIMG_IMAGE_FALLBACK_HOST")
         .args([
             "download",
             "--image-id",
@@ -266,4 +268,72 @@ fn the_fallback_host_can_come_from_the_config_file() {
         .run_ok();
     assert!(saved(&out_dir) == fake.original_bytes(ID));
     assert_eq!(fake.fallback_requests().len(), 1);
+}
+
+#[test]
+fn a_host_found_down_gets_one_try_per_file_until_it_answers_again() {
+    let fake = fake_with(false);
+    // File 1: the first try and two retries fail; file 2: its one try fails; file 3: the
+    // host answers again, so file 4 gets its full retries back (its first try fails).
+    for _ in 0..4 {
+        fake.inject(Fault::Image503 {
+            retry_after: Some(0),
+        });
+    }
+    fake.inject_after(
+        5,
+        Fault::Image503 {
+            retry_after: Some(0),
+        },
+    );
+    let dir = TempDir::new().unwrap();
+    let out = civimg(&fake)
+        .args(["--image-fallback-host", &fake.fallback_base()])
+        .args(["download", "--username", "dave_art", "--sort", "oldest"])
+        .args(["--max", "4", "-j", "1", "--retries", "2", "-o"])
+        .arg(dir.path())
+        .run_ok();
+    let err = text(&out.stderr);
+    assert!(err.contains("4 downloaded"), "{err}");
+    // 3 + 1 tries on the image host, then 1 for file 3, then 2 for file 4 (one retry).
+    assert_eq!(fake.image_requests().len(), 7, "{err}");
+    assert_eq!(fake.fallback_requests().len(), 2, "{err}");
+}
+
+#[test]
+fn the_environment_names_the_fallback_host_and_a_flag_beats_it() {
+    let fake = fake_with(false);
+    fake.inject(Fault::ImageStatus(503));
+    let dir = TempDir::new().unwrap();
+    civimg(&fake)
+        .env("CIVIMG_IMAGE_FALLBACK_HOST", fake.fallback_base())
+        .args([
+            "download",
+            "--image-id",
+            &ID.to_string(),
+            "--retries",
+            "0",
+            "-o",
+        ])
+        .arg(dir.path())
+        .run_ok();
+    assert_eq!(fake.fallback_requests().len(), 1);
+    let shown = civimg(&fake)
+        .env("CIVIMG_IMAGE_FALLBACK_HOST", fake.fallback_base())
+        .args(["config", "show"])
+        .run_ok();
+    let shown = text(&shown.stdout);
+    assert!(
+        shown.contains("# environment variable CIVIMG_IMAGE_FALLBACK_HOST"),
+        "{shown}"
+    );
+    fake.inject(Fault::ImageStatus(503));
+    let other = TempDir::new().unwrap();
+    civimg(&fake)
+        .env("CIVIMG_IMAGE_FALLBACK_HOST", fake.fallback_base())
+        .args(["--image-fallback-host", "none", "download"])
+        .args(["--image-id", &ID.to_string(), "--retries", "0", "-o"])
+        .arg(other.path())
+        .run_fails(1);
+    assert_eq!(fake.fallback_requests().len(), 1, "none from the flag wins");
 }

@@ -28,6 +28,9 @@ pub fn bare() -> Command {
         cmd.env_remove(var);
     }
     cmd.env("XDG_CONFIG_HOME", "/nonexistent/civimg-tests");
+    // A failing file host must never send a test to the real fallback host on the internet;
+    // tests of the fallback point it at the fake's own.
+    cmd.env("CIVIMG_IMAGE_FALLBACK_HOST", "none");
     cmd.env("NO_COLOR", "1");
     cmd.timeout(std::time::Duration::from_secs(120));
     cmd

@@ -454,3 +454,52 @@ fn api_interval_sets_a_floor() {
         .args(["--api-interval", "-1", "list"])
         .run_fails(2);
 }
+
+// A user who wants to be gentle says so once, in the config file; `config show` names it.
+#[test]
+fn api_interval_and_image_host_come_from_the_config_file() {
+    let fake = FakeCivitai::start();
+    let dir = tempfile::TempDir::new().unwrap();
+    let cfg = dir.path().join("config.toml");
+    let text_of = format!(
+        "api_interval = 0.25\nimage_host = \"{}\"\n",
+        fake.image_base()
+    );
+    std::fs::write(&cfg, text_of).unwrap();
+    let out = civimg(&fake)
+        .env("CIVIMG_CONFIG", &cfg)
+        .args(["config", "show"])
+        .run_ok();
+    let shown = text(&out.stdout);
+    for key in ["api_interval = 0.25", "image_host = "] {
+        let row = shown
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("{shown}"));
+        assert!(row.contains("config file"), "{row}");
+    }
+    let out = civimg(&fake)
+        .env("CIVIMG_CONFIG", &cfg)
+        .args([
+            "list",
+            "--collection-id",
+            "5001",
+            "--nsfw",
+            "X",
+            "--limit",
+            "5",
+            "--max",
+            "15",
+        ])
+        .args(["--format", "jsonl"])
+        .run_ok();
+    let items = json_lines(&out.stdout);
+    assert!(items[0]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&fake.image_base()));
+    let reqs = fake.requests();
+    let g: Vec<Duration> = reqs.windows(2).map(|w| w[1].at - w[0].at).collect();
+    assert_eq!(g.len(), 2);
+    assert!(g.iter().all(|d| *d >= Duration::from_millis(240)), "{g:?}");
+}

@@ -5,7 +5,8 @@
 //! holds (`shared/civitai/API.md`, "Image URLs and files").
 //!
 //! Everything here is bounded: compressed text inflates to at most [`MAX_TEXT`] bytes per
-//! file across all chunks, no single chunk or segment is read past [`MAX_CHUNK`] bytes.
+//! file across all chunks, and only chunks a parser reads are inflated; no single chunk or
+//! segment is read past [`MAX_CHUNK`] bytes.
 
 mod exif;
 mod jpeg;
@@ -27,6 +28,27 @@ const MAX_CHUNK: u64 = 16 << 20;
 
 /// Most entries kept from one file; real files have a handful.
 const MAX_ENTRIES: usize = 256;
+
+/// PNG keywords some generator parser reads: only these chunks are inflated when
+/// compressed (other compressed chunks are skipped unread; stored ones ride along).
+const READ_KEYS: &[&str] = &[
+    "parameters",
+    "prompt",
+    "workflow",
+    "Comment",
+    "Description",
+    "Source",
+    "Software",
+    "Title",
+    "Dream",
+    "sd-metadata",
+    "invokeai_metadata",
+    "invokeai_graph",
+    "generation_data",
+    "parameters-json",
+    "smproj",
+    "fooocus_scheme",
+];
 
 /// The image formats read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

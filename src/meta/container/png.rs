@@ -6,7 +6,7 @@ use std::io::{BufRead, Seek, SeekFrom};
 
 use anyhow::Result;
 
-use super::{exif, read_block, Budget, Entries};
+use super::{exif, read_block, Budget, Entries, READ_KEYS};
 
 /// Reads the entries of a PNG positioned at its start (the signature already sniffed).
 pub(crate) fn read<R: BufRead + Seek>(reader: &mut R, budget: &mut Budget) -> Result<Entries> {
@@ -55,7 +55,7 @@ fn chunk(kind: &[u8; 4], body: &[u8], budget: &mut Budget, entries: &mut Entries
             }
         }
         b"zTXt" => {
-            let Some((key, rest)) = split_nul(body) else {
+            let Some((key, rest)) = split_nul(body).filter(|(k, _)| is_read(k)) else {
                 return;
             };
             // One byte of compression method (always 0, zlib), then the stream.
@@ -84,6 +84,9 @@ fn itxt(body: &[u8], budget: &mut Budget, entries: &mut Entries) {
         return;
     };
     let text = if *flag == 1 {
+        if !is_read(key) {
+            return;
+        }
         match budget.inflate(text, false) {
             Some(t) => t,
             None => return,
@@ -94,6 +97,11 @@ fn itxt(body: &[u8], budget: &mut Budget, entries: &mut Entries) {
         return;
     };
     entries.push(&latin1(key), String::from_utf8_lossy(&text).into_owned());
+}
+
+/// Whether a parser reads the chunk named `key`.
+fn is_read(key: &[u8]) -> bool {
+    READ_KEYS.iter().any(|k| k.as_bytes() == key)
 }
 
 fn split_nul(data: &[u8]) -> Option<(&[u8], &[u8])> {
@@ -149,9 +157,9 @@ mod tests {
 
     #[test]
     fn every_text_chunk_kind_and_the_header_size() {
-        let mut ztxt = b"b\0\0".to_vec();
+        let mut ztxt = b"prompt\0\0".to_vec();
         ztxt.extend(zlib("zé".as_bytes()));
-        let mut itxt = b"c\0\x01\0en\0\0".to_vec();
+        let mut itxt = b"Comment\0\x01\0en\0\0".to_vec();
         itxt.extend(zlib("騎士".as_bytes()));
         let bytes = png(&[
             (b"tEXt", "a\0caf\u{e9}".as_bytes().to_vec()),
@@ -164,19 +172,29 @@ mod tests {
         assert_eq!(e.size, Some((640, 480)));
         assert_eq!(e.get("a"), Some("café"), "UTF-8 in tEXt");
         assert_eq!(e.get("l"), Some("café"), "Latin-1 in tEXt");
-        assert_eq!(e.get("b"), Some("zé"));
-        assert_eq!(e.get("c"), Some("騎士"));
+        assert_eq!(e.get("prompt"), Some("zé"));
+        assert_eq!(e.get("Comment"), Some("騎士"));
     }
 
     #[test]
     fn many_small_bombs_stop_at_the_budget() {
-        let mut body = b"k\0\0".to_vec();
+        let mut body = b"workflow\0\0".to_vec();
         body.extend(zlib(&vec![b'x'; 8 << 20]));
         let chunks: Vec<(&[u8], Vec<u8>)> = (0..20).map(|_| (&b"zTXt"[..], body.clone())).collect();
         let e = read(&mut Cursor::new(png(&chunks)), &mut Budget::new()).unwrap();
         let total: usize = e.texts.iter().map(|(_, t)| t.len()).sum();
         assert_eq!(e.texts.len(), 8, "8 MiB each: only 64 MiB in total");
         assert!(total <= super::super::MAX_TEXT);
+    }
+
+    #[test]
+    fn compressed_chunks_no_parser_reads_are_not_inflated() {
+        let mut body = b"junk\0\0".to_vec();
+        body.extend(zlib(b"hidden"));
+        let bytes = png(&[(b"zTXt", body), (b"tEXt", b"note\0kept".to_vec())]);
+        let e = read(&mut Cursor::new(bytes), &mut Budget::new()).unwrap();
+        assert_eq!(e.get("junk"), None);
+        assert_eq!(e.get("note"), Some("kept"));
     }
 
     #[test]
