@@ -39,7 +39,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand download 'Download full-resolution originals, resumably, several at a time'
             cand meta 'Show how an image was made: prompt, seed, sampler, model, resources'
             cand completions 'Print a shell completion script'
-            cand man 'Print the manual page (roff)'
+            cand man 'Print the manual page (roff): every subcommand and option, exit codes, the config file'
             cand config 'Show where the config file is and what it holds'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -258,7 +258,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand download 'Download full-resolution originals, resumably, several at a time'
             cand meta 'Show how an image was made: prompt, seed, sampler, model, resources'
             cand completions 'Print a shell completion script'
-            cand man 'Print the manual page (roff)'
+            cand man 'Print the manual page (roff): every subcommand and option, exit codes, the config file'
             cand config 'Show where the config file is and what it holds'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

@@ -197,9 +197,10 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
 
-    /// Print the manual page (roff)
+    /// Print the manual page (roff): every subcommand and option, exit codes, the config file
     #[command(after_help = "Examples:
-  civimg man > civimg.1 && man ./civimg.1")]
+  civimg man | man -l -
+  civimg man > ~/.local/share/man/man1/civimg.1")]
     Man,
 
     /// Show where the config file is and what it holds

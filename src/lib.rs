@@ -40,7 +40,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     // must not stand in the way of finding or fixing it.
     match &cli.command {
         Command::Completions { shell } => ecosystem::completions(*shell, out)?,
-        Command::Man => ecosystem::man(out)?,
+        Command::Man => {
+            use std::io::IsTerminal;
+            ecosystem::man(out, std::io::stdout().is_terminal())?
+        }
         Command::Config(ConfigCommand::Path) => {
             ecosystem::config_path(cli.global.config.as_deref(), out)?
         }

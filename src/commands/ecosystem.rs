@@ -28,11 +28,18 @@ pub fn completions(shell: Shell, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// Writes the manual page, in roff.
-pub fn man(out: &mut dyn Write) -> Result<()> {
-    clap_mangen::Man::new(Cli::command()).render(out)?;
-    out.flush()?;
-    Ok(())
+/// Writes the manual page, in roff. On a terminal, roff reads as noise: say how to view it
+/// instead.
+pub fn man(out: &mut dyn Write, stdout_is_terminal: bool) -> Result<()> {
+    if stdout_is_terminal {
+        writeln!(
+            out,
+            "civimg man prints the manual page in roff for man to format; view it with:\n\n    \
+             civimg man | man -l -\n\nor install it: civimg man > ~/.local/share/man/man1/civimg.1"
+        )?;
+        return Ok(());
+    }
+    super::manpage::render(out)
 }
 
 /// `civimg config path`: the file in use, or where civimg would look.

@@ -2,4 +2,5 @@
 
 pub mod ecosystem;
 pub mod list;
+pub mod manpage;
 pub mod meta;

@@ -173,3 +173,29 @@ fn huge_and_hostile_cells_are_cut_and_escaped_json_stays_exact() {
         "JSON keeps it all"
     );
 }
+
+// On a terminal, roff is noise: `civimg man` says how to view the page instead.
+#[test]
+fn man_on_a_terminal_says_how_to_view_the_page() {
+    let screen = in_terminal(80, &[], &["man"]);
+    assert_eq!(screen.code, 0, "{}", screen.text);
+    assert!(
+        screen.text.contains("civimg man | man -l -"),
+        "{}",
+        screen.text
+    );
+    assert!(!screen.text.contains(".TH"), "{}", screen.text);
+    // Piped, it is the page: every subcommand has its section, with exit codes and files.
+    let out = crate::support::bare().arg("man").run_ok();
+    let page = String::from_utf8(out.stdout).unwrap();
+    for heading in [
+        "CIVIMG DOWNLOAD",
+        "CIVIMG META",
+        "EXIT STATUS",
+        "FILES",
+        "ENVIRONMENT",
+    ] {
+        assert!(page.contains(heading), "{heading}");
+    }
+    assert!(page.contains("stop\\-after\\-known") && page.contains("config.toml"));
+}
