@@ -300,8 +300,9 @@ pub struct DownloadArgs {
 pub struct MetaArgs {
     /// Image ids, image page URLs, image files or directories of them.
     ///
-    /// An existing path is read from disk: the file's PNG text chunks or EXIF UserComment, else
-    /// the `<name>.json` sidecar of `download --sidecar`; a directory means every PNG, JPEG and
+    /// An existing path is read from disk: what the generator wrote into the PNG, JPEG or WebP
+    /// (A1111, Forge, ComfyUI, NovelAI, InvokeAI, SwarmUI, Fooocus, Civitai…; the record's
+    /// `generator` says which), else the `<name>.json` sidecar of `download --sidecar`; a directory means every PNG, JPEG and
     /// WebP in it and its subfolders (videos, GIFs, hidden and side files skipped; an image
     /// without data is a note, not an error). Otherwise a number, or a
     /// URL ending in /images/<id> on any host (civitai.com, civitai.red …), is looked up on

@@ -63,6 +63,10 @@ pub fn state_dir(dir: &Path) -> Result<PathBuf> {
     let state = dir.join(STATE_DIR);
     match std::fs::symlink_metadata(&state) {
         Ok(m) if m.is_dir() => return Ok(state),
+        Ok(m) if m.file_type().is_symlink() => anyhow::bail!(
+            "{} is a symbolic link; civimg keeps its state only in a real directory",
+            state.display()
+        ),
         Ok(_) => anyhow::bail!("{} is not a directory", state.display()),
         Err(_) => {}
     }

@@ -4,20 +4,19 @@
 //! fallback's copy is the same file.
 
 use std::collections::HashSet;
-use std::io::SeekFrom;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Mutex;
 
 use futures::StreamExt;
 use reqwest::header::RANGE;
 use reqwest::StatusCode;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use url::Url;
 
 use super::name::uuid_from_url;
 use super::request::content_range;
 use super::transfer::{self, Fetched, FileError};
-use super::Ctx;
+use super::{part, safe_fs, Ctx};
 use crate::client::host_of;
 
 /// Bytes at the end of a `.part` compared with the fallback's copy before resuming from it.
@@ -128,10 +127,8 @@ async fn keep_if_same(
     part: &Path,
     length: Option<u64>,
 ) -> Result<(), FileError> {
-    let have = tokio::fs::metadata(part)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
+    let local = |e: std::io::Error| FileError::Local(format!("{}: {e}", part.display()));
+    let have = part::resumable_len(part).map_err(local)?;
     if have == 0 {
         return Ok(());
     }
@@ -165,9 +162,7 @@ async fn keep_if_same(
         ctx.log.notice(&format!(
             "{url} is not the same file as the {have} bytes held; starting over"
         ));
-        tokio::fs::remove_file(part)
-            .await
-            .map_err(|e| FileError::Local(format!("cannot remove {}: {e}", part.display())))?;
+        safe_fs::remove_entry(part).map_err(local)?;
     }
     Ok(())
 }
@@ -187,13 +182,16 @@ async fn same_bytes(resp: reqwest::Response, part: &Path, from: u64, have: u64) 
     if got.len() != want {
         return false;
     }
-    let mut held = vec![0; want];
-    let read = async {
-        let mut file = tokio::fs::File::open(part).await?;
-        file.seek(SeekFrom::Start(from)).await?;
-        file.read_exact(&mut held).await
-    };
-    read.await.is_ok() && held == got
+    let part = part.to_path_buf();
+    let held = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
+        let mut file = safe_fs::open_read(&part)?;
+        file.seek(SeekFrom::Start(from))?;
+        let mut held = vec![0; want];
+        file.read_exact(&mut held)?;
+        Ok(held)
+    })
+    .await;
+    matches!(held, Ok(Ok(held)) if held == got)
 }
 
 #[cfg(test)]

@@ -2,16 +2,16 @@
 //! `original=true` with a one-frame WebP. Such a still is not saved as the video; the file is
 //! asked for again as `original=true,quality=100`, then as `transcode=true,original=true`.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use tokio::io::AsyncReadExt;
 use url::Url;
 
 use super::original::with_variant;
 use super::sniff::{self, Media, SNIFF_LEN};
 use super::transfer::{Fetched, FileError};
-use super::{fallback, Ctx, Job};
+use super::{fallback, safe_fs, Ctx, Job};
 
 /// The variants a video is asked for, in turn, while it comes back as a still.
 const VARIANTS: [&str; 3] = [
@@ -55,12 +55,12 @@ pub(super) async fn fetch(
         if sniff::media(&head) != Some(Media::Still) {
             // A `.part` of another variant, left by an earlier run, is no use any more.
             for other in (0..VARIANTS.len()).filter(|&j| j != k) {
-                let _ = tokio::fs::remove_file(variant_part(part, other)).await;
+                let _ = safe_fs::remove_entry(&variant_part(part, other));
             }
             return Ok((fetched, this_part));
         }
         let what = sniff::describe(&head);
-        let _ = tokio::fs::remove_file(&this_part).await;
+        let _ = safe_fs::remove_entry(&this_part);
         if let Some(next) = VARIANTS.get(k + 1) {
             ctx.log.notice(&format!(
                 "{}: the host sent {what} for a video under {variant}; asking for {next}",
@@ -102,12 +102,17 @@ fn variant_part(part: &Path, k: usize) -> PathBuf {
     part.with_file_name(format!("{stem}{}.part", TAGS[k]))
 }
 
-/// The first bytes of a file, for its type.
+/// The first bytes of a file, for its type (never through a link).
 async fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
-    let file = tokio::fs::File::open(path).await?;
-    let mut head = Vec::with_capacity(SNIFF_LEN);
-    file.take(SNIFF_LEN as u64).read_to_end(&mut head).await?;
-    Ok(head)
+    let path = path.to_path_buf();
+    let read = tokio::task::spawn_blocking(move || {
+        let mut head = Vec::with_capacity(SNIFF_LEN);
+        safe_fs::open_read(&path)?
+            .take(SNIFF_LEN as u64)
+            .read_to_end(&mut head)?;
+        Ok(head)
+    });
+    read.await.map_err(std::io::Error::other)?
 }
 
 #[cfg(test)]

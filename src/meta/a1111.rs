@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::normalize;
 use super::record::GenRecord;
+use super::resources;
 use super::value::{insert_unique, Obj};
 
 /// The pieces of an A1111 `parameters` text, in the order they were written.
@@ -251,7 +252,25 @@ pub(crate) fn record(text: &str, source: &str) -> GenRecord {
     for (key, value) in params.settings {
         insert_unique(&mut map, key, Value::String(value));
     }
-    normalize::from_map(map, source)
+    let mut rec = normalize::from_map(map, source);
+    civitai_resources(&mut rec);
+    rec
+}
+
+/// Civitai's generator lists what it used as a JSON array in `Civitai resources`
+/// (`[{"type": "checkpoint", "modelVersionId": 2514310, "modelName": …}]`).
+fn civitai_resources(rec: &mut GenRecord) {
+    let Some(Value::String(list)) = rec.extra.get("Civitai resources") else {
+        return;
+    };
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(list) else {
+        return;
+    };
+    let parsed: Vec<_> = items.iter().filter_map(resources::from_api).collect();
+    if !parsed.is_empty() {
+        rec.resources.extend(parsed);
+        rec.resources = resources::dedupe(std::mem::take(&mut rec.resources));
+    }
 }
 
 #[cfg(test)]

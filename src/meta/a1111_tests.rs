@@ -259,6 +259,16 @@ fn spaces_at_line_ends_are_kept() {
     assert_eq!(p.negative_prompt.as_deref(), Some("c, \nd"));
 }
 
+#[test]
+fn civitai_resources_become_resources() {
+    let text = "p\nSteps: 25, Civitai resources: [{\"type\":\"checkpoint\",\"modelVersionId\":2514310,\"modelName\":\"WAI\",\"modelVersionName\":\"v16.0\"}], Civitai metadata: {}";
+    let rec = record(text, "c.jpeg");
+    assert_eq!(rec.resources.len(), 1, "{:?}", rec.resources);
+    assert_eq!(rec.resources[0].model_version_id, Some(2514310));
+    assert_eq!(rec.resources[0].kind.as_deref(), Some("checkpoint"));
+    assert!(rec.extra.contains_key("Civitai resources"));
+}
+
 proptest! {
     #[test]
     fn never_panics_on_arbitrary_strings(s in "\\PC*") {

@@ -43,8 +43,12 @@ pub(crate) fn record(entries: Entries, source: &str) -> Option<GenRecord> {
     let mut keys = first.keys;
     let mut rec = first.record;
     for other in found {
-        keys.extend(other.keys);
-        rec.merge_missing(other.record);
+        // A placeholder (`unknown`, `Seed: 0`) fills nothing: its model hash, say, belongs to
+        // another model. Its raw text stays under `extra`.
+        if !other.record.is_placeholder() {
+            keys.extend(other.keys);
+            rec.merge_missing(other.record);
+        }
     }
     if let Some(json) = entries.get("parameters-json").and_then(json_object) {
         stability_matrix(&mut rec, &json);
@@ -197,11 +201,11 @@ mod tests {
         assert_eq!(rec.prompt.as_deref(), Some("a lighthouse"));
         assert_eq!(rec.seed, Some(5));
         assert_eq!(rec.generator.as_deref(), Some("ComfyUI"));
-        assert_eq!(
-            rec.negative_prompt.as_deref(),
-            Some("unknown"),
-            "gaps filled"
-        );
+        assert_eq!(rec.negative_prompt, None, "a placeholder fills no gap");
+        assert!(rec.extra["parameters"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown"));
     }
 
     #[test]

@@ -154,6 +154,7 @@ pub fn rows(r: &GenRecord) -> Vec<[String; 2]> {
     let int = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
     let candidates = [
         ("source", source(r)),
+        ("generator", text(&r.generator)),
         ("prompt", text(&r.prompt)),
         ("negative prompt", text(&r.negative_prompt)),
         ("model", model(r)),
@@ -209,7 +210,8 @@ fn hires(r: &GenRecord) -> String {
         return String::new();
     };
     let factor = h.upscale.map(|u| format!("{u}x"));
-    [factor, h.upscaler.clone()]
+    let steps = h.steps.map(|n| format!("{n} steps"));
+    [factor, h.upscaler.clone(), steps]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()

@@ -171,10 +171,13 @@ fn each_variant_resumes_its_own_part_and_a_saved_video_leaves_none() {
     let id = 10_000_000 + 13 * 57;
     let video = fake.original_bytes(id);
     let dir = TempDir::new().unwrap();
-    // An earlier run stopped 1000 bytes into the quality=100 fetch, and left junk under the
-    // transcode variant's name.
+    // An earlier run stopped 1000 bytes into the quality=100 fetch…
     std::fs::write(dir.path().join(format!("{id}.q100.part")), &video[..1000]).unwrap();
-    std::fs::write(dir.path().join(format!("{id}.transcode.part")), b"junk").unwrap();
+    // …and a link under the transcode variant's name: removed, its target left alone.
+    let outside = TempDir::new().unwrap();
+    let target = outside.path().join("precious");
+    std::fs::write(&target, b"keep me").unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join(format!("{id}.transcode.part"))).unwrap();
     civimg(&fake)
         .args([
             "download",
@@ -187,6 +190,7 @@ fn each_variant_resumes_its_own_part_and_a_saved_video_leaves_none() {
         .arg(dir.path())
         .run_ok();
     assert_eq!(names(dir.path()), [format!("{id}.mp4")]);
+    assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
     assert!(std::fs::read(dir.path().join(format!("{id}.mp4"))).unwrap() == video);
     let asked: Vec<(String, Option<String>)> = fake
         .image_requests()

@@ -235,3 +235,20 @@ fn dry_run_into_head_exits_0() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_redirect_loop_on_the_api_is_not_retried() {
+    let fake = FakeCivitai::start();
+    fake.inject(Fault::ApiRedirectLoop);
+    let out = civimg(&fake)
+        .args(["list", "--username", "bob", "--format", "jsonl"])
+        .run_fails(1);
+    let err = text(&out.stderr);
+    assert!(err.contains("a redirect loop"), "{err}");
+    assert!(!err.contains("retrying"), "{err}");
+    assert_eq!(
+        fake.requests().len(),
+        2,
+        "the request and one hop; the next hop is seen to loop"
+    );
+}

@@ -338,7 +338,7 @@ fn long_prompts_wrap_to_100_columns_off_a_terminal() {
     assert!(table.lines().all(|l| l.chars().count() <= 100), "{table}");
     let words: Vec<&str> = table
         .lines()
-        .skip(1)
+        .skip_while(|l| !l.starts_with("prompt"))
         .take_while(|l| !l.starts_with("steps"))
         .flat_map(|l| l.trim_start_matches("prompt").split_whitespace())
         .collect();

@@ -220,3 +220,39 @@ fn raw_png(chunks: &[(String, Vec<u8>)]) -> Vec<u8> {
     chunk(b"IEND", b"");
     out
 }
+
+#[test]
+fn the_table_names_the_generator_and_the_second_pass() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("h.png");
+    let text_ = "a cat\nSteps: 20, Seed: 1, Denoising strength: 0.3, Hires upscale: 1.5, Hires steps: 10, Hires upscaler: 4x-UltraSharp, Version: f2.0.1";
+    fixtures::png_with_text(&path, &[("parameters", text_, TextKind::Text)]);
+    let out = bare().arg("meta").arg(&path).output().unwrap();
+    let table = text(&out.stdout);
+    let line = |label: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("{label}: {table}"))
+            .split_whitespace()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(line("generator"), "Forge");
+    assert_eq!(line("hires"), "1.5x 4x-UltraSharp 10 steps");
+}
+
+// An editor that re-saves with XMP keeps the generator's text in `exif:UserComment`.
+#[test]
+fn a1111_text_in_png_xmp() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("x.png");
+    let xmp = "<x:xmpmeta><rdf:RDF><rdf:Description><exif:UserComment><rdf:Alt><rdf:li xml:lang=\"x-default\">a cat &lt;lora:fur:0.5&gt;&#xA;Steps: 9, Seed: 4</rdf:li></rdf:Alt></exif:UserComment></rdf:Description></rdf:RDF></x:xmpmeta>";
+    fixtures::png_with_text(&path, &[("XML:com.adobe.xmp", xmp, TextKind::Itxt)]);
+    let (code, records, stderr) = meta(&[&path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(records[0]["prompt"], "a cat <lora:fur:0.5>");
+    assert_eq!(records[0]["steps"], 9);
+    assert_eq!(records[0]["seed"], 4);
+}

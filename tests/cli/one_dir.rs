@@ -186,3 +186,27 @@ fn a_full_disk_while_appending_to_the_archive_is_the_runs_error() {
         "{saved}: {err}"
     );
 }
+
+// The state folder itself is never a link: civimg would write its lock and archive elsewhere.
+#[cfg(unix)]
+#[test]
+fn a_linked_state_folder_is_refused() {
+    let fake = FakeCivitai::start();
+    let scratch = TempDir::new().unwrap();
+    let dir = scratch.path().join("out");
+    let elsewhere = scratch.path().join("elsewhere");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join(".civimg")).unwrap();
+    let out = civimg(&fake)
+        .args(["download", "--username", "bob", "-o"])
+        .arg(&dir)
+        .run_fails(1);
+    assert!(
+        text(&out.stderr).contains("is a symbolic link"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(fake.requests().is_empty());
+}

@@ -48,6 +48,9 @@ async fn images(
 }
 
 fn images_inner(app: &App, headers: &HeaderMap, raw: &str) -> Response {
+    if raw == "loop" {
+        return loop_response();
+    }
     // Edge faults come before the application sees the request.
     let fault = app.faults.next_api();
     let repeat = match fault {
@@ -109,6 +112,12 @@ fn with_retry_after(mut r: Response, retry_after: Option<u64>) -> Response {
     r
 }
 
+/// A redirect to `?loop`, which redirects to itself.
+fn loop_response() -> Response {
+    let to = [(header::LOCATION, "/api/v1/images?loop")];
+    (StatusCode::FOUND, to).into_response()
+}
+
 /// The response of an API fault (doc/api.md, "Errors and limits").
 fn fault_response(fault: Fault) -> Response {
     match fault {
@@ -134,6 +143,7 @@ fn fault_response(fault: Fault) -> Response {
             let status = StatusCode::from_u16(520).expect("520 is a valid status");
             (status, [(header::CONTENT_TYPE, "text/html; charset=UTF-8")], CLOUDFLARE_520).into_response()
         }
+        Fault::ApiRedirectLoop => loop_response(),
         Fault::ApiHugePage => {
             // 100 MiB of JSON whitespace after an opening brace, sent as it is made.
             let chunks = futures::stream::iter(0..100).map(|_| {

@@ -32,6 +32,8 @@ pub enum Fault {
     /// 200 `application/json` whose body never ends: 1 MiB chunks, no `Content-Length`, well
     /// past any sane page (the client must stop reading).
     ApiHugePage,
+    /// 302 to `/api/v1/images?loop`, which always redirects to itself.
+    ApiRedirectLoop,
     /// 520 with a Cloudflare-style HTML page.
     Html520,
     /// 200 `application/json` whose body is cut mid-way.
@@ -98,6 +100,7 @@ impl Fault {
             "statement_timeout" => Fault::StatementTimeout,
             "api451" | "api_451" => Fault::Api451,
             "api_huge_page" => Fault::ApiHugePage,
+            "api_redirect_loop" => Fault::ApiRedirectLoop,
             "html520" | "html_520" => Fault::Html520,
             "invalid_json" => Fault::InvalidJson,
             "repeat_cursor" => Fault::RepeatCursor,

@@ -13,6 +13,7 @@ mod jpeg;
 mod png;
 mod stealth;
 mod webp;
+mod xmp;
 
 use std::io::{BufRead, Read, Seek};
 
@@ -48,6 +49,7 @@ const READ_KEYS: &[&str] = &[
     "parameters-json",
     "smproj",
     "fooocus_scheme",
+    "XML:com.adobe.xmp",
 ];
 
 /// The image formats read.
@@ -168,14 +170,21 @@ impl Budget {
     }
 }
 
-/// Reads the entries of a file of a known container.
+/// Reads the entries of a file of a known container. An XMP `exif:UserComment` stands in
+/// for a missing EXIF one.
 pub(crate) fn read<R: BufRead + Seek>(reader: &mut R, container: Container) -> Result<Entries> {
     let mut budget = Budget::new();
-    match container {
+    let mut entries = match container {
         Container::Png => png::read(reader, &mut budget),
         Container::Jpeg => jpeg::read(reader),
         Container::WebP => webp::read(reader),
+    }?;
+    if entries.get("UserComment").is_none() {
+        if let Some(text) = entries.get("XMP").and_then(xmp::user_comment) {
+            entries.push("UserComment", text);
+        }
     }
+    Ok(entries)
 }
 
 /// A1111 parameters hidden in the low bits of a PNG's alpha channel, read only when the

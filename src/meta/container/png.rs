@@ -96,7 +96,12 @@ fn itxt(body: &[u8], budget: &mut Budget, entries: &mut Entries) {
     } else {
         return;
     };
-    entries.push(&latin1(key), String::from_utf8_lossy(&text).into_owned());
+    // XMP lives in an iTXt chunk with this keyword; it is filed as in JPEG and WebP.
+    let key = match key {
+        b"XML:com.adobe.xmp" => "XMP".to_string(),
+        other => latin1(other),
+    };
+    entries.push(&key, String::from_utf8_lossy(&text).into_owned());
 }
 
 /// Whether a parser reads the chunk named `key`.

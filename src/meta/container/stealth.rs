@@ -33,9 +33,15 @@ pub(crate) fn read<R: Read>(reader: R, budget: &mut Budget) -> Option<String> {
     if size > MAX_PIXEL_BYTES {
         return None;
     }
-    let mut pixels = vec![0u8; size];
-    let frame = image.next_frame(&mut pixels).ok()?;
-    let (w, h) = (frame.width as usize, frame.height as usize);
+    let info = image.info();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let pixels = if info.interlaced {
+        let mut pixels = vec![0u8; size];
+        image.next_frame(&mut pixels).ok()?;
+        pixels
+    } else {
+        rows_if_signed(&mut image, w * channels, h, channels, size)?
+    };
     let mut bits = (0..w)
         .flat_map(|x| (0..h).map(move |y| (x, y)))
         .map(|(x, y)| {
@@ -59,6 +65,32 @@ pub(crate) fn read<R: Read>(reader: R, budget: &mut Budget) -> Option<String> {
     String::from_utf8(text).ok()
 }
 
+/// Decodes row by row, giving up after the first rows when the first column's alpha bits
+/// do not start with a signature: a plain image costs a few rows, not a whole decode.
+fn rows_if_signed<R: Read>(
+    image: &mut png::Reader<R>,
+    stride: usize,
+    h: usize,
+    channels: usize,
+    size: usize,
+) -> Option<Vec<u8>> {
+    let mut pixels = vec![0u8; size];
+    for y in 0..h {
+        let row = image.next_row().ok()??;
+        let dest = pixels.get_mut(y * stride..(y + 1) * stride)?;
+        let data = row.data();
+        dest.copy_from_slice(data.get(..stride)?);
+        if y + 1 == SIGNATURE_BITS {
+            let mut bits = (0..SIGNATURE_BITS).map(|r| pixels[r * stride + channels - 1] & 1);
+            let signature = take_bytes(&mut bits, SIGNATURE_BITS / 8)?;
+            if !signature.starts_with(b"stealth_png") {
+                return None;
+            }
+        }
+    }
+    Some(pixels)
+}
+
 /// The next `n` bytes of the bit stream; None when it runs out.
 fn take_bytes(bits: &mut impl Iterator<Item = u8>, n: usize) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(n);
@@ -78,7 +110,10 @@ mod tests {
 
     /// An RGBA PNG whose alpha low bits carry `payload` the stealth way.
     pub(crate) fn stealth_png(payload: &[u8], compressed: bool) -> Vec<u8> {
-        let (w, h) = (32usize, 32usize);
+        stealth_png_sized(payload, compressed, 32, 32)
+    }
+
+    fn stealth_png_sized(payload: &[u8], compressed: bool, w: usize, h: usize) -> Vec<u8> {
         let mut stream = if compressed {
             b"stealth_pngcomp"
         } else {
@@ -119,6 +154,22 @@ mod tests {
         };
         let png = stealth_png(&gz, true);
         assert_eq!(read(&png[..], &mut Budget::new()).as_deref(), Some(text));
+    }
+
+    #[test]
+    fn tall_images_are_read_row_by_row() {
+        let text = "a tall one\nSteps: 3";
+        let png = stealth_png_sized(text.as_bytes(), false, 4, 300);
+        assert_eq!(read(&png[..], &mut Budget::new()).as_deref(), Some(text));
+        let mut plain = Vec::new();
+        let mut enc = png::Encoder::new(&mut plain, 4, 300);
+        enc.set_color(png::ColorType::Rgba);
+        let pixels = vec![255u8; 4 * 300 * 4];
+        enc.write_header()
+            .unwrap()
+            .write_image_data(&pixels)
+            .unwrap();
+        assert_eq!(read(&plain[..], &mut Budget::new()), None);
     }
 
     #[test]
