@@ -137,7 +137,11 @@ fn claim_name(ctx: &Ctx, job: &Job, ext: &str, size: u64, sha256: &str) -> PathB
     let rel = if free(&wanted) {
         wanted
     } else {
-        with_id_suffix(&wanted, job.id)
+        let other = with_id_suffix(&wanted, job.id);
+        if let Ok(mut renamed) = ctx.renamed.lock() {
+            renamed.push((other.clone(), wanted));
+        }
+        other
     };
     claimed.insert(rel.clone(), job.id);
     rel

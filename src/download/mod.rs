@@ -61,6 +61,8 @@ pub struct Ctx {
     fallback: fallback::Fallback,
     /// Final names taken in this run, and by which id: two items never share a name.
     claimed: Mutex<HashMap<PathBuf, u64>>,
+    /// Files saved as `{stem}-{id}` because their name was taken: (saved, wanted).
+    renamed: Mutex<Vec<(PathBuf, PathBuf)>>,
     bytes: AtomicU64,
     /// `--max-file-size`, in bytes.
     max_file_size: u64,
@@ -71,6 +73,11 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The files saved under another name so far, for the summary.
+    fn renamed_files(&self) -> Vec<(PathBuf, PathBuf)> {
+        self.renamed.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
     fn add_bytes(&self, n: u64) {
         self.bytes.fetch_add(n, Ordering::Relaxed);
     }
@@ -137,11 +144,15 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     runner.summary.bytes = runner.ctx.bytes.load(Ordering::Relaxed);
     if interrupted {
         producer.abort();
-        runner.summary.print(&runner.ctx.dir, true);
+        runner
+            .summary
+            .print(&runner.ctx.dir, true, &runner.ctx.renamed_files());
         return Ok(ExitCode::from(crate::exit::INTERRUPTED));
     }
     let listing = producer.await.context("the listing task failed")?;
-    runner.summary.print(&runner.ctx.dir, false);
+    runner
+        .summary
+        .print(&runner.ctx.dir, false, &runner.ctx.renamed_files());
     listing?;
     Ok(runner.summary.exit_code())
 }
@@ -190,6 +201,7 @@ impl Ctx {
             captions: args.captions,
             fallback: fallback::Fallback::new(settings.image_fallback_host()?),
             claimed: Mutex::new(HashMap::new()),
+            renamed: Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
             max_file_size: args.max_file_size.bytes(),
             timeout: settings.timeout,
@@ -262,7 +274,7 @@ impl Runner {
                         self.stop_all(&mut tasks).await;
                         self.progress.clear();
                         self.summary.bytes = self.ctx.bytes.load(Ordering::Relaxed);
-                        self.summary.print(&self.ctx.dir, false);
+                        self.summary.print(&self.ctx.dir, false, &self.ctx.renamed_files());
                         return Err(fatal);
                     }
                 }

@@ -1,6 +1,6 @@
 //! The closing lines of a download: what was saved, what was there, what failed and why.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -105,20 +105,28 @@ impl Summary {
         }
     }
 
-    /// Prints the summary on stderr (even with `--quiet`: it is the run's result). Reasons
-    /// and the directory may hold text from outside: control characters are escaped.
-    pub fn print(&self, dir: &Path, interrupted: bool) {
+    /// Prints the summary on stderr (even with `--quiet`: it is the run's result), each line
+    /// wrapped at word boundaries to a terminal's width. Reasons, names and the directory may
+    /// hold text from outside: control characters are escaped. `renamed` lists files saved
+    /// as `{stem}-{id}` beside a file that already had their name (saved, wanted).
+    pub fn print(&self, dir: &Path, interrupted: bool, renamed: &[(PathBuf, PathBuf)]) {
+        let width = crate::output::stderr_width().map(usize::from);
+        let say = |line: String| {
+            for part in wrap(&line, width) {
+                eprintln!("{part}");
+            }
+        };
         let shown = dir.display().to_string();
         let dir = escape_line(&shown);
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         let lead = if interrupted { "interrupted: " } else { "" };
         if self.dry_run {
-            eprintln!(
+            say(format!(
                 "civimg: {lead}dry run: {} to download, {} already present in {}",
                 self.planned, self.present, dir
-            );
+            ));
         } else {
-            eprintln!(
+            say(format!(
                 "civimg: {lead}{} downloaded ({}), {} already present, {} failed in {:.1}s ({}/s) to {}",
                 self.downloaded,
                 HumanBytes(self.bytes),
@@ -127,31 +135,32 @@ impl Summary {
                 secs,
                 HumanBytes((self.bytes as f64 / secs) as u64),
                 dir
-            );
+            ));
         }
         for t in &self.targets {
             if self.dry_run {
-                eprintln!(
+                say(format!(
                     "civimg:   {}: {} to download, {} already present",
                     escape_line(&t.label),
                     t.planned,
                     t.present
-                );
+                ));
             } else {
-                eprintln!(
+                say(format!(
                     "civimg:   {}: {} downloaded, {} already present, {} failed",
                     escape_line(&t.label),
                     t.downloaded,
                     t.present,
                     t.failed
-                );
+                ));
             }
         }
+        renamed_lines(renamed).into_iter().for_each(&say);
         for (id, why) in &self.failed {
-            eprintln!("civimg: failed {id}: {}", escape_line(why));
+            say(format!("civimg: failed {id}: {}", escape_line(why)));
         }
         if interrupted {
-            eprintln!("civimg: partial files were kept; run the same command again to resume");
+            say("civimg: partial files were kept; run the same command again to resume".into());
         }
     }
 
@@ -162,5 +171,103 @@ impl Summary {
         } else {
             ExitCode::from(crate::exit::FAILURE)
         }
+    }
+}
+
+/// Most renamed files named one by one; the rest are counted.
+const MAX_RENAMED_SHOWN: usize = 10;
+
+/// Lines about files saved as `{stem}-{id}` because their name was taken.
+fn renamed_lines(renamed: &[(PathBuf, PathBuf)]) -> Vec<String> {
+    if renamed.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![format!(
+        "civimg: {} saved under another name, beside a file that already had theirs:",
+        renamed.len()
+    )];
+    for (saved, wanted) in renamed.iter().take(MAX_RENAMED_SHOWN) {
+        lines.push(format!(
+            "civimg:   {} (not {})",
+            escape_line(&saved.display().to_string()),
+            escape_line(&wanted.display().to_string())
+        ));
+    }
+    if renamed.len() > MAX_RENAMED_SHOWN {
+        lines.push(format!(
+            "civimg:   … and {} more",
+            renamed.len() - MAX_RENAMED_SHOWN
+        ));
+    }
+    lines
+}
+
+/// `line` cut at spaces into lines of at most `width` columns (a word wider than that stands
+/// alone); continuation lines are indented under the text after `civimg: `. No width (not a
+/// terminal): the line as it is.
+fn wrap(line: &str, width: Option<usize>) -> Vec<String> {
+    let Some(width) = width.filter(|w| *w >= 20) else {
+        return vec![line.to_string()];
+    };
+    if width_of(line) <= width {
+        return vec![line.to_string()];
+    }
+    const INDENT: &str = "        ";
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ') {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if width_of(&candidate) <= width || current.trim().is_empty() {
+            current = candidate;
+        } else {
+            lines.push(current);
+            current = format!("{INDENT}{word}");
+        }
+    }
+    lines.push(current);
+    lines
+}
+
+fn width_of(s: &str) -> usize {
+    crate::text::width(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_wrap_at_spaces_within_the_width() {
+        let line = "civimg: 5 downloaded (395.61 KiB), 0 already present, 0 failed in 0.0s \
+                    (7.91 MiB/s) to /tmp/some/rather/long/directory/name";
+        let lines = wrap(line, Some(40));
+        assert!(lines.len() > 2, "{lines:?}");
+        for l in &lines[..lines.len() - 1] {
+            assert!(width_of(l) <= 40, "{l}");
+        }
+        assert_eq!(
+            lines.join(" ").split_whitespace().collect::<Vec<_>>(),
+            line.split_whitespace().collect::<Vec<_>>()
+        );
+        assert_eq!(wrap(line, None), [line]);
+        assert_eq!(wrap("short", Some(40)), ["short"]);
+    }
+
+    #[test]
+    fn renamed_files_are_counted_and_named() {
+        let renamed: Vec<(PathBuf, PathBuf)> = (0..12)
+            .map(|i| (PathBuf::from(format!("a-{i}.png")), PathBuf::from("a.png")))
+            .collect();
+        let lines = renamed_lines(&renamed);
+        assert!(
+            lines[0].contains("12 saved under another name"),
+            "{lines:?}"
+        );
+        assert_eq!(lines[1], "civimg:   a-0.png (not a.png)");
+        assert_eq!(lines.last().unwrap(), "civimg:   … and 2 more");
     }
 }

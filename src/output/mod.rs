@@ -30,6 +30,20 @@ pub fn table_width(stdout_is_terminal: bool) -> Option<u16> {
     }
 }
 
+/// The width stderr's lines should fit: `COLUMNS` when set, else the terminal's when stderr
+/// is one, else `None` (a pipe or a file: no wrapping).
+pub fn stderr_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let columns = std::env::var("COLUMNS").ok();
+    match columns.and_then(|c| c.trim().parse::<u16>().ok()) {
+        Some(n) if n > 0 => Some(n),
+        _ => comfy_table::Table::new().use_stderr().width(),
+    }
+}
+
 /// Receives items a page at a time and renders them.
 pub trait ItemWriter {
     /// Writes one page's items and flushes, so a pipe sees them as they arrive.

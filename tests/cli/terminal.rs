@@ -11,6 +11,8 @@ use crate::support::{civimg, json_lines, RunExt};
 /// What came out of the terminal (stdout and stderr together, `\r` removed) and the exit code.
 pub struct Screen {
     pub text: String,
+    /// The bytes as the terminal received them, `\r` and escapes included.
+    pub raw: String,
     pub code: i32,
 }
 
@@ -40,8 +42,10 @@ pub fn in_terminal(cols: u16, env: &[(&str, &str)], args: &[&str]) -> Screen {
     let out = cmd
         .output()
         .expect("util-linux `script` runs the binary in a pseudo-terminal");
+    let raw = String::from_utf8_lossy(&out.stdout).into_owned();
     Screen {
-        text: String::from_utf8_lossy(&out.stdout).replace('\r', ""),
+        text: raw.replace('\r', ""),
+        raw,
         code: out.status.code().unwrap_or(-1),
     }
 }
@@ -198,4 +202,186 @@ fn man_on_a_terminal_says_how_to_view_the_page() {
         assert!(page.contains(heading), "{heading}");
     }
     assert!(page.contains("stop\\-after\\-known") && page.contains("config.toml"));
+}
+
+/// What a terminal `cols` wide shows after `raw` was written to it: enough of a VT100 for
+/// progress bars (cursor up/down, erase line/below, carriage return, autowrap).
+pub fn final_screen(raw: &str, cols: usize) -> Vec<String> {
+    let mut rows: Vec<Vec<char>> = vec![Vec::new()];
+    let (mut r, mut c) = (0usize, 0usize);
+    let mut chars = raw.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\u{1b}' if chars.peek() == Some(&'[') => {
+                chars.next();
+                let mut params = String::new();
+                let mut fin = ' ';
+                for p in chars.by_ref() {
+                    if p.is_ascii_alphabetic() || p == '@' || p == '~' {
+                        fin = p;
+                        break;
+                    }
+                    params.push(p);
+                }
+                let n: usize = params.trim_start_matches('?').parse().unwrap_or(0);
+                match fin {
+                    'A' => r = r.saturating_sub(n.max(1)),
+                    'B' => r += n.max(1),
+                    'G' => c = n.saturating_sub(1),
+                    'K' if n == 2 => rows[r].clear(),
+                    'K' => rows[r].truncate(c),
+                    'J' => {
+                        rows[r].truncate(c);
+                        rows.truncate(r + 1);
+                    }
+                    _ => {}
+                }
+            }
+            '\r' => c = 0,
+            '\n' => r += 1,
+            ch if ch.is_control() => {}
+            ch => {
+                if c >= cols {
+                    r += 1;
+                    c = 0;
+                }
+                while rows.len() <= r {
+                    rows.push(Vec::new());
+                }
+                let row = &mut rows[r];
+                while row.len() < c {
+                    row.push(' ');
+                }
+                if c < row.len() {
+                    row[c] = ch;
+                } else {
+                    row.push(ch);
+                }
+                c += unicode_width::UnicodeWidthChar::width(ch)
+                    .unwrap_or(0)
+                    .max(1);
+            }
+        }
+        while rows.len() <= r {
+            rows.push(Vec::new());
+        }
+    }
+    let mut lines: Vec<String> = rows
+        .into_iter()
+        .map(|row| row.into_iter().collect::<String>().trim_end().to_string())
+        .collect();
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines
+}
+
+// After Ctrl-C the progress lines are gone before the summary: nothing stale on screen.
+#[test]
+fn ctrl_c_leaves_only_the_summary_on_screen() {
+    let fake = FakeCivitai::start_with(crate::fake::FakeConfig {
+        image_size: Some(1 << 20),
+        // 16 chunks 100 ms apart: each file takes ~1.6 s, so Ctrl-C at 1.5 s lands mid-transfer.
+        chunk_delay: std::time::Duration::from_millis(100),
+        ..crate::fake::FakeConfig::default()
+    });
+    let dir = tempfile::TempDir::new().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("civimg");
+    let line = format!(
+        "stty cols 60 rows 40; (sleep 1.5; kill -INT $$) & exec '{}' --base-url '{}' \
+         download --username bob --nsfw x -j 3 -o '{}'",
+        bin.display(),
+        fake.base_url(),
+        dir.path().display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("CIVITAI_BASE_URL")
+        .env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", "/nonexistent/civimg-tests")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let raw = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{raw}");
+    assert!(
+        raw.contains("KiB/"),
+        "a transfer was drawn before Ctrl-C: {raw}"
+    );
+    let screen = final_screen(&raw, 60);
+    assert!(screen[0].starts_with("civimg: interrupted:"), "{screen:#?}");
+    for l in &screen {
+        assert!(
+            l.starts_with("civimg:") || l.starts_with("  "),
+            "stale: {l:?} in {screen:#?}"
+        );
+        let progress = ["KiB/", "MiB/1", "listing…", "ETA", "[=", "[>", "[ "];
+        assert!(!progress.iter().any(|p| l.contains(p)), "{screen:#?}");
+        assert!(
+            unicode_width::UnicodeWidthStr::width(l.as_str()) <= 60,
+            "{l}"
+        );
+    }
+    assert!(
+        screen.join(" ").contains("run the same command again"),
+        "{screen:#?}"
+    );
+}
+
+// A file saved beside a user's own file of the same name is counted and named; long summary
+// lines wrap at spaces to a narrow terminal.
+#[test]
+fn renamed_files_are_named_and_the_summary_wraps_at_60_columns() {
+    let fake = FakeCivitai::start();
+    let first = tempfile::TempDir::new().unwrap();
+    civimg(&fake)
+        .args(["download", "--username", "bob", "-q", "-o"])
+        .arg(first.path())
+        .run_ok();
+    let names: Vec<String> = crate::support::files_below(first.path())
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(names.len(), 5);
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join(&names[0]), b"the user's own file").unwrap();
+    let out_dir = dir.path().display().to_string();
+    let base = fake.base_url();
+    let screen = in_terminal(
+        60,
+        &[],
+        &[
+            "--base-url",
+            &base,
+            "download",
+            "--username",
+            "bob",
+            "-o",
+            &out_dir,
+        ],
+    );
+    assert_eq!(screen.code, 0, "{}", screen.text);
+    let lines = final_screen(&screen.raw, 60);
+    let (stem, ext) = names[0].rsplit_once('.').unwrap();
+    let id = stem;
+    let renamed = format!("{stem}-{id}.{ext} (not {})", names[0]);
+    let text = lines.join("\n");
+    assert!(text.contains("1 saved under another name"), "{text}");
+    assert!(text.contains(&renamed), "{text}");
+    assert_eq!(
+        std::fs::read(dir.path().join(&names[0])).unwrap(),
+        b"the user's own file"
+    );
+    for l in &lines {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(l.as_str()) <= 60,
+            "{l}"
+        );
+    }
+    // The summary's first line was longer than 60: it wrapped between words.
+    let summary = lines
+        .iter()
+        .position(|l| l.contains("downloaded ("))
+        .unwrap();
+    assert!(lines[summary + 1].starts_with("        "), "{text}");
 }
