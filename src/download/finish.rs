@@ -30,7 +30,7 @@ pub(super) async fn download(
         FileError::Local(format!("cannot write {}: {e}", p.display()))
     };
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| local(e, parent))?;
+        super::safe_fs::create_dirs_inside(&ctx.dir, parent).map_err(|e| local(e, parent))?;
     }
     std::fs::rename(&part, &path).map_err(|e| local(e, &path))?;
     ctx.archive

@@ -87,6 +87,36 @@ pub fn write_whole(path: &Path, body: &[u8]) -> io::Result<()> {
     std::fs::rename(tmp, path)
 }
 
+/// Creates the folders of `path` below `root` one by one, refusing any component that is a
+/// symbolic link or not a folder, so a link planted as a subfolder (`DIR/bob -> /etc` with a
+/// `{username}/…` template) can never lead a write outside `root`. `root` itself is trusted:
+/// the user named it.
+pub fn create_dirs_inside(root: &Path, path: &Path) -> io::Result<()> {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return Err(io::Error::other(format!(
+            "{} is outside {}",
+            path.display(),
+            root.display()
+        )));
+    };
+    let mut at = root.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        if let Err(e) = std::fs::create_dir(&at) {
+            if e.kind() != ErrorKind::AlreadyExists {
+                return Err(e);
+            }
+        }
+        if !std::fs::symlink_metadata(&at)?.file_type().is_dir() {
+            return Err(io::Error::other(format!(
+                "{} is a link or a file, not a folder: civimg never writes through a link",
+                at.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -112,5 +142,23 @@ mod tests {
         write_whole(&dir.path().join("y"), b"2").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"keep");
         assert_eq!(std::fs::read(dir.path().join("y")).unwrap(), b"2");
+    }
+
+    #[test]
+    fn folders_are_made_inside_and_never_through_a_link() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        create_dirs_inside(root.path(), &root.path().join("a/b")).unwrap();
+        assert!(root.path().join("a/b").is_dir());
+        symlink(outside.path(), root.path().join("bob")).unwrap();
+        let err = create_dirs_inside(root.path(), &root.path().join("bob/x")).unwrap_err();
+        assert!(
+            err.to_string().contains("never writes through a link"),
+            "{err}"
+        );
+        assert!(!outside.path().join("x").exists());
+        std::fs::write(root.path().join("f"), b"").unwrap();
+        assert!(create_dirs_inside(root.path(), &root.path().join("f/x")).is_err());
+        assert!(create_dirs_inside(root.path(), outside.path()).is_err());
     }
 }

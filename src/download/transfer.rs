@@ -90,9 +90,7 @@ pub async fn fetch(
     policy: RetryPolicy,
 ) -> Result<Fetched, FileError> {
     if let Some(parent) = part.parent() {
-        tokio::fs::create_dir_all(parent)
-            .await
-            .map_err(|e| disk_error(e, parent))?;
+        safe_fs::create_dirs_inside(&ctx.dir, parent).map_err(|e| disk_error(e, parent))?;
     }
     let mut attempt = 0;
     let mut length = None;

@@ -70,6 +70,33 @@ fn a_link_planted_at_a_part_path_leaves_its_target_untouched() {
         .all(|r| r.header("range").is_none()));
 }
 
+// A folder of the template planted as a link (`DIR/bob -> elsewhere`) is never written through:
+// the item fails naming the link, and nothing appears where the link points.
+#[cfg(unix)]
+#[test]
+fn a_link_planted_as_a_subfolder_is_never_written_through() {
+    use std::os::unix::fs::symlink;
+    let fake = FakeCivitai::start();
+    let scratch = TempDir::new().unwrap();
+    let dir = scratch.path().join("out");
+    let elsewhere = scratch.path().join("elsewhere");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    symlink(&elsewhere, dir.join("bob")).unwrap();
+    let out = civimg(&fake)
+        .args(["download", "--username", "bob", "--max", "2"])
+        .args(["--name", "{username}/{id}.{ext}", "-o"])
+        .arg(&dir)
+        .run_fails(1);
+    assert!(
+        text(&out.stderr).contains("never writes through a link"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(!archive_text(&dir).contains("bob/"));
+}
+
 // Two items whose template renders the same name never share a `.part`: the id is in it.
 #[test]
 fn part_names_carry_the_id_whatever_the_template() {

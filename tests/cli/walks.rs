@@ -449,7 +449,7 @@ fn api_interval_sets_a_floor() {
         .run_ok();
     let g = gaps(&fake);
     assert_eq!(g.len(), 3);
-    assert!(g.iter().all(|d| *d >= Duration::from_millis(290)), "{g:?}");
+    assert!(g.iter().all(|d| *d >= Duration::from_millis(200)), "{g:?}");
     civimg(&fake)
         .args(["--api-interval", "-1", "list"])
         .run_fails(2);
