@@ -93,6 +93,8 @@ pub struct Origins {
     pub image_host: Origin,
     /// `--api-interval` / `api_interval`.
     pub api_interval: Origin,
+    /// Where the config file's path came from: `--config`, `CIVIMG_CONFIG`, or the default.
+    pub config: Origin,
 }
 
 impl Origins {
@@ -152,6 +154,11 @@ impl Origins {
                 None,
                 file.api_interval.is_some(),
             ),
+            config: match (&args.config, args.from_env.contains(&"config")) {
+                (Some(_), true) => Origin::Env("CIVIMG_CONFIG"),
+                (Some(_), false) => Origin::Flag("--config"),
+                (None, _) => Origin::Default,
+            },
         }
     }
 }

@@ -57,7 +57,15 @@ pub fn config_path(explicit: Option<&std::path::Path>, out: &mut dyn Write) -> R
 pub fn config_show(s: &Settings, out: &mut dyn Write) -> Result<()> {
     let file = &s.config.config;
     match &s.config.path {
-        Some(p) => writeln!(out, "# config file: {}", p.display())?,
+        Some(p) => writeln!(
+            out,
+            "# config file: {} ({})",
+            crate::text::escape_line(&p.display().to_string()),
+            match &s.origins.config {
+                Origin::Default => "the default place".to_string(),
+                origin => format!("from {origin}"),
+            }
+        )?,
         None => writeln!(
             out,
             "# no config file (civimg config path says where one goes)"

@@ -59,6 +59,11 @@ pub async fn from_api(
             walk.skip_target(target);
         }
         let Some(batch) = walk.next_page().await? else {
+            if walk.emitted() == 0 && !walk.unknown_user() {
+                if let Some(hint) = crate::commands::list::pg_only_hint(&query) {
+                    client.log().warn(hint);
+                }
+            }
             return Ok(());
         };
         let items = batch.items.iter().map(crate::api::Item::value).collect();

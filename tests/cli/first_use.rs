@@ -287,6 +287,13 @@ fn config_show_names_where_each_value_came_from() {
         .args(["config", "show", "--retries", "5"])
         .run_ok();
     let shown = text(&out.stdout);
+    assert!(
+        shown.starts_with(&format!(
+            "# config file: {} (from environment variable CIVIMG_CONFIG)",
+            cfg.display()
+        )),
+        "{shown}"
+    );
     // timeout = 30 and retries = 5 equal the defaults, yet came from the file and a flag.
     assert_eq!(source_of(&shown, "timeout"), file);
     assert_eq!(source_of(&shown, "retries"), "flag --retries");
@@ -400,4 +407,17 @@ fn the_readme_walk_through_downloads_then_reads_the_folder() {
     let records = json_lines(&out.stdout);
     assert!(records.len() >= 2, "{}", records.len());
     assert_eq!(records[0]["source"], "api");
+}
+
+#[test]
+fn an_empty_download_at_the_default_level_says_how_to_ask_for_more() {
+    let fake = FakeCivitai::start();
+    let dir = tempfile::TempDir::new().unwrap();
+    let out = civimg(&fake)
+        .args(["download", "--username", "carol_x", "-o"])
+        .arg(dir.path())
+        .run_ok();
+    let err = text(&out.stderr);
+    assert!(err.contains("PG only") && err.contains("--nsfw"), "{err}");
+    assert!(err.contains("0 downloaded"), "{err}");
 }
