@@ -308,7 +308,17 @@ impl Settings {
                     self.image_host
                 )
             })?;
-        let base = crate::base_url::parse_base_url(&self.base_url).map_err(anyhow::Error::msg)?;
+        let base = crate::base_url::parse_base_url(&self.base_url).map_err(|why| {
+            // Flags and the environment were checked as usage errors; this is the file's.
+            match &self.origins.base_url {
+                Origin::File(path) => anyhow::anyhow!(
+                    "{}: base_url {}",
+                    path.display(),
+                    why.strip_prefix("--base-url ").unwrap_or(&why)
+                ),
+                _ => anyhow::Error::msg(why),
+            }
+        })?;
         if base.dropped_endpoint {
             log.notice(&format!(
                 "--base-url is the site root; using {} (civimg adds /api/v1/images itself)",

@@ -421,3 +421,17 @@ fn an_empty_download_at_the_default_level_says_how_to_ask_for_more() {
     assert!(err.contains("PG only") && err.contains("--nsfw"), "{err}");
     assert!(err.contains("0 downloaded"), "{err}");
 }
+
+#[test]
+fn a_bad_base_url_in_the_config_file_names_the_file() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "base_url = \"civitai.com\"\n").unwrap();
+    let out = bare().env("CIVIMG_CONFIG", &cfg).arg("list").run_fails(1);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("{}: base_url `civitai.com`", cfg.display())),
+        "{err}"
+    );
+    assert!(err.contains("`https://civitai.com`"), "{err}");
+}
