@@ -84,6 +84,13 @@ fn main() -> std::io::Result<()> {
     println!("fallback file host on {}", server.fallback_base());
     println!("control: POST {base}/__fake/fault?kind=api429&retry_after=1, POST {base}/__fake/mode?legacy=1, GET {base}/__fake/requests, GET {base}/__fake/stats");
     println!("try: civimg --base-url {base} list --username alice_ai --max 5");
+    // One line to paste into another shell: collections' file urls and the fallback host point
+    // at the fake too, so nothing reaches for the real file hosts.
+    println!(
+        "export CIVITAI_BASE_URL={base} CIVIMG_IMAGE_HOST={} CIVIMG_IMAGE_FALLBACK_HOST={}",
+        server.image_base(),
+        server.fallback_base()
+    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

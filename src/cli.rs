@@ -78,7 +78,13 @@ pub struct GlobalArgs {
     pub api_interval: Option<f64>,
 
     /// Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "CIVIMG_IMAGE_HOST",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub image_host: Option<String>,
 
     /// Second origin for files whose host keeps timing out or answering 5xx after the retries:
@@ -113,10 +119,16 @@ impl GlobalArgs {
     /// the variable instead of guessing.
     pub fn note_env_sources(&mut self, matches: &clap::ArgMatches) {
         use clap::parser::ValueSource;
-        self.from_env = ["base_url", "api_key", "config", "image_fallback_host"]
-            .into_iter()
-            .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
-            .collect();
+        self.from_env = [
+            "base_url",
+            "api_key",
+            "config",
+            "image_fallback_host",
+            "image_host",
+        ]
+        .into_iter()
+        .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
+        .collect();
     }
 }
 

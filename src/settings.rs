@@ -89,7 +89,7 @@ pub struct Origins {
     pub retries: Origin,
     /// `--image-fallback-host` / `CIVIMG_IMAGE_FALLBACK_HOST` / `image_fallback_host`.
     pub image_fallback_host: Origin,
-    /// `--image-host` / `image_host`.
+    /// `--image-host` / `CIVIMG_IMAGE_HOST` / `image_host`.
     pub image_host: Origin,
     /// `--api-interval` / `api_interval`.
     pub api_interval: Origin,
@@ -145,7 +145,7 @@ impl Origins {
             image_host: pick(
                 args.image_host.is_some(),
                 "image_host",
-                None,
+                Some("CIVIMG_IMAGE_HOST"),
                 file.image_host.is_some(),
             ),
             api_interval: pick(

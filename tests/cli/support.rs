@@ -22,6 +22,7 @@ pub fn bare() -> Command {
         "CIVITAI_API_KEY",
         "CIVITAI_BASE_URL",
         "CIVIMG_CONFIG",
+        "CIVIMG_IMAGE_HOST",
         "COLUMNS",
         "CLICOLOR_FORCE",
     ] {

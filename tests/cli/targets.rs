@@ -103,6 +103,32 @@ fn file_urls_point_at_the_default_image_host() {
     );
 }
 
+// The README's offline walk-through points collection files at the fake with the environment
+// variable the fake prints; `config show` names it as the source.
+#[test]
+fn the_image_host_comes_from_its_environment_variable() {
+    let fake = FakeCivitai::start();
+    let out = civimg(&fake)
+        .env("CIVIMG_IMAGE_HOST", fake.image_base())
+        .args(["list", "--collection-id", "5001", "--max", "1"])
+        .args(["--format", "jsonl"])
+        .run_ok();
+    let url = json_lines(&out.stdout)[0]["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(url.starts_with(&fake.image_base()), "{url}");
+    let shown = civimg(&fake)
+        .env("CIVIMG_IMAGE_HOST", fake.image_base())
+        .args(["config", "show"])
+        .run_ok();
+    assert!(
+        text(&shown.stdout).contains("CIVIMG_IMAGE_HOST"),
+        "{}",
+        text(&shown.stdout)
+    );
+}
+
 #[test]
 fn a_collection_downloads_from_the_image_host_without_the_key() {
     let fake = FakeCivitai::start();
