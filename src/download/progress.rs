@@ -10,6 +10,7 @@ use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, Prog
 pub struct Progress {
     multi: MultiProgress,
     overall: ProgressBar,
+    _echo: Option<QuietCtrlC>,
 }
 
 /// The one place progress styles are made.
@@ -26,15 +27,21 @@ const TRANSFER: &str = "  {wide_msg} {bytes:>10}/{total_bytes:<10} [{bar:25}]";
 impl Progress {
     /// Visible only when asked for and stderr is a terminal.
     pub fn new(quiet: bool) -> Self {
-        let target = if quiet || !std::io::stderr().is_terminal() {
-            ProgressDrawTarget::hidden()
-        } else {
+        let visible = !quiet && std::io::stderr().is_terminal();
+        let target = if visible {
             ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
         };
         let multi = MultiProgress::with_draw_target(target);
         let overall = multi.add(ProgressBar::new(0).with_style(style(OVERALL_LISTING)));
         overall.enable_steady_tick(Duration::from_millis(200));
-        Progress { multi, overall }
+        let _echo = visible.then(QuietCtrlC::new).flatten();
+        Progress {
+            multi,
+            overall,
+            _echo,
+        }
     }
 
     /// The bars' container, for printing above them.
@@ -77,6 +84,49 @@ impl Progress {
         self.overall.disable_steady_tick();
         self.overall.finish_and_clear();
         let _ = self.multi.clear();
+    }
+}
+
+/// Keeps the terminal from echoing Ctrl-C as `^C` while the bars are drawn, and restores it
+/// when dropped. The bars fill the terminal's width and leave the cursor in its last column, so
+/// the two echoed characters would wrap onto a new line: the clearing before the summary would
+/// then count one line short and leave the overall line stale above it.
+struct QuietCtrlC {
+    #[cfg(unix)]
+    saved: libc::termios,
+}
+
+impl QuietCtrlC {
+    #[cfg(unix)]
+    fn new() -> Option<Self> {
+        use std::os::fd::AsRawFd;
+        let fd = std::io::stderr().as_raw_fd();
+        // SAFETY: termios is plain data, filled in by tcgetattr before it is read.
+        let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: fd is stderr, open for the whole run; the pointers are to live locals.
+        if unsafe { libc::tcgetattr(fd, &mut saved) } != 0 || saved.c_lflag & libc::ECHOCTL == 0 {
+            return None;
+        }
+        let mut quiet = saved;
+        quiet.c_lflag &= !libc::ECHOCTL;
+        // SAFETY: as above.
+        (unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) } == 0).then_some(QuietCtrlC { saved })
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> Option<Self> {
+        None
+    }
+}
+
+impl Drop for QuietCtrlC {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: restores the settings read in `new` on the same descriptor.
+            unsafe { libc::tcsetattr(std::io::stderr().as_raw_fd(), libc::TCSANOW, &self.saved) };
+        }
     }
 }
 

@@ -276,7 +276,8 @@ pub fn final_screen(raw: &str, cols: usize) -> Vec<String> {
     lines
 }
 
-// After Ctrl-C the progress lines are gone before the summary: nothing stale on screen.
+// After Ctrl-C typed at the terminal the progress lines are gone before the summary: nothing
+// stale on screen.
 #[test]
 fn ctrl_c_leaves_only_the_summary_on_screen() {
     let fake = FakeCivitai::start_with(crate::fake::FakeConfig {
@@ -288,20 +289,28 @@ fn ctrl_c_leaves_only_the_summary_on_screen() {
     let dir = tempfile::TempDir::new().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("civimg");
     let line = format!(
-        "stty cols 60 rows 40; (sleep 1.5; kill -INT $$) & exec '{}' --base-url '{}' \
+        "stty cols 60 rows 40; exec '{}' --base-url '{}' \
          download --username bob --nsfw x -j 3 -o '{}'",
         bin.display(),
         fake.base_url(),
         dir.path().display()
     );
-    let out = Command::new("script")
+    let mut child = Command::new("script")
         .args(["-qec", &line, "/dev/null"])
         .env_remove("CIVITAI_BASE_URL")
         .env("NO_COLOR", "1")
         .env("XDG_CONFIG_HOME", "/nonexistent/civimg-tests")
-        .stdin(Stdio::null())
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
         .unwrap();
+    // Ctrl-C typed into the terminal, as a person does: the terminal echoes it (`^C`) at the
+    // cursor, which sits at the end of a full-width bar line.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let mut keyboard = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut keyboard, b"\x03").unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(keyboard);
     let raw = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(130), "{raw}");
     assert!(
