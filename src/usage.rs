@@ -141,7 +141,7 @@ fn check_download(args: &DownloadArgs) -> Result<(), Usage> {
 }
 
 /// The flags that choose a part of the feed, as the no-filter refusal names them.
-/// A new filter flag (`--collection-id` …) belongs here, in `filters` and in `api_choices`.
+/// A new filter flag belongs here and in `target_flags`.
 const FILTER_FLAGS: &[&str] = &[
     "--username",
     "--user-id",
@@ -154,9 +154,9 @@ const FILTER_FLAGS: &[&str] = &[
     "--since (with --sort newest)",
 ];
 
-/// The filters that narrow a download below the whole feed (`--max` included), by flag name.
-fn filters(q: &QueryArgs) -> Vec<&'static str> {
-    let set = [
+/// The target flags (the parts of the site a walk is about), with whether each is given.
+fn target_flags(q: &QueryArgs) -> [(&'static str, bool); 8] {
+    [
         ("--username", !q.username.is_empty()),
         ("--user-id", !q.user_id.is_empty()),
         ("--model-id", !q.model_id.is_empty()),
@@ -165,6 +165,20 @@ fn filters(q: &QueryArgs) -> Vec<&'static str> {
         ("--image-id", q.image_id.is_some()),
         ("--collection-id", !q.collection_id.is_empty()),
         ("--tag", !q.tag.is_empty()),
+    ]
+}
+
+/// The names of the flags in `set` that are given.
+fn given(set: impl IntoIterator<Item = (&'static str, bool)>) -> Vec<&'static str> {
+    set.into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(f, _)| f)
+        .collect()
+}
+
+/// The filters that narrow a download below the whole feed (`--max` included), by flag name.
+fn filters(q: &QueryArgs) -> Vec<&'static str> {
+    let bounds = [
         // Newest first, the walk ends at --since: a bounded part of the feed.
         (
             "--since (with --sort newest)",
@@ -172,23 +186,12 @@ fn filters(q: &QueryArgs) -> Vec<&'static str> {
         ),
         ("--max", q.max.is_some()),
     ];
-    set.into_iter()
-        .filter(|(_, on)| *on)
-        .map(|(f, _)| f)
-        .collect()
+    given(target_flags(q).into_iter().chain(bounds))
 }
 
 /// The flags that choose which items the API returns, by flag name; `--input` replaces them.
 fn api_choices(q: &QueryArgs) -> Vec<&'static str> {
-    let set = [
-        ("--username", !q.username.is_empty()),
-        ("--user-id", !q.user_id.is_empty()),
-        ("--model-id", !q.model_id.is_empty()),
-        ("--model-version-id", !q.model_version_id.is_empty()),
-        ("--post-id", !q.post_id.is_empty()),
-        ("--image-id", q.image_id.is_some()),
-        ("--collection-id", !q.collection_id.is_empty()),
-        ("--tag", !q.tag.is_empty()),
+    let choices = [
         ("--base-model", !q.base_model.is_empty()),
         ("--type", q.media_type.is_some()),
         ("--sort", q.sort.is_some()),
@@ -201,10 +204,7 @@ fn api_choices(q: &QueryArgs) -> Vec<&'static str> {
         ("--since", q.since.is_some()),
         ("--until", q.until.is_some()),
     ];
-    set.into_iter()
-        .filter(|(_, on)| *on)
-        .map(|(f, _)| f)
-        .collect()
+    given(target_flags(q).into_iter().chain(choices))
 }
 
 #[cfg(test)]
