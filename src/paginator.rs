@@ -301,6 +301,8 @@ impl<'a> Paginator<'a> {
         let named = self.query.targets.len() > 1 || self.query.targets[0].model.is_some();
         let resume_cursor = match error {
             ApiError::UnknownUser(_) | ApiError::Rejected(_) => None,
+            // Nothing came and no page was passed: the same command again is the resume.
+            _ if self.emitted == 0 && self.cursor.is_none() => None,
             _ => Resume::format(segment, self.cursor.as_deref(), named),
         };
         WalkError {

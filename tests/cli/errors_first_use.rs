@@ -38,6 +38,28 @@ fn a_refused_first_request_fails_at_once_and_points_at_the_base_url() {
     assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
 }
 
+// A walk of several targets (a model's versions) that fails before anything came prints no
+// resume hint: running the same command again is the resume.
+#[test]
+fn a_walk_that_failed_before_any_item_has_no_resume_hint() {
+    let port = dead_port();
+    let out = bare()
+        .args(["--base-url", &format!("http://127.0.0.1:{port}")])
+        .args([
+            "list",
+            "--model-id",
+            "104",
+            "--username",
+            "bob",
+            "--username",
+            "alice_ai",
+        ])
+        .run_fails(1);
+    let err = text(&out.stderr);
+    assert!(err.contains("cannot connect"), "{err}");
+    assert!(!err.contains("--cursor"), "{err}");
+}
+
 // Once the host has answered, a connection failure is retried as before.
 #[test]
 fn after_a_first_answer_network_errors_are_retried() {
