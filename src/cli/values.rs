@@ -1,0 +1,217 @@
+//! Typed values of the command line: output formats, the API's enums, byte sizes, the API key,
+//! and the parsers that check counts and names before any request.
+
+use clap::ValueEnum;
+
+/// Output formats of `list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable table sized to the terminal
+    Table,
+    /// One JSON object per line, exactly as the API sent it
+    Jsonl,
+    /// One JSON array
+    Json,
+    /// A header row, then one row per item with flattened columns
+    Csv,
+}
+
+/// The API's legacy `nsfw` filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Nsfw {
+    /// PG only
+    None,
+    /// Up to PG-13
+    Soft,
+    /// Up to R
+    Mature,
+    /// Everything
+    X,
+    /// R and above only
+    True,
+    /// Same as leaving it out
+    False,
+}
+
+/// The API's sort orders; the API's own spellings are accepted too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    Newest,
+    Oldest,
+    #[value(alias = "Most Reactions", alias = "MostReactions")]
+    MostReactions,
+    #[value(alias = "Most Comments", alias = "MostComments")]
+    MostComments,
+    #[value(alias = "Most Collected", alias = "MostCollected")]
+    MostCollected,
+    Random,
+}
+
+/// The API's time windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Year,
+    #[value(alias = "AllTime", alias = "all")]
+    AllTime,
+}
+
+/// Media types the images endpoint can filter on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MediaType {
+    Image,
+    Video,
+    Audio,
+}
+
+/// A size in bytes, written `1234`, `512K`, `64M` or `4G` (powers of 1024).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteSize(u64);
+
+impl ByteSize {
+    /// The size in bytes.
+    pub fn bytes(self) -> u64 {
+        self.0
+    }
+}
+
+impl std::str::FromStr for ByteSize {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = s.trim();
+        let (digits, shift) = match text.char_indices().last() {
+            Some((i, c)) if c.is_ascii_alphabetic() => {
+                let shift = match c.to_ascii_uppercase() {
+                    'K' => 10,
+                    'M' => 20,
+                    'G' => 30,
+                    _ => return Err(format!("unknown suffix `{c}`: use K, M or G")),
+                };
+                (&text[..i], shift)
+            }
+            _ => (text, 0),
+        };
+        let n: u64 = digits
+            .trim()
+            .parse()
+            .map_err(|_| "a size is a whole number with an optional K, M or G".to_string())?;
+        match n.checked_mul(1 << shift) {
+            Some(0) => Err("a size must be above 0".into()),
+            Some(bytes) => Ok(ByteSize(bytes)),
+            None => Err("too large".into()),
+        }
+    }
+}
+
+/// An API key; its `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// The secret itself, for the `Authorization` header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for ApiKey {
+    type Err = String;
+
+    /// One word of visible ASCII (what an `Authorization` header can carry). The error never
+    /// holds the value: a key pasted wrong is still a secret.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim();
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_graphic()) {
+            return Err("invalid characters".into());
+        }
+        Ok(ApiKey(key.to_string()))
+    }
+}
+
+/// Parses `--api-key` (and `CIVITAI_API_KEY`) with an error that never echoes the value, as
+/// clap's own `invalid value '…'` would.
+#[derive(Clone)]
+pub(super) struct ApiKeyParser;
+
+impl clap::builder::TypedValueParser for ApiKeyParser {
+    type Value = ApiKey;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<ApiKey, clap::Error> {
+        value.to_str().and_then(|s| s.parse().ok()).ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                "--api-key: invalid characters\n",
+            )
+            .with_cmd(cmd)
+        })
+    }
+}
+
+/// `--limit`: the API answers 400 above 200, so say so before asking.
+pub(super) fn parse_limit(s: &str) -> Result<u32, String> {
+    let n: u32 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number"))?;
+    match n {
+        1..=200 => Ok(n),
+        0 => Err("a page holds at least 1 item".into()),
+        _ => Err("at most 200 per page; use --max for more items".into()),
+    }
+}
+
+/// `--api-interval`: a number of seconds, 0 to 600.
+pub(super) fn parse_interval(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(n) if (0.0..=600.0).contains(&n) => Ok(n),
+        _ => Err("a number of seconds between 0 and 600".into()),
+    }
+}
+
+/// A count of items (`--max`, `--stop-after-known`): a whole number of at least 1, said plainly
+/// (clap's own range message would print `1..18446744073709551615`).
+pub(super) fn parse_count(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1 (leave the flag out for no limit)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a whole number of at least 1")),
+    }
+}
+
+/// `--page`: pages count from 1.
+pub(super) fn parse_page(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(0) => Err("pages count from 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a page number (1, 2, …)")),
+    }
+}
+
+/// `-j`: at least one transfer, and no more than a CDN takes kindly to.
+pub(super) fn parse_concurrency(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n @ 1..=32) => Ok(n),
+        _ => Err("between 1 and 32 transfers at once".into()),
+    }
+}
+
+/// `--username`: the API's zod schema allows `^[A-Za-z0-9_]*$` only (doc/api.md).
+pub(super) fn parse_username(s: &str) -> Result<String, String> {
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err("a Civitai username has only letters, digits and _".into());
+    }
+    Ok(s.to_string())
+}
