@@ -20,11 +20,7 @@ API=""
 
 # Stop the fake (only the process this script started) and remove the temporary directory.
 bench_cleanup() {
-    if [[ -n "$FAKE_PID" ]]; then
-        kill "$FAKE_PID" 2>/dev/null || true
-        wait "$FAKE_PID" 2>/dev/null || true
-        FAKE_PID=""
-    fi
+    stop_fake
     if [[ -n "$WORK" && -d "$WORK" ]]; then
         rm -rf "$WORK"
     fi
