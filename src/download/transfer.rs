@@ -46,6 +46,8 @@ pub struct Fetched {
     pub size: u64,
     /// Hex SHA-256.
     pub sha256: String,
+    /// Its first [`sniff::SNIFF_LEN`] bytes, for its type.
+    pub head: Vec<u8>,
 }
 
 /// What one try ended with, short of success.
@@ -199,5 +201,6 @@ async fn try_once(
         ext: sniff::extension_or_fallback(&digest.head, url.as_str()),
         size: received,
         sha256: digest.sha256_hex(),
+        head: digest.head,
     })
 }
