@@ -72,11 +72,6 @@ pub enum TryError {
 }
 
 impl TryError {
-    /// A failed write to the `.part`.
-    pub fn disk(e: std::io::Error) -> Self {
-        TryError::Write(e)
-    }
-
     /// A try that found the host down: see [`FileError::Unreachable`].
     pub fn down(why: String, wait: Option<Duration>, again: bool) -> Self {
         TryError::Down { why, wait, again }
