@@ -40,10 +40,7 @@ pub struct Target {
 impl Target {
     /// The value of one of the target's parameters.
     pub fn param(&self, key: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.as_str())
+        param_in(&self.params, key)
     }
 
     /// How the target reads in messages and the summary: `username alice, model 12`, or `all
@@ -67,6 +64,14 @@ impl Target {
     pub fn is_legacy(&self) -> bool {
         self.param("imageId").is_some()
     }
+}
+
+/// The value of `key` among API parameters (the query's, a target's or a stretch's).
+pub fn param_in<'a>(params: &'a [(&'static str, String)], key: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 fn label_of(key: &str) -> &str {
@@ -123,10 +128,7 @@ impl ImageQuery {
 
     /// The value of one common parameter, if set.
     pub fn param(&self, key: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.as_str())
+        param_in(&self.params, key)
     }
 
     /// Page size the API uses for this query (doc/api.md: default 100).

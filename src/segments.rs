@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 
-use crate::query::{ImageQuery, Target};
+use crate::query::{param_in, ImageQuery, Target};
 
 /// How a stretch gets its pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,10 +90,7 @@ impl Segment {
 
     /// The value of one of its parameters.
     pub fn param(&self, key: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.as_str())
+        param_in(&self.params, key)
     }
 
     /// Its name inside a resume cursor.
