@@ -88,7 +88,7 @@ pub async fn receive(
             is_media(digest, status)?;
             checked = true;
         }
-        out.write(&chunk).await.map_err(TryError::disk)?;
+        out.write(&chunk).await.map_err(TryError::Write)?;
         bar.set_position(digest.size);
         ctx.add_bytes(len);
     }

@@ -209,7 +209,7 @@ fn wrap(line: &str, width: Option<usize>) -> Vec<String> {
     let Some(width) = width.filter(|w| *w >= 20) else {
         return vec![line.to_string()];
     };
-    if width_of(line) <= width {
+    if crate::text::width(line) <= width {
         return vec![line.to_string()];
     }
     const INDENT: &str = "        ";
@@ -221,7 +221,7 @@ fn wrap(line: &str, width: Option<usize>) -> Vec<String> {
         } else {
             format!("{current} {word}")
         };
-        if width_of(&candidate) <= width || current.trim().is_empty() {
+        if crate::text::width(&candidate) <= width || current.trim().is_empty() {
             current = candidate;
         } else {
             lines.push(current);
@@ -230,10 +230,6 @@ fn wrap(line: &str, width: Option<usize>) -> Vec<String> {
     }
     lines.push(current);
     lines
-}
-
-fn width_of(s: &str) -> usize {
-    crate::text::width(s)
 }
 
 #[cfg(test)]
@@ -247,7 +243,7 @@ mod tests {
         let lines = wrap(line, Some(40));
         assert!(lines.len() > 2, "{lines:?}");
         for l in &lines[..lines.len() - 1] {
-            assert!(width_of(l) <= 40, "{l}");
+            assert!(crate::text::width(l) <= 40, "{l}");
         }
         assert_eq!(
             lines.join(" ").split_whitespace().collect::<Vec<_>>(),

@@ -46,6 +46,8 @@ pub struct Fetched {
     pub size: u64,
     /// Hex SHA-256.
     pub sha256: String,
+    /// Its first [`sniff::SNIFF_LEN`] bytes, for its type.
+    pub head: Vec<u8>,
 }
 
 /// What one try ended with, short of success.
@@ -70,11 +72,6 @@ pub enum TryError {
 }
 
 impl TryError {
-    /// A failed write to the `.part`.
-    pub fn disk(e: std::io::Error) -> Self {
-        TryError::Write(e)
-    }
-
     /// A try that found the host down: see [`FileError::Unreachable`].
     pub fn down(why: String, wait: Option<Duration>, again: bool) -> Self {
         TryError::Down { why, wait, again }
@@ -199,5 +196,6 @@ async fn try_once(
         ext: sniff::extension_or_fallback(&digest.head, url.as_str()),
         size: received,
         sha256: digest.sha256_hex(),
+        head: digest.head,
     })
 }

@@ -2,14 +2,13 @@
 //! `original=true` with a one-frame WebP. Such a still is not saved as the video; the file is
 //! asked for again as `original=true,quality=100`, then as `transcode=true,original=true`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use url::Url;
 
 use super::original::with_variant;
-use super::sniff::{self, Media, SNIFF_LEN};
+use super::sniff::{self, Media};
 use super::transfer::{Fetched, FileError};
 use super::{fallback, safe_fs, Ctx, Job};
 
@@ -49,17 +48,14 @@ pub(super) async fn fetch(
             }
             Err(e) => return Err(e),
         };
-        let head = read_head(&this_part)
-            .await
-            .map_err(|e| FileError::Local(format!("cannot read {}: {e}", this_part.display())))?;
-        if sniff::media(&head) != Some(Media::Still) {
+        if sniff::media(&fetched.head) != Some(Media::Still) {
             // A `.part` of another variant, left by an earlier run, is no use any more.
             for other in (0..VARIANTS.len()).filter(|&j| j != k) {
                 let _ = safe_fs::remove_entry(&variant_part(part, other));
             }
             return Ok((fetched, this_part));
         }
-        let what = sniff::describe(&head);
+        let what = sniff::describe(&fetched.head);
         let _ = safe_fs::remove_entry(&this_part);
         if let Some(next) = VARIANTS.get(k + 1) {
             ctx.log.notice(&format!(
@@ -100,19 +96,6 @@ fn variant_part(part: &Path, k: usize) -> PathBuf {
     let name = part.file_name().unwrap_or_default().to_string_lossy();
     let stem = name.strip_suffix(".part").unwrap_or(&name);
     part.with_file_name(format!("{stem}{}.part", TAGS[k]))
-}
-
-/// The first bytes of a file, for its type (never through a link).
-async fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
-    let path = path.to_path_buf();
-    let read = tokio::task::spawn_blocking(move || {
-        let mut head = Vec::with_capacity(SNIFF_LEN);
-        safe_fs::open_read(&path)?
-            .take(SNIFF_LEN as u64)
-            .read_to_end(&mut head)?;
-        Ok(head)
-    });
-    read.await.map_err(std::io::Error::other)?
 }
 
 #[cfg(test)]
