@@ -79,7 +79,10 @@ fn candidates(e: &Entries, source: &str) -> Vec<Candidate> {
         let keys = keys.iter().map(|k| k.to_string()).collect();
         out.push(Candidate { rank, record, keys });
     };
-    if novelai::detect(e) {
+    // Detection parses the `Comment` / `UserComment` JSON (a whole graph, for some files):
+    // once per file.
+    let is_novelai = novelai::detect(e);
+    if is_novelai {
         if let Some(rec) = novelai::record(e, source) {
             let keys = [
                 "Comment",
@@ -102,11 +105,11 @@ fn candidates(e: &Entries, source: &str) -> Vec<Candidate> {
         rec.source = source.to_string();
         push(3, "ComfyUI", rec, &["prompt", "workflow"]);
     }
+    let fooocus = e.get("fooocus_scheme").is_some();
     for (key, text) in &e.texts {
-        if !TEXT_KEYS.contains(&key.as_str()) || (key == "UserComment" && novelai::detect(e)) {
+        if !TEXT_KEYS.contains(&key.as_str()) || (key == "UserComment" && is_novelai) {
             continue;
         }
-        let fooocus = e.get("fooocus_scheme").is_some();
         let Some((rank, generator, rec)) = classify(text, source, fooocus) else {
             continue;
         };
