@@ -158,12 +158,11 @@ fn classify(text: &str, source: &str, fooocus: bool) -> Option<(u8, &'static str
 /// A ComfyUI graph as JSON text: `{"prompt": {graph}, "workflow": {…}}` or a bare graph.
 fn comfy_json(obj: &Obj, source: &str) -> Option<GenRecord> {
     let (prompt, workflow) = match obj.get("prompt") {
-        Some(graph @ Value::Object(_)) => (graph.to_string(), obj.get("workflow")),
-        _ if comfy::looks_like_graph(obj) => (Value::Object(obj.clone()).to_string(), None),
+        Some(graph @ Value::Object(_)) => (graph.clone(), obj.get("workflow").cloned()),
+        _ if comfy::looks_like_graph(obj) => (Value::Object(obj.clone()), None),
         _ => return None,
     };
-    let workflow = workflow.map(Value::to_string);
-    let mut rec = comfy::from_texts(Some(&prompt), workflow.as_deref());
+    let mut rec = comfy::from_values(Some(prompt), workflow);
     rec.source = source.to_string();
     Some(rec)
 }
