@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 
 use crate::fake::{FakeCivitai, FakeConfig, Fault};
-use crate::support::{civimg, files_below, json_lines, text, RunExt};
+use crate::support::{civimg, files_below, json_lines, text, Mount, RunExt};
 
 /// What a signature says the extension is, for checking saved names.
 fn real_ext(bytes: &[u8]) -> &'static str {
@@ -535,29 +535,6 @@ fn has_part_file(dir: &Path) -> bool {
                     .map(|m| m.len() > 0)
                     .unwrap_or(false)
         })
-}
-
-/// A small tmpfs mounted for one test and unmounted when dropped.
-struct Mount(std::path::PathBuf);
-
-impl Mount {
-    /// Mounts a tmpfs with these options, or `None` where this user may not mount.
-    fn tmpfs(at: &Path, options: &str) -> Option<Mount> {
-        std::fs::create_dir_all(at).unwrap();
-        let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
-            .arg(at)
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then(|| Mount(at.to_path_buf()))
-    }
-}
-
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
 }
 
 // Disk full or read-only: a clear error naming the path, completed files kept, no partial

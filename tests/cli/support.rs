@@ -106,3 +106,26 @@ impl RunExt for Command {
         self.assert().code(code).get_output().clone()
     }
 }
+
+/// A small tmpfs mounted for one test and unmounted when dropped.
+pub struct Mount(std::path::PathBuf);
+
+impl Mount {
+    /// Mounts a tmpfs with these options, or `None` where this user may not mount.
+    pub fn tmpfs(at: &Path, options: &str) -> Option<Mount> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Mount(at.to_path_buf()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
