@@ -9,26 +9,7 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 
 use crate::fake::{FakeCivitai, FakeConfig, Fault};
-use crate::support::{civimg, files_below, json_lines, text, Mount, RunExt};
-
-/// What a signature says the extension is, for checking saved names.
-fn real_ext(bytes: &[u8]) -> &'static str {
-    if bytes.starts_with(b"\x89PNG") {
-        "png"
-    } else if bytes.starts_with(b"\xff\xd8\xff") {
-        "jpeg"
-    } else if bytes.len() > 12 && &bytes[8..12] == b"WEBP" {
-        "webp"
-    } else if bytes.starts_with(b"GIF8") {
-        "gif"
-    } else if bytes.len() > 8 && &bytes[4..8] == b"ftyp" {
-        "mp4"
-    } else if bytes.starts_with(b"\x1a\x45\xdf\xa3") {
-        "webm"
-    } else {
-        "bin"
-    }
-}
+use crate::support::{civimg, files_below, json_lines, real_ext, text, Mount, RunExt};
 
 /// Asserts that `dir` holds exactly the originals of `items`, byte for byte, as `{id}.{ext}`.
 fn assert_originals(fake: &FakeCivitai, dir: &Path, items: &[Value]) {

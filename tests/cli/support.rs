@@ -107,6 +107,25 @@ impl RunExt for Command {
     }
 }
 
+/// What a signature says the extension is, for checking saved names.
+pub fn real_ext(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(b"\x89PNG") {
+        "png"
+    } else if bytes.starts_with(b"\xff\xd8\xff") {
+        "jpeg"
+    } else if bytes.len() > 12 && &bytes[8..12] == b"WEBP" {
+        "webp"
+    } else if bytes.starts_with(b"GIF8") {
+        "gif"
+    } else if bytes.len() > 8 && &bytes[4..8] == b"ftyp" {
+        "mp4"
+    } else if bytes.starts_with(b"\x1a\x45\xdf\xa3") {
+        "webm"
+    } else {
+        "bin"
+    }
+}
+
 /// A small tmpfs mounted for one test and unmounted when dropped.
 pub struct Mount(std::path::PathBuf);
 
