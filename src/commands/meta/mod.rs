@@ -86,13 +86,13 @@ impl<W: Write> MetaRun<'_, W> {
     /// Every file of a file or directory target, each a record or a reported failure. In a
     /// directory, an image without generation data is a note, not a failure.
     fn path(&mut self, path: &Path) -> Result<()> {
-        let files = match target::files_of(path) {
-            Ok(files) => files,
-            Err(err) => return self.emit(Err(err)),
-        };
         if !path.is_dir() {
             return self.emit(from_file(path));
         }
+        let files = match target::images_below(path) {
+            Ok(files) => files,
+            Err(err) => return self.emit(Err(err)),
+        };
         for file in files {
             match read_file_or_sidecar(&file) {
                 Ok(None) => {

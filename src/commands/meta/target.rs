@@ -62,15 +62,11 @@ fn id_from_url(text: &str) -> Option<u64> {
     }
 }
 
-/// The files a path target stands for: the file itself, or every image below a directory,
-/// in subfolders too (`download --name '{username}/…'` makes them), sorted by path. In a
-/// directory, hidden entries, download's side files (`.json`, `.txt`, `.part`) and files that
-/// cannot hold generation data (videos, GIFs, anything not PNG, JPEG or WebP) are left out
-/// silently; symlinked folders are not followed (no loops).
-pub fn files_of(path: &Path) -> Result<Vec<PathBuf>> {
-    if !path.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
+/// Every image below a directory target, in subfolders too (`download --name '{username}/…'`
+/// makes them), sorted by path. Hidden entries, download's side files (`.json`, `.txt`,
+/// `.part`) and files that cannot hold generation data (videos, GIFs, anything not PNG, JPEG
+/// or WebP) are left out silently; symlinked folders are not followed (no loops).
+pub fn images_below(path: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     walk(path, &mut files)?;
     if files.is_empty() {
@@ -198,13 +194,13 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, bytes).unwrap();
         }
-        let names: Vec<String> = files_of(dir.path())
+        let names: Vec<String> = images_below(dir.path())
             .unwrap()
             .iter()
             .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["a.jpeg", "b.png", "sub/c.jpeg", "sub/z/deep.png"]);
         let empty = tempfile::TempDir::new().unwrap();
-        assert!(files_of(empty.path()).is_err());
+        assert!(images_below(empty.path()).is_err());
     }
 }

@@ -4,20 +4,13 @@
 
 use std::io::{BufRead, Seek, SeekFrom};
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 
 use super::{exif, read_block, Entries};
 
-/// Reads the entries of a WebP positioned at its start.
+/// Reads the entries of a WebP (its `RIFF`…`WEBP` header already sniffed).
 pub(crate) fn read<R: BufRead + Seek>(reader: &mut R) -> Result<Entries> {
-    let mut header = [0u8; 12];
-    reader.rewind()?;
-    reader
-        .read_exact(&mut header)
-        .context("truncated WebP header")?;
-    if &header[..4] != b"RIFF" || &header[8..] != b"WEBP" {
-        bail!("not a RIFF/WEBP file");
-    }
+    reader.seek(SeekFrom::Start(12))?;
     let mut entries = Entries::default();
     loop {
         let mut chunk = [0u8; 8];
