@@ -53,7 +53,7 @@ timed_v() {
         exit 1
     fi
     t1=$(now)
-    echo "$(elapsed "$t0" "$t1") $(calc 'f"{a * 1024 / 1e6:.1f}"' "$(peak_rss_kib "$WORK/time.txt")")"
+    echo "$(elapsed "$t0" "$t1") $(peak_rss_mb "$WORK/time.txt")"
 }
 
 walls=() rates=() rss=() curl_walls=() curl_rates=() curl_rss=() synced_walls=() synced_rates=()
@@ -89,7 +89,7 @@ $(machine)
 $RUNS rounds: median [all]; MB = 10^6 bytes
   civimg wall time       s      $(median 3 "${walls[@]}")   [${walls[*]}]
   civimg rate            MB/s   $(median 1 "${rates[@]}")   [${rates[*]}]
-  civimg peak RSS        MB     $rss_mb   [${rss[*]}]   goal < $RSS_GOAL_MB MB: $(calc "'met' if a < b else 'MISSED'" "$rss_mb" "$RSS_GOAL_MB")
+  civimg peak RSS        MB     $rss_mb   [${rss[*]}]   goal < $RSS_GOAL_MB MB: $(verdict "$rss_mb" "$RSS_GOAL_MB")
 reference: curl -o FILE of the same original
   curl wall time         s      $(median 3 "${curl_walls[@]}")   [${curl_walls[*]}]
   curl rate              MB/s   $(median 1 "${curl_rates[@]}")   [${curl_rates[*]}]

@@ -20,11 +20,7 @@ API=""
 
 # Stop the fake (only the process this script started) and remove the temporary directory.
 bench_cleanup() {
-    if [[ -n "$FAKE_PID" ]]; then
-        kill "$FAKE_PID" 2>/dev/null || true
-        wait "$FAKE_PID" 2>/dev/null || true
-        FAKE_PID=""
-    fi
+    stop_fake
     if [[ -n "$WORK" && -d "$WORK" ]]; then
         rm -rf "$WORK"
     fi
@@ -112,9 +108,16 @@ a, b, c, d = ([float(x) for x in sys.argv[1:]] + [0.0] * 4)[:4]
 print($expr)" "$@"
 }
 
-# Peak RSS in KiB from a `/usr/bin/time -v` report.
-peak_rss_kib() {
-    sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$1"
+# Peak RSS in MB (10^6 bytes), one decimal, from a `/usr/bin/time -v` report.
+peak_rss_mb() {
+    local kib
+    kib=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$1")
+    calc 'f"{a * 1024 / 1e6:.1f}"' "$kib"
+}
+
+# `met` when the figure A is below the goal B, else `MISSED`.
+verdict() {
+    calc "'met' if a < b else 'MISSED'" "$1" "$2"
 }
 
 # One line about the machine the figures come from.

@@ -81,13 +81,12 @@ for ((run = 1; run <= RUNS; run++)); do
         list --limit 200 --nsfw x --format jsonl --max "$BIG_ITEMS" >/dev/null
     t1=$(now)
     big_walls+=("$(elapsed "$t0" "$t1")")
-    rss+=("$(calc 'f"{a * 1024 / 1e6:.1f}"' "$(peak_rss_kib "$WORK/time.txt")")")
+    rss+=("$(peak_rss_mb "$WORK/time.txt")")
 done
 stop_fake
 
 page_ms=$(median 2 "${per_page[@]}")
 rss_mb=$(median 1 "${rss[@]}")
-verdict() { calc "'met' if a < b else 'MISSED'" "$1" "$2"; }
 
 cat <<EOF
 

@@ -129,12 +129,11 @@ for ((run = 1; run <= RUNS; run++)); do
     json_walls+=("$(timed_meta --format json)")
     table_walls+=("$(timed_meta)")
     /usr/bin/time -v -o "$WORK/time.txt" "$CIVIMG" meta "$WORK/bomb.png" --format json >/dev/null
-    rss+=("$(calc 'f"{a * 1024 / 1e6:.1f}"' "$(peak_rss_kib "$WORK/time.txt")")")
+    rss+=("$(peak_rss_mb "$WORK/time.txt")")
 done
 
 json_s=$(median 3 "${json_walls[@]}")
 rss_mb=$(median 1 "${rss[@]}")
-verdict() { calc "'met' if a < b else 'MISSED'" "$1" "$2"; }
 
 cat <<EOF
 

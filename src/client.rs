@@ -143,7 +143,8 @@ impl Client {
     /// Builds the client; fails on a base URL that cannot carry an API path.
     pub fn new(cfg: ClientConfig, log: Log) -> anyhow::Result<Self> {
         let http = http_client(cfg.timeout)?;
-        let endpoint = images_endpoint(&cfg.base_url)?;
+        let base = api_base(&cfg.base_url)?;
+        let endpoint = images_endpoint(&base);
         let host = host_of(&endpoint);
         let auth = match &cfg.api_key {
             Some(key) => {
@@ -158,7 +159,7 @@ impl Client {
         };
         Ok(Client {
             http,
-            base: api_base(&cfg.base_url)?,
+            base,
             endpoint,
             host,
             auth,
@@ -236,11 +237,7 @@ impl Client {
 
     /// `{base}/…segments`, keeping the base's path prefix.
     pub fn api_url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        join(&self.base, segments)
     }
 
     /// GETs `url` from the API host and parses the answer, pacing and retrying as the policy
@@ -458,13 +455,17 @@ fn redirect_policy(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Ac
 }
 
 /// `{base}/api/v1/images`, keeping any path prefix of the base (a proxy mount, say).
-pub fn images_endpoint(base: &Url) -> anyhow::Result<Url> {
-    let mut url = api_base(base)?;
-    url.path_segments_mut()
-        .map_err(|_| anyhow::anyhow!("--base-url `{base}` cannot carry a path"))?
-        .pop_if_empty()
-        .extend(["api", "v1", "images"]);
-    Ok(url)
+fn images_endpoint(base: &Url) -> Url {
+    join(base, &["api", "v1", "images"])
+}
+
+/// `{base}/…segments` for a base checked by [`api_base`] (which can carry a path).
+fn join(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
 }
 
 /// The base URL checked and cleaned: http(s), a host, no query or fragment.
@@ -509,12 +510,12 @@ mod tests {
     fn endpoint_keeps_a_path_prefix() {
         let base = Url::parse("https://example.org/proxy/").unwrap();
         assert_eq!(
-            images_endpoint(&base).unwrap().as_str(),
+            images_endpoint(&api_base(&base).unwrap()).as_str(),
             "https://example.org/proxy/api/v1/images"
         );
         let base = Url::parse("https://civitai.com").unwrap();
         assert_eq!(
-            images_endpoint(&base).unwrap().as_str(),
+            images_endpoint(&api_base(&base).unwrap()).as_str(),
             "https://civitai.com/api/v1/images"
         );
     }

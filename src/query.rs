@@ -6,6 +6,17 @@ use crate::window::DateWindow;
 /// Largest page the API serves (doc/api.md: `limit` 0..200).
 pub const MAX_LIMIT: u32 = 200;
 
+/// The API's page size when `limit` is not sent (doc/api.md).
+pub const API_DEFAULT_LIMIT: u32 = 100;
+
+/// The `limit` sent for these flags, if any. Without --limit, a small --max asks for no more
+/// than it needs, and a large one asks for full pages: fewer round trips than the API's
+/// default of 100.
+pub fn sent_limit(args: &QueryArgs) -> Option<u32> {
+    args.limit
+        .or(args.max.map(|m| m.min(MAX_LIMIT as u64) as u32))
+}
+
 /// What to ask `GET /api/v1/images` for, and how far to walk.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageQuery {
@@ -90,11 +101,7 @@ impl ImageQuery {
     /// Fails on a date window no item can fall in.
     pub fn from_args(args: &QueryArgs, with_meta: bool) -> anyhow::Result<Self> {
         let mut params: Vec<(&'static str, String)> = Vec::new();
-        // Without --limit, a small --max asks for no more than it needs, and a large
-        // one asks for full pages: fewer round trips than the API's default of 100.
-        let limit = args
-            .limit
-            .or(args.max.map(|m| m.min(MAX_LIMIT as u64) as u32));
+        let limit = sent_limit(args);
         let mut push = |k: &'static str, v: Option<String>| {
             if let Some(v) = v {
                 params.push((k, v));
@@ -135,7 +142,7 @@ impl ImageQuery {
     pub fn limit(&self) -> usize {
         self.param("limit")
             .and_then(|l| l.parse().ok())
-            .unwrap_or(100)
+            .unwrap_or(API_DEFAULT_LIMIT as usize)
     }
 }
 

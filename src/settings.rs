@@ -282,11 +282,9 @@ impl Settings {
         if text.eq_ignore_ascii_case("none") {
             return Ok(None);
         }
-        match url::Url::parse(text) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
-                Ok(Some(url))
-            }
-            _ => anyhow::bail!(
+        match http_url(text) {
+            Some(url) => Ok(Some(url)),
+            None => anyhow::bail!(
                 "--image-fallback-host must be an http(s) URL with a host, or none, not `{text}`"
             ),
         }
@@ -299,15 +297,12 @@ impl Settings {
 
     /// An API client for these settings.
     pub fn client(&self, log: Log) -> Result<Client> {
-        let image_host = url::Url::parse(&self.image_host)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .with_context(|| {
-                format!(
-                    "--image-host must be an http(s) URL with a host, not `{}`",
-                    self.image_host
-                )
-            })?;
+        let image_host = http_url(&self.image_host).with_context(|| {
+            format!(
+                "--image-host must be an http(s) URL with a host, not `{}`",
+                self.image_host
+            )
+        })?;
         let base = crate::base_url::parse_base_url(&self.base_url).map_err(|why| {
             // Flags and the environment were checked as usage errors; this is the file's.
             match &self.origins.base_url {
@@ -338,4 +333,11 @@ impl Settings {
             log,
         )
     }
+}
+
+/// `text` as an http(s) URL with a host (the file hosts), or `None`.
+fn http_url(text: &str) -> Option<url::Url> {
+    url::Url::parse(text)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
 }

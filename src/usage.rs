@@ -5,14 +5,11 @@ use clap::error::ErrorKind;
 
 use crate::base_url;
 use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
-use crate::query::MAX_LIMIT;
+use crate::query::{sent_limit, API_DEFAULT_LIMIT};
 use crate::window::DateWindow;
 
 /// The API's page cap: `page * limit > 1000` answers 429 (doc/api.md).
 pub const PAGE_WINDOW: u64 = 1000;
-
-/// The API's page size when `limit` is not sent (doc/api.md).
-const API_DEFAULT_LIMIT: u64 = 100;
 
 /// A usage error: which subcommand's usage to show, and what is wrong.
 #[derive(Debug)]
@@ -81,11 +78,7 @@ fn check_query(q: &QueryArgs, sub: &'static str) -> Result<(), Usage> {
         return Err(Usage::new(Some(sub), ErrorKind::ArgumentConflict, why));
     }
     if let Some(page) = q.page {
-        let limit = q
-            .limit
-            .map(u64::from)
-            .or(q.max.map(|m| m.min(u64::from(MAX_LIMIT))))
-            .unwrap_or(API_DEFAULT_LIMIT);
+        let limit = u64::from(sent_limit(q).unwrap_or(API_DEFAULT_LIMIT));
         if u64::from(page) * limit > PAGE_WINDOW {
             return Err(Usage::new(
                 Some(sub),

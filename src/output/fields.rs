@@ -215,6 +215,7 @@ pub fn unwrap_meta(meta: &Value) -> &Value {
 pub struct Row<'v> {
     item: &'v Value,
     record: OnceCell<Option<GenRecord>>,
+    record_json: OnceCell<Option<Value>>,
 }
 
 impl<'v> Row<'v> {
@@ -223,6 +224,7 @@ impl<'v> Row<'v> {
         Row {
             item,
             record: OnceCell::new(),
+            record_json: OnceCell::new(),
         }
     }
 
@@ -234,24 +236,22 @@ impl<'v> Row<'v> {
                 return names;
             }
         }
-        let normalized = path
-            .strip_prefix("meta.")
-            .filter(|key| NORMALIZED_META_KEYS.contains(key))
-            .and_then(|key| normalized(self.record()?, key));
+        let normalized = normalized_key(path).and_then(|key| normalized(self.record()?, key));
         normalized.unwrap_or_else(|| cell(lookup(self.item, path)))
     }
 
     /// The JSON value at `path`: the normalized one for a normalized `meta.<key>` the record
     /// has, else the item's own.
     pub fn json(&self, path: &str) -> Option<Value> {
-        let normalized = path
-            .strip_prefix("meta.")
-            .filter(|key| NORMALIZED_META_KEYS.contains(key))
-            .and_then(|key| {
-                let record = serde_json::to_value(self.record()?).ok()?;
-                record.get(key).cloned()
-            });
+        let normalized = normalized_key(path).and_then(|key| self.record_json()?.get(key).cloned());
         normalized.or_else(|| lookup(self.item, path).cloned())
+    }
+
+    /// The record as JSON, serialized at most once for all of the row's fields.
+    fn record_json(&self) -> Option<&Value> {
+        self.record_json
+            .get_or_init(|| serde_json::to_value(self.record()?).ok())
+            .as_ref()
     }
 
     fn record(&self) -> Option<&GenRecord> {
@@ -259,6 +259,12 @@ impl<'v> Row<'v> {
             .get_or_init(|| self.item.get("meta").and_then(GenRecord::from_api_meta))
             .as_ref()
     }
+}
+
+/// The key of a normalized `meta.<key>` path.
+fn normalized_key(path: &str) -> Option<&str> {
+    path.strip_prefix("meta.")
+        .filter(|key| NORMALIZED_META_KEYS.contains(key))
 }
 
 /// `withTags` gives `tags: [{id, name}]`; a cell shows the names joined by `;`.

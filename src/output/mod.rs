@@ -22,11 +22,10 @@ pub use self::table::TableWriter;
 /// The width tables are laid out for: `COLUMNS` when set to a number (as shells and `ls`
 /// read it), else the terminal's when stdout is one, else `None` (the writer's default).
 pub fn table_width(stdout_is_terminal: bool) -> Option<u16> {
-    let columns = std::env::var("COLUMNS").ok();
-    match columns.and_then(|c| c.trim().parse::<u16>().ok()) {
-        Some(n) if n > 0 => Some(n),
-        _ if stdout_is_terminal => comfy_table::Table::new().width(),
-        _ => None,
+    match columns_env() {
+        Some(n) => Some(n),
+        None if stdout_is_terminal => comfy_table::Table::new().width(),
+        None => None,
     }
 }
 
@@ -37,11 +36,13 @@ pub fn stderr_width() -> Option<u16> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
-    let columns = std::env::var("COLUMNS").ok();
-    match columns.and_then(|c| c.trim().parse::<u16>().ok()) {
-        Some(n) if n > 0 => Some(n),
-        _ => comfy_table::Table::new().use_stderr().width(),
-    }
+    columns_env().or_else(|| comfy_table::Table::new().use_stderr().width())
+}
+
+/// `COLUMNS` when set to a positive number.
+fn columns_env() -> Option<u16> {
+    let columns = std::env::var("COLUMNS").ok()?;
+    columns.trim().parse::<u16>().ok().filter(|&n| n > 0)
 }
 
 /// Receives items a page at a time and renders them.

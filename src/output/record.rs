@@ -114,9 +114,7 @@ fn fit_value(value: &str, column: usize) -> String {
             out.push('\n');
         }
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let cut = text::fit_width(line, budget);
-        let escaped = text::escape_line(&cut);
-        let line = text::fit_width(&escaped, budget);
+        let line = super::table::fit_cell(line, budget);
         budget = budget.saturating_sub(text::width(&line).max(1));
         break_long_words(&line, column, &mut out);
     }
