@@ -9,26 +9,7 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 
 use crate::fake::{FakeCivitai, FakeConfig, Fault};
-use crate::support::{civimg, files_below, json_lines, text, RunExt};
-
-/// What a signature says the extension is, for checking saved names.
-fn real_ext(bytes: &[u8]) -> &'static str {
-    if bytes.starts_with(b"\x89PNG") {
-        "png"
-    } else if bytes.starts_with(b"\xff\xd8\xff") {
-        "jpeg"
-    } else if bytes.len() > 12 && &bytes[8..12] == b"WEBP" {
-        "webp"
-    } else if bytes.starts_with(b"GIF8") {
-        "gif"
-    } else if bytes.len() > 8 && &bytes[4..8] == b"ftyp" {
-        "mp4"
-    } else if bytes.starts_with(b"\x1a\x45\xdf\xa3") {
-        "webm"
-    } else {
-        "bin"
-    }
-}
+use crate::support::{civimg, files_below, json_lines, real_ext, text, Mount, RunExt};
 
 /// Asserts that `dir` holds exactly the originals of `items`, byte for byte, as `{id}.{ext}`.
 fn assert_originals(fake: &FakeCivitai, dir: &Path, items: &[Value]) {
@@ -535,29 +516,6 @@ fn has_part_file(dir: &Path) -> bool {
                     .map(|m| m.len() > 0)
                     .unwrap_or(false)
         })
-}
-
-/// A small tmpfs mounted for one test and unmounted when dropped.
-struct Mount(std::path::PathBuf);
-
-impl Mount {
-    /// Mounts a tmpfs with these options, or `None` where this user may not mount.
-    fn tmpfs(at: &Path, options: &str) -> Option<Mount> {
-        std::fs::create_dir_all(at).unwrap();
-        let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
-            .arg(at)
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then(|| Mount(at.to_path_buf()))
-    }
-}
-
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
 }
 
 // Disk full or read-only: a clear error naming the path, completed files kept, no partial

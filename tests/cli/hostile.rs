@@ -8,7 +8,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::fake::{FakeCivitai, Fault};
-use crate::support::{civimg, files_below, text, RunExt};
+use crate::support::{civimg, files_below, real_ext, text, RunExt};
 
 /// Bob's first `n` items (newest of the default sort).
 fn bob(fake: &FakeCivitai, n: usize) -> Vec<Value> {
@@ -379,17 +379,6 @@ fn ctrl_c_keeps_every_received_byte_in_the_part() {
     assert_eq!(saved(dir.path(), id).unwrap(), original);
 }
 
-/// The extension civimg saves these bytes under (PNG, JPEG or WebP for bob's images).
-fn image_ext(bytes: &[u8]) -> &'static str {
-    if bytes.starts_with(b"\x89PNG") {
-        "png"
-    } else if bytes.starts_with(b"\xff\xd8\xff") {
-        "jpeg"
-    } else {
-        "webp"
-    }
-}
-
 // Sidecars and captions are written through a temporary file created fresh: a link planted at
 // the temporary name, or at the final one, is never written through.
 #[cfg(unix)]
@@ -398,7 +387,7 @@ fn extras_are_never_written_through_a_link() {
     use std::os::unix::fs::symlink;
     let fake = FakeCivitai::start();
     let id = id_of(&bob(&fake, 1)[0]);
-    let ext = image_ext(&fake.original_bytes(id));
+    let ext = real_ext(&fake.original_bytes(id));
     let scratch = TempDir::new().unwrap();
     let dir = scratch.path().join("out");
     std::fs::create_dir_all(&dir).unwrap();
@@ -461,7 +450,7 @@ fn device_names_and_long_tails_make_safe_names() {
     }
     for item in &items {
         let id = id_of(item);
-        let ext = image_ext(&fake.original_bytes(id));
+        let ext = real_ext(&fake.original_bytes(id));
         assert!(
             files
                 .iter()

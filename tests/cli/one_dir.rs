@@ -8,7 +8,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::fake::FakeCivitai;
-use crate::support::{civimg, files_below, text, RunExt};
+use crate::support::{civimg, files_below, text, Mount, RunExt};
 
 fn bob_ids(fake: &FakeCivitai, n: usize) -> Vec<u64> {
     fake.walk(&[("username", "bob")])
@@ -128,15 +128,6 @@ fn a_damaged_archive_is_read_around_not_refused() {
     assert!(lines.contains(&b"{\"id\":77,\"na".to_vec()));
 }
 
-/// A small tmpfs mounted for one test and unmounted when dropped.
-struct Mount(std::path::PathBuf);
-
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
-}
-
 // The archive's disk fills up (DIR/.civimg on its own full tmpfs): the run's error, reported
 // once, the summary still printed. Needs root to mount (CI runs as root).
 #[test]
@@ -144,18 +135,10 @@ fn a_full_disk_while_appending_to_the_archive_is_the_runs_error() {
     let fake = FakeCivitai::start();
     let dir = TempDir::new().unwrap();
     let state = dir.path().join(".civimg");
-    std::fs::create_dir_all(&state).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=4k", "tmpfs"])
-        .arg(&state)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
+    let Some(_mount) = Mount::tmpfs(&state, "size=4k") else {
         eprintln!("skipped: this user cannot mount a tmpfs");
         return;
-    }
-    let _mount = Mount(state.clone());
+    };
     std::fs::write(state.join("filler"), vec![0u8; 4096]).unwrap();
     let out = civimg(&fake)
         .args(["download", "--username", "bob", "-j", "2", "-o"])

@@ -18,24 +18,32 @@ pub fn civimg(fake: &FakeCivitai) -> Command {
 /// The real binary with a clean environment and no base URL.
 pub fn bare() -> Command {
     let mut cmd = Command::cargo_bin("civimg").expect("the civimg binary is built");
-    for var in [
-        "CIVITAI_API_KEY",
-        "CIVITAI_BASE_URL",
-        "CIVIMG_CONFIG",
-        "CIVIMG_IMAGE_HOST",
-        "COLUMNS",
-        "CLICOLOR_FORCE",
-    ] {
+    for var in MACHINE_ENV {
         cmd.env_remove(var);
     }
-    cmd.env("XDG_CONFIG_HOME", "/nonexistent/civimg-tests");
-    // A failing file host must never send a test to the real fallback host on the internet;
-    // tests of the fallback point it at the fake's own.
-    cmd.env("CIVIMG_IMAGE_FALLBACK_HOST", "none");
-    cmd.env("NO_COLOR", "1");
+    cmd.envs(TEST_ENV.iter().copied());
     cmd.timeout(std::time::Duration::from_secs(120));
     cmd
 }
+
+/// Variables of the machine a test runs on that would change what civimg does.
+pub const MACHINE_ENV: &[&str] = &[
+    "CIVITAI_API_KEY",
+    "CIVITAI_BASE_URL",
+    "CIVIMG_CONFIG",
+    "CIVIMG_IMAGE_HOST",
+    "COLUMNS",
+    "CLICOLOR_FORCE",
+];
+
+/// What every test run has instead: no config file, no colour, and no fallback file host (a
+/// failing file host must never send a test to the real one on the internet; tests of the
+/// fallback point it at the fake's own).
+pub const TEST_ENV: &[(&str, &str)] = &[
+    ("XDG_CONFIG_HOME", "/nonexistent/civimg-tests"),
+    ("CIVIMG_IMAGE_FALLBACK_HOST", "none"),
+    ("NO_COLOR", "1"),
+];
 
 /// Parses JSON lines output.
 pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
@@ -104,5 +112,47 @@ impl RunExt for Command {
 
     fn run_fails(&mut self, code: i32) -> std::process::Output {
         self.assert().code(code).get_output().clone()
+    }
+}
+
+/// What a signature says the extension is, for checking saved names.
+pub fn real_ext(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(b"\x89PNG") {
+        "png"
+    } else if bytes.starts_with(b"\xff\xd8\xff") {
+        "jpeg"
+    } else if bytes.len() > 12 && &bytes[8..12] == b"WEBP" {
+        "webp"
+    } else if bytes.starts_with(b"GIF8") {
+        "gif"
+    } else if bytes.len() > 8 && &bytes[4..8] == b"ftyp" {
+        "mp4"
+    } else if bytes.starts_with(b"\x1a\x45\xdf\xa3") {
+        "webm"
+    } else {
+        "bin"
+    }
+}
+
+/// A small tmpfs mounted for one test and unmounted when dropped.
+pub struct Mount(std::path::PathBuf);
+
+impl Mount {
+    /// Mounts a tmpfs with these options, or `None` where this user may not mount.
+    pub fn tmpfs(at: &Path, options: &str) -> Option<Mount> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Mount(at.to_path_buf()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
     }
 }
