@@ -329,17 +329,10 @@ fn meta_is_asked_flat_and_unwrapped_when_the_server_ignores_that() {
 #[test]
 fn with_tags_asks_for_tags_and_shows_their_names() {
     let fake = FakeCivitai::start();
+    let list = ["list", "--username", "bob", "--nsfw", "X", "--with-tags"];
     let out = civimg(&fake)
-        .args([
-            "list",
-            "--username",
-            "bob",
-            "--nsfw",
-            "X",
-            "--with-tags",
-            "--format",
-            "jsonl",
-        ])
+        .args(list)
+        .args(["--format", "jsonl"])
         .run_ok();
     let got = json_lines(&out.stdout);
     assert!(got.iter().all(|i| i["tags"].is_array()));
@@ -355,16 +348,8 @@ fn with_tags_asks_for_tags_and_shows_their_names() {
             .join(";")
     };
     let out = civimg(&fake)
-        .args([
-            "list",
-            "--username",
-            "bob",
-            "--nsfw",
-            "X",
-            "--with-tags",
-            "--format",
-            "csv",
-        ])
+        .args(list)
+        .args(["--format", "csv"])
         .args(["--fields", "id,tags"])
         .run_ok();
     let csv = text(&out.stdout);
@@ -375,18 +360,7 @@ fn with_tags_asks_for_tags_and_shows_their_names() {
         assert!(tags.contains(';') || !tags.is_empty());
         assert_eq!(*row, format!("{},{}", item["id"], tags));
     }
-    let out = civimg(&fake)
-        .args([
-            "list",
-            "--username",
-            "bob",
-            "--nsfw",
-            "X",
-            "--with-tags",
-            "--format",
-            "csv",
-        ])
-        .run_ok();
+    let out = civimg(&fake).args(list).args(["--format", "csv"]).run_ok();
     assert!(text(&out.stdout).lines().next().unwrap().ends_with(",tags"));
 }
 
