@@ -32,11 +32,20 @@ const MAX_FIELD_COLUMN: usize = 60;
 /// Narrowest a `--fields` column is squeezed to on a small terminal.
 const MIN_FIELD_COLUMN: usize = 4;
 
-/// One shown column: its header, how its text is read and cut, and its width.
+/// One shown column: how its text is read and cut, and its width.
 struct Shown {
-    header: String,
     source: Source,
     width: usize,
+}
+
+impl Shown {
+    /// The column's header: a default column's name, or the `--fields` path.
+    fn header(&self) -> &str {
+        match &self.source {
+            Source::Default(spec) => spec.header,
+            Source::Field(path) => path,
+        }
+    }
 }
 
 /// Where a column's text comes from.
@@ -103,7 +112,6 @@ impl<W: Write> TableWriter<W> {
             .iter()
             .filter_map(|&i| {
                 widths[i].map(|width| Shown {
-                    header: DEFAULTS[i].header.to_string(),
                     source: Source::Default(&DEFAULTS[i]),
                     width,
                 })
@@ -135,7 +143,6 @@ impl<W: Write> TableWriter<W> {
             .iter()
             .zip(widths.iter().zip(&needs))
             .map(|(path, (width, need))| Shown {
-                header: path.clone(),
                 source: Source::Field(path.clone()),
                 width: width.unwrap_or(need.min),
             })
@@ -162,7 +169,7 @@ impl<W: Write> TableWriter<W> {
         if first {
             let bold = crate::log::stdout_color();
             table.set_header(shown.iter().map(|col| {
-                let cell = Cell::new(fit_cell(&col.header, col.width));
+                let cell = Cell::new(fit_cell(col.header(), col.width));
                 if bold {
                     cell.add_attribute(comfy_table::Attribute::Bold)
                 } else {
