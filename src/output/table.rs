@@ -9,12 +9,12 @@ use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
 use serde_json::Value;
 
 use crate::api::Item;
-use crate::text::{escape_line, fit_width, width};
+use crate::text::width;
 
 use super::columns::{self, Cut, Spec, DEFAULTS, DISPLAY_ORDER};
 use super::fields::Row;
 use super::layout::{self, Need};
-use super::ItemWriter;
+use super::{fit_cell, ItemWriter};
 
 /// Only a line under the header; a blank vertical line (the header line's intersections)
 /// separates the columns: that is the layout's `GAP`.
@@ -224,13 +224,6 @@ impl<W: Write> ItemWriter for TableWriter<W> {
         self.out.flush()?;
         Ok(())
     }
-}
-
-/// A cell's text on one line, escaped, at most `max` columns wide. The text is cut before
-/// it is escaped, so a huge value costs no more than its first `max` characters.
-pub fn fit_cell(text: &str, max: usize) -> String {
-    let cut = fit_width(text, max);
-    fit_width(&escape_line(&cut), max).into_owned()
 }
 
 #[cfg(test)]
