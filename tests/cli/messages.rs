@@ -7,8 +7,10 @@ use std::process::Stdio;
 use serde_json::json;
 use tempfile::TempDir;
 
+use civimg::text::shell_quote;
+
 use crate::fake::{FakeCivitai, Fault};
-use crate::support::{bare, civimg, text, RunExt};
+use crate::support::{bare, civimg, text, RunExt, MACHINE_ENV, TEST_ENV};
 
 /// Asserts no raw control character (but newlines) reached the terminal.
 fn assert_no_controls(stderr: &str) {
@@ -58,20 +60,17 @@ fn control_characters_never_reach_the_terminal() {
 #[test]
 fn the_resume_hint_is_safe_to_paste() {
     let fake = FakeCivitai::start();
+    // The walk from `cursor` fails at once; its stderr.
+    let fail_from = |cursor: &str| {
+        fake.inject(Fault::Api503 { retry_after: None });
+        let out = civimg(&fake)
+            .args(["--retries", "0", "list", "--username", "bob", "--cursor"])
+            .arg(cursor)
+            .run_fails(1);
+        text(&out.stderr)
+    };
     let cursor = "7|1'; touch PWNED; echo '";
-    fake.inject(Fault::Api503 { retry_after: None });
-    let out = civimg(&fake)
-        .args([
-            "--retries",
-            "0",
-            "list",
-            "--username",
-            "bob",
-            "--cursor",
-            cursor,
-        ])
-        .run_fails(1);
-    let err = text(&out.stderr);
+    let err = fail_from(cursor);
     let hint = err
         .lines()
         .find_map(|l| l.split_once("--cursor ").map(|(_, q)| q.to_string()))
@@ -87,19 +86,7 @@ fn the_resume_hint_is_safe_to_paste() {
     assert_eq!(text(&pasted.stdout), cursor);
     assert!(!scratch.path().join("PWNED").exists());
     // A control character in the cursor is shown escaped, never raw.
-    fake.inject(Fault::Api503 { retry_after: None });
-    let out = civimg(&fake)
-        .args([
-            "--retries",
-            "0",
-            "list",
-            "--username",
-            "bob",
-            "--cursor",
-            "7|1\u{1b}[2J",
-        ])
-        .run_fails(1);
-    let err = text(&out.stderr);
+    let err = fail_from("7|1\u{1b}[2J");
     assert_no_controls(&err);
     assert!(err.contains("--cursor '7|1\\x1b[2J'"), "{err}");
 }
@@ -215,15 +202,19 @@ fn dry_run_into_head_exits_0() {
     let dir = TempDir::new().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("civimg");
     let script = format!(
-        "set -o pipefail; '{}' --base-url {} download --username alice_ai --max 600 --limit 100 \
-         --dry-run -o '{}' | head -1",
-        bin.display(),
-        fake.base_url(),
-        dir.path().display()
+        "set -o pipefail; {} --base-url {} download --username alice_ai --max 600 --limit 100 \
+         --dry-run -o {} | head -1",
+        shell_quote(&bin.to_string_lossy()),
+        shell_quote(&fake.base_url()),
+        shell_quote(&dir.path().to_string_lossy())
     );
-    let out = std::process::Command::new("bash")
+    let mut cmd = std::process::Command::new("bash");
+    for var in MACHINE_ENV {
+        cmd.env_remove(var);
+    }
+    let out = cmd
         .args(["-c", &script])
-        .env("NO_COLOR", "1")
+        .envs(TEST_ENV.iter().copied())
         .stdin(Stdio::null())
         .output()
         .unwrap();

@@ -18,24 +18,32 @@ pub fn civimg(fake: &FakeCivitai) -> Command {
 /// The real binary with a clean environment and no base URL.
 pub fn bare() -> Command {
     let mut cmd = Command::cargo_bin("civimg").expect("the civimg binary is built");
-    for var in [
-        "CIVITAI_API_KEY",
-        "CIVITAI_BASE_URL",
-        "CIVIMG_CONFIG",
-        "CIVIMG_IMAGE_HOST",
-        "COLUMNS",
-        "CLICOLOR_FORCE",
-    ] {
+    for var in MACHINE_ENV {
         cmd.env_remove(var);
     }
-    cmd.env("XDG_CONFIG_HOME", "/nonexistent/civimg-tests");
-    // A failing file host must never send a test to the real fallback host on the internet;
-    // tests of the fallback point it at the fake's own.
-    cmd.env("CIVIMG_IMAGE_FALLBACK_HOST", "none");
-    cmd.env("NO_COLOR", "1");
+    cmd.envs(TEST_ENV.iter().copied());
     cmd.timeout(std::time::Duration::from_secs(120));
     cmd
 }
+
+/// Variables of the machine a test runs on that would change what civimg does.
+pub const MACHINE_ENV: &[&str] = &[
+    "CIVITAI_API_KEY",
+    "CIVITAI_BASE_URL",
+    "CIVIMG_CONFIG",
+    "CIVIMG_IMAGE_HOST",
+    "COLUMNS",
+    "CLICOLOR_FORCE",
+];
+
+/// What every test run has instead: no config file, no colour, and no fallback file host (a
+/// failing file host must never send a test to the real one on the internet; tests of the
+/// fallback point it at the fake's own).
+pub const TEST_ENV: &[(&str, &str)] = &[
+    ("XDG_CONFIG_HOME", "/nonexistent/civimg-tests"),
+    ("CIVIMG_IMAGE_FALLBACK_HOST", "none"),
+    ("NO_COLOR", "1"),
+];
 
 /// Parses JSON lines output.
 pub fn json_lines(stdout: &[u8]) -> Vec<Value> {

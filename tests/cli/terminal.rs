@@ -6,7 +6,9 @@ use std::process::{Command, Stdio};
 use serde_json::json;
 
 use crate::fake::FakeCivitai;
-use crate::support::{civimg, json_lines, RunExt};
+use civimg::text::shell_quote;
+
+use crate::support::{civimg, json_lines, RunExt, MACHINE_ENV, TEST_ENV};
 
 /// What came out of the terminal (stdout and stderr together, `\r` removed) and the exit code.
 pub struct Screen {
@@ -16,30 +18,28 @@ pub struct Screen {
     pub code: i32,
 }
 
-/// Runs civimg with `args` in a pseudo-terminal `cols` columns wide, with the tests' clean
+/// civimg with `args`, to run in a pseudo-terminal `cols` columns wide, with the tests' clean
 /// environment (`support::bare`) plus `env`.
-pub fn in_terminal(cols: u16, env: &[(&str, &str)], args: &[&str]) -> Screen {
+pub fn terminal(cols: u16, env: &[(&str, &str)], args: &[&str]) -> Command {
     let bin = assert_cmd::cargo::cargo_bin("civimg");
-    let quoted: Vec<String> = std::iter::once(bin.to_string_lossy().into_owned())
-        .chain(args.iter().map(|a| a.to_string()))
-        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+    let quoted: Vec<String> = std::iter::once(bin.to_string_lossy().as_ref())
+        .chain(args.iter().copied())
+        .map(shell_quote)
         .collect();
     let line = format!("stty cols {cols} rows 40; exec {}", quoted.join(" "));
     let mut cmd = Command::new("script");
     cmd.args(["-qec", &line, "/dev/null"]);
-    for var in [
-        "CIVITAI_API_KEY",
-        "CIVITAI_BASE_URL",
-        "CIVIMG_CONFIG",
-        "COLUMNS",
-    ] {
+    for var in MACHINE_ENV {
         cmd.env_remove(var);
     }
-    cmd.env("XDG_CONFIG_HOME", "/nonexistent/civimg-tests")
-        .env("NO_COLOR", "1")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null());
-    let out = cmd
+    cmd.envs(TEST_ENV.iter().copied()).envs(env.iter().copied());
+    cmd
+}
+
+/// Runs civimg with `args` in a pseudo-terminal `cols` columns wide ([`terminal`]).
+pub fn in_terminal(cols: u16, env: &[(&str, &str)], args: &[&str]) -> Screen {
+    let out = terminal(cols, env, args)
+        .stdin(Stdio::null())
         .output()
         .expect("util-linux `script` runs the binary in a pseudo-terminal");
     let raw = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -287,19 +287,22 @@ fn ctrl_c_leaves_only_the_summary_on_screen() {
         ..crate::fake::FakeConfig::default()
     });
     let dir = tempfile::TempDir::new().unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("civimg");
-    let line = format!(
-        "stty cols 60 rows 40; exec '{}' --base-url '{}' \
-         download --username bob --nsfw x -j 3 -o '{}'",
-        bin.display(),
-        fake.base_url(),
-        dir.path().display()
-    );
-    let mut child = Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .env_remove("CIVITAI_BASE_URL")
-        .env("NO_COLOR", "1")
-        .env("XDG_CONFIG_HOME", "/nonexistent/civimg-tests")
+    let base = fake.base_url();
+    let out_dir = dir.path().display().to_string();
+    let args = [
+        "--base-url",
+        &base,
+        "download",
+        "--username",
+        "bob",
+        "--nsfw",
+        "x",
+        "-j",
+        "3",
+        "-o",
+        &out_dir,
+    ];
+    let mut child = terminal(60, &[], &args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
