@@ -79,7 +79,10 @@ fn candidates(e: &Entries, source: &str) -> Vec<Candidate> {
         let keys = keys.iter().map(|k| k.to_string()).collect();
         out.push(Candidate { rank, record, keys });
     };
-    if novelai::detect(e) {
+    // Detection parses the `Comment` / `UserComment` JSON (a whole graph, for some files):
+    // once per file.
+    let is_novelai = novelai::detect(e);
+    if is_novelai {
         if let Some(rec) = novelai::record(e, source) {
             let keys = [
                 "Comment",
@@ -102,11 +105,11 @@ fn candidates(e: &Entries, source: &str) -> Vec<Candidate> {
         rec.source = source.to_string();
         push(3, "ComfyUI", rec, &["prompt", "workflow"]);
     }
+    let fooocus = e.get("fooocus_scheme").is_some();
     for (key, text) in &e.texts {
-        if !TEXT_KEYS.contains(&key.as_str()) || (key == "UserComment" && novelai::detect(e)) {
+        if !TEXT_KEYS.contains(&key.as_str()) || (key == "UserComment" && is_novelai) {
             continue;
         }
-        let fooocus = e.get("fooocus_scheme").is_some();
         let Some((rank, generator, rec)) = classify(text, source, fooocus) else {
             continue;
         };
@@ -155,12 +158,11 @@ fn classify(text: &str, source: &str, fooocus: bool) -> Option<(u8, &'static str
 /// A ComfyUI graph as JSON text: `{"prompt": {graph}, "workflow": {…}}` or a bare graph.
 fn comfy_json(obj: &Obj, source: &str) -> Option<GenRecord> {
     let (prompt, workflow) = match obj.get("prompt") {
-        Some(graph @ Value::Object(_)) => (graph.to_string(), obj.get("workflow")),
-        _ if comfy::looks_like_graph(obj) => (Value::Object(obj.clone()).to_string(), None),
+        Some(graph @ Value::Object(_)) => (graph.clone(), obj.get("workflow").cloned()),
+        _ if comfy::looks_like_graph(obj) => (Value::Object(obj.clone()), None),
         _ => return None,
     };
-    let workflow = workflow.map(Value::to_string);
-    let mut rec = comfy::from_texts(Some(&prompt), workflow.as_deref());
+    let mut rec = comfy::from_values(Some(prompt), workflow);
     rec.source = source.to_string();
     Some(rec)
 }

@@ -167,19 +167,24 @@ returning an unknown error</title></head>\n<body><div id=\"cf-wrapper\"><h1><spa
 error</span> <span class=\"code-label\">Error code 520</span></h1>\n<p>Visit cloudflare.com for more information.</p>\n\
 <p>Cloudflare Ray ID: 8f1c2a3b4d5e6f70 &bull; 2026-11-01 00:00:00 UTC</p></div></body>\n</html>\n";
 
-async fn inject(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
+/// A control request's query as a lookup: the value of a key's first occurrence.
+fn control_params(raw: Option<String>) -> impl Fn(&str) -> Option<String> {
     let pairs: Vec<(String, String)> =
         url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
             .into_owned()
             .collect();
-    let param = |k: &str| {
+    move |k| {
         pairs
             .iter()
             .find(|(key, _)| key == k)
             .map(|(_, v)| v.clone())
-    };
+    }
+}
+
+async fn inject(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
+    let param = control_params(raw);
     let kind = param("kind").unwrap_or_default();
-    let Some(fault) = Fault::from_control(&kind, param) else {
+    let Some(fault) = Fault::from_control(&kind, &param) else {
         return (
             StatusCode::BAD_REQUEST,
             Json(json!({"error": format!("unknown fault kind {kind:?}")})),
@@ -193,17 +198,8 @@ async fn inject(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Respons
 
 /// `POST /__fake/mode?legacy=1&bdx_cursors=1&flat_meta=1&no_models_api=1` (see `Modes`).
 async fn set_mode(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect();
     let mut modes = app.modes.write().unwrap();
-    modes.update(|k| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    });
+    modes.update(control_params(raw));
     Json(json!({ "modes": format!("{:?}", *modes) })).into_response()
 }
 

@@ -21,7 +21,14 @@ pub(crate) use graph::looks_like_graph;
 /// both stay in `extra` (`comfyPrompt`, `comfyWorkflow`). Malformed graphs give a record
 /// holding only the raw text.
 pub(crate) fn from_texts(prompt_json: Option<&str>, workflow_json: Option<&str>) -> GenRecord {
-    let prompt = prompt_json.map(parse_or_raw);
+    from_values(
+        prompt_json.map(parse_or_raw),
+        workflow_json.map(parse_or_raw),
+    )
+}
+
+/// Like [`from_texts`], for a graph and workflow already parsed.
+pub(crate) fn from_values(prompt: Option<Value>, workflow: Option<Value>) -> GenRecord {
     let mut rec = match &prompt {
         Some(Value::Object(graph)) => record(graph),
         _ => GenRecord::default(),
@@ -29,9 +36,8 @@ pub(crate) fn from_texts(prompt_json: Option<&str>, workflow_json: Option<&str>)
     if let Some(prompt) = prompt {
         rec.extra.insert("comfyPrompt".into(), prompt);
     }
-    if let Some(workflow) = workflow_json {
-        rec.extra
-            .insert("comfyWorkflow".into(), parse_or_raw(workflow));
+    if let Some(workflow) = workflow {
+        rec.extra.insert("comfyWorkflow".into(), workflow);
     }
     rec
 }
