@@ -352,10 +352,16 @@ impl Runner {
                     continue;
                 }
             };
-            let known = !self.ctx.overwrite && self.ctx.archive.complete(id).is_some();
-            self.count_known(target, known);
-            if known {
-                self.present(target, id, &item);
+            // The complete file's path, looked up (and stat-ed) once per item.
+            let complete = if self.ctx.overwrite {
+                None
+            } else {
+                let rec = self.ctx.archive.complete(id);
+                rec.map(|rec| self.ctx.dir.join(&rec.name))
+            };
+            self.count_known(target, complete.is_some());
+            if let Some(path) = complete {
+                self.present(target, &path, &item);
             } else if self.dry_run {
                 let path = self
                     .ctx
@@ -397,13 +403,11 @@ impl Runner {
         }
     }
 
-    fn present(&mut self, target: usize, id: u64, item: &Value) {
+    /// Counts an item whose file `path` is complete on disk, writing its missing extras.
+    fn present(&mut self, target: usize, path: &Path, item: &Value) {
         if !self.dry_run {
-            if let Some(rec) = self.ctx.archive.complete(id) {
-                let path = self.ctx.dir.join(&rec.name);
-                if let Err(e) = finish::write_extras(&self.ctx, &path, item) {
-                    self.ctx.log.warn(&format!("{e:#}"));
-                }
+            if let Err(e) = finish::write_extras(&self.ctx, path, item) {
+                self.ctx.log.warn(&format!("{e:#}"));
             }
         }
         self.summary.count(target, summary::Tally::Present);

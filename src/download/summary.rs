@@ -19,25 +19,39 @@ pub enum Tally {
     Planned,
 }
 
+/// How many items came to each [`Tally`].
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    /// Files saved in this run.
+    downloaded: u64,
+    /// Items already complete on disk.
+    present: u64,
+    /// `--dry-run`: items that would be fetched.
+    planned: u64,
+}
+
+impl Counts {
+    fn add(&mut self, tally: Tally) {
+        *match tally {
+            Tally::Downloaded => &mut self.downloaded,
+            Tally::Present => &mut self.present,
+            Tally::Planned => &mut self.planned,
+        } += 1;
+    }
+}
+
 /// The counts of one target of a run with several.
 #[derive(Debug, Default, Clone)]
 struct TargetCounts {
     label: String,
-    downloaded: u64,
-    present: u64,
-    planned: u64,
+    counts: Counts,
     failed: u64,
 }
 
 /// Counts of a download run.
 pub struct Summary {
     started: Instant,
-    /// Files saved in this run.
-    pub downloaded: u64,
-    /// Items already complete on disk.
-    pub present: u64,
-    /// `--dry-run`: items that would be fetched.
-    pub planned: u64,
+    counts: Counts,
     /// Whether this is a `--dry-run`.
     pub dry_run: bool,
     /// Bytes received in this run.
@@ -66,9 +80,7 @@ impl Summary {
         Summary {
             targets,
             started: Instant::now(),
-            downloaded: 0,
-            present: 0,
-            planned: 0,
+            counts: Counts::default(),
             dry_run,
             bytes: 0,
             failed: Vec::new(),
@@ -77,23 +89,9 @@ impl Summary {
 
     /// Counts one item of target `target`.
     pub fn count(&mut self, target: usize, tally: Tally) {
-        let (total, of_target) = match tally {
-            Tally::Downloaded => (
-                &mut self.downloaded,
-                self.targets.get_mut(target).map(|t| &mut t.downloaded),
-            ),
-            Tally::Present => (
-                &mut self.present,
-                self.targets.get_mut(target).map(|t| &mut t.present),
-            ),
-            Tally::Planned => (
-                &mut self.planned,
-                self.targets.get_mut(target).map(|t| &mut t.planned),
-            ),
-        };
-        *total += 1;
-        if let Some(n) = of_target {
-            *n += 1;
+        self.counts.add(tally);
+        if let Some(t) = self.targets.get_mut(target) {
+            t.counts.add(tally);
         }
     }
 
@@ -123,14 +121,14 @@ impl Summary {
         if self.dry_run {
             say(format!(
                 "civimg: {lead}dry run: {} to download, {} already present in {}",
-                self.planned, self.present, dir
+                self.counts.planned, self.counts.present, dir
             ));
         } else {
             say(format!(
                 "civimg: {lead}{} downloaded ({}), {} already present, {} failed in {:.1}s ({}/s) to {}",
-                self.downloaded,
+                self.counts.downloaded,
                 HumanBytes(self.bytes),
-                self.present,
+                self.counts.present,
                 self.failed.len(),
                 secs,
                 HumanBytes((self.bytes as f64 / secs) as u64),
@@ -142,15 +140,15 @@ impl Summary {
                 say(format!(
                     "civimg:   {}: {} to download, {} already present",
                     escape_line(&t.label),
-                    t.planned,
-                    t.present
+                    t.counts.planned,
+                    t.counts.present
                 ));
             } else {
                 say(format!(
                     "civimg:   {}: {} downloaded, {} already present, {} failed",
                     escape_line(&t.label),
-                    t.downloaded,
-                    t.present,
+                    t.counts.downloaded,
+                    t.counts.present,
                     t.failed
                 ));
             }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::fields::{cell, lookup};
-use super::table::fit_cell;
+use super::fit_cell;
 
 /// How a column's text is shortened to its width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

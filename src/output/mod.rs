@@ -14,6 +14,7 @@ use crate::api::Item;
 use anyhow::Result;
 
 use crate::cli::Format;
+use crate::text::{escape_line, fit_width};
 
 pub use self::csv::CsvWriter;
 pub use self::record::RecordWriter;
@@ -43,6 +44,13 @@ pub fn stderr_width() -> Option<u16> {
 fn columns_env() -> Option<u16> {
     let columns = std::env::var("COLUMNS").ok()?;
     columns.trim().parse::<u16>().ok().filter(|&n| n > 0)
+}
+
+/// A cell's text on one line, escaped, at most `max` columns wide. The text is cut before
+/// it is escaped, so a huge value costs no more than its first `max` characters.
+fn fit_cell(text: &str, max: usize) -> String {
+    let cut = fit_width(text, max);
+    fit_width(&escape_line(&cut), max).into_owned()
 }
 
 /// Receives items a page at a time and renders them.

@@ -114,7 +114,7 @@ fn fit_value(value: &str, column: usize) -> String {
             out.push('\n');
         }
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let line = super::table::fit_cell(line, budget);
+        let line = super::fit_cell(line, budget);
         budget = budget.saturating_sub(text::width(&line).max(1));
         break_long_words(&line, column, &mut out);
     }

@@ -9,12 +9,12 @@ use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
 use serde_json::Value;
 
 use crate::api::Item;
-use crate::text::{escape_line, fit_width, width};
+use crate::text::width;
 
 use super::columns::{self, Cut, Spec, DEFAULTS, DISPLAY_ORDER};
 use super::fields::Row;
 use super::layout::{self, Need};
-use super::ItemWriter;
+use super::{fit_cell, ItemWriter};
 
 /// Only a line under the header; a blank vertical line (the header line's intersections)
 /// separates the columns: that is the layout's `GAP`.
@@ -32,11 +32,20 @@ const MAX_FIELD_COLUMN: usize = 60;
 /// Narrowest a `--fields` column is squeezed to on a small terminal.
 const MIN_FIELD_COLUMN: usize = 4;
 
-/// One shown column: its header, how its text is read and cut, and its width.
+/// One shown column: how its text is read and cut, and its width.
 struct Shown {
-    header: String,
     source: Source,
     width: usize,
+}
+
+impl Shown {
+    /// The column's header: a default column's name, or the `--fields` path.
+    fn header(&self) -> &str {
+        match &self.source {
+            Source::Default(spec) => spec.header,
+            Source::Field(path) => path,
+        }
+    }
 }
 
 /// Where a column's text comes from.
@@ -103,7 +112,6 @@ impl<W: Write> TableWriter<W> {
             .iter()
             .filter_map(|&i| {
                 widths[i].map(|width| Shown {
-                    header: DEFAULTS[i].header.to_string(),
                     source: Source::Default(&DEFAULTS[i]),
                     width,
                 })
@@ -135,7 +143,6 @@ impl<W: Write> TableWriter<W> {
             .iter()
             .zip(widths.iter().zip(&needs))
             .map(|(path, (width, need))| Shown {
-                header: path.clone(),
                 source: Source::Field(path.clone()),
                 width: width.unwrap_or(need.min),
             })
@@ -162,7 +169,7 @@ impl<W: Write> TableWriter<W> {
         if first {
             let bold = crate::log::stdout_color();
             table.set_header(shown.iter().map(|col| {
-                let cell = Cell::new(fit_cell(&col.header, col.width));
+                let cell = Cell::new(fit_cell(col.header(), col.width));
                 if bold {
                     cell.add_attribute(comfy_table::Attribute::Bold)
                 } else {
@@ -217,13 +224,6 @@ impl<W: Write> ItemWriter for TableWriter<W> {
         self.out.flush()?;
         Ok(())
     }
-}
-
-/// A cell's text on one line, escaped, at most `max` columns wide. The text is cut before
-/// it is escaped, so a huge value costs no more than its first `max` characters.
-pub fn fit_cell(text: &str, max: usize) -> String {
-    let cut = fit_width(text, max);
-    fit_width(&escape_line(&cut), max).into_owned()
 }
 
 #[cfg(test)]
