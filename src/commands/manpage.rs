@@ -122,6 +122,14 @@ fn closing_sections() -> Roff {
         ("CIVITAI_API_KEY", "API key, as --api-key."),
         ("CIVIMG_CONFIG", "Config file, as --config."),
         (
+            "CIVIMG_IMAGE_HOST",
+            "Host of file URLs built from a uuid, as --image-host.",
+        ),
+        (
+            "CIVIMG_IMAGE_FALLBACK_HOST",
+            "Second origin for files, as --image-fallback-host.",
+        ),
+        (
             "NO_COLOR",
             "When set and not empty, --color auto means never.",
         ),
@@ -139,10 +147,10 @@ fn closing_sections() -> Roff {
         .text([bold("$XDG_CONFIG_HOME/civimg/config.toml")]);
     roff.text([roman(
         "The config file (~/.config/civimg/config.toml; civimg config path prints it). TOML with \
-         the keys api_key, base_url, out, concurrency, name, format, timeout, retries and \
-         image_fallback_host, each optional. A flag wins over its environment variable, which \
-         wins over the file, which wins over the default; civimg config show prints what is in \
-         force and where each value comes from. Keep a file holding api_key private (chmod 600).",
+         the keys api_key, base_url, out, concurrency, name, format, timeout, retries, \
+         image_fallback_host, image_host and api_interval, each optional. A flag wins over its \
+         environment variable, which wins over the file, which wins over the default; civimg \
+         config show prints what is in force and where each value comes from. Keep a file holding api_key private (chmod 600).",
     )]);
     roff.control("TP", [])
         .text([bold("DIR/.civimg/archive.jsonl")]);
