@@ -47,8 +47,6 @@
 //! default: the legacy path's off-by-one cursors and refusals, `offset|bdx:{json}` cursors,
 //! `flatMeta`. The statement-timeout empty page and the "overloaded" 503 are faults.
 
-#![allow(dead_code, unused_imports)]
-
 mod api;
 mod app;
 mod catalog;
@@ -74,4 +72,4 @@ mod util;
 pub use faults::Fault;
 pub use modes::Modes;
 pub use record::Recorded;
-pub use server::{FakeCivitai, FakeConfig};
+pub use server::{FakeCivitai, FakeConfig, Ports};
