@@ -12,8 +12,24 @@ pub const FAILURE: u8 = 1;
 /// Exit code after Ctrl-C, as shells report SIGINT.
 pub const INTERRUPTED: u8 = 130;
 
+/// A failure whose text is already on stderr (the download summary carries it, before the
+/// counts): only the exit code is left to give.
+#[derive(Debug)]
+pub struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the run failed (reported above)")
+    }
+}
+
+impl std::error::Error for Reported {}
+
 /// Prints the error once, as one line, and picks the exit code.
 pub fn report(err: &anyhow::Error) -> ExitCode {
+    if err.downcast_ref::<Reported>().is_some() {
+        return ExitCode::from(FAILURE);
+    }
     if is_broken_pipe(err) {
         // `civimg list | head` closed our stdout: the reader got what it wanted.
         return ExitCode::SUCCESS;
@@ -21,7 +37,7 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     print_error(err);
     if let Some(walk) = err.chain().find_map(|e| e.downcast_ref::<WalkError>()) {
         if let Some(cursor) = &walk.resume_cursor {
-            eprintln!("{}", resume_hint(walk.items_done, cursor));
+            crate::log::stderr_line(&resume_hint(walk.items_done, cursor));
         }
     }
     ExitCode::from(FAILURE)
@@ -40,11 +56,11 @@ pub fn resume_hint(items_done: u64, cursor: &str) -> String {
 /// Prints `civimg: error: …` as one line: for the fatal error, and for each failed target of
 /// a command that carries on with the others (`meta`).
 pub fn print_error(err: &anyhow::Error) {
-    eprintln!(
+    crate::log::stderr_line(&format!(
         "civimg: {} {}",
         crate::log::paint("error:", "1;31"),
         escape_line(&one_line(&format!("{err:#}")))
-    );
+    ));
 }
 
 /// Whether the failure is a write to a closed pipe.

@@ -103,7 +103,15 @@ impl Log {
             Some(mp) if !mp.is_hidden() => {
                 let _ = mp.println(line);
             }
-            _ => eprintln!("{line}"),
+            _ => stderr_line(line),
         }
     }
+}
+
+/// Writes one line on stderr; a closed or broken stderr is ignored rather than a panic
+/// (`civimg meta A B 2>&1 | head -1` ends as quietly as a closed stdout).
+pub fn stderr_line(line: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
 }

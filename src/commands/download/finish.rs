@@ -42,14 +42,14 @@ pub(super) async fn download(
         })
         .map_err(FileError::Unrecorded)?;
     write_extras(ctx, &path, &job.item).map_err(|e| FileError::Local(format!("{e:#}")))?;
-    Ok(Saved::Downloaded)
+    Ok(Saved::Downloaded(fetched.size))
 }
 
 /// How a job ended well.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Saved {
-    /// Fetched and saved.
-    Downloaded,
+    /// Fetched and saved: the file's size.
+    Downloaded(u64),
     /// Already on disk, unrecorded; checked and recorded without fetching it.
     Adopted,
 }

@@ -129,7 +129,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let mut runner = Runner {
         ctx,
         progress,
-        summary: Summary::new(args.dry_run, labels),
+        summary: Summary::new(args.dry_run, labels).quiet(settings.quiet),
         steer,
         demand,
         stop_after_known: args.stop_after_known,
@@ -141,7 +141,6 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let concurrency = settings.concurrency(args.concurrency);
     let interrupted = runner.drive(rx, concurrency).await?;
     runner.progress.clear();
-    runner.summary.bytes = runner.ctx.bytes.load(Ordering::Relaxed);
     if interrupted {
         producer.abort();
         runner
@@ -270,12 +269,12 @@ impl Runner {
                 }
                 Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
                     let outcome = joined.context("a transfer task failed")?;
-                    if let Err(fatal) = self.settle(outcome) {
+                    if self.settle(outcome).is_err() {
+                        // The summary carries the error, before the counts it is part of.
                         self.stop_all(&mut tasks).await;
                         self.progress.clear();
-                        self.summary.bytes = self.ctx.bytes.load(Ordering::Relaxed);
                         self.summary.print(&self.ctx.dir, false, &self.ctx.renamed_files());
-                        return Err(fatal);
+                        return Err(anyhow::Error::new(crate::exit::Reported));
                     }
                 }
                 permit = permits.clone().acquire_owned(), if !pending.is_empty() => {
@@ -398,8 +397,19 @@ impl Runner {
         let streak = if current != target { 0 } else { streak };
         let streak = if known { streak + 1 } else { 0 };
         self.known_streak = (target, streak);
-        if self.stop_after_known.is_some_and(|n| streak >= n) {
-            self.steer.skip.store(target + 1, Ordering::SeqCst);
+        let Some(n) = self.stop_after_known.filter(|&n| streak >= n) else {
+            return;
+        };
+        self.steer.skip.store(target + 1, Ordering::SeqCst);
+        if streak == n {
+            let of = match self.summary.target_label(target) {
+                Some(label) => format!("{label}: "),
+                None => String::new(),
+            };
+            self.summary.stopped_early(format!(
+                "{of}stopped listing early: {n} items in a row were already complete \
+                 (--stop-after-known {n}), so the older ones are taken to be too"
+            ));
         }
     }
 
@@ -426,14 +436,25 @@ impl Runner {
         let bytes = self.ctx.bytes.load(Ordering::Relaxed);
         let target = outcome.target;
         match outcome.result {
-            Ok(finish::Saved::Downloaded) => self.summary.count(target, summary::Tally::Downloaded),
+            Ok(finish::Saved::Downloaded(size)) => {
+                self.summary.count(target, summary::Tally::Downloaded);
+                self.summary.bytes += size;
+            }
             Ok(finish::Saved::Adopted) => self.summary.count(target, summary::Tally::Present),
             Err(FileError::Remote(why))
             | Err(FileError::Local(why))
             | Err(FileError::Unreachable { why, .. }) => self.summary.fail(target, outcome.id, why),
-            Err(FileError::Fatal(err)) => return Err(err),
+            Err(FileError::Fatal(err)) => {
+                // A full or read-only disk: this item failed, and the run stops here.
+                self.summary.fail(target, outcome.id, format!("{err:#}"));
+                self.summary.stopped = true;
+                return Err(err);
+            }
             Err(FileError::Unrecorded(err)) => {
+                // Saved, but the archive could not record it: the run's error.
                 self.summary.count(target, summary::Tally::Downloaded);
+                self.summary.stopped = true;
+                self.summary.fatal.get_or_insert_with(|| format!("{err:#}"));
                 return Err(err);
             }
         }

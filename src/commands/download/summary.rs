@@ -54,12 +54,21 @@ pub struct Summary {
     counts: Counts,
     /// Whether this is a `--dry-run`.
     pub dry_run: bool,
-    /// Bytes received in this run.
+    /// Sizes of the files saved in this run (a failed transfer's bytes are not counted).
     pub bytes: u64,
     /// Failed items with the reason.
     pub failed: Vec<(u64, String)>,
     /// Per target, when the run walks more than one.
     targets: Vec<TargetCounts>,
+    /// `-q`: nothing at all on success.
+    pub quiet: bool,
+    /// Why a listing ended before its end (`--stop-after-known`), one line each.
+    stopped_early: Vec<String>,
+    /// The error that stopped the whole run (the archive could not be written), printed
+    /// before the counts.
+    pub fatal: Option<String>,
+    /// The run stopped at a write failure (a full or read-only disk) before its end.
+    pub stopped: bool,
 }
 
 impl Summary {
@@ -84,7 +93,26 @@ impl Summary {
             dry_run,
             bytes: 0,
             failed: Vec::new(),
+            quiet: false,
+            stopped_early: Vec::new(),
+            fatal: None,
+            stopped: false,
         }
+    }
+
+    /// The label of target `target` when the run has several.
+    pub fn target_label(&self, target: usize) -> Option<&str> {
+        self.targets.get(target).map(|t| t.label.as_str())
+    }
+
+    /// The same summary, silent on success when `quiet` (`-q`).
+    pub fn quiet(self, quiet: bool) -> Self {
+        Summary { quiet, ..self }
+    }
+
+    /// Notes that a target's listing ended early, and why.
+    pub fn stopped_early(&mut self, why: String) {
+        self.stopped_early.push(why);
     }
 
     /// Counts one item of target `target`.
@@ -103,63 +131,109 @@ impl Summary {
         }
     }
 
-    /// Prints the summary on stderr (even with `--quiet`: it is the run's result), each line
-    /// wrapped at word boundaries to a terminal's width. Reasons, names and the directory may
-    /// hold text from outside: control characters are escaped. `renamed` lists files saved
-    /// as `{stem}-{id}` beside a file that already had their name (saved, wanted).
+    /// Prints the summary on stderr, each line wrapped at word boundaries to a terminal's
+    /// width: what went wrong first, then the counts, then how to retry. With `-q` a run
+    /// without failures prints nothing. Reasons, names and the directory may hold text from
+    /// outside: control characters are escaped. `renamed` lists files saved as `{stem}-{id}`
+    /// beside a file that already had their name (saved, wanted).
     pub fn print(&self, dir: &Path, interrupted: bool, renamed: &[(PathBuf, PathBuf)]) {
+        let trouble = !self.failed.is_empty() || interrupted || self.stopped;
+        if self.quiet && !trouble {
+            return;
+        }
         let width = crate::output::stderr_width().map(usize::from);
         let say = |line: String| {
             for part in wrap(&line, width) {
-                eprintln!("{part}");
+                crate::log::stderr_line(&part);
             }
         };
+        if !self.quiet {
+            renamed_lines(renamed).into_iter().for_each(&say);
+            self.stopped_early.iter().for_each(|why| say(format!("civimg: {why}")));
+        }
+        for (id, why) in &self.failed {
+            say(format!("civimg: failed {id}: {}", escape_line(why)));
+        }
+        if let Some(fatal) = &self.fatal {
+            let error = crate::log::paint("error:", "1;31");
+            say(format!("civimg: {error} {}", escape_line(fatal)));
+        }
+        self.count_lines(dir, interrupted).into_iter().for_each(&say);
+        if let Some(advice) = self.advice(interrupted) {
+            say(advice);
+        }
+    }
+
+    /// The totals, and one line per target when there are several.
+    fn count_lines(&self, dir: &Path, interrupted: bool) -> Vec<String> {
         let shown = dir.display().to_string();
         let dir = escape_line(&shown);
-        let secs = self.started.elapsed().as_secs_f64().max(0.001);
         let lead = if interrupted { "interrupted: " } else { "" };
+        let mut lines = Vec::new();
         if self.dry_run {
-            say(format!(
+            lines.push(format!(
                 "civimg: {lead}dry run: {} to download, {} already present in {}",
                 self.counts.planned, self.counts.present, dir
             ));
         } else {
-            say(format!(
-                "civimg: {lead}{} downloaded ({}), {} already present, {} failed in {:.1}s ({}/s) to {}",
+            let secs = self.started.elapsed().as_secs_f64().max(0.001);
+            // No rate when nothing was saved: "0 B/s" says nothing true.
+            let rate = match self.bytes {
+                0 => String::new(),
+                b => format!(" ({}/s)", HumanBytes((b as f64 / secs) as u64)),
+            };
+            lines.push(format!(
+                "civimg: {lead}{} downloaded ({}), {} already present, {} failed in {:.1}s{rate} to {}",
                 self.counts.downloaded,
                 HumanBytes(self.bytes),
                 self.counts.present,
                 self.failed.len(),
                 secs,
-                HumanBytes((self.bytes as f64 / secs) as u64),
                 dir
             ));
         }
         for t in &self.targets {
-            if self.dry_run {
-                say(format!(
-                    "civimg:   {}: {} to download, {} already present",
-                    escape_line(&t.label),
-                    t.counts.planned,
-                    t.counts.present
-                ));
+            let label = escape_line(&t.label);
+            lines.push(if self.dry_run {
+                format!(
+                    "civimg:   {label}: {} to download, {} already present",
+                    t.counts.planned, t.counts.present
+                )
             } else {
-                say(format!(
-                    "civimg:   {}: {} downloaded, {} already present, {} failed",
-                    escape_line(&t.label),
-                    t.counts.downloaded,
-                    t.counts.present,
-                    t.failed
-                ));
-            }
+                format!(
+                    "civimg:   {label}: {} downloaded, {} already present, {} failed",
+                    t.counts.downloaded, t.counts.present, t.failed
+                )
+            });
         }
-        renamed_lines(renamed).into_iter().for_each(&say);
-        for (id, why) in &self.failed {
-            say(format!("civimg: failed {id}: {}", escape_line(why)));
-        }
+        lines
+    }
+
+    /// The last line: how to finish what this run did not.
+    fn advice(&self, interrupted: bool) -> Option<String> {
         if interrupted {
-            say("civimg: partial files were kept; run the same command again to resume".into());
+            return Some("civimg: partial files were kept; run the same command again to resume".into());
         }
+        if self.stopped {
+            return Some(
+                "civimg: the run stopped there; make room (or choose another --out), then run \
+                 the same command again"
+                    .into(),
+            );
+        }
+        if self.failed.is_empty() {
+            return None;
+        }
+        let timed_out = self.failed.iter().any(|(_, why)| why.contains("timed out"));
+        let timeout = if timed_out {
+            " (some timed out: raise --timeout for a slow link)"
+        } else {
+            ""
+        };
+        Some(format!(
+            "civimg: {} failed; run the same command again to retry them{timeout}",
+            self.failed.len()
+        ))
     }
 
     /// 0 when nothing failed, 1 otherwise.

@@ -58,7 +58,8 @@ pub(super) async fn fetch(
         let what = sniff::describe(&fetched.head);
         let _ = safe_fs::remove_entry(&this_part);
         if let Some(next) = VARIANTS.get(k + 1) {
-            ctx.log.notice(&format!(
+            // Detail for `-v`: without it the user sees the video saved, which is what happened.
+            ctx.log.verbose(&format!(
                 "{}: the host sent {what} for a video under {variant}; asking for {next}",
                 job.id
             ));
