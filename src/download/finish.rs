@@ -33,6 +33,7 @@ pub(super) async fn download(
         super::safe_fs::create_dirs_inside(&ctx.dir, parent).map_err(|e| local(e, parent))?;
     }
     std::fs::rename(&part, &path).map_err(|e| local(e, &path))?;
+    let _ = super::part::forget_source(&part);
     ctx.archive
         .append(&Record {
             id: job.id,

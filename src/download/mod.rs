@@ -14,6 +14,7 @@ pub mod name;
 mod original;
 mod part;
 mod progress;
+mod provenance;
 mod request;
 mod safe_fs;
 mod sniff;
@@ -430,7 +431,7 @@ impl Runner {
             Ok(finish::Saved::Adopted) => self.summary.count(target, summary::Tally::Present),
             Err(FileError::Remote(why))
             | Err(FileError::Local(why))
-            | Err(FileError::Unreachable { why, .. }) => self.summary.fail(target, outcome.id, why),
+            | Err(FileError::Unreachable(why)) => self.summary.fail(target, outcome.id, why),
             Err(FileError::Fatal(err)) => return Err(err),
             Err(FileError::Unrecorded(err)) => {
                 self.summary.count(target, summary::Tally::Downloaded);
