@@ -87,6 +87,21 @@ pub fn write_whole(path: &Path, body: &[u8]) -> io::Result<()> {
     std::fs::rename(tmp, path)
 }
 
+/// Whether every folder between `root` and `path` (its last component excluded) is a real
+/// folder, not a link: a file reached only through a planted link is none of civimg's.
+pub fn real_dirs_below(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut at = root.to_path_buf();
+    let mut parts: Vec<_> = rel.components().collect();
+    parts.pop();
+    parts.into_iter().all(|part| {
+        at.push(part);
+        std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_dir())
+    })
+}
+
 /// Creates the folders of `path` below `root` one by one, refusing any component that is a
 /// symbolic link or not a folder, so a link planted as a subfolder (`DIR/bob -> /etc` with a
 /// `{username}/…` template) can never lead a write outside `root`. `root` itself is trusted:

@@ -20,6 +20,7 @@ mod meta_files;
 mod meta_generators;
 mod one_dir;
 mod scripted;
+mod store;
 mod support;
 mod targets;
 mod terminal;
