@@ -2,7 +2,8 @@
 //! writer that never loses received bytes, not even when its task is dropped by Ctrl-C (its
 //! buffer is written out on drop), so a re-run asks `Range` for exactly what is missing.
 //!
-//! Every `.part` has a small companion, `{part}.from`, written before its first byte: the
+//! Every `.part` has a small companion, `X.from.part` for `X.part` (a `.part` too, so whatever
+//! tidies or skips unfinished files treats both alike), written before its first byte: the
 //! origin (`scheme://host:port`) that served it and the full length that origin announced. A
 //! `.part` is resumed directly only from that origin (and only while it announces that length);
 //! any other host must first prove it serves the same file (`provenance`).
@@ -31,7 +32,7 @@ pub fn resumable_len(part: &Path) -> std::io::Result<u64> {
     }
 }
 
-/// Longest `.from` companion read; a longer one is not civimg's and counts as none.
+/// Longest `.from.part` companion read; a longer one is not civimg's and counts as none.
 const MAX_SOURCE: u64 = 4096;
 
 /// Where a `.part`'s bytes came from.
@@ -43,11 +44,11 @@ pub struct Source {
     pub total: Option<u64>,
 }
 
-/// The companion of `part`: `X.part` → `X.part.from`.
+/// The companion of `part`: `X.part` → `X.from.part`.
 fn source_path(part: &Path) -> PathBuf {
-    let mut name = part.as_os_str().to_owned();
-    name.push(".from");
-    PathBuf::from(name)
+    let name = part.file_name().unwrap_or_default().to_string_lossy();
+    let stem = name.strip_suffix(".part").unwrap_or(&name);
+    part.with_file_name(format!("{stem}.from.part"))
 }
 
 /// The recorded source of `part`; `None` when there is none, or it is not a small regular

@@ -204,6 +204,11 @@ fn each_variant_resumes_its_own_part_and_a_saved_video_leaves_none() {
         asked,
         [
             ("original=true".to_string(), None),
+            // A `.part` with no record of its origin proves itself first (issue 21).
+            (
+                "original=true,quality=100".to_string(),
+                Some("bytes=0-999".to_string())
+            ),
             (
                 "original=true,quality=100".to_string(),
                 Some("bytes=1000-".to_string())
