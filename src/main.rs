@@ -11,6 +11,11 @@ fn main() -> ExitCode {
     let when = ColorWhen::from_raw_args(std::env::args_os());
     civimg::log::init_color(when);
     let mut cmd = Cli::command().color(civimg::log::clap_color(when));
+    if std::env::args_os().len() == 1 {
+        // Bare `civimg`: the short help, as a start rather than an error.
+        let _ = cmd.print_help();
+        return ExitCode::SUCCESS;
+    }
     let matches = cmd.get_matches_mut();
     let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,

@@ -209,6 +209,19 @@ pub(super) fn parse_concurrency(s: &str) -> Result<usize, String> {
     }
 }
 
+/// `--user-id`: a number; a name there is almost always meant for `--username`, so say so.
+pub(super) fn parse_user_id(s: &str) -> Result<u64, String> {
+    if let Ok(id) = s.trim().parse::<u64>() {
+        return Ok(id);
+    }
+    match parse_username(s) {
+        Ok(name) => Err(format!(
+            "a user id is a number; for a user's name use --username {name}"
+        )),
+        Err(_) => Err(format!("`{s}` is not a user id (a number)")),
+    }
+}
+
 /// `--username`: the API's zod schema allows `^[A-Za-z0-9_]*$` only (doc/api.md).
 pub(super) fn parse_username(s: &str) -> Result<String, String> {
     if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {

@@ -13,7 +13,8 @@ use crate::window::DateArg;
 pub mod usage;
 
 use crate::values::{
-    parse_concurrency, parse_count, parse_interval, parse_limit, parse_page, parse_username,
+    parse_concurrency, parse_count, parse_interval, parse_limit, parse_page, parse_user_id,
+    parse_username,
     ApiKeyParser,
 };
 pub use crate::values::{ApiKey, ByteSize, Format, MediaType, Nsfw, Period, Sort};
@@ -118,7 +119,7 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 
     /// When to use colour (NO_COLOR in the environment means never for auto)
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, ignore_case = true, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 }
 
@@ -213,7 +214,7 @@ pub enum Command {
   civimg completions fish > ~/.config/fish/completions/civimg.fish")]
     Completions {
         /// The shell to complete for
-        #[arg(value_enum)]
+        #[arg(value_enum, ignore_case = true)]
         shell: clap_complete::Shell,
     },
 
@@ -247,7 +248,7 @@ pub enum ConfigCommand {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Output format [default: table on a terminal, jsonl otherwise]
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_enum, ignore_case = true)]
     pub format: Option<Format>,
 
     /// Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns
@@ -330,8 +331,8 @@ pub struct MetaArgs {
     #[arg(required = true, value_name = "ID|URL|FILE|DIR")]
     pub targets: Vec<std::ffi::OsString>,
 
-    /// Output format: a table for people, JSON lines for machines
-    #[arg(long, short = 'f', value_enum, default_value_t = MetaFormat::Table)]
+    /// Output format: a table for people; json, jsonl or csv for machines, as in `list`
+    #[arg(long, short = 'f', value_enum, ignore_case = true, default_value_t = MetaFormat::Table)]
     pub format: MetaFormat,
 }
 
@@ -340,8 +341,12 @@ pub struct MetaArgs {
 pub enum MetaFormat {
     /// The fields a person reads first, prompts wrapped to the terminal
     Table,
-    /// One JSON object per record (every field, `source` = api or the file)
+    /// One JSON array of the records (every field, `source` = api or the file), as `list`
     Json,
+    /// One JSON object a line, as `list`
+    Jsonl,
+    /// One row a record: the common fields, resources by name, ;-joined
+    Csv,
 }
 
 /// Query flags shared by every command that walks the images endpoint.
@@ -372,7 +377,7 @@ pub struct QueryArgs {
     pub username: Vec<String>,
 
     /// Only images by this user id; repeatable
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = parse_user_id)]
     pub user_id: Vec<u64>,
 
     /// Only this image

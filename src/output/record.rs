@@ -1,5 +1,5 @@
-//! `civimg meta` output: a generation record as a two-column table for people, or as one
-//! JSON line for machines.
+//! `civimg meta` output: a generation record as a two-column table for people, or for machines
+//! as JSON (one array), JSON lines or CSV, agreeing with `list --format`.
 
 use std::io::Write;
 
@@ -15,6 +15,26 @@ pub const FALLBACK_WIDTH: u16 = 100;
 
 /// Narrowest table we lay out; below this wrapping makes prompts unreadable anyway.
 const MIN_WIDTH: u16 = 40;
+
+/// The CSV columns: the record's common fields, by their JSON names.
+const CSV_COLUMNS: [&str; 16] = [
+    "source",
+    "generator",
+    "prompt",
+    "negativePrompt",
+    "seed",
+    "steps",
+    "sampler",
+    "scheduler",
+    "cfgScale",
+    "width",
+    "height",
+    "model",
+    "modelHash",
+    "clipSkip",
+    "denoisingStrength",
+    "resources",
+];
 
 /// Writes records one after another, flushing each so a pipe sees it at once.
 pub struct RecordWriter<W: Write> {
@@ -38,10 +58,16 @@ impl<W: Write> RecordWriter<W> {
     /// Writes one record: a table (after a blank line unless it is the first) or a JSON line.
     pub fn write(&mut self, record: &GenRecord) -> Result<()> {
         match self.format {
-            MetaFormat::Json => {
+            MetaFormat::Jsonl => {
                 serde_json::to_writer(&mut self.out, record)?;
                 self.out.write_all(b"\n")?;
             }
+            MetaFormat::Json => {
+                self.out
+                    .write_all(if self.written == 0 { b"[" } else { b"," })?;
+                serde_json::to_writer(&mut self.out, record)?;
+            }
+            MetaFormat::Csv => self.csv_row(record)?,
             MetaFormat::Table => {
                 if self.written > 0 {
                     self.out.write_all(b"\n")?;
@@ -56,10 +82,55 @@ impl<W: Write> RecordWriter<W> {
         Ok(())
     }
 
+    /// One CSV row (after the header, for the first): text through the `csv` crate, so
+    /// commas, quotes and newlines in a prompt stay inside their cell.
+    fn csv_row(&mut self, record: &GenRecord) -> Result<()> {
+        let value = serde_json::to_value(record)?;
+        let cell = |key: &str| match (key, value.get(key)) {
+            ("resources", Some(serde_json::Value::Array(list))) => list
+                .iter()
+                .map(resource_name)
+                .collect::<Vec<_>>()
+                .join(";"),
+            (_, None | Some(serde_json::Value::Null)) => String::new(),
+            (_, Some(serde_json::Value::String(s))) => s.clone(),
+            (_, Some(other)) => other.to_string(),
+        };
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        if self.written == 0 {
+            csv.write_record(CSV_COLUMNS)?;
+        }
+        csv.write_record(CSV_COLUMNS.map(cell))?;
+        let row = csv.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+        self.out.write_all(&row)?;
+        Ok(())
+    }
+
+    /// Ends the output: closes the JSON array (`[]` when there was no record).
+    pub fn finish(&mut self) -> Result<()> {
+        if self.format == MetaFormat::Json {
+            self.out
+                .write_all(if self.written == 0 { b"[]\n" } else { b"]\n" })?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
     /// Flushes what is buffered (before an error goes to stderr, say).
     pub fn flush(&mut self) -> Result<()> {
         self.out.flush()?;
         Ok(())
+    }
+}
+
+/// A resource in a CSV cell: its name, or `version N` when it has none (as in the table).
+fn resource_name(resource: &serde_json::Value) -> String {
+    match resource.get("name").and_then(serde_json::Value::as_str) {
+        Some(name) if !name.is_empty() => name.to_string(),
+        _ => match resource.get("modelVersionId") {
+            Some(id) if !id.is_null() => format!("version {id}"),
+            _ => String::new(),
+        },
     }
 }
 
@@ -377,13 +448,40 @@ mod tests {
     #[test]
     fn json_is_one_line_per_record() {
         let mut out = Vec::new();
-        let mut writer = RecordWriter::new(&mut out, MetaFormat::Json, None);
+        let mut writer = RecordWriter::new(&mut out, MetaFormat::Jsonl, None);
         writer.write(&record()).unwrap();
         writer.write(&record()).unwrap();
+        writer.finish().unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2);
         let back: GenRecord = serde_json::from_str(lines[0]).unwrap();
         assert_eq!(back, record());
+    }
+
+    // issue 17: `meta --format` agrees with `list`: json is one array, csv exists.
+    #[test]
+    fn json_is_one_array_and_csv_one_row_a_record() {
+        let write = |format: MetaFormat, n: usize| {
+            let mut out = Vec::new();
+            let mut writer = RecordWriter::new(&mut out, format, None);
+            for _ in 0..n {
+                writer.write(&record()).unwrap();
+            }
+            writer.finish().unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let array: Vec<GenRecord> = serde_json::from_str(&write(MetaFormat::Json, 2)).unwrap();
+        assert_eq!(array, [record(), record()]);
+        assert_eq!(write(MetaFormat::Json, 0), "[]\n");
+        let csv = write(MetaFormat::Csv, 2);
+        let mut rows = csv::Reader::from_reader(csv.as_bytes());
+        let header = rows.headers().unwrap().clone();
+        assert_eq!(&header[2], "prompt");
+        let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(&rows[0][2], record().prompt.unwrap());
+        assert_eq!(&rows[0][4], "18446744073709551615");
+        assert_eq!(&rows[0][15], "armor;version 42");
     }
 }

@@ -344,7 +344,7 @@ fn meta_on_a_folder_walks_subfolders_and_skips_what_cannot_hold_data() {
     std::fs::write(root.join("alice/clip.mp4"), b"\0\0\0\x18ftypmp42\0\0\0\0").unwrap();
     std::fs::write(root.join("anim.gif"), b"GIF89a\x01\0\x01\0").unwrap();
     std::fs::write(root.join("notes.md"), b"# my gallery").unwrap();
-    let out = bare().args(["meta", "-f", "json"]).arg(root).run_ok();
+    let out = bare().args(["meta", "-f", "jsonl"]).arg(root).run_ok();
     let records = json_lines(&out.stdout);
     let sources: Vec<&str> = records
         .iter()
@@ -401,7 +401,7 @@ fn the_readme_walk_through_downloads_then_reads_the_folder() {
         .arg(&out_dir)
         .run_ok();
     let out = civimg(&fake)
-        .args(["meta", "10000000", "-f", "json"])
+        .args(["meta", "10000000", "-f", "jsonl"])
         .arg(&out_dir)
         .run_ok();
     let records = json_lines(&out.stdout);

@@ -25,7 +25,7 @@ fn meta_json(cmd: &mut assert_cmd::Command, args: &[&str]) -> (i32, Vec<Value>, 
     let out = cmd
         .arg("meta")
         .args(args)
-        .args(["--format", "json"])
+        .args(["--format", "jsonl"])
         .output()
         .expect("civimg runs");
     let code = out.status.code().expect("exit code");
@@ -424,7 +424,7 @@ fn an_invalid_argument_is_reported_and_the_others_still_print() {
         .args(["not-an-id", "https://civitai.com/models/123"])
         .arg(&missing)
         .arg(&files[1])
-        .args(["--format", "json"])
+        .args(["--format", "jsonl"])
         .run_fails(1);
     assert_eq!(json_lines(&out.stdout).len(), 2);
     let err = text(&out.stderr);

@@ -31,7 +31,7 @@ fn meta(paths: &[&Path]) -> (i32, Vec<Value>, String) {
     let out = cmd
         .arg("meta")
         .args(paths)
-        .args(["--format", "json"])
+        .args(["--format", "jsonl"])
         .output()
         .expect("civimg runs");
     (

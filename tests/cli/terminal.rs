@@ -168,7 +168,7 @@ fn huge_and_hostile_cells_are_cut_and_escaped_json_stays_exact() {
     );
     assert!(shown.len() < 64 * 1024, "{}", shown.len());
     let out = civimg(&fake)
-        .args(["meta", "-f", "json"])
+        .args(["meta", "-f", "jsonl"])
         .arg(&png)
         .run_ok();
     let record = &json_lines(&out.stdout)[0];

@@ -112,6 +112,9 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let client = settings.client(log.clone())?;
     let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
     let ctx = Arc::new(Ctx::new(settings, args, &client, dir, log.clone())?);
+    if !ctx.template.has_ext() {
+        log.warn("the --name template has no {ext}: files will be saved without an extension");
+    }
     let (tx, rx) = mpsc::channel(1);
     let steer = Arc::new(source::Steer::default());
     // One page may be listed before the first is taken in; each intake allows one more.

@@ -46,7 +46,7 @@ pub async fn run(settings: &Settings, args: &MetaArgs) -> Result<ExitCode> {
             Err(err) => run.emit(Err(err))?,
         }
     }
-    run.out.flush()?;
+    run.out.finish()?;
     if run.records == 0 && run.failed == 0 && run.without_data > 0 {
         exit::print_error(&anyhow!(
             "none of the {} image files had generation data",
@@ -162,6 +162,6 @@ mod tests {
     #[test]
     fn at_least_one_target_is_required() {
         assert!(Cli::try_parse_from(["civimg", "meta"]).is_err());
-        assert!(Cli::try_parse_from(["civimg", "meta", "1", "--format", "csv"]).is_err());
+        assert!(Cli::try_parse_from(["civimg", "meta", "1", "--format", "yaml"]).is_err());
     }
 }

@@ -199,7 +199,7 @@ fn downloaded_jpeg_and_webp_files_read_back_with_meta() {
     let out = civimg(&fake)
         .arg("meta")
         .arg(dir.path())
-        .args(["--format", "json"])
+        .args(["--format", "jsonl"])
         .output()
         .unwrap();
     let err = text(&out.stderr);
