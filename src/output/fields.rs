@@ -58,9 +58,73 @@ pub const ITEM_FIELDS: &[&str] = &[
 /// Paths below these are open-ended.
 const OPEN_PREFIXES: &[&str] = &["meta.", "tags.", "modelVersionIds."];
 
-/// Checks `--fields` paths: each must be a known field (or below an open-ended one). The
-/// error names the nearest known field when there is one.
-pub fn check_fields(fields: &[String]) -> Result<(), String> {
+/// Keys the API's `meta` object carries as generators spell them (doc/api.md, "meta"), besides
+/// the normalized ones: a `meta.<key>` near one of these but not it is taken as a misspelling.
+const API_META_KEYS: &[&str] = &[
+    "Model",
+    "Model hash",
+    "Clip skip",
+    "Size",
+    "VAE",
+    "Denoising strength",
+    "Hires upscale",
+    "Hires upscaler",
+    "Hires steps",
+    "Schedule type",
+    "resources",
+    "civitaiResources",
+    "hashes",
+    "comfy",
+];
+
+/// Words people type for a field, and the field they mean.
+const ALIASES: &[(&str, &str)] = &[
+    ("likes", "stats.likeCount"),
+    ("hearts", "stats.heartCount"),
+    ("laughs", "stats.laughCount"),
+    ("cries", "stats.cryCount"),
+    ("dislikes", "stats.dislikeCount"),
+    ("comments", "stats.commentCount"),
+    ("user", "username"),
+    ("created", "createdAt"),
+    ("date", "createdAt"),
+    ("level", "nsfwLevel"),
+    ("prompt", "meta.prompt"),
+    ("seed", "meta.seed"),
+    ("model", "meta.model"),
+];
+
+/// Checks `--fields` paths: each must be a known field (or below an open-ended one, unless it
+/// is a near miss of a known `meta.` key). The error names the nearest known field when there
+/// is one; `tags` asks for `--with-tags`, without which the API sends none.
+pub fn check_fields(fields: &[String], with_tags: bool) -> Result<(), String> {
+    check_names(fields)?;
+    let wants_tags = fields
+        .iter()
+        .any(|f| f.trim() == "tags" || f.trim().starts_with("tags."));
+    if wants_tags && !with_tags {
+        return Err("--fields tags: add --with-tags, or the API sends no tags".into());
+    }
+    Ok(())
+}
+
+/// Whether `field` is `meta.<key>` with a key close to, but not, a known one.
+fn near_miss_meta(field: &str) -> bool {
+    let Some(key) = field.strip_prefix("meta.") else {
+        return false;
+    };
+    let known = NORMALIZED_META_KEYS.iter().chain(API_META_KEYS);
+    if known.clone().any(|k| *k == key) {
+        return false;
+    }
+    let lower = key.to_ascii_lowercase();
+    known
+        .map(|k| k.to_ascii_lowercase())
+        .any(|k| k == lower || edit_distance(&lower, &k) <= 2.max(k.len() / 4))
+}
+
+/// The names themselves: known, or open-ended and no near miss.
+fn check_names(fields: &[String]) -> Result<(), String> {
     for field in fields {
         let field = field.trim();
         if field.is_empty() || field.split('.').any(str::is_empty) {
@@ -69,7 +133,8 @@ pub fn check_fields(fields: &[String]) -> Result<(), String> {
                 crate::text::escape_line(&fields.join(","))
             ));
         }
-        if ITEM_FIELDS.contains(&field) || OPEN_PREFIXES.iter().any(|p| field.starts_with(p)) {
+        let open = OPEN_PREFIXES.iter().any(|p| field.starts_with(p));
+        if ITEM_FIELDS.contains(&field) || (open && !near_miss_meta(field)) {
             continue;
         }
         let shown = crate::text::escape_line(field);
@@ -84,19 +149,26 @@ pub fn check_fields(fields: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The known field closest to `field`: the same but for case, else within a few edits.
+/// The known field closest to `field`: a word people use for it (`likes`), the same but for
+/// case, the last part of a dotted field (`likeCount`), else within a few edits.
 fn nearest(field: &str) -> Option<String> {
+    let lower = field.to_ascii_lowercase();
+    if let Some((_, known)) = ALIASES.iter().find(|(alias, _)| *alias == lower) {
+        return Some(known.to_string());
+    }
     let candidates = ITEM_FIELDS
         .iter()
         .map(|f| f.to_string())
-        .chain(NORMALIZED_META_KEYS.iter().map(|k| format!("meta.{k}")));
-    let lower = field.to_ascii_lowercase();
+        .chain(NORMALIZED_META_KEYS.iter().map(|k| format!("meta.{k}")))
+        .chain(API_META_KEYS.iter().map(|k| format!("meta.{k}")));
     candidates
         .map(|known| {
-            let distance = if known.to_ascii_lowercase() == lower {
+            let known_lower = known.to_ascii_lowercase();
+            let last = known_lower.rsplit('.').next().unwrap_or_default();
+            let distance = if known_lower == lower || last == lower {
                 0
             } else {
-                edit_distance(&lower, &known.to_ascii_lowercase())
+                edit_distance(&lower, &known_lower)
             };
             (distance, known)
         })
@@ -362,8 +434,21 @@ mod tests {
 
     #[test]
     fn unknown_fields_suggest_the_nearest() {
-        let check = |f: &[&str]| check_fields(&f.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let check =
+            |f: &[&str]| check_fields(&f.iter().map(|s| s.to_string()).collect::<Vec<_>>(), true);
         assert!(check(&["id", "stats.likeCount", "meta.Clip skip", "tags.0.name"]).is_ok());
+        assert!(check(&["meta.Hires upscale", "meta.somethingElse"]).is_ok());
+        // issue 17: meta.* misspellings and the words people use are caught too.
+        let err = check(&["meta.promt"]).unwrap_err();
+        assert!(err.contains("did you mean `meta.prompt`"), "{err}");
+        let err = check(&["meta.clip skip"]).unwrap_err();
+        assert!(err.contains("`meta.Clip skip`"), "{err}");
+        let err = check(&["likes"]).unwrap_err();
+        assert!(err.contains("did you mean `stats.likeCount`"), "{err}");
+        let err = check(&["commentCount"]).unwrap_err();
+        assert!(err.contains("`stats.commentCount`"), "{err}");
+        let tags = check_fields(&["id".into(), "tags".into()], false).unwrap_err();
+        assert!(tags.contains("--with-tags"), "{tags}");
         let err = check(&["stats.likecount"]).unwrap_err();
         assert!(err.contains("did you mean `stats.likeCount`"), "{err}");
         let err = check(&["usrname"]).unwrap_err();
