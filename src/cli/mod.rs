@@ -14,8 +14,7 @@ pub mod usage;
 
 use crate::values::{
     parse_concurrency, parse_count, parse_interval, parse_limit, parse_page, parse_user_id,
-    parse_username,
-    ApiKeyParser,
+    parse_username, ApiKeyParser,
 };
 pub use crate::values::{ApiKey, ByteSize, Format, MediaType, Nsfw, Period, Sort};
 

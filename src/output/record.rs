@@ -87,11 +87,9 @@ impl<W: Write> RecordWriter<W> {
     fn csv_row(&mut self, record: &GenRecord) -> Result<()> {
         let value = serde_json::to_value(record)?;
         let cell = |key: &str| match (key, value.get(key)) {
-            ("resources", Some(serde_json::Value::Array(list))) => list
-                .iter()
-                .map(resource_name)
-                .collect::<Vec<_>>()
-                .join(";"),
+            ("resources", Some(serde_json::Value::Array(list))) => {
+                list.iter().map(resource_name).collect::<Vec<_>>().join(";")
+            }
             (_, None | Some(serde_json::Value::Null)) => String::new(),
             (_, Some(serde_json::Value::String(s))) => s.clone(),
             (_, Some(other)) => other.to_string(),
@@ -101,7 +99,9 @@ impl<W: Write> RecordWriter<W> {
             csv.write_record(CSV_COLUMNS)?;
         }
         csv.write_record(CSV_COLUMNS.map(cell))?;
-        let row = csv.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+        let row = csv
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
         self.out.write_all(&row)?;
         Ok(())
     }

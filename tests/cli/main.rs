@@ -9,6 +9,7 @@ mod fake_server;
 mod fallback;
 mod first_use;
 mod fixtures;
+mod honest;
 mod hostile;
 mod input_bytes;
 mod list;

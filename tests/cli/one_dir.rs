@@ -154,8 +154,13 @@ fn a_full_disk_while_appending_to_the_archive_is_the_runs_error() {
         err.contains("downloaded") && err.contains("failed in"),
         "summary: {err}"
     );
+    // issue 17: the error comes before the counts it is part of; the last line says what next.
+    let lines: Vec<&str> = err.lines().collect();
+    let error_at = lines.iter().position(|l| l.starts_with("civimg: error:"));
+    let counts_at = lines.iter().position(|l| l.contains("failed in"));
+    assert!(error_at.unwrap() < counts_at.unwrap(), "{err}");
     assert!(
-        err.lines().last().unwrap().starts_with("civimg: error:"),
+        lines.last().unwrap().contains("run the same command again"),
         "{err}"
     );
     // Files that got their final name are whole, and the summary counts them.
@@ -165,7 +170,7 @@ fn a_full_disk_while_appending_to_the_archive_is_the_runs_error() {
         .count();
     assert!(saved >= 1);
     assert!(
-        err.starts_with(&format!("civimg: {saved} downloaded")),
+        lines[counts_at.unwrap()].starts_with(&format!("civimg: {saved} downloaded")),
         "{saved}: {err}"
     );
 }

@@ -102,7 +102,9 @@ impl Default for NameTemplate {
 impl NameTemplate {
     /// Whether the template has `{ext}`; without it files are saved with no extension.
     pub fn has_ext(&self) -> bool {
-        self.parts.iter().any(|p| matches!(p, Part::Field(f) if f == "ext"))
+        self.parts
+            .iter()
+            .any(|p| matches!(p, Part::Field(f) if f == "ext"))
     }
 
     /// The relative path for an item whose real type is `ext` (`None`: the `.part` name,

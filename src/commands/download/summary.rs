@@ -149,7 +149,9 @@ impl Summary {
         };
         if !self.quiet {
             renamed_lines(renamed).into_iter().for_each(&say);
-            self.stopped_early.iter().for_each(|why| say(format!("civimg: {why}")));
+            self.stopped_early
+                .iter()
+                .for_each(|why| say(format!("civimg: {why}")));
         }
         for (id, why) in &self.failed {
             say(format!("civimg: failed {id}: {}", escape_line(why)));
@@ -158,7 +160,9 @@ impl Summary {
             let error = crate::log::paint("error:", "1;31");
             say(format!("civimg: {error} {}", escape_line(fatal)));
         }
-        self.count_lines(dir, interrupted).into_iter().for_each(&say);
+        self.count_lines(dir, interrupted)
+            .into_iter()
+            .for_each(&say);
         if let Some(advice) = self.advice(interrupted) {
             say(advice);
         }
@@ -212,7 +216,9 @@ impl Summary {
     /// The last line: how to finish what this run did not.
     fn advice(&self, interrupted: bool) -> Option<String> {
         if interrupted {
-            return Some("civimg: partial files were kept; run the same command again to resume".into());
+            return Some(
+                "civimg: partial files were kept; run the same command again to resume".into(),
+            );
         }
         if self.stopped {
             return Some(
