@@ -249,9 +249,8 @@ pub(crate) fn record(text: &str, source: &str) -> GenRecord {
     if let Some(neg) = params.negative_prompt {
         map.insert("negativePrompt".into(), Value::String(neg));
     }
-    for (key, value) in params.settings {
-        insert_unique(&mut map, key, Value::String(value));
-    }
+    let settings = params.settings.into_iter();
+    insert_unique(&mut map, settings.map(|(k, v)| (k, Value::String(v))));
     let mut rec = normalize::from_map(map, source);
     civitai_resources(&mut rec);
     rec
@@ -267,10 +266,7 @@ fn civitai_resources(rec: &mut GenRecord) {
         return;
     };
     let parsed: Vec<_> = items.iter().filter_map(resources::from_api).collect();
-    if !parsed.is_empty() {
-        rec.resources.extend(parsed);
-        rec.resources = resources::dedupe(std::mem::take(&mut rec.resources));
-    }
+    rec.add_resources(parsed);
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! written as `512x768`, `1024 x 1024` or `(768, 1280)`, keys compared without case or
 //! separators.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 /// A JSON object.
@@ -105,17 +107,23 @@ pub(crate) fn take<T>(map: &mut Obj, names: &[&str], parse: fn(&Value) -> Option
     None
 }
 
-/// Inserts `key`, renaming it `key (2)`, `key (3)`… when a duplicate would overwrite a value.
-pub(crate) fn insert_unique(map: &mut Obj, key: String, value: Value) {
-    if !map.contains_key(&key) {
-        map.insert(key, value);
-        return;
+/// Inserts every pair, renaming a key that is already there `key (2)`, `key (3)`… so no
+/// value is overwritten. Linear however many times a key repeats: the next free number of
+/// each key is remembered, never searched for from 2 again.
+pub(crate) fn insert_unique(map: &mut Obj, pairs: impl IntoIterator<Item = (String, Value)>) {
+    let mut next: HashMap<String, usize> = HashMap::new();
+    for (key, value) in pairs {
+        if !map.contains_key(&key) {
+            map.insert(key, value);
+            continue;
+        }
+        let n = next.entry(key.clone()).or_insert(2);
+        while map.contains_key(&format!("{key} ({n})")) {
+            *n += 1;
+        }
+        map.insert(format!("{key} ({n})"), value);
+        *n += 1;
     }
-    let mut n = 2;
-    while map.contains_key(&format!("{key} ({n})")) {
-        n += 1;
-    }
-    map.insert(format!("{key} ({n})"), value);
 }
 
 /// Parses JSON text into an object, None for anything else.
