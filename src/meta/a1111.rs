@@ -239,6 +239,40 @@ fn unescape(raw: &str) -> String {
     out
 }
 
+/// Settings keys A1111 always or usually writes.
+const KNOWN_KEYS: &[&str] = &[
+    "Steps",
+    "Sampler",
+    "Seed",
+    "CFG scale",
+    "Size",
+    "Model",
+    "Model hash",
+    "Schedule type",
+    "Denoising strength",
+    "Clip skip",
+];
+
+/// Whether `text` has the shape of generation parameters rather than ordinary text (a photo's
+/// caption, "Screenshot"): a `Steps:` or `Negative prompt:` line, or a last line of at
+/// least three settings (what [`parse`] takes for the settings line), two of them keys
+/// A1111 writes.
+pub(crate) fn looks_like_parameters(text: &str) -> bool {
+    let mut lines = text.trim().lines().map(str::trim_start);
+    if lines
+        .clone()
+        .any(|l| l.starts_with("Steps:") || l.starts_with(NEGATIVE))
+    {
+        return true;
+    }
+    let last = parse_settings(lines.next_back().unwrap_or(""));
+    let known = last
+        .iter()
+        .filter(|(k, _)| KNOWN_KEYS.iter().any(|known| k.eq_ignore_ascii_case(known)))
+        .count();
+    last.len() >= 3 && known >= 2
+}
+
 /// Builds a record from A1111 `parameters` text found in `source`.
 pub(crate) fn record(text: &str, source: &str) -> GenRecord {
     let params = parse(text);

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::graph::{class, inputs, Graph, MAX_DEPTH};
+use super::graph::{class, inputs, wildcard_text, Graph, MAX_DEPTH};
 use super::passes::{sampler_input, setting_nodes};
 use super::resource;
 use crate::meta::record::Resource;
@@ -56,6 +56,15 @@ fn collect<'a>(
         return;
     }
     let Some(inp) = inputs(node) else { return };
+    // A wildcard encoder is its own text encoder: what it populated is the prompt.
+    if class(node).contains("Wildcard") {
+        if let Some(text) = wildcard_text(inp) {
+            if out.seen.insert(text.to_string()) {
+                out.list.push(text.to_string());
+            }
+            return;
+        }
+    }
     let texts: Vec<String> = TEXT_INPUTS
         .iter()
         .filter_map(|k| g.text(inp.get(*k)?, depth + 1))
