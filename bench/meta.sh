@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures `civimg meta` on local files (no network):
-#   1. `civimg meta DIR --format json > /dev/null` over FILES files (default 10 000): a mix of
+#   1. `civimg meta DIR --format jsonl > /dev/null` over FILES files (default 10 000): a mix of
 #      A1111 PNG (70 %), ComfyUI PNG with a 20-node graph and its workflow (10 %), A1111 JPEG
 #      (10 %) and A1111 WebP (10 %), each with a few KiB of image data to skip.
 #      Goal: < 1 s.   The same run with the default table output, for reference.
@@ -109,7 +109,7 @@ with open(bomb_path, "wb") as f:
     f.write(data)
 PY
 
-got=$("$CIVIMG" meta "$WORK/files" --format json | wc -l)
+got=$("$CIVIMG" meta "$WORK/files" --format jsonl | wc -l)
 if ((got != FILES)); then
     echo "bench: expected $FILES records, civimg printed $got" >&2
     exit 1
@@ -126,9 +126,9 @@ timed_meta() {
 
 json_walls=() table_walls=() rss=()
 for ((run = 1; run <= RUNS; run++)); do
-    json_walls+=("$(timed_meta --format json)")
+    json_walls+=("$(timed_meta --format jsonl)")
     table_walls+=("$(timed_meta)")
-    /usr/bin/time -v -o "$WORK/time.txt" "$CIVIMG" meta "$WORK/bomb.png" --format json >/dev/null
+    /usr/bin/time -v -o "$WORK/time.txt" "$CIVIMG" meta "$WORK/bomb.png" --format jsonl >/dev/null
     rss+=("$(peak_rss_mb "$WORK/time.txt")")
 done
 
@@ -140,7 +140,7 @@ cat <<EOF
 == civimg meta ==
 $(machine)
 $FILES files ($(du -sh "$WORK/files" | cut -f1)): 70 % A1111 PNG, 10 % ComfyUI PNG, 10 % JPEG, 10 % WebP; $RUNS runs: median [all]
-  meta DIR --format json   s     $json_s   [${json_walls[*]}]   goal < $WALL_GOAL_S s: $(verdict "$json_s" "$WALL_GOAL_S")
+  meta DIR --format jsonl   s     $json_s   [${json_walls[*]}]   goal < $WALL_GOAL_S s: $(verdict "$json_s" "$WALL_GOAL_S")
   meta DIR (table)         s     $(median 3 "${table_walls[@]}")   [${table_walls[*]}]
 one PNG of 40 zTXt bombs ($(du -h "$WORK/bomb.png" | cut -f1), 320 MiB inflated) under /usr/bin/time -v
   peak RSS                 MB    $rss_mb   [${rss[*]}]   goal < $RSS_GOAL_MB MB: $(verdict "$rss_mb" "$RSS_GOAL_MB")

@@ -142,8 +142,8 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             break
         }
         'civimg;meta' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON lines for machines')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON lines for machines')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format: a table for people; json, jsonl or csv for machines, as in `list`')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: a table for people; json, jsonl or csv for machines, as in `list`')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key, sent only as `Authorization: Bearer` to the base-url host')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for the next bytes of a response [default: 30]')

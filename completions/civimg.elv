@@ -136,8 +136,8 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'civimg;meta'= {
-            cand -f 'Output format: a table for people, JSON lines for machines'
-            cand --format 'Output format: a table for people, JSON lines for machines'
+            cand -f 'Output format: a table for people; json, jsonl or csv for machines, as in `list`'
+            cand --format 'Output format: a table for people; json, jsonl or csv for machines, as in `list`'
             cand --base-url 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]'
             cand --api-key 'API key, sent only as `Authorization: Bearer` to the base-url host'
             cand --timeout 'Seconds to wait for a connection or for the next bytes of a response [default: 30]'

@@ -164,8 +164,10 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l with-tags -d 
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c civimg -n "__fish_civimg_using_subcommand meta" -s f -l format -d 'Output format: a table for people, JSON lines for machines' -r -f -a "table\t'The fields a person reads first, prompts wrapped to the terminal'
-json\t'One JSON object per record (every field, `source` = api or the file)'"
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -s f -l format -d 'Output format: a table for people; json, jsonl or csv for machines, as in `list`' -r -f -a "table\t'The fields a person reads first, prompts wrapped to the terminal'
+json\t'One JSON array of the records (every field, `source` = api or the file), as `list`'
+jsonl\t'One JSON object a line, as `list`'
+csv\t'One row a record: the common fields, resources by name, ;-joined'"
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r

@@ -202,7 +202,7 @@ pub enum Command {
     #[command(after_help = "Examples:
   civimg meta 469632
   civimg meta https://civitai.com/images/469632
-  civimg meta image.png --format json | jq .seed
+  civimg meta image.png --format jsonl | jq .seed
   civimg meta gallery/")]
     Meta(MetaArgs),
 
