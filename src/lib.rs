@@ -5,7 +5,6 @@
 
 pub mod cli;
 pub mod commands;
-pub mod config;
 pub mod exit;
 pub mod log;
 pub mod meta;
@@ -19,6 +18,7 @@ pub mod walk;
 // still use them; removed once every branch has merged).
 pub use cli::usage;
 pub use commands::download;
+pub use settings::config;
 pub use walk::{api, base_url, client, hops, paginator, query, retry, segments, trpc, window};
 
 use std::process::ExitCode;

@@ -13,8 +13,8 @@ use crate::window::DateArg;
 pub mod usage;
 
 use crate::values::{
-    parse_concurrency, parse_count, parse_interval, parse_limit, parse_page, parse_username,
-    ApiKeyParser,
+    parse_concurrency, parse_count, parse_interval, parse_limit, parse_page, parse_retries,
+    parse_timeout, parse_username, ApiKeyParser,
 };
 pub use crate::values::{ApiKey, ByteSize, Format, MediaType, Nsfw, Period, Sort};
 
@@ -73,11 +73,11 @@ pub struct GlobalArgs {
     pub verbose: bool,
 
     /// Seconds to wait for a connection or for the next bytes of a response [default: 30]
-    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<u64>,
 
     /// How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
+    #[arg(long, global = true, value_name = "N", value_parser = parse_retries)]
     pub retries: Option<u32>,
 
     /// Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its
@@ -127,16 +127,14 @@ impl GlobalArgs {
     /// the variable instead of guessing.
     pub fn note_env_sources(&mut self, matches: &clap::ArgMatches) {
         use clap::parser::ValueSource;
-        self.from_env = [
-            "base_url",
-            "api_key",
-            "config",
-            "image_fallback_host",
-            "image_host",
-        ]
-        .into_iter()
-        .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
-        .collect();
+        let settings = crate::settings::keys::ALL
+            .iter()
+            .filter(|k| k.env().is_some());
+        self.from_env = settings
+            .map(|k| k.name())
+            .chain(["config"])
+            .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
+            .collect();
     }
 }
 
@@ -236,7 +234,8 @@ pub enum ConfigCommand {
   civimg config path
   $EDITOR \"$(civimg config path)\"")]
     Path,
-    /// Print the settings in force and where each comes from (the API key redacted)
+    /// Print the settings in force as a config file, each with where it comes from (defaults
+    /// and the API key commented out)
     #[command(after_help = "Examples:
   civimg config show
   civimg --base-url https://civitai.red config show")]
