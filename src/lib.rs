@@ -10,6 +10,7 @@ pub mod log;
 pub mod meta;
 pub mod output;
 pub mod settings;
+pub mod store;
 pub mod text;
 pub mod values;
 pub mod walk;

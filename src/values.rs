@@ -249,3 +249,50 @@ pub fn parse_username(s: &str) -> Result<String, String> {
     }
     Ok(s.to_string())
 }
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when writing to a terminal and NO_COLOR is not set
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+impl ColorWhen {
+    /// The `--color` value in raw arguments, read before clap parses them so that clap's own
+    /// help and errors follow it too. The last occurrence wins, as with clap.
+    pub fn from_raw_args<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ColorWhen {
+        let mut when = ColorWhen::Auto;
+        let mut expect_value = false;
+        for arg in args {
+            let arg = arg.to_string_lossy().into_owned();
+            let value = if expect_value {
+                expect_value = false;
+                Some(arg.as_str())
+            } else if arg == "--color" {
+                expect_value = true;
+                None
+            } else if arg == "--" {
+                break;
+            } else {
+                arg.strip_prefix("--color=")
+            };
+            if let Some(v) = value.and_then(|v| <ColorWhen as ValueEnum>::from_str(v, true).ok()) {
+                when = v;
+            }
+        }
+        when
+    }
+}
+
+/// Output formats of `meta`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetaFormat {
+    /// The fields a person reads first, prompts wrapped to the terminal
+    Table,
+    /// One JSON object per record (every field, `source` = api or the file)
+    Json,
+}

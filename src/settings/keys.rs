@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use crate::download::name::{NameTemplate, DEFAULT_TEMPLATE};
+use crate::store::name::{NameTemplate, DEFAULT_TEMPLATE};
 use crate::values::{self, ApiKey, Format};
 
 /// One setting.

@@ -2,6 +2,7 @@
 //! declared in `keys`; the file is read in `config`.
 
 pub mod config;
+pub mod flags;
 pub mod keys;
 
 use std::path::{Path, PathBuf};
@@ -10,11 +11,12 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use self::config::Loaded;
+use self::flags::GlobalArgs;
 use self::keys::{Key, Setting};
-use crate::cli::{ApiKey, Format, GlobalArgs};
 use crate::client::{Client, ClientConfig};
-use crate::download::name::NameTemplate;
 use crate::log::Log;
+use crate::store::name::NameTemplate;
+use crate::values::{ApiKey, Format};
 
 /// Everything the commands need from the global options.
 #[derive(Debug, Clone)]

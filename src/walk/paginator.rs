@@ -275,7 +275,7 @@ impl<'a> Paginator<'a> {
 
     /// Says once per kind when the API ignores the sort asked for (doc/api.md, "Three backends").
     fn warn_about_sort(&mut self, legacy: bool) {
-        use crate::cli::Sort;
+        use crate::values::Sort;
         let sort = self.query.sort;
         let (kind, text) = match sort {
             Some(Sort::Random) if !legacy => (

@@ -424,10 +424,7 @@ fn config_values_are_held_to_the_flags_rules() {
         let err = text(&out.stderr);
         let key = line.split(' ').next().unwrap();
         assert!(
-            err.contains(&format!(
-                "{}:2: {key}: expected {expected}",
-                cfg.display()
-            )),
+            err.contains(&format!("{}:2: {key}: expected {expected}", cfg.display())),
             "{line}: {err}"
         );
         assert_eq!(err.lines().count(), 1, "{err}");

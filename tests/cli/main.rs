@@ -11,6 +11,7 @@ mod fallback;
 mod first_use;
 mod fixtures;
 mod hostile;
+mod layers;
 mod list;
 mod list_meta;
 mod media;
