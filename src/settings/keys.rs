@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use crate::store::name::{NameTemplate, DEFAULT_TEMPLATE};
 use crate::values::{self, ApiKey, Format};
+use crate::walk::client::redact_user_info;
 
 /// One setting.
 pub struct Key<T: 'static> {
@@ -110,7 +111,8 @@ pub static BASE_URL: Key<String> = Key {
     about: "Site to talk to",
     quoted: true,
     parse: trimmed,
-    show: |s| s.trim_end_matches('/').to_string(),
+    // User-info is never printed (issue 21).
+    show: |s| redact_user_info(s.trim_end_matches('/')),
 };
 
 /// `download -o` / `out`.
@@ -203,7 +205,7 @@ pub static IMAGE_FALLBACK_HOST: Key<String> = Key {
     about: "Second origin for files",
     quoted: true,
     parse: trimmed,
-    show: String::clone,
+    show: |s| redact_user_info(s),
 };
 
 /// `--image-host` / `CIVIMG_IMAGE_HOST` / `image_host`; checked when a client is made.
@@ -217,7 +219,7 @@ pub static IMAGE_HOST: Key<String> = Key {
     about: "Host of file URLs built from a uuid",
     quoted: true,
     parse: trimmed,
-    show: String::clone,
+    show: |s| redact_user_info(s),
 };
 
 /// `--api-interval` / `api_interval`.

@@ -1,7 +1,6 @@
 //! The integration tests: one binary, driving the real `civimg` against the fake Civitai.
 
-#[path = "../fake/mod.rs"]
-mod fake;
+use civimg_fake as fake;
 
 mod download;
 mod ecosystem;
@@ -11,6 +10,7 @@ mod fallback;
 mod first_use;
 mod fixtures;
 mod hostile;
+mod input_bytes;
 mod layers;
 mod list;
 mod list_meta;
@@ -20,6 +20,8 @@ mod meta;
 mod meta_files;
 mod meta_generators;
 mod one_dir;
+mod scripted;
+mod store;
 mod support;
 mod targets;
 mod terminal;
