@@ -12,6 +12,7 @@ mod fixtures;
 mod honest;
 mod hostile;
 mod input_bytes;
+mod layers;
 mod list;
 mod list_meta;
 mod media;

@@ -99,6 +99,19 @@ impl Default for NameTemplate {
     }
 }
 
+/// The template as written.
+impl std::fmt::Display for NameTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => f.write_str(t)?,
+                Part::Field(name) => write!(f, "{{{name}}}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 impl NameTemplate {
     /// Whether the template has `{ext}`; without it files are saved with no extension.
     pub fn has_ext(&self) -> bool {
