@@ -51,22 +51,21 @@ jsonl\t'One JSON object per line, exactly as the API sent it'
 json\t'One JSON array'
 csv\t'A header row, then one row per item with flattened columns'"
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id -d 'Only images made with this model version; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l user-id -d 'Only images by this user id; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-id -d 'Only this image' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l collection-id -d 'Images of this collection; repeatable, alone' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
 soft\t'Up to PG-13'
 mature\t'Up to R'
 x\t'Everything'
 true\t'R and above only'
 false\t'Same as leaving it out'"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l browsing-level -d 'Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API\'s default is 1, PG only)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l sort -d 'Order of the results (the API\'s default is most-reactions). The API honours random only in collections; --image-id always comes newest first' -r -f -a "newest\t''
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l browsing-level -d 'Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l sort -d 'Order of the results (the API\'s default is most-reactions)' -r -f -a "newest\t''
 oldest\t''
 most-reactions\t''
 most-comments\t''
@@ -80,13 +79,14 @@ all-time\t''"
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l type -d 'Only images, only videos or only audio' -r -f -a "image\t''
 video\t''
 audio\t''"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-model -d 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-model -d 'Only this base model ("SDXL 1.0", Pony …); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l tag -d 'Only images with this tag id (any of them); repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l page -d 'Start at this page (page × limit may not exceed 1000; cursors go further)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l page -d 'Start at this page (page × limit ≤ 1000)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l max -d 'Stop after N items in total' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l since -d 'Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time. With --sort newest the walk stops at the first older item; in any other order every page is read' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l until -d 'Only items created on or before DATE: a UTC day (YYYY-MM-DD, the whole day counts) or an RFC 3339 time. With --sort oldest the walk stops at the first newer item; in any other order every page is read' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l since -d 'Only items created on or after DATE (YYYY-MM-DD or RFC 3339)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l until -d 'Only items created on or before DATE (YYYY-MM-DD or RFC 3339)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
@@ -99,32 +99,31 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -l color -d 'When to
 always\t'Always colour'
 never\t'Never colour'"
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l no-meta -d 'Do not ask the API for generation parameters (`meta` stays null)'
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l with-tags -d 'Ask for each image\'s tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)'
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l with-tags -d 'Ask for each image\'s tags'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s o -l out -d 'Directory to save into, created if missing [default: .]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s j -l concurrency -d 'Files transferred at once, 1-32 [default: 4]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {createdTime} {ext}; {createdAt} is the UTC date (2026-07-12), {createdTime} the date and time (2026-07-12T17-36-54); {ext} comes from the file\'s first bytes' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing after N items in a row that are already complete' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l max-file-size -d 'Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger file fails before any byte is written' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l max-file-size -d 'Largest file to save: bytes, or K, M, G (powers of 1024)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version-id -d 'Only images made with this model version; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l user-id -d 'Only images by this user id; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-id -d 'Only this image' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l collection-id -d 'Images of this collection; repeatable, alone' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
 soft\t'Up to PG-13'
 mature\t'Up to R'
 x\t'Everything'
 true\t'R and above only'
 false\t'Same as leaving it out'"
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l browsing-level -d 'Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API\'s default is 1, PG only)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l sort -d 'Order of the results (the API\'s default is most-reactions). The API honours random only in collections; --image-id always comes newest first' -r -f -a "newest\t''
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l browsing-level -d 'Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l sort -d 'Order of the results (the API\'s default is most-reactions)' -r -f -a "newest\t''
 oldest\t''
 most-reactions\t''
 most-comments\t''
@@ -138,13 +137,14 @@ all-time\t''"
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l type -d 'Only images, only videos or only audio' -r -f -a "image\t''
 video\t''
 audio\t''"
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-model -d 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-model -d 'Only this base model ("SDXL 1.0", Pony …); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l tag -d 'Only images with this tag id (any of them); repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l page -d 'Start at this page (page × limit may not exceed 1000; cursors go further)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l page -d 'Start at this page (page × limit ≤ 1000)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l max -d 'Stop after N items in total' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l since -d 'Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time. With --sort newest the walk stops at the first older item; in any other order every page is read' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l until -d 'Only items created on or before DATE: a UTC day (YYYY-MM-DD, the whole day counts) or an RFC 3339 time. With --sort oldest the walk stops at the first newer item; in any other order every page is read' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l since -d 'Only items created on or after DATE (YYYY-MM-DD or RFC 3339)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l until -d 'Only items created on or before DATE (YYYY-MM-DD or RFC 3339)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
@@ -160,7 +160,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l sidecar -d 'W
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l captions -d 'Write <stem>.txt with the prompt beside each file (for LoRA training tools)'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l dry-run -d 'Print what would be saved where, download nothing'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l overwrite -d 'Fetch and replace files even when the archive says they are complete'
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l with-tags -d 'Ask for each image\'s tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l with-tags -d 'Ask for each image\'s tags'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -35,11 +35,15 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Subcommand help: the examples right under the usage line, where a reader looks first.
+const SUBCOMMAND_HELP: &str =
+    "{about-with-newline}\n{usage-heading} {usage}{after-help}\n\n{all-args}";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List images matching a query, as a table, JSON lines, JSON or CSV
-    #[command(after_help = "Examples:
+    #[command(help_template = SUBCOMMAND_HELP, after_help = "Examples:
   civimg list --model-id 123 --sort newest
   civimg list --username alice --format jsonl | jq -r .url
   civimg list --username alice --max 500 --format csv > alice.csv
@@ -48,15 +52,15 @@ pub enum Command {
     List(ListArgs),
 
     /// Download full-resolution originals, resumably, several at a time
-    #[command(after_help = "Examples:
+    #[command(help_template = SUBCOMMAND_HELP, after_help = "Examples:
   civimg download --username alice -o gallery/
-  civimg download --model-id 123 --sort newest --stop-after-known 50 -o model123/
+  civimg download --model-id 123 --sort newest -o m123/
   civimg download --username alice --username bob -o both/
-  civimg list --username alice -f jsonl | jq -c 'select(.width > 1000)' | civimg download --input -")]
+  civimg list --username alice -f jsonl | civimg download --input -")]
     Download(DownloadArgs),
 
     /// Show how an image was made: prompt, seed, sampler, model, resources
-    #[command(after_help = "Examples:
+    #[command(help_template = SUBCOMMAND_HELP, after_help = "Examples:
   civimg meta 469632
   civimg meta https://civitai.com/images/469632
   civimg meta image.png --format jsonl | jq .seed
@@ -134,6 +138,7 @@ pub struct DownloadArgs {
     pub concurrency: Option<usize>,
 
     /// File name template; / makes subfolders [default: {id}.{ext}]
+    ///
     /// Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {createdTime} {ext};
     /// {createdAt} is the UTC date (2026-07-12), {createdTime} the date and time (2026-07-12T17-36-54);
     /// {ext} comes from the file's first bytes
@@ -164,8 +169,9 @@ pub struct DownloadArgs {
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub stop_after_known: Option<u64>,
 
-    /// Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger
-    /// file fails before any byte is written
+    /// Largest file to save: bytes, or K, M, G (powers of 1024)
+    ///
+    /// A larger file fails before any byte is written
     #[arg(long, value_name = "SIZE", default_value = "4G")]
     pub max_file_size: ByteSize,
 
@@ -197,97 +203,125 @@ pub struct MetaArgs {
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Query")]
 pub struct QueryArgs {
-    /// Items per page, 1-200 (the API's default is 100)
-    #[arg(long, value_name = "N", value_parser = parse_limit)]
-    pub limit: Option<u32>,
-
-    /// Only images of this post; repeatable. Repeated target flags give one target per
-    /// combination of their values, walked in turn; an image is listed once
-    #[arg(long, value_name = "ID")]
+    /// Only images of this post; repeatable
+    ///
+    /// Repeated target flags give one target per combination of their values, walked in
+    /// turn; an image is listed once
+    #[arg(help_heading = "Targets", long, value_name = "ID")]
     pub post_id: Vec<u64>,
 
-    /// Only images made with this model; repeatable. Without --model-version-id the model is
-    /// walked version by version (newest version first, each in --sort order): the only walk
-    /// the API answers completely
-    #[arg(long, value_name = "ID")]
+    /// Only images made with this model; repeatable
+    ///
+    /// Without --model-version-id the model is walked version by version (newest version
+    /// first, each in --sort order): the only walk the API answers completely
+    #[arg(help_heading = "Targets", long, value_name = "ID")]
     pub model_id: Vec<u64>,
 
     /// Only images made with this model version; repeatable
-    #[arg(long, value_name = "ID")]
+    #[arg(help_heading = "Targets", long, value_name = "ID")]
     pub model_version_id: Vec<u64>,
 
     /// Only images by this user (letters, digits and _); repeatable
-    #[arg(long, value_name = "NAME", value_parser = parse_username)]
+    #[arg(help_heading = "Targets", long, value_name = "NAME", value_parser = parse_username)]
     pub username: Vec<String>,
 
     /// Only images by this user id; repeatable
-    #[arg(long, value_name = "ID", value_parser = parse_user_id)]
+    #[arg(help_heading = "Targets", long, value_name = "ID", value_parser = parse_user_id)]
     pub user_id: Vec<u64>,
 
     /// Only this image
-    #[arg(long, value_name = "ID")]
+    #[arg(help_heading = "Targets", long, value_name = "ID")]
     pub image_id: Option<u64>,
 
-    /// Images of this collection, over the site's own internal API (tRPC), which may change
-    /// without notice; repeatable. Not combined with the other target flags
-    #[arg(long, value_name = "ID", conflicts_with_all = ["post_id", "model_id", "model_version_id", "username", "user_id", "image_id"])]
+    /// Images of this collection; repeatable, alone
+    ///
+    /// Over the site's own internal API (tRPC), which may change without notice; not combined
+    /// with the other target flags
+    #[arg(help_heading = "Targets", long, value_name = "ID", conflicts_with_all = ["post_id", "model_id", "model_version_id", "username", "user_id", "image_id"])]
     pub collection_id: Vec<u64>,
 
     /// Legacy content filter (browsing level wins over it)
-    #[arg(long, value_enum, ignore_case = true, value_name = "LEVEL")]
+    #[arg(
+        help_heading = "Filters",
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "LEVEL"
+    )]
     pub nsfw: Option<Nsfw>,
 
-    /// Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API's default is 1, PG only)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=63))]
+    /// Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed
+    ///
+    /// A bitmask; the API's default is 1, PG only
+    #[arg(help_heading = "Filters", long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=63))]
     pub browsing_level: Option<u32>,
 
-    /// Order of the results (the API's default is most-reactions). The API honours random only
-    /// in collections; --image-id always comes newest first
-    #[arg(long, value_enum, ignore_case = true)]
+    /// Order of the results (the API's default is most-reactions)
+    ///
+    /// The API honours random only in collections; --image-id always comes newest first
+    #[arg(help_heading = "Filters", long, value_enum, ignore_case = true)]
     pub sort: Option<Sort>,
 
     /// Time window the results come from (the API's default is all-time)
-    #[arg(long, value_enum, ignore_case = true)]
+    #[arg(help_heading = "Filters", long, value_enum, ignore_case = true)]
     pub period: Option<Period>,
 
     /// Only images, only videos or only audio
-    #[arg(long = "type", value_enum, ignore_case = true, value_name = "TYPE")]
+    #[arg(
+        help_heading = "Filters",
+        long = "type",
+        value_enum,
+        ignore_case = true,
+        value_name = "TYPE"
+    )]
     pub media_type: Option<MediaType>,
 
-    /// Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable
-    #[arg(long, value_name = "NAME")]
+    /// Only this base model ("SDXL 1.0", Pony …); repeatable
+    ///
+    /// Exactly as Civitai names it
+    #[arg(help_heading = "Filters", long, value_name = "NAME")]
     pub base_model: Vec<String>,
 
     /// Only images with this tag id (any of them); repeatable
-    #[arg(long, value_name = "ID")]
+    #[arg(help_heading = "Filters", long, value_name = "ID")]
     pub tag: Vec<u64>,
 
-    /// Ask for each image's tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)
-    #[arg(long)]
+    /// Ask for each image's tags
+    ///
+    /// JSON keeps `tags`; csv and --fields tags show the names, ;-joined
+    #[arg(help_heading = "Filters", long)]
     pub with_tags: bool,
 
-    /// Start at this page (page × limit may not exceed 1000; cursors go further)
-    #[arg(long, value_name = "N", value_parser = parse_page)]
+    /// Items per page, 1-200 (the API's default is 100)
+    #[arg(help_heading = "Paging", long, value_name = "N", value_parser = parse_limit)]
+    pub limit: Option<u32>,
+
+    /// Start at this page (page × limit ≤ 1000)
+    ///
+    /// The API refuses pages past 1000 items; cursors go further
+    #[arg(help_heading = "Paging", long, value_name = "N", value_parser = parse_page)]
     pub page: Option<u32>,
 
     /// Start at this cursor (as printed when a walk stops early)
-    #[arg(long, value_name = "C")]
+    #[arg(help_heading = "Paging", long, value_name = "C")]
     pub cursor: Option<String>,
 
     /// Stop after N items in total
-    #[arg(long, value_name = "N", value_parser = parse_count)]
+    #[arg(help_heading = "Paging", long, value_name = "N", value_parser = parse_count)]
     pub max: Option<u64>,
 
-    /// Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time.
-    /// With --sort newest the walk stops at the first older item; in any other order every
-    /// page is read
-    #[arg(long, value_name = "DATE")]
+    /// Only items created on or after DATE (YYYY-MM-DD or RFC 3339)
+    ///
+    /// A UTC day or an RFC 3339 time. With --sort newest the walk stops at the first older
+    /// item; in any other order every page is read
+    #[arg(help_heading = "Filters", long, value_name = "DATE")]
     pub since: Option<DateArg>,
 
-    /// Only items created on or before DATE: a UTC day (YYYY-MM-DD, the whole day counts) or
-    /// an RFC 3339 time. With --sort oldest the walk stops at the first newer item; in any
-    /// other order every page is read
-    #[arg(long, value_name = "DATE")]
+    /// Only items created on or before DATE (YYYY-MM-DD or RFC 3339)
+    ///
+    /// A UTC day (the whole day counts) or an RFC 3339 time. With --sort oldest the walk stops
+    /// at the first newer item; in any other order every page is read
+    #[arg(help_heading = "Filters", long, value_name = "DATE")]
     pub until: Option<DateArg>,
 }
 

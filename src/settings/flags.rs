@@ -50,20 +50,21 @@ pub struct GlobalArgs {
     pub verbose: bool,
 
     /// Seconds to wait for a connection or for the next bytes of a response [default: 30]
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
+    #[arg(hide_short_help = true, long, global = true, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<u64>,
 
     /// How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]
-    #[arg(long, global = true, value_name = "N", value_parser = parse_retries)]
+    #[arg(hide_short_help = true, long, global = true, value_name = "N", value_parser = parse_retries)]
     pub retries: Option<u32>,
 
     /// Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its
     /// requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_interval)]
+    #[arg(hide_short_help = true, long, global = true, value_name = "SECS", value_parser = parse_interval)]
     pub api_interval: Option<f64>,
 
     /// Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]
     #[arg(
+        hide_short_help = true,
         long,
         global = true,
         env = "CIVIMG_IMAGE_HOST",
@@ -76,6 +77,7 @@ pub struct GlobalArgs {
     /// {URL}/file/civitai-media-cache/{uuid}/original; none turns it off
     /// [default: https://image-b2.civitai.com]
     #[arg(
+        hide_short_help = true,
         long,
         global = true,
         env = "CIVIMG_IMAGE_FALLBACK_HOST",
@@ -86,6 +88,7 @@ pub struct GlobalArgs {
 
     /// Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]
     #[arg(
+        hide_short_help = true,
         long,
         global = true,
         env = "CIVIMG_CONFIG",
@@ -95,7 +98,7 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 
     /// When to use colour (NO_COLOR in the environment means never for auto)
-    #[arg(long, global = true, value_enum, ignore_case = true, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    #[arg(hide_short_help = true, long, global = true, value_enum, ignore_case = true, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 }
 
