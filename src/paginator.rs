@@ -66,6 +66,10 @@ pub struct Paginator<'a> {
     warned_undated: bool,
     /// Pages in a row of the current stretch that brought no new item.
     empty_streak: u64,
+    /// Items of the last page left out by `--tag A,B` (such a page moved the walk on).
+    tag_dropped: usize,
+    /// Some item above PG came back (for [`Paginator::pg_cap_notice`]).
+    above_pg: bool,
 }
 
 impl<'a> Paginator<'a> {
@@ -78,6 +82,18 @@ impl<'a> Paginator<'a> {
         };
         let mut seen_cursors = HashSet::new();
         seen_cursors.extend(cursor.clone());
+        for user in &query.targets {
+            let Some(name) = user.param("username") else {
+                continue;
+            };
+            let slug = crate::query::username_slug(name);
+            if slug != name {
+                client.log().notice(&format!(
+                    "--username {}: the API reads usernames as letters, digits and _ only, so it will look for {slug}",
+                    crate::text::escape_line(name)
+                ));
+            }
+        }
         Paginator {
             client,
             query,
@@ -96,6 +112,8 @@ impl<'a> Paginator<'a> {
             unknown_user: false,
             warned_undated: false,
             empty_streak: 0,
+            tag_dropped: 0,
+            above_pg: false,
         }
     }
 
@@ -107,6 +125,20 @@ impl<'a> Paginator<'a> {
     /// Whether the walk ended on an unknown `--username` (a warning said so already).
     pub fn unknown_user(&self) -> bool {
         self.unknown_user
+    }
+
+    /// After a walk without a key that asked for levels above PG and got none: the API may cap
+    /// anonymous callers at PG (doc/api.md, "The official reference"), so say how to give a key.
+    pub fn pg_cap_notice(&self) -> Option<&'static str> {
+        let asked_above_pg = match (self.query.param("browsingLevel"), self.query.param("nsfw")) {
+            (Some(mask), _) => mask.parse::<u64>().is_ok_and(|m| m & !1 != 0),
+            (None, Some(nsfw)) => !matches!(nsfw, "None" | "false"),
+            (None, None) => false,
+        };
+        (asked_above_pg && !self.client.has_key() && !self.above_pg && self.pages > 0).then_some(
+            "no image above PG came back: Civitai may cap requests without an API key at PG; \
+             give one with --api-key or CIVITAI_API_KEY",
+        )
     }
 
     /// Stops the walk: no further page is requested.
@@ -218,6 +250,9 @@ impl<'a> Paginator<'a> {
             return Err(self.fail(ApiError::ProbableTimeout, segment));
         }
         self.last_full = page.items.len() >= self.query.limit();
+        if !legacy {
+            self.note_old_cursor(page.metadata.next_cursor.as_deref());
+        }
         let batch = self.take_page(segment, page);
         self.count_empty(segment, batch.items.is_empty())?;
         Ok(batch)
@@ -226,9 +261,11 @@ impl<'a> Paginator<'a> {
     /// One page of a collection (the site's tRPC; see `client::collection_page`).
     async fn collection_page(&mut self, segment: &Segment, id: u64) -> Result<Batch, WalkError> {
         let page_no = self.pages + 1;
+        let params: Vec<(&'static str, String)> =
+            self.query.params.iter().chain(&segment.params).cloned().collect();
         let page = self
             .client
-            .collection_page(id, &self.query.params, self.cursor.as_deref(), page_no)
+            .collection_page(id, &params, self.cursor.as_deref(), page_no)
             .await
             .map_err(|error| self.fail(error, segment))?;
         self.pages = page_no;
@@ -237,9 +274,27 @@ impl<'a> Paginator<'a> {
         Ok(batch)
     }
 
+    /// Says under `-v`, once, when the search path hands out an old-style cursor: such a walk
+    /// follows the API's older rules (doc/api.md, "The official reference": unlisted images
+    /// included, several tags meaning any of them), so two runs may list different sets.
+    fn note_old_cursor(&mut self, next: Option<&str>) {
+        let Some(cursor) = next else { return };
+        let old = !cursor.starts_with("feed:") && cursor.parse::<u64>().is_err();
+        if old && self.warned.insert("old cursor") {
+            self.client.log().verbose(&format!(
+                "page {} came with an old-style cursor ({}): the API answers this walk by its older \
+                 rules (images of unlisted posts included, several tags meaning any of them)",
+                self.pages,
+                crate::text::escape_line(cursor)
+            ));
+        }
+    }
+
     /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch without a new item end the walk as a
     /// failure that names the cursor to resume from.
     fn count_empty(&mut self, segment: &Segment, empty: bool) -> Result<(), WalkError> {
+        // A page whose items `--tag A,B` left out was not a walk in place.
+        let empty = empty && self.tag_dropped == 0;
         self.empty_streak = if empty { self.empty_streak + 1 } else { 0 };
         if self.done || self.empty_streak < MAX_EMPTY_PAGES {
             return Ok(());
@@ -253,7 +308,9 @@ impl<'a> Paginator<'a> {
 
     /// The filters every page passes, then the move to the next cursor.
     fn take_page(&mut self, segment: &Segment, page: Page) -> Batch {
-        let (items, unknown_user) = self.keep_requested_user(segment, page.items);
+        self.above_pg |= page.items.iter().any(|i| i.level.is_some_and(|l| l > 1));
+        let items = self.keep_tagged(segment, page.items);
+        let (items, unknown_user) = self.keep_requested_user(segment, items);
         let (items, past) = self.keep_window(items);
         let items = self.take_new(items);
         if unknown_user || past {
@@ -300,7 +357,7 @@ impl<'a> Paginator<'a> {
         self.done = true;
         let named = self.query.targets.len() > 1 || self.query.targets[0].model.is_some();
         let resume_cursor = match error {
-            ApiError::UnknownUser(_) | ApiError::Rejected(_) => None,
+            ApiError::UnknownUser(_) | ApiError::Rejected(_) | ApiError::CursorRefused(_) => None,
             // Nothing came and no page was passed: the same command again is the resume.
             _ if self.emitted == 0 && self.cursor.is_none() => None,
             _ => Resume::format(segment, self.cursor.as_deref(), named),
@@ -312,6 +369,38 @@ impl<'a> Paginator<'a> {
         }
     }
 
+    /// `--tag A,B` means images carrying all of them. The API answers any of them on some
+    /// requests (doc/api.md, "The official reference": the exception class, old-style cursors)
+    /// and collections may not filter at all, so the items' own `tags` decide; an item without
+    /// them cannot be shown to match and is left out, said once.
+    fn keep_tagged(&mut self, segment: &Segment, items: Vec<Item>) -> Vec<Item> {
+        let want = crate::query::tag_ids_in(&segment.params);
+        let collection = matches!(segment.kind, Kind::Collection(_));
+        self.tag_dropped = 0;
+        if want.len() < 2 && !(collection && !want.is_empty()) {
+            return items;
+        }
+        let (mut untagged, total) = (0, items.len());
+        let kept: Vec<Item> = items
+            .into_iter()
+            .filter(|item| match item.tag_ids() {
+                Some(have) => want.iter().all(|t| have.contains(t)),
+                None => {
+                    untagged += 1;
+                    false
+                }
+            })
+            .collect();
+        if untagged > 0 && self.warned.insert("untagged") {
+            self.client.log().warn(&format!(
+                "the API sent items without their tags: --tag {} cannot be checked on them, so they are left out",
+                segment.param("tags").unwrap_or_default()
+            ));
+        }
+        self.tag_dropped = total - kept.len();
+        kept
+    }
+
     /// doc/api.md: "Deleted or renamed users can return unrelated images". With `--username`,
     /// other users' items are dropped; when the first page that has items has none of that
     /// user's, the API ignored the filter (unknown user) and the stretch ends there instead of
@@ -320,6 +409,8 @@ impl<'a> Paginator<'a> {
         let Some(user) = segment.param("username") else {
             return (items, false);
         };
+        // The API looks the name up slugified; its items carry the real name.
+        let user = &crate::query::username_slug(user);
         let total = items.len();
         let kept: Vec<Item> = items
             .into_iter()

@@ -64,6 +64,9 @@ pub async fn from_api(
                     client.log().warn(hint);
                 }
             }
+            if let Some(notice) = walk.pg_cap_notice() {
+                client.log().warn(notice);
+            }
             return Ok(());
         };
         let items = batch.items.iter().map(crate::api::Item::value).collect();

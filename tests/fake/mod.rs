@@ -77,6 +77,6 @@ mod trpc;
 mod util;
 
 pub use faults::Fault;
-pub use modes::Modes;
+pub use modes::{Modes, OFF};
 pub use record::Recorded;
 pub use server::{FakeCivitai, FakeConfig};
