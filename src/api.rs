@@ -135,10 +135,13 @@ fn unwrap_meta(raw: &RawValue) -> Option<Box<RawValue>> {
 impl Item {
     /// An item built here rather than received (a collection's, in the REST shape).
     pub fn from_value(value: &Value) -> Option<Item> {
-        let level = value.get("browsingLevel").and_then(Value::as_u64).or_else(|| {
-            let name = value.get("nsfwLevel")?.to_string();
-            level_of_name(&name)
-        });
+        let level = value
+            .get("browsingLevel")
+            .and_then(Value::as_u64)
+            .or_else(|| {
+                let name = value.get("nsfwLevel")?.to_string();
+                level_of_name(&name)
+            });
         Some(Item {
             id: item_id(value),
             level,

@@ -36,7 +36,11 @@ pub enum ApiError {
     } else {
         "collections need an API key: give one with --api-key or CIVITAI_API_KEY"
     })]
-    CollectionRefused { status: u16, host: String, keyed: bool },
+    CollectionRefused {
+        status: u16,
+        host: String,
+        keyed: bool,
+    },
     /// The page cap of doc/api.md: `page * limit > 1000` answers 429 and waiting does not help.
     #[error("HTTP 429 from {host}: {message}; use cursors: drop --page")]
     PageCap { host: String, message: String },
@@ -256,7 +260,10 @@ impl Client {
         let page = self.api_url(&["collections", &collection.to_string()]);
         let site = [
             (REFERER, HeaderValue::from_str(page.as_str()).ok()),
-            (ORIGIN, HeaderValue::from_str(&page.origin().ascii_serialization()).ok()),
+            (
+                ORIGIN,
+                HeaderValue::from_str(&page.origin().ascii_serialization()).ok(),
+            ),
         ];
         let extra: Vec<_> = site
             .into_iter()
@@ -264,7 +271,10 @@ impl Client {
             .collect();
         let answer: crate::trpc::Answer = match self.get_json_with(&url, &what, &extra).await {
             Ok(answer) => answer,
-            Err(ApiError::Status { status: status @ (401 | 403), .. }) => {
+            Err(ApiError::Status {
+                status: status @ (401 | 403),
+                ..
+            }) => {
                 return Err(ApiError::CollectionRefused {
                     status,
                     host: self.host.clone(),

@@ -261,8 +261,13 @@ impl<'a> Paginator<'a> {
     /// One page of a collection (the site's tRPC; see `client::collection_page`).
     async fn collection_page(&mut self, segment: &Segment, id: u64) -> Result<Batch, WalkError> {
         let page_no = self.pages + 1;
-        let params: Vec<(&'static str, String)> =
-            self.query.params.iter().chain(&segment.params).cloned().collect();
+        let params: Vec<(&'static str, String)> = self
+            .query
+            .params
+            .iter()
+            .chain(&segment.params)
+            .cloned()
+            .collect();
         let page = self
             .client
             .collection_page(id, &params, self.cursor.as_deref(), page_no)

@@ -143,7 +143,10 @@ impl ImageQuery {
         // `--tag A,B` means all of them; where the API answers any of them (doc/api.md, "The
         // official reference"), only the items' own tags can tell, so they are asked for.
         let all_of = args.tag.iter().any(|t| t.ids().len() > 1);
-        push("withTags", (args.with_tags || all_of).then(|| "true".to_string()));
+        push(
+            "withTags",
+            (args.with_tags || all_of).then(|| "true".to_string()),
+        );
         let window =
             DateWindow::new(args.since, args.until, args.sort).map_err(anyhow::Error::msg)?;
         Ok(ImageQuery {

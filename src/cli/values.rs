@@ -185,10 +185,9 @@ impl std::str::FromStr for TagSet {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let mut ids = Vec::new();
         for part in s.split(',') {
-            let id: u64 = part
-                .trim()
-                .parse()
-                .map_err(|_| "a tag id is a number; A,B means images with all of them".to_string())?;
+            let id: u64 = part.trim().parse().map_err(|_| {
+                "a tag id is a number; A,B means images with all of them".to_string()
+            })?;
             if !ids.contains(&id) {
                 ids.push(id);
             }

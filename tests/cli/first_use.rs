@@ -88,7 +88,15 @@ fn usage_errors_for_the_walk_come_before_any_request() {
     usage_error(&fake, &["list", "--page", "3", "--limit", "400"]);
     usage_error(
         &fake,
-        &["download", "--username", "bob", "--page", "2", "--limit", "200"],
+        &[
+            "download",
+            "--username",
+            "bob",
+            "--page",
+            "2",
+            "--limit",
+            "200",
+        ],
     );
     civimg(&fake)
         .args(["list", "--page", "1", "--limit", "200", "-f", "jsonl"])

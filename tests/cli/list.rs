@@ -47,7 +47,7 @@ fn every_query_flag_reaches_the_api_in_its_spelling() {
             "--base-model",
             "Pony",
         ])
-        .args(["--tag", "4", "--tag", "5"])
+        .args(["--tag", "4,5"])
         .assert()
         .success();
     let reqs = fake.api_requests();
@@ -67,6 +67,7 @@ fn every_query_flag_reaches_the_api_in_its_spelling() {
         ("type", "video"),
         ("baseModels", "SDXL 1.0,Pony"),
         ("tags", "4,5"),
+        ("withTags", "true"),
         ("withMeta", "true"),
     ];
     for (k, v) in expect {
@@ -125,7 +126,7 @@ fn invalid_values_are_usage_errors_listing_what_is_allowed() {
         .code(2)
         .stderr(predicates::str::contains("at most 200 per page"));
     civimg(&fake)
-        .args(["list", "--username", "bad name!"])
+        .args(["list", "--username", "bad\u{1b}name"])
         .assert()
         .code(2);
     assert!(fake.api_requests().is_empty(), "nothing was sent");
@@ -326,7 +327,9 @@ fn html_error_pages_name_the_status_and_host_not_the_html() {
     let err = text(&out.stderr);
     let host = fake.base_url().trim_start_matches("http://").to_string();
     assert!(
-        err.contains(&format!("HTTP 520 (Cloudflare: the origin answered with an unknown error) from {host}")),
+        err.contains(&format!(
+            "HTTP 520 (Cloudflare: the origin answered with an unknown error) from {host}"
+        )),
         "{err}"
     );
     assert!(!err.contains('<'), "{err}");
