@@ -55,7 +55,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items p
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id -d 'Only images made with this model version; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user, sent as typed (the API keeps letters, digits and _ of it); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l user-id -d 'Only images by this user id; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-id -d 'Only this image' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
@@ -113,7 +113,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Ite
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version-id -d 'Only images made with this model version; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user, sent as typed (the API keeps letters, digits and _ of it); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l user-id -d 'Only images by this user id; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-id -d 'Only this image' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r

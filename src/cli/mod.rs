@@ -368,7 +368,8 @@ pub struct QueryArgs {
     #[arg(long, value_name = "ID")]
     pub model_version_id: Vec<u64>,
 
-    /// Only images by this user (letters, digits and _); repeatable
+    /// Only images by this user, sent as typed (the API keeps letters, digits and _ of it);
+    /// repeatable
     #[arg(long, value_name = "NAME", value_parser = parse_username)]
     pub username: Vec<String>,
 
