@@ -55,6 +55,9 @@ pub struct Paginator<'a> {
     /// Whether the current stretch's last page was full (the legacy timeout check).
     last_full: bool,
     seen_ids: HashSet<u64>,
+    /// Ids met on a page but not handed out (another user's, outside `--since/--until`): a
+    /// page of them is progress the first time (issue 21), not when they come again.
+    met_ids: HashSet<u64>,
     seen_cursors: HashSet<String>,
     warned: HashSet<&'static str>,
     done: bool,
@@ -66,8 +69,6 @@ pub struct Paginator<'a> {
     warned_undated: bool,
     /// Pages in a row of the current stretch that brought no new item.
     empty_streak: u64,
-    /// Items of the last page left out by `--tag A,B` (such a page moved the walk on).
-    tag_dropped: usize,
     /// Some item above PG came back (for [`Paginator::pg_cap_notice`]).
     above_pg: bool,
 }
@@ -105,6 +106,7 @@ impl<'a> Paginator<'a> {
             stretch_emitted: 0,
             last_full: false,
             seen_ids: HashSet::new(),
+            met_ids: HashSet::new(),
             seen_cursors,
             warned: HashSet::new(),
             done: false,
@@ -112,7 +114,6 @@ impl<'a> Paginator<'a> {
             unknown_user: false,
             warned_undated: false,
             empty_streak: 0,
-            tag_dropped: 0,
             above_pg: false,
         }
     }
@@ -253,8 +254,8 @@ impl<'a> Paginator<'a> {
         if !legacy {
             self.note_old_cursor(page.metadata.next_cursor.as_deref());
         }
-        let batch = self.take_page(segment, page);
-        self.count_empty(segment, batch.items.is_empty())?;
+        let (batch, news) = self.take_page(segment, page);
+        self.count_empty(segment, !news)?;
         Ok(batch)
     }
 
@@ -274,8 +275,8 @@ impl<'a> Paginator<'a> {
             .await
             .map_err(|error| self.fail(error, segment))?;
         self.pages = page_no;
-        let batch = self.take_page(segment, page);
-        self.count_empty(segment, batch.items.is_empty())?;
+        let (batch, news) = self.take_page(segment, page);
+        self.count_empty(segment, !news)?;
         Ok(batch)
     }
 
@@ -295,11 +296,11 @@ impl<'a> Paginator<'a> {
         }
     }
 
-    /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch without a new item end the walk as a
-    /// failure that names the cursor to resume from.
+    /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch that brought nothing new at all (no
+    /// item, or only items met before) end the walk as a failure that names the cursor to
+    /// resume from. Pages of new items outside the date window are progress: a busy model's
+    /// newer pages lead to the window.
     fn count_empty(&mut self, segment: &Segment, empty: bool) -> Result<(), WalkError> {
-        // A page whose items `--tag A,B` left out was not a walk in place.
-        let empty = empty && self.tag_dropped == 0;
         self.empty_streak = if empty { self.empty_streak + 1 } else { 0 };
         if self.done || self.empty_streak < MAX_EMPTY_PAGES {
             return Ok(());
@@ -311,9 +312,14 @@ impl<'a> Paginator<'a> {
         Err(self.fail(error, segment))
     }
 
-    /// The filters every page passes, then the move to the next cursor.
-    fn take_page(&mut self, segment: &Segment, page: Page) -> Batch {
+    /// The filters every page passes, then the move to the next cursor; also whether the page
+    /// brought anything new, kept or not (items `--tag A,B` leaves out count as new).
+    fn take_page(&mut self, segment: &Segment, page: Page) -> (Batch, bool) {
         self.above_pg |= page.items.iter().any(|i| i.level.is_some_and(|l| l > 1));
+        let ids: Vec<u64> = page.items.iter().filter_map(|i| i.id).collect();
+        let unmet = ids
+            .iter()
+            .any(|id| !self.seen_ids.contains(id) && !self.met_ids.contains(id));
         let items = self.keep_tagged(segment, page.items);
         let (items, unknown_user) = self.keep_requested_user(segment, items);
         let (items, past) = self.keep_window(items);
@@ -323,10 +329,17 @@ impl<'a> Paginator<'a> {
         } else {
             self.advance(page.metadata.next_cursor);
         }
-        Batch {
+        for id in ids {
+            if !self.seen_ids.contains(&id) {
+                self.met_ids.insert(id);
+            }
+        }
+        let news = unmet || !items.is_empty();
+        let batch = Batch {
             target: segment.target,
             items,
-        }
+        };
+        (batch, news)
     }
 
     /// doc/api.md, legacy path: a query past ~20 s answers `{"items":[],"metadata":{}}`, which
@@ -381,11 +394,10 @@ impl<'a> Paginator<'a> {
     fn keep_tagged(&mut self, segment: &Segment, items: Vec<Item>) -> Vec<Item> {
         let want = crate::query::tag_ids_in(&segment.params);
         let collection = matches!(segment.kind, Kind::Collection(_));
-        self.tag_dropped = 0;
         if want.len() < 2 && !(collection && !want.is_empty()) {
             return items;
         }
-        let (mut untagged, total) = (0, items.len());
+        let mut untagged = 0;
         let kept: Vec<Item> = items
             .into_iter()
             .filter(|item| match item.tag_ids() {
@@ -402,7 +414,6 @@ impl<'a> Paginator<'a> {
                 segment.param("tags").unwrap_or_default()
             ));
         }
-        self.tag_dropped = total - kept.len();
         kept
     }
 
