@@ -396,7 +396,9 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     fn keep_tagged(&mut self, segment: &Segment, items: Vec<Item>) -> Vec<Item> {
         let want = crate::query::tag_ids_in(&segment.params);
         let collection = matches!(segment.kind, Kind::Collection(_));
-        if want.len() < 2 && !(collection && !want.is_empty()) {
+        // One tag: the API filters on REST; collections are checked whatever the count.
+        let checked = want.len() > 1 || (collection && !want.is_empty());
+        if !checked {
             return items;
         }
         let mut untagged = 0;
