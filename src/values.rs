@@ -290,7 +290,7 @@ pub fn parse_username(s: &str) -> Result<String, String> {
     if s.len() > 128 {
         return Err("a username is at most 128 bytes".into());
     }
-    if crate::query::username_slug(s).is_empty() {
+    if username_slug(s).is_empty() {
         return Err(
             "the API keeps only letters, digits and _ of a username: this one would be read as \
              no username at all"
@@ -345,4 +345,13 @@ pub enum MetaFormat {
     Table,
     /// One JSON object per record (every field, `source` = api or the file)
     Json,
+}
+
+/// How the API reads a `username`: it "auto-slugifies" it (doc/api.md, "The official
+/// reference"). The reference does not publish the rule; civimg's reading keeps the characters a
+/// Civitai username can hold (ASCII letters, digits, `_`) and drops the rest.
+pub fn username_slug(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }

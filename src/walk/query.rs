@@ -82,14 +82,7 @@ impl Target {
     }
 }
 
-/// How the API reads a `username`: it "auto-slugifies" it (doc/api.md, "The official
-/// reference"). The reference does not publish the rule; civimg's reading keeps the characters a
-/// Civitai username can hold (ASCII letters, digits, `_`) and drops the rest.
-pub fn username_slug(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect()
-}
+pub use crate::values::username_slug;
 
 /// The ids of a `tags` parameter among these (empty without one).
 pub fn tag_ids_in(params: &[(&'static str, String)]) -> Vec<u64> {
