@@ -12,7 +12,8 @@ use std::collections::{HashSet, VecDeque};
 
 use crate::api::{Item, Page};
 use crate::client::{ApiError, Client};
-use crate::query::ImageQuery;
+use crate::not_found::{self, NotFound, UnlistedModel};
+use crate::query::{ImageQuery, ALL_LEVELS};
 use crate::segments::{Kind, Resume, Segment};
 
 /// Pages in a row without a new item after which a walk stops (issue 8): doc/api.md allows short
@@ -60,8 +61,12 @@ pub struct Paginator<'a> {
     done: bool,
     /// Items dropped because they belong to another user than `--username` asked for.
     foreign: u64,
-    /// The walk ended because `--username` named no known user (already said on stderr).
-    unknown_user: bool,
+    /// Targets that turned out not to exist, in the order found.
+    missing: Vec<NotFound>,
+    /// Items each target brought (before de-duplication): an empty target is checked.
+    received: Vec<u64>,
+    /// A target whose last stretch just ended, to check if it brought nothing.
+    finished: Option<usize>,
     /// Items without a readable `createdAt` were reported.
     warned_undated: bool,
     /// Pages in a row of the current stretch that brought no new item.
@@ -93,7 +98,9 @@ impl<'a> Paginator<'a> {
             warned: HashSet::new(),
             done: false,
             foreign: 0,
-            unknown_user: false,
+            missing: Vec::new(),
+            received: vec![0; query.targets.len()],
+            finished: None,
             warned_undated: false,
             empty_streak: 0,
         }
@@ -104,9 +111,15 @@ impl<'a> Paginator<'a> {
         self.emitted
     }
 
-    /// Whether the walk ended on an unknown `--username` (a warning said so already).
-    pub fn unknown_user(&self) -> bool {
-        self.unknown_user
+    /// The targets found not to exist (each then skipped; the run fails at the end).
+    pub fn missing(&self) -> &[NotFound] {
+        &self.missing
+    }
+
+    /// The error that ends a run with missing targets: each named, one line.
+    pub fn missing_error(&self) -> Option<anyhow::Error> {
+        let all: Vec<String> = self.missing.iter().map(ToString::to_string).collect();
+        (!all.is_empty()).then(|| anyhow::anyhow!("{}", all.join("; ")))
     }
 
     /// Stops the walk: no further page is requested.
@@ -128,6 +141,9 @@ impl<'a> Paginator<'a> {
     /// The next page's new items (possibly none), or `None` when the walk is over.
     pub async fn next_page(&mut self) -> Result<Option<Batch>, WalkError> {
         loop {
+            if let Some(target) = self.finished.take() {
+                self.check_target(target).await?;
+            }
             if self.done {
                 return Ok(None);
             }
@@ -171,22 +187,57 @@ impl<'a> Paginator<'a> {
         }
     }
 
+    /// A target whose walk brought nothing is looked up once (`not_found`): one that does
+    /// not exist is recorded, and the walk goes on with the next.
+    async fn check_target(&mut self, target: usize) -> Result<(), WalkError> {
+        if self.done || self.received.get(target).is_none_or(|&n| n > 0) {
+            return Ok(());
+        }
+        let params = &self.query.targets[target].params;
+        match not_found::first_missing(self.client, params).await {
+            Ok(Some(missing)) => self.missing.push(missing),
+            Ok(None) => {}
+            Err(error) => {
+                self.done = true;
+                return Err(WalkError {
+                    error,
+                    resume_cursor: None,
+                    items_done: self.emitted,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Replaces a model with one stretch per version; a model the models endpoint does not
-    /// know is walked on the legacy path, loudly.
+    /// know is a missing target, or (when images are listed under it) walked on the legacy
+    /// path, loudly.
     async fn expand(&mut self, segment: &Segment, model: u64) -> Result<(), WalkError> {
         self.client
             .log()
             .verbose(&format!("listing the versions of model {model}"));
-        let replacement = match self.client.model_versions(model).await {
-            Ok(versions) if !versions.is_empty() => segment.versions(model, &versions),
-            Ok(_) | Err(ApiError::Status { status: 404, .. }) => {
-                self.client.log().warn(&format!(
-                    "the API lists no versions of model {model}; walking it on the API's legacy path, \
-                     which loses one image per page unless --sort oldest"
-                ));
-                vec![segment.legacy_model(model)]
+        let versions = match self.client.model_versions(model).await {
+            Ok(versions) => versions,
+            Err(ApiError::Status { status: 404, .. }) => {
+                match not_found::unlisted_model(self.client, model).await {
+                    Ok(UnlistedModel::Missing(missing)) => {
+                        self.skip_target_as_missing(segment.target, missing);
+                        return Ok(());
+                    }
+                    Ok(UnlistedModel::HasImages) => Vec::new(),
+                    Err(error) => return Err(self.fail(error, segment)),
+                }
             }
             Err(error) => return Err(self.fail(error, segment)),
+        };
+        let replacement = if versions.is_empty() {
+            self.client.log().warn(&format!(
+                "the API lists no versions of model {model}; walking it on the API's legacy path, \
+                 which loses one image per page unless --sort oldest"
+            ));
+            vec![segment.legacy_model(model)]
+        } else {
+            segment.versions(model, &versions)
         };
         self.queue.pop_front();
         for s in replacement.into_iter().rev() {
@@ -199,19 +250,34 @@ impl<'a> Paginator<'a> {
     async fn rest_page(&mut self, segment: &Segment, legacy: bool) -> Result<Batch, WalkError> {
         self.warn_about_sort(legacy);
         let page_no = self.pages + 1;
+        // An explicit image is asked at every level (issue 16), as `meta ID` does.
+        let every_level = segment.param("imageId").is_some();
         let mut params: Vec<(&str, &str)> = self
             .query
             .params
             .iter()
+            .filter(|(k, _)| !(every_level && matches!(*k, "browsingLevel" | "nsfw")))
             .chain(&segment.params)
             .map(|(k, v)| (*k, v.as_str()))
             .collect();
+        if every_level {
+            params.push(("browsingLevel", ALL_LEVELS));
+        }
         if let Some(c) = &self.cursor {
             params.push(("cursor", c));
         }
         let page = match self.client.get_page(&params, page_no).await {
             Ok(page) => page,
-            Err(error) => return Err(self.fail(user_error(error, segment), segment)),
+            // doc/api.md, legacy path: an unknown `username` answers 404 "User not found".
+            Err(ApiError::Status { status: 404, .. }) if segment.param("username").is_some() => {
+                let user = segment.param("username").unwrap_or_default().to_string();
+                self.skip_target_as_missing(segment.target, NotFound::User(user));
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            }
+            Err(error) => return Err(self.fail(error, segment)),
         };
         self.pages = page_no;
         if legacy && self.looks_timed_out(&page) {
@@ -226,11 +292,21 @@ impl<'a> Paginator<'a> {
     /// One page of a collection (the site's tRPC; see `client::collection_page`).
     async fn collection_page(&mut self, segment: &Segment, id: u64) -> Result<Batch, WalkError> {
         let page_no = self.pages + 1;
-        let page = self
+        let page = match self
             .client
             .collection_page(id, &self.query.params, self.cursor.as_deref(), page_no)
             .await
-            .map_err(|error| self.fail(error, segment))?;
+        {
+            Ok(page) => page,
+            Err(ApiError::Status { status: 404, .. }) => {
+                self.skip_target_as_missing(segment.target, NotFound::Collection(id));
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            }
+            Err(error) => return Err(self.fail(error, segment)),
+        };
         self.pages = page_no;
         let batch = self.take_page(segment, page);
         self.count_empty(segment, batch.items.is_empty())?;
@@ -254,6 +330,9 @@ impl<'a> Paginator<'a> {
     /// The filters every page passes, then the move to the next cursor.
     fn take_page(&mut self, segment: &Segment, page: Page) -> Batch {
         let (items, unknown_user) = self.keep_requested_user(segment, page.items);
+        if let Some(n) = self.received.get_mut(segment.target) {
+            *n += items.len() as u64;
+        }
         let (items, past) = self.keep_window(items);
         let items = self.take_new(items);
         if unknown_user || past {
@@ -330,14 +409,10 @@ impl<'a> Paginator<'a> {
             })
             .collect();
         let dropped = (total - kept.len()) as u64;
-        // One warning: an unknown user is said as such, not also as skipped items.
+        // An unknown user is checked once the stretch ends (`check_target`), and said as
+        // such, not also as skipped items.
         let unknown = total > 0 && kept.is_empty() && self.stretch_emitted == 0;
-        if unknown {
-            self.client.log().warn(&format!(
-                "no images by {user}: the API answered with other users' images (unknown, deleted or renamed user?)"
-            ));
-            self.unknown_user = true;
-        } else if dropped > 0 && self.foreign == 0 {
+        if !unknown && dropped > 0 && self.foreign == 0 {
             self.client.log().warn(&format!(
                 "the API returned images of other users for --username {user}; they are skipped"
             ));
@@ -403,9 +478,22 @@ impl<'a> Paginator<'a> {
         }
     }
 
-    /// The current stretch is over: the next one starts from its beginning.
+    /// The current stretch is over: the next one starts from its beginning. When it was its
+    /// target's last, the target is checked before the next page if it brought nothing.
     fn end_stretch(&mut self) {
-        self.queue.pop_front();
+        let ended = self.queue.pop_front().map(|s| s.target);
+        if ended.is_some() && self.queue.front().map(|s| s.target) != ended {
+            self.finished = ended;
+        }
+        self.next_stretch();
+    }
+
+    /// Records `missing` and drops every stretch of its target, which is at the front.
+    fn skip_target_as_missing(&mut self, target: usize, missing: NotFound) {
+        self.missing.push(missing);
+        while self.queue.front().is_some_and(|s| s.target == target) {
+            self.queue.pop_front();
+        }
         self.next_stretch();
     }
 
@@ -419,12 +507,3 @@ impl<'a> Paginator<'a> {
     }
 }
 
-/// The legacy path's 404 "User not found" for a stretch with a username (doc/api.md).
-fn user_error(error: ApiError, segment: &Segment) -> ApiError {
-    match (&error, segment.param("username")) {
-        (ApiError::Status { status: 404, .. }, Some(user)) => {
-            ApiError::UnknownUser(user.to_string())
-        }
-        _ => error,
-    }
-}

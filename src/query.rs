@@ -6,6 +6,10 @@ use crate::window::DateWindow;
 /// Largest page the API serves (doc/api.md: `limit` 0..200).
 pub const MAX_LIMIT: u32 = 200;
 
+/// `browsingLevel` for every level (PG=1 … XXX=16): what an explicit `--image-id` is asked at,
+/// and what the not-found checks look at.
+pub const ALL_LEVELS: &str = "31";
+
 /// The API's page size when `limit` is not sent (doc/api.md).
 pub const API_DEFAULT_LIMIT: u32 = 100;
 
@@ -169,7 +173,7 @@ fn targets(args: &QueryArgs) -> Vec<Target> {
     cross("modelVersionId", ids(&args.model_version_id));
     cross("username", args.username.clone());
     cross("userId", ids(&args.user_id));
-    cross("imageId", ids(args.image_id.as_slice()));
+    cross("imageId", ids(&args.image_id));
     // A model with a version given is a plain filter; alone it is walked version by version.
     if args.model_version_id.is_empty() {
         let models = args.model_id.clone();

@@ -348,6 +348,13 @@ pub enum MetaFormat {
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Query")]
 pub struct QueryArgs {
+    /// Civitai page URLs or image ids, as pasted from the browser: /user/NAME (also /images,
+    /// /videos, /posts), /models/ID[/slug][?modelVersionId=V], /posts/ID, /images/ID,
+    /// /collections/ID on civitai.com, civitai.red or civitai.green. Each is read as the
+    /// matching target flag (--username, --model-id …); requests still go to --base-url
+    #[arg(value_name = "URL|ID")]
+    pub pasted: Vec<String>,
+
     /// Items per page, 1-200 (the API's default is 100)
     #[arg(long, value_name = "N", value_parser = parse_limit)]
     pub limit: Option<u32>,
@@ -367,7 +374,8 @@ pub struct QueryArgs {
     #[arg(long, value_name = "ID")]
     pub model_version_id: Vec<u64>,
 
-    /// Only images by this user (letters, digits and _); repeatable
+    /// Only images by this user (letters, digits and _; @NAME and a /user/NAME page URL
+    /// work too); repeatable
     #[arg(long, value_name = "NAME", value_parser = parse_username)]
     pub username: Vec<String>,
 
@@ -375,9 +383,9 @@ pub struct QueryArgs {
     #[arg(long, value_name = "ID")]
     pub user_id: Vec<u64>,
 
-    /// Only this image
+    /// Only this image, at whatever browsing level it has; repeatable
     #[arg(long, value_name = "ID")]
-    pub image_id: Option<u64>,
+    pub image_id: Vec<u64>,
 
     /// Images of this collection, over the site's own internal API (tRPC), which may change
     /// without notice; repeatable. Not combined with the other target flags

@@ -208,10 +208,11 @@ pub(super) fn parse_concurrency(s: &str) -> Result<usize, String> {
     }
 }
 
-/// `--username`: the API's zod schema allows `^[A-Za-z0-9_]*$` only (doc/api.md).
+/// `--username`: the API's zod schema allows `^[A-Za-z0-9_]*$` only (doc/api.md); `@name` and a
+/// `/user/NAME` page URL are read as the name.
 pub(super) fn parse_username(s: &str) -> Result<String, String> {
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err("a Civitai username has only letters, digits and _".into());
-    }
-    Ok(s.to_string())
+    crate::pasted::username(s).ok_or_else(|| {
+        "a Civitai username has only letters, digits and _ (or give its /user/NAME page URL)"
+            .into()
+    })
 }

@@ -40,12 +40,15 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
         writer.write_page(&batch.items)?;
     }
     writer.finish()?;
-    if walk.emitted() == 0 && !walk.unknown_user() {
+    if walk.emitted() == 0 && walk.missing().len() < query.targets.len() {
         if let Some(hint) = pg_only_hint(&query) {
             settings.log().warn(hint);
         }
     }
-    Ok(ExitCode::SUCCESS)
+    match walk.missing_error() {
+        Some(missing) => Err(missing),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// doc/api.md: with neither `nsfw` nor `browsingLevel` the API answers PG images only, so an

@@ -109,13 +109,13 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
     let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
-    let ctx = Arc::new(Ctx::new(settings, args, &client, dir, log.clone())?);
-    let (tx, rx) = mpsc::channel(1);
+    let http = client.clone();
+    let (tx, mut rx) = mpsc::channel(1);
     let steer = Arc::new(source::Steer::default());
     // One page may be listed before the first is taken in; each intake allows one more.
     let demand = Arc::new(Semaphore::new(1));
     let producer = match &args.input {
-        Some(path) => tokio::spawn(source::from_input(path.clone(), tx, steer.clone(), log)),
+        Some(path) => tokio::spawn(source::from_input(path.clone(), tx, steer.clone(), log.clone())),
         None => {
             let listing =
                 source::from_api(client, query.clone(), tx, steer.clone(), demand.clone());
@@ -126,6 +126,23 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         Some(_) => vec![],
         None => query.targets.iter().map(|t| t.label()).collect(),
     };
+    // Nothing is created on disk before the listing has an item (issue 16): a target that
+    // does not exist, or an empty one, leaves no folder behind.
+    let first = loop {
+        match rx.recv().await {
+            Some(page) if page.items.is_empty() => demand.add_permits(1),
+            other => break other,
+        }
+    };
+    let Some(first) = first else {
+        let listing = producer.await.context("the listing task failed")?;
+        progress.clear();
+        let summary = Summary::new(args.dry_run, labels);
+        summary.print(&dir, false, &[]);
+        listing?;
+        return Ok(summary.exit_code());
+    };
+    let ctx = Arc::new(Ctx::new(settings, args, &http, dir, log)?);
     let mut runner = Runner {
         ctx,
         progress,
@@ -139,7 +156,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         seen: HashSet::new(),
     };
     let concurrency = settings.concurrency(args.concurrency);
-    let interrupted = runner.drive(rx, concurrency).await?;
+    let interrupted = runner.drive(first, rx, concurrency).await?;
     runner.progress.clear();
     runner.summary.bytes = runner.ctx.bytes.load(Ordering::Relaxed);
     if interrupted {
@@ -248,12 +265,15 @@ impl Runner {
     /// Runs until the listing is exhausted and every transfer settled; `Ok(true)` on Ctrl-C.
     async fn drive(
         &mut self,
+        first: source::Intake,
         mut rx: mpsc::Receiver<source::Intake>,
         concurrency: usize,
     ) -> Result<bool> {
         let permits = Arc::new(Semaphore::new(concurrency));
         let mut tasks: JoinSet<Outcome> = JoinSet::new();
         let mut pending: VecDeque<Job> = VecDeque::new();
+        self.intake(first, &mut pending)?;
+        self.demand.add_permits(1);
         let mut listing_open = true;
         let ctrl_c = tokio::signal::ctrl_c();
         tokio::pin!(ctrl_c);

@@ -59,12 +59,12 @@ pub async fn from_api(
             walk.skip_target(target);
         }
         let Some(batch) = walk.next_page().await? else {
-            if walk.emitted() == 0 && !walk.unknown_user() {
+            if walk.emitted() == 0 && walk.missing().len() < query.targets.len() {
                 if let Some(hint) = crate::commands::list::pg_only_hint(&query) {
                     client.log().warn(hint);
                 }
             }
-            return Ok(());
+            return walk.missing_error().map_or(Ok(()), Err);
         };
         let items = batch.items.iter().map(crate::api::Item::value).collect();
         let intake = Intake {
