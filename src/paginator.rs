@@ -506,4 +506,3 @@ impl<'a> Paginator<'a> {
         self.empty_streak = 0;
     }
 }
-

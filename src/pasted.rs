@@ -125,12 +125,23 @@ mod tests {
 
     #[test]
     fn every_page_form_on_every_host() {
-        for host in ["civitai.com", "civitai.red", "civitai.green", "www.civitai.com"] {
+        for host in [
+            "civitai.com",
+            "civitai.red",
+            "civitai.green",
+            "www.civitai.com",
+        ] {
             let p = |path: &str| Pasted::parse(&format!("https://{host}{path}"));
             assert_eq!(p("/user/alice_ai"), Ok(Pasted::User("alice_ai".into())));
             assert_eq!(p("/user/alice_ai/"), Ok(Pasted::User("alice_ai".into())));
-            assert_eq!(p("/user/alice_ai/images"), Ok(Pasted::User("alice_ai".into())));
-            assert_eq!(p("/user/alice_ai/posts"), Ok(Pasted::User("alice_ai".into())));
+            assert_eq!(
+                p("/user/alice_ai/images"),
+                Ok(Pasted::User("alice_ai".into()))
+            );
+            assert_eq!(
+                p("/user/alice_ai/posts"),
+                Ok(Pasted::User("alice_ai".into()))
+            );
             assert_eq!(
                 p("/user/alice_ai/videos"),
                 Ok(Pasted::UserVideos("alice_ai".into()))
@@ -141,7 +152,10 @@ mod tests {
                 p("/models/101/realistic-vision?modelVersionId=1002"),
                 Ok(Pasted::ModelVersion(1002))
             );
-            assert_eq!(p("/models/101?modelVersionId=1002"), Ok(Pasted::ModelVersion(1002)));
+            assert_eq!(
+                p("/models/101?modelVersionId=1002"),
+                Ok(Pasted::ModelVersion(1002))
+            );
             assert_eq!(p("/posts/7#top"), Ok(Pasted::Post(7)));
             assert_eq!(p("/images/469632?postId=7"), Ok(Pasted::Image(469632)));
             assert_eq!(p("/collections/5001"), Ok(Pasted::Collection(5001)));

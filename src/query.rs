@@ -75,6 +75,33 @@ impl Target {
         }
     }
 
+    /// The target a pasted URL or id stands for (an `--input` line).
+    pub fn from_pasted(pasted: &crate::pasted::Pasted) -> Target {
+        use crate::pasted::Pasted;
+        let param = |k: &'static str, v: String| Target {
+            params: vec![(k, v)],
+            ..Target::default()
+        };
+        match pasted {
+            Pasted::User(name) => param("username", name.clone()),
+            Pasted::UserVideos(name) => Target {
+                params: vec![("username", name.clone()), ("type", "video".into())],
+                ..Target::default()
+            },
+            Pasted::Model(id) => Target {
+                model: Some(*id),
+                ..Target::default()
+            },
+            Pasted::ModelVersion(id) => param("modelVersionId", id.to_string()),
+            Pasted::Post(id) => param("postId", id.to_string()),
+            Pasted::Image(id) => param("imageId", id.to_string()),
+            Pasted::Collection(id) => Target {
+                collection: Some(*id),
+                ..Target::default()
+            },
+        }
+    }
+
     /// Whether the API answers this target from its legacy database path (`imageId`).
     pub fn is_legacy(&self) -> bool {
         self.param("imageId").is_some()

@@ -230,14 +230,13 @@ fn filters(q: &QueryArgs) -> Vec<&'static str> {
 }
 
 /// The flags that choose which items the API returns, by flag name; `--input` replaces them.
+/// (The level flags stay: they apply to the page URLs an input may hold.)
 fn api_choices(q: &QueryArgs) -> Vec<&'static str> {
     let choices = [
         ("--base-model", !q.base_model.is_empty()),
         ("--type", q.media_type.is_some()),
         ("--sort", q.sort.is_some()),
         ("--period", q.period.is_some()),
-        ("--nsfw", q.nsfw.is_some()),
-        ("--browsing-level", q.browsing_level.is_some()),
         ("--cursor", q.cursor.is_some()),
         ("--page", q.page.is_some()),
         ("--limit", q.limit.is_some()),

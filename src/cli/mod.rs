@@ -282,7 +282,10 @@ pub struct DownloadArgs {
     #[arg(long, value_name = "TEMPLATE", verbatim_doc_comment)]
     pub name: Option<NameTemplate>,
 
-    /// Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin
+    /// Read what to download from FILE (- is stdin) instead of querying: JSON lines as
+    /// `civimg list --format jsonl` prints them, or one image id or Civitai page URL per line,
+    /// mixed. Page URLs are walked at --nsfw / --browsing-level; any other line (CSV …) stops
+    /// the run with an error
     #[arg(long, value_name = "FILE|-")]
     pub input: Option<PathBuf>,
 

@@ -212,7 +212,6 @@ pub(super) fn parse_concurrency(s: &str) -> Result<usize, String> {
 /// `/user/NAME` page URL are read as the name.
 pub(super) fn parse_username(s: &str) -> Result<String, String> {
     crate::pasted::username(s).ok_or_else(|| {
-        "a Civitai username has only letters, digits and _ (or give its /user/NAME page URL)"
-            .into()
+        "a Civitai username has only letters, digits and _ (or give its /user/NAME page URL)".into()
     })
 }

@@ -9,6 +9,7 @@ mod body;
 mod digest;
 mod fallback;
 mod finish;
+mod input_line;
 mod lock;
 pub mod name;
 mod original;
@@ -115,7 +116,14 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     // One page may be listed before the first is taken in; each intake allows one more.
     let demand = Arc::new(Semaphore::new(1));
     let producer = match &args.input {
-        Some(path) => tokio::spawn(source::from_input(path.clone(), tx, steer.clone(), log.clone())),
+        Some(path) => {
+            let walks = source::InputWalks {
+                client,
+                query: query.clone(),
+                steer: steer.clone(),
+            };
+            tokio::spawn(source::from_input(path.clone(), tx, walks))
+        }
         None => {
             let listing =
                 source::from_api(client, query.clone(), tx, steer.clone(), demand.clone());
@@ -137,9 +145,10 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let Some(first) = first else {
         let listing = producer.await.context("the listing task failed")?;
         progress.clear();
+        // A listing that failed before its first item (a target not found) is only its error.
+        listing?;
         let summary = Summary::new(args.dry_run, labels);
         summary.print(&dir, false, &[]);
-        listing?;
         return Ok(summary.exit_code());
     };
     let ctx = Arc::new(Ctx::new(settings, args, &http, dir, log)?);
@@ -418,8 +427,9 @@ impl Runner {
         let streak = if current != target { 0 } else { streak };
         let streak = if known { streak + 1 } else { 0 };
         self.known_streak = (target, streak);
-        if self.stop_after_known.is_some_and(|n| streak >= n) {
+        if let Some(n) = self.stop_after_known.filter(|&n| streak == n) {
             self.steer.skip.store(target + 1, Ordering::SeqCst);
+            self.summary.stopped_early(target, n);
         }
     }
 

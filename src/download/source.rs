@@ -15,8 +15,8 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::sync::mpsc::Sender;
 use tokio::sync::Semaphore;
 
+use super::input_line::{self, Line};
 use crate::client::Client;
-use crate::log::Log;
 use crate::paginator::Paginator;
 use crate::query::ImageQuery;
 
@@ -88,35 +88,41 @@ async fn wait_for_demand(demand: &Semaphore) -> bool {
     }
 }
 
-/// Reads JSON lines (as `civimg list --format jsonl` prints them) from a file or `-`.
-/// A malformed line is reported with its number and skipped.
-pub async fn from_input(
-    path: PathBuf,
-    tx: Sender<Intake>,
-    stop: Arc<Steer>,
-    log: Log,
-) -> Result<()> {
+/// Reads `--input` from a file or `-`: JSON lines (as `civimg list --format jsonl` prints them)
+/// and image ids or Civitai page URLs, mixed (`input_line`). The first line that is none of
+/// them ends the run with an error that names the fix; the lines before it are kept.
+pub async fn from_input(path: PathBuf, tx: Sender<Intake>, walks: InputWalks) -> Result<()> {
     if path == Path::new("-") {
-        read_lines(tokio::io::stdin(), "standard input", tx, stop, log).await
+        read_lines(tokio::io::stdin(), "standard input", tx, walks).await
     } else {
         let file = tokio::fs::File::open(&path)
             .await
             .with_context(|| format!("cannot open {}", path.display()))?;
         let name = path.display().to_string();
-        read_lines(file, &name, tx, stop, log).await
+        read_lines(file, &name, tx, walks).await
     }
+}
+
+/// What the target lines of `--input` are walked with.
+pub struct InputWalks {
+    /// The API client.
+    pub client: Client,
+    /// The common parameters (`withMeta` …); each target line becomes its only target.
+    pub query: ImageQuery,
+    /// The downloader's steering.
+    pub steer: Arc<Steer>,
 }
 
 async fn read_lines<R: AsyncRead + Unpin>(
     reader: R,
     name: &str,
     tx: Sender<Intake>,
-    steer: Arc<Steer>,
-    log: Log,
+    walks: InputWalks,
 ) -> Result<()> {
     let send = |items: Vec<Value>| tx.send(Intake { target: 0, items });
     let mut lines = BufReader::new(reader).lines();
     let mut batch = Vec::with_capacity(INPUT_BATCH);
+    let mut missing: Vec<String> = Vec::new();
     let mut number = 0u64;
     while let Some(line) = lines
         .next_line()
@@ -127,48 +133,54 @@ async fn read_lines<R: AsyncRead + Unpin>(
         if line.trim().is_empty() {
             continue;
         }
-        match parse_line(&line) {
-            Ok(item) => batch.push(item),
-            Err(why) => log.warn(&format!("{name} line {number}: {why}; skipped")),
-        }
-        let full = batch.len() == INPUT_BATCH;
+        let target = match input_line::read(&line) {
+            Ok(Line::Item(item)) => {
+                batch.push(item);
+                None
+            }
+            Ok(Line::Target(pasted)) => Some(pasted),
+            Err(why) => anyhow::bail!("{name} line {number}: {why}"),
+        };
+        let full = batch.len() == INPUT_BATCH || (target.is_some() && !batch.is_empty());
         if full
-            && (steer.stop.load(Ordering::SeqCst)
+            && (walks.steer.stop.load(Ordering::SeqCst)
                 || send(std::mem::take(&mut batch)).await.is_err())
         {
             return Ok(());
+        }
+        if let Some(pasted) = target {
+            let found = walk_target(&walks, &pasted, &tx).await?;
+            missing.extend(found);
         }
     }
     if !batch.is_empty() {
         let _ = send(batch).await;
     }
-    Ok(())
+    match missing.is_empty() {
+        true => Ok(()),
+        false => anyhow::bail!("{}", missing.join("; ")),
+    }
 }
 
-/// One line must be a JSON object with a numeric `id` and a string `url`.
-fn parse_line(line: &str) -> std::result::Result<Value, String> {
-    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON ({e})"))?;
-    if !value.is_object() {
-        return Err("not a JSON object".into());
+/// Walks one target line of `--input`, sending its pages; returns what was not found.
+async fn walk_target(
+    walks: &InputWalks,
+    pasted: &crate::pasted::Pasted,
+    tx: &Sender<Intake>,
+) -> Result<Vec<String>> {
+    let query = ImageQuery {
+        targets: vec![crate::query::Target::from_pasted(pasted)],
+        ..walks.query.clone()
+    };
+    let mut walk = Paginator::new(&walks.client, &query);
+    while let Some(batch) = walk.next_page().await? {
+        if walks.steer.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let items = batch.items.iter().map(crate::api::Item::value).collect();
+        if tx.send(Intake { target: 0, items }).await.is_err() {
+            break;
+        }
     }
-    if value.get("id").and_then(Value::as_u64).is_none() {
-        return Err("no numeric \"id\"".into());
-    }
-    if value.get("url").and_then(Value::as_str).is_none() {
-        return Err("no \"url\"".into());
-    }
-    Ok(value)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_need_an_object_with_id_and_url() {
-        assert!(parse_line(r#"{"id":1,"url":"http://x/a/b/c/d"}"#).is_ok());
-        assert!(parse_line(r#"{"id":"1","url":"u"}"#).is_err());
-        assert!(parse_line(r#"[1]"#).is_err());
-        assert!(parse_line(r#"{"id":1"#).is_err());
-    }
+    Ok(walk.missing().iter().map(ToString::to_string).collect())
 }

@@ -320,13 +320,13 @@ fn the_download_summary_counts_per_target() {
     );
     assert!(
         err.contains(&format!(
-            "username bob: {} downloaded, 0 already present, 0 failed",
+            "username bob: {} new, 0 already present, 0 failed\n",
             bob.len()
         )),
         "{err}"
     );
     assert!(
-        err.contains(&format!("username carol_x: {} downloaded", carol.len())),
+        err.contains(&format!("username carol_x: {} new", carol.len())),
         "{err}"
     );
     assert_eq!(files_below(dir.path()).len(), total);
@@ -350,11 +350,14 @@ fn the_download_summary_counts_per_target() {
     ]);
     let err = text(&out.stderr);
     assert!(
-        err.contains("username bob: 0 downloaded, 2 already present"),
+        err.contains("username bob: 0 new, 2 already present, 0 failed; stopped early after 2 known in a row"),
         "{err}"
     );
     assert!(
-        err.contains(&format!("username carol_x: {} downloaded", carol.len())),
+        err.contains(&format!(
+            "username carol_x: {} new, 0 already present, 0 failed\n",
+            carol.len()
+        )),
         "{err}"
     );
     let bob_pages = fake

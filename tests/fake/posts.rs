@@ -40,7 +40,9 @@ pub async fn post(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respon
         .collect();
     let first = &entries[0];
     let user = json!({"id": first.user_id, "username": images[0]["username"]});
-    Json(json!({"id": wanted, "title": format!("Post {id}"), "tags": [], "user": user,
-        "images": images}))
+    Json(
+        json!({"id": wanted, "title": format!("Post {id}"), "tags": [], "user": user,
+        "images": images}),
+    )
     .into_response()
 }

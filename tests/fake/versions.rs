@@ -24,7 +24,9 @@ pub async fn version(Path(id): Path<String>) -> Response {
         ModelKind::Checkpoint => "Checkpoint",
         ModelKind::Lora => "LORA",
     };
-    Json(json!({"id": v.id, "modelId": model.id, "name": v.name, "baseModel": v.base,
-        "model": {"name": model.name, "type": kind, "nsfw": false}, "files": [], "images": []}))
+    Json(
+        json!({"id": v.id, "modelId": model.id, "name": v.name, "baseModel": v.base,
+        "model": {"name": model.name, "type": kind, "nsfw": false}, "files": [], "images": []}),
+    )
     .into_response()
 }
