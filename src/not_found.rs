@@ -9,7 +9,7 @@
 
 use crate::api::Item;
 use crate::client::{ApiError, Client};
-use crate::query::ALL_LEVELS;
+use crate::query::{Target, ALL_LEVELS};
 
 /// A target that is not there.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,36 +54,23 @@ fn model_hint(id: u64, model: bool) -> String {
     }
 }
 
-/// What a model the models endpoint does not know turns out to be.
-#[derive(Debug)]
-pub enum UnlistedModel {
-    /// Nothing at all: not a model, maybe a version.
-    Missing(NotFound),
-    /// Images are listed under it: walk it on the legacy path (doc/api.md: a model can be
-    /// hidden from the models endpoint while its images stay listed).
-    HasImages,
-}
-
-/// A model id the models endpoint answered 404 for.
-pub async fn unlisted_model(client: &Client, id: u64) -> Result<UnlistedModel, ApiError> {
-    if version_exists(client, id).await? {
-        let missing = NotFound::Model { id, version: true };
-        return Ok(UnlistedModel::Missing(missing));
-    }
-    if probe(client, "modelId", &id.to_string(), None).await? {
-        return Ok(UnlistedModel::HasImages);
-    }
-    let missing = NotFound::Model { id, version: false };
-    Ok(UnlistedModel::Missing(missing))
+/// A model id the models endpoint answered 404 for: a version's id given as a model's is
+/// missing at once (with the hint); any other is walked on the legacy path (doc/api.md: a model
+/// can be hidden from the models endpoint while its images stay listed) and checked if empty.
+pub async fn unlisted_model(client: &Client, id: u64) -> Result<Option<NotFound>, ApiError> {
+    let version = version_exists(client, id).await?;
+    Ok(version.then_some(NotFound::Model { id, version }))
 }
 
 /// The first of a target's filters that names nothing, checked one by one; `None` when each
 /// exists (the target is only empty, at this level or in this combination).
-pub async fn first_missing(
-    client: &Client,
-    params: &[(&'static str, String)],
-) -> Result<Option<NotFound>, ApiError> {
-    for (key, value) in params {
+pub async fn first_missing(client: &Client, target: &Target) -> Result<Option<NotFound>, ApiError> {
+    if let Some(id) = target.model {
+        if !probe(client, "modelId", &id.to_string(), None).await? {
+            return Ok(Some(NotFound::Model { id, version: false }));
+        }
+    }
+    for (key, value) in &target.params {
         let Ok(id) = value.parse::<u64>() else {
             if *key == "username" && !probe(client, key, value, Some(value)).await? {
                 return Ok(Some(NotFound::User(value.clone())));

@@ -12,7 +12,7 @@ use std::collections::{HashSet, VecDeque};
 
 use crate::api::{Item, Page};
 use crate::client::{ApiError, Client};
-use crate::not_found::{self, NotFound, UnlistedModel};
+use crate::not_found::{self, NotFound};
 use crate::query::{ImageQuery, ALL_LEVELS};
 use crate::segments::{Kind, Resume, Segment};
 
@@ -193,9 +193,8 @@ impl<'a> Paginator<'a> {
         if self.done || self.received.get(target).is_none_or(|&n| n > 0) {
             return Ok(());
         }
-        let params = &self.query.targets[target].params;
-        match not_found::first_missing(self.client, params).await {
-            Ok(Some(missing)) => self.missing.push(missing),
+        match not_found::first_missing(self.client, &self.query.targets[target]).await {
+            Ok(Some(missing)) => self.note_missing(missing),
             Ok(None) => {}
             Err(error) => {
                 self.done = true;
@@ -220,11 +219,11 @@ impl<'a> Paginator<'a> {
             Ok(versions) => versions,
             Err(ApiError::Status { status: 404, .. }) => {
                 match not_found::unlisted_model(self.client, model).await {
-                    Ok(UnlistedModel::Missing(missing)) => {
+                    Ok(Some(missing)) => {
                         self.skip_target_as_missing(segment.target, missing);
                         return Ok(());
                     }
-                    Ok(UnlistedModel::HasImages) => Vec::new(),
+                    Ok(None) => Vec::new(),
                     Err(error) => return Err(self.fail(error, segment)),
                 }
             }
@@ -488,9 +487,16 @@ impl<'a> Paginator<'a> {
         self.next_stretch();
     }
 
+    /// Records a missing target, once however many combinations it is part of.
+    fn note_missing(&mut self, missing: NotFound) {
+        if !self.missing.contains(&missing) {
+            self.missing.push(missing);
+        }
+    }
+
     /// Records `missing` and drops every stretch of its target, which is at the front.
     fn skip_target_as_missing(&mut self, target: usize, missing: NotFound) {
-        self.missing.push(missing);
+        self.note_missing(missing);
         while self.queue.front().is_some_and(|s| s.target == target) {
             self.queue.pop_front();
         }

@@ -106,43 +106,42 @@ struct Outcome {
 pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let dir = settings.out_dir(args.out.as_deref());
     check_args(args, &dir)?;
+    settings.image_fallback_host()?;
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
     let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
-    let http = client.clone();
+    // Nothing is created on disk before the listing has an item (issue 16): a target that
+    // does not exist, or an empty one, leaves no folder behind. A folder civimg already
+    // keeps state in is locked and checked before any request, as before.
+    let early = match dir.join(".civimg").symlink_metadata() {
+        Ok(_) => Some(Ctx::new(settings, args, &client, dir.clone(), log.clone())?),
+        Err(_) => None,
+    };
     let (tx, mut rx) = mpsc::channel(1);
     let steer = Arc::new(source::Steer::default());
     // One page may be listed before the first is taken in; each intake allows one more.
     let demand = Arc::new(Semaphore::new(1));
+    let labels = match &args.input {
+        Some(_) => vec![],
+        None => query.targets.iter().map(|t| t.label()).collect(),
+    };
     let producer = match &args.input {
         Some(path) => {
             let walks = source::InputWalks {
-                client,
-                query: query.clone(),
+                client: client.clone(),
+                query,
                 steer: steer.clone(),
             };
             tokio::spawn(source::from_input(path.clone(), tx, walks))
         }
         None => {
             let listing =
-                source::from_api(client, query.clone(), tx, steer.clone(), demand.clone());
+                source::from_api(client.clone(), query, tx, steer.clone(), demand.clone());
             tokio::spawn(listing)
         }
     };
-    let labels = match &args.input {
-        Some(_) => vec![],
-        None => query.targets.iter().map(|t| t.label()).collect(),
-    };
-    // Nothing is created on disk before the listing has an item (issue 16): a target that
-    // does not exist, or an empty one, leaves no folder behind.
-    let first = loop {
-        match rx.recv().await {
-            Some(page) if page.items.is_empty() => demand.add_permits(1),
-            other => break other,
-        }
-    };
-    let Some(first) = first else {
+    let Some(first) = first_items(&mut rx, &demand).await else {
         let listing = producer.await.context("the listing task failed")?;
         progress.clear();
         // A listing that failed before its first item (a target not found) is only its error.
@@ -151,7 +150,11 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         summary.print(&dir, false, &[]);
         return Ok(summary.exit_code());
     };
-    let ctx = Arc::new(Ctx::new(settings, args, &http, dir, log)?);
+    let ctx = match early {
+        Some(ctx) => ctx,
+        None => Ctx::new(settings, args, &client, dir, log)?,
+    };
+    let ctx = Arc::new(ctx);
     let mut runner = Runner {
         ctx,
         progress,
@@ -181,6 +184,20 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         .print(&runner.ctx.dir, false, &runner.ctx.renamed_files());
     listing?;
     Ok(runner.summary.exit_code())
+}
+
+/// The listing's first page that has items (`None`: it ended without any); empty pages
+/// before it are taken in at once.
+async fn first_items(
+    rx: &mut mpsc::Receiver<source::Intake>,
+    demand: &Semaphore,
+) -> Option<source::Intake> {
+    loop {
+        match rx.recv().await {
+            Some(page) if page.items.is_empty() => demand.add_permits(1),
+            other => return other,
+        }
+    }
 }
 
 /// Refuses, before anything is created or requested, what cannot work.
