@@ -58,11 +58,15 @@ pub struct Paginator<'a> {
     seen_ids: HashSet<u64>,
     seen_cursors: HashSet<String>,
     warned: HashSet<&'static str>,
+    /// Unlisted models already said to be walked on the legacy path.
+    unlisted_warned: HashSet<String>,
     done: bool,
     /// Items dropped because they belong to another user than `--username` asked for.
     foreign: u64,
-    /// Targets that turned out not to exist, in the order found.
+    /// What turned out not to exist, in the order found, each once.
     missing: Vec<NotFound>,
+    /// The targets that turned out not to exist.
+    absent: HashSet<usize>,
     /// Items each target brought (before de-duplication): an empty target is checked.
     received: Vec<u64>,
     /// A target whose last stretch just ended, to check if it brought nothing.
@@ -96,9 +100,11 @@ impl<'a> Paginator<'a> {
             seen_ids: HashSet::new(),
             seen_cursors,
             warned: HashSet::new(),
+            unlisted_warned: HashSet::new(),
             done: false,
             foreign: 0,
             missing: Vec::new(),
+            absent: HashSet::new(),
             received: vec![0; query.targets.len()],
             finished: None,
             warned_undated: false,
@@ -111,9 +117,14 @@ impl<'a> Paginator<'a> {
         self.emitted
     }
 
-    /// The targets found not to exist (each then skipped; the run fails at the end).
+    /// What was found not to exist (each target then skipped; the run fails at the end).
     pub fn missing(&self) -> &[NotFound] {
         &self.missing
+    }
+
+    /// Whether some target exists: only then does an empty walk deserve the level hint.
+    pub fn some_target_exists(&self) -> bool {
+        self.absent.len() < self.query.targets.len()
     }
 
     /// The error that ends a run with missing targets: each named, one line.
@@ -194,7 +205,7 @@ impl<'a> Paginator<'a> {
             return Ok(());
         }
         match not_found::first_missing(self.client, &self.query.targets[target]).await {
-            Ok(Some(missing)) => self.note_missing(missing),
+            Ok(Some(missing)) => self.note_missing(target, missing),
             Ok(None) => {}
             Err(error) => {
                 self.done = true;
@@ -229,11 +240,9 @@ impl<'a> Paginator<'a> {
             }
             Err(error) => return Err(self.fail(error, segment)),
         };
+        // An unlisted model is said so once its walk has images (`warn_unlisted`): one with
+        // none is a missing target, not a warning and an error.
         let replacement = if versions.is_empty() {
-            self.client.log().warn(&format!(
-                "the API lists no versions of model {model}; walking it on the API's legacy path, \
-                 which loses one image per page unless --sort oldest"
-            ));
             vec![segment.legacy_model(model)]
         } else {
             segment.versions(model, &versions)
@@ -279,6 +288,9 @@ impl<'a> Paginator<'a> {
             Err(error) => return Err(self.fail(error, segment)),
         };
         self.pages = page_no;
+        if legacy && !page.items.is_empty() {
+            self.warn_unlisted(segment);
+        }
         if legacy && self.looks_timed_out(&page) {
             return Err(self.fail(ApiError::ProbableTimeout, segment));
         }
@@ -349,6 +361,20 @@ impl<'a> Paginator<'a> {
     /// reads like the end; right after a full page it almost certainly is not.
     fn looks_timed_out(&self, page: &Page) -> bool {
         page.items.is_empty() && page.metadata.next_cursor.is_none() && self.last_full
+    }
+
+    /// Says once per model that a model the models endpoint does not list is walked on the
+    /// legacy path.
+    fn warn_unlisted(&mut self, segment: &Segment) {
+        let Some(model) = segment.param("modelId") else {
+            return;
+        };
+        if segment.param("imageId").is_none() && self.unlisted_warned.insert(model.to_string()) {
+            self.client.log().warn(&format!(
+                "the API lists no versions of model {model}; walking it on the API's legacy path, \
+                 which loses one image per page unless --sort oldest"
+            ));
+        }
     }
 
     /// Says once per kind when the API ignores the sort asked for (doc/api.md, "Three backends").
@@ -488,7 +514,8 @@ impl<'a> Paginator<'a> {
     }
 
     /// Records a missing target, once however many combinations it is part of.
-    fn note_missing(&mut self, missing: NotFound) {
+    fn note_missing(&mut self, target: usize, missing: NotFound) {
+        self.absent.insert(target);
         if !self.missing.contains(&missing) {
             self.missing.push(missing);
         }
@@ -496,7 +523,7 @@ impl<'a> Paginator<'a> {
 
     /// Records `missing` and drops every stretch of its target, which is at the front.
     fn skip_target_as_missing(&mut self, target: usize, missing: NotFound) {
-        self.note_missing(missing);
+        self.note_missing(target, missing);
         while self.queue.front().is_some_and(|s| s.target == target) {
             self.queue.pop_front();
         }

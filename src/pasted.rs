@@ -10,9 +10,9 @@ use url::Url;
 pub const HOSTS: &[&str] = &["civitai.com", "civitai.red", "civitai.green"];
 
 /// The forms accepted, for the error that refuses any other.
-pub const FORMS: &str = "an image id, or a civitai.com (.red, .green) page URL: /user/NAME \
-     (also /images, /videos, /posts), /models/ID[/slug][?modelVersionId=V], /posts/ID, \
-     /images/ID, /collections/ID";
+pub const FORMS: &str = "an image id or a Civitai page URL (civitai.com, .red or .green): \
+     /user/NAME (also /images, /videos, /posts), /models/ID[/slug][?modelVersionId=V], \
+     /posts/ID, /images/ID, /collections/ID";
 
 /// One pasted target.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -187,7 +187,8 @@ pub enum Command {
   civimg list --username alice --format jsonl | jq -r .url
   civimg list --username alice --max 500 --format csv > alice.csv
   civimg list --collection-id 5001 --format jsonl
-  civimg list --username alice --username bob --with-tags --format csv")]
+  civimg list --username alice --username bob --with-tags --format csv
+  civimg list https://civitai.com/user/alice --max 20")]
     List(ListArgs),
 
     /// Download full-resolution originals, resumably, several at a time
@@ -195,6 +196,8 @@ pub enum Command {
   civimg download --username alice -o gallery/
   civimg download --model-id 123 --sort newest --stop-after-known 50 -o model123/
   civimg download --username alice --username bob -o both/
+  civimg download https://civitai.com/models/123 https://civitai.com/images/456 -o pasted/
+  civimg download --input links.txt -o picked/
   civimg list --username alice -f jsonl | jq -c 'select(.width > 1000)' | civimg download --input -")]
     Download(DownloadArgs),
 

@@ -40,7 +40,7 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
         writer.write_page(&batch.items)?;
     }
     writer.finish()?;
-    if walk.emitted() == 0 && walk.missing().len() < query.targets.len() {
+    if walk.emitted() == 0 && walk.some_target_exists() {
         if let Some(hint) = pg_only_hint(&query) {
             settings.log().warn(hint);
         }

@@ -59,7 +59,7 @@ pub async fn from_api(
             walk.skip_target(target);
         }
         let Some(batch) = walk.next_page().await? else {
-            if walk.emitted() == 0 && walk.missing().len() < query.targets.len() {
+            if walk.emitted() == 0 && walk.some_target_exists() {
                 if let Some(hint) = crate::commands::list::pg_only_hint(&query) {
                     client.log().warn(hint);
                 }
