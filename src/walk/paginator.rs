@@ -12,9 +12,9 @@ use std::collections::{HashSet, VecDeque};
 
 use crate::api::{Item, Page};
 use crate::client::{ApiError, Client};
-use crate::not_found::{self, NotFound};
 use crate::query::{ImageQuery, ALL_LEVELS};
 use crate::segments::{Kind, Resume, Segment};
+use crate::walk::not_found::{self, NotFound};
 
 /// Pages in a row without a new item after which a walk stops (issue 8): doc/api.md allows short
 /// and empty pages, but not a walk in place forever.

@@ -7,9 +7,9 @@
 //! /api/v1/posts/{id}` for a post, and the images endpoint at every browsing level for an image
 //! or a user (a user whose images are all above the asked level exists).
 
-use crate::api::Item;
-use crate::client::{ApiError, Client};
-use crate::query::{Target, ALL_LEVELS};
+use crate::walk::api::Item;
+use crate::walk::client::{ApiError, Client};
+use crate::walk::query::{Target, ALL_LEVELS};
 
 /// A target that is not there.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
