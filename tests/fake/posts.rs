@@ -33,7 +33,7 @@ pub async fn post(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respon
         .iter()
         .take(POST_IMAGES)
         .map(|e| {
-            let mut item = ds.render_value(e, MetaMode::Flat, false);
+            let mut item = ds.render_value(e, MetaMode::Flat, (false, false));
             item["meta"] = Value::Null;
             item
         })
