@@ -412,3 +412,36 @@ fn a_walk_over_several_targets_resumes_in_the_right_one() {
     );
     assert_eq!(all, want, "nothing lost, nothing twice");
 }
+
+// Issue 16: a run of one target says when --stop-after-known ended its listing early.
+#[test]
+fn a_single_target_summary_says_it_stopped_early_on_known_items() {
+    let fake = FakeCivitai::start();
+    let dir = TempDir::new().unwrap();
+    let run = || {
+        civimg(&fake)
+            .args([
+                "download",
+                "--username",
+                "bob",
+                "--nsfw",
+                "X",
+                "--sort",
+                "newest",
+            ])
+            .args(["--stop-after-known", "2", "--limit", "2", "-o"])
+            .arg(dir.path())
+            .run_ok()
+    };
+    let first = text(&run().stderr);
+    assert!(first.contains("civimg: 7 downloaded"), "{first}");
+    assert!(!first.contains("stopped early"), "{first}");
+    let again = text(&run().stderr);
+    assert!(again.contains("civimg: 0 downloaded"), "{again}");
+    assert!(
+        again.contains(
+            "civimg: the listing stopped early after 2 known items in a row (--stop-after-known)"
+        ),
+        "{again}"
+    );
+}
