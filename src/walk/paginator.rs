@@ -56,6 +56,9 @@ pub struct Paginator<'a> {
     /// Whether the current stretch's last page was full (the legacy timeout check).
     last_full: bool,
     seen_ids: HashSet<u64>,
+    /// Ids met on a page but not handed out (another user's, outside `--since/--until`): a
+    /// page of them is progress the first time (issue 21), not when they come again.
+    met_ids: HashSet<u64>,
     seen_cursors: HashSet<String>,
     warned: HashSet<&'static str>,
     /// Unlisted models already said to be walked on the legacy path.
@@ -98,6 +101,7 @@ impl<'a> Paginator<'a> {
             stretch_emitted: 0,
             last_full: false,
             seen_ids: HashSet::new(),
+            met_ids: HashSet::new(),
             seen_cursors,
             warned: HashSet::new(),
             unlisted_warned: HashSet::new(),
@@ -295,8 +299,8 @@ impl<'a> Paginator<'a> {
             return Err(self.fail(ApiError::ProbableTimeout, segment));
         }
         self.last_full = page.items.len() >= self.query.limit();
-        let batch = self.take_page(segment, page);
-        self.count_empty(segment, batch.items.is_empty())?;
+        let (batch, news) = self.take_page(segment, page);
+        self.count_empty(segment, !news)?;
         Ok(batch)
     }
 
@@ -319,13 +323,15 @@ impl<'a> Paginator<'a> {
             Err(error) => return Err(self.fail(error, segment)),
         };
         self.pages = page_no;
-        let batch = self.take_page(segment, page);
-        self.count_empty(segment, batch.items.is_empty())?;
+        let (batch, news) = self.take_page(segment, page);
+        self.count_empty(segment, !news)?;
         Ok(batch)
     }
 
-    /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch without a new item end the walk as a
-    /// failure that names the cursor to resume from.
+    /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch that brought nothing new at all (no
+    /// item, or only items met before) end the walk as a failure that names the cursor to
+    /// resume from. Pages of new items outside the date window are progress: a busy model's
+    /// newer pages lead to the window.
     fn count_empty(&mut self, segment: &Segment, empty: bool) -> Result<(), WalkError> {
         self.empty_streak = if empty { self.empty_streak + 1 } else { 0 };
         if self.done || self.empty_streak < MAX_EMPTY_PAGES {
@@ -338,8 +344,13 @@ impl<'a> Paginator<'a> {
         Err(self.fail(error, segment))
     }
 
-    /// The filters every page passes, then the move to the next cursor.
-    fn take_page(&mut self, segment: &Segment, page: Page) -> Batch {
+    /// The filters every page passes, then the move to the next cursor; also whether the page
+    /// brought anything new, kept or not.
+    fn take_page(&mut self, segment: &Segment, page: Page) -> (Batch, bool) {
+        let ids: Vec<u64> = page.items.iter().filter_map(|i| i.id).collect();
+        let unmet = ids
+            .iter()
+            .any(|id| !self.seen_ids.contains(id) && !self.met_ids.contains(id));
         let (items, unknown_user) = self.keep_requested_user(segment, page.items);
         if let Some(n) = self.received.get_mut(segment.target) {
             *n += items.len() as u64;
@@ -351,10 +362,17 @@ impl<'a> Paginator<'a> {
         } else {
             self.advance(page.metadata.next_cursor);
         }
-        Batch {
+        for id in ids {
+            if !self.seen_ids.contains(&id) {
+                self.met_ids.insert(id);
+            }
+        }
+        let news = unmet || !items.is_empty();
+        let batch = Batch {
             target: segment.target,
             items,
-        }
+        };
+        (batch, news)
     }
 
     /// doc/api.md, legacy path: a query past ~20 s answers `{"items":[],"metadata":{}}`, which

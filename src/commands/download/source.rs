@@ -11,14 +11,16 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::sync::mpsc::Sender;
 use tokio::sync::Semaphore;
 
 use super::input_line::{self, Line};
 use crate::client::Client;
+use crate::log::Log;
 use crate::paginator::Paginator;
 use crate::query::ImageQuery;
+use crate::text::escape_line;
 
 /// Items per page sent from `--input`.
 const INPUT_BATCH: usize = 200;
@@ -66,7 +68,7 @@ pub async fn from_api(
             }
             return walk.missing_error().map_or(Ok(()), Err);
         };
-        let items = batch.items.iter().map(crate::api::Item::value).collect();
+        let items = values_of(&client, &batch.items);
         let intake = Intake {
             target: batch.target,
             items,
@@ -75,6 +77,25 @@ pub async fn from_api(
             return Ok(());
         }
     }
+}
+
+/// A page's items as value trees; an item nested too deep to read is skipped with a warning.
+fn values_of(client: &Client, items: &[crate::api::Item]) -> Vec<Value> {
+    let mut values = Vec::with_capacity(items.len());
+    for item in items {
+        match item.try_value() {
+            Ok(value) => values.push(value),
+            Err(why) => {
+                let id = item
+                    .id
+                    .map_or("without an id".to_string(), |id| id.to_string());
+                client
+                    .log()
+                    .warn(&format!("item {id} skipped: {}", escape_line(&why)));
+            }
+        }
+    }
+    values
 }
 
 /// Takes one page's worth of demand; `false` when the downloader has gone.
@@ -90,7 +111,8 @@ async fn wait_for_demand(demand: &Semaphore) -> bool {
 
 /// Reads `--input` from a file or `-`: JSON lines (as `civimg list --format jsonl` prints them)
 /// and image ids or Civitai page URLs, mixed (`input_line`). The first line that is none of
-/// them ends the run with an error that names the fix; the lines before it are kept.
+/// them ends the run with an error that names the fix; the lines before it in the same batch
+/// are not handed on.
 pub async fn from_input(path: PathBuf, tx: Sender<Intake>, walks: InputWalks) -> Result<()> {
     if path == Path::new("-") {
         read_lines(tokio::io::stdin(), "standard input", tx, walks).await
@@ -105,7 +127,7 @@ pub async fn from_input(path: PathBuf, tx: Sender<Intake>, walks: InputWalks) ->
 
 /// What the target lines of `--input` are walked with.
 pub struct InputWalks {
-    /// The API client.
+    /// The API client (its log is the run's).
     pub client: Client,
     /// The common parameters (`withMeta` …); each target line becomes its only target.
     pub query: ImageQuery,
@@ -113,33 +135,65 @@ pub struct InputWalks {
     pub steer: Arc<Steer>,
 }
 
+/// Longest `--input` line read (issue 21): an item is a few KiB, and a line without an end
+/// must not take the memory of the machine (1 GB without a newline reached 985 MB before).
+pub const MAX_INPUT_LINE: u64 = 16 * 1024 * 1024;
+
+/// Reads `--input` as bytes, line by line: a line that is not UTF-8 text is skipped (counted,
+/// said once at the end), a line longer than [`MAX_INPUT_LINE`] stops the input with an error
+/// naming it, after the items of the lines before it were handed on.
 async fn read_lines<R: AsyncRead + Unpin>(
     reader: R,
     name: &str,
     tx: Sender<Intake>,
     walks: InputWalks,
 ) -> Result<()> {
+    let log = walks.client.log().clone();
     let send = |items: Vec<Value>| tx.send(Intake { target: 0, items });
-    let mut lines = BufReader::new(reader).lines();
+    let mut reader = BufReader::new(reader);
+    let mut line = Vec::new();
     let mut batch = Vec::with_capacity(INPUT_BATCH);
     let mut missing: Vec<String> = Vec::new();
     let mut number = 0u64;
-    while let Some(line) = lines
-        .next_line()
-        .await
-        .with_context(|| format!("cannot read {name}"))?
-    {
+    let mut not_text = NotText::default();
+    loop {
+        line.clear();
+        let n = (&mut reader)
+            .take(MAX_INPUT_LINE + 1)
+            .read_until(b'\n', &mut line)
+            .await
+            .with_context(|| format!("cannot read {name}"))?;
+        if n == 0 {
+            break;
+        }
         number += 1;
-        if line.trim().is_empty() {
+        if !line.ends_with(b"\n") && n as u64 > MAX_INPUT_LINE {
+            if !batch.is_empty() {
+                let _ = send(std::mem::take(&mut batch)).await;
+            }
+            not_text.warn(name, &log);
+            anyhow::bail!(
+                "{name} line {number} is longer than {} MiB; no item is that long (the lines before it were read)",
+                MAX_INPUT_LINE >> 20
+            );
+        }
+        let Ok(text) = std::str::from_utf8(&line) else {
+            not_text.count(number);
+            continue;
+        };
+        if text.trim().is_empty() {
             continue;
         }
-        let target = match input_line::read(&line) {
+        let target = match input_line::read(text) {
             Ok(Line::Item(item)) => {
                 batch.push(item);
                 None
             }
             Ok(Line::Target(pasted)) => Some(pasted),
-            Err(why) => anyhow::bail!("{name} line {number}: {why}"),
+            Err(why) => {
+                not_text.warn(name, &log);
+                anyhow::bail!("{name} line {number}: {why}")
+            }
         };
         let full = batch.len() == INPUT_BATCH || (target.is_some() && !batch.is_empty());
         if full
@@ -149,13 +203,13 @@ async fn read_lines<R: AsyncRead + Unpin>(
             return Ok(());
         }
         if let Some(pasted) = target {
-            let found = walk_target(&walks, &pasted, &tx).await?;
-            missing.extend(found);
+            missing.extend(walk_target(&walks, &pasted, &tx).await?);
         }
     }
     if !batch.is_empty() {
         let _ = send(batch).await;
     }
+    not_text.warn(name, &log);
     match missing.is_empty() {
         true => Ok(()),
         false => anyhow::bail!("{}", missing.join("; ")),
@@ -177,10 +231,41 @@ async fn walk_target(
         if walks.steer.stop.load(Ordering::SeqCst) {
             break;
         }
-        let items = batch.items.iter().map(crate::api::Item::value).collect();
+        let items = values_of(&walks.client, &batch.items);
         if tx.send(Intake { target: 0, items }).await.is_err() {
             break;
         }
     }
     Ok(walk.missing().iter().map(ToString::to_string).collect())
+}
+
+/// Lines of `--input` that were not UTF-8 text: how many, and the first.
+#[derive(Default)]
+struct NotText {
+    lines: u64,
+    first: u64,
+}
+
+impl NotText {
+    fn count(&mut self, number: u64) {
+        if self.lines == 0 {
+            self.first = number;
+        }
+        self.lines += 1;
+    }
+
+    /// One warning for them all.
+    fn warn(&self, name: &str, log: &Log) {
+        match self.lines {
+            0 => {}
+            1 => log.warn(&format!(
+                "{name} line {}: not UTF-8 text; skipped",
+                self.first
+            )),
+            n => log.warn(&format!(
+                "{name}: {n} lines were not UTF-8 text and were skipped (the first: line {})",
+                self.first
+            )),
+        }
+    }
 }
