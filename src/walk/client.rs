@@ -12,9 +12,9 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::api::{self, Page};
-use crate::cli::ApiKey;
 use crate::log::Log;
 use crate::retry::{self, Pacer, RetryPolicy, MAX_RETRY_AFTER};
+use crate::values::ApiKey;
 
 /// `civimg/<version>`, sent with every request.
 pub const USER_AGENT: &str = concat!("civimg/", env!("CARGO_PKG_VERSION"));
@@ -233,6 +233,21 @@ impl Client {
         let what = format!("page {page_no} of collection {collection}");
         let answer: crate::trpc::Answer = self.get_json(&url, &what).await?;
         Ok(answer.into_page(&self.image_host))
+    }
+
+    /// Whether `GET {base}/api/v1/{path…}` answers (a 404: no).
+    pub async fn answers(&self, path: &[&str]) -> Result<bool, ApiError> {
+        let mut segments = vec!["api", "v1"];
+        segments.extend_from_slice(path);
+        let url = self.api_url(&segments);
+        match self
+            .get_json::<serde_json::Value>(&url, &path.join(" "))
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(ApiError::Status { status: 404, .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// `{base}/…segments`, keeping the base's path prefix.

@@ -9,6 +9,7 @@ pub mod base_url;
 pub mod client;
 pub mod hops;
 pub mod not_found;
+pub mod pages;
 pub mod paginator;
 pub mod query;
 pub mod retry;

@@ -8,7 +8,8 @@
 //! or a user (a user whose images are all above the asked level exists).
 
 use crate::walk::api::Item;
-use crate::walk::client::{ApiError, Client};
+use crate::walk::client::ApiError;
+use crate::walk::pages::PageSource;
 use crate::walk::query::{Target, ALL_LEVELS};
 
 /// A target that is not there.
@@ -57,14 +58,20 @@ fn model_hint(id: u64, model: bool) -> String {
 /// A model id the models endpoint answered 404 for: a version's id given as a model's is
 /// missing at once (with the hint); any other is walked on the legacy path (doc/api.md: a model
 /// can be hidden from the models endpoint while its images stay listed) and checked if empty.
-pub async fn unlisted_model(client: &Client, id: u64) -> Result<Option<NotFound>, ApiError> {
+pub async fn unlisted_model(
+    client: &impl PageSource,
+    id: u64,
+) -> Result<Option<NotFound>, ApiError> {
     let version = version_exists(client, id).await?;
     Ok(version.then_some(NotFound::Model { id, version }))
 }
 
 /// The first of a target's filters that names nothing, checked one by one; `None` when each
 /// exists (the target is only empty, at this level or in this combination).
-pub async fn first_missing(client: &Client, target: &Target) -> Result<Option<NotFound>, ApiError> {
+pub async fn first_missing(
+    client: &impl PageSource,
+    target: &Target,
+) -> Result<Option<NotFound>, ApiError> {
     if let Some(id) = target.model {
         if !probe(client, "modelId", &id.to_string(), None).await? {
             return Ok(Some(NotFound::Model { id, version: false }));
@@ -105,7 +112,7 @@ pub async fn first_missing(client: &Client, target: &Target) -> Result<Option<No
 /// `user`, only that user's items count (doc/api.md: an unknown name can bring other users'
 /// images, and the legacy path answers it with a 404).
 async fn probe(
-    client: &Client,
+    client: &impl PageSource,
     key: &str,
     value: &str,
     user: Option<&str>,
@@ -126,21 +133,13 @@ async fn probe(
     Ok(page.items.iter().any(by_user))
 }
 
-async fn version_exists(client: &Client, id: u64) -> Result<bool, ApiError> {
+async fn version_exists(client: &impl PageSource, id: u64) -> Result<bool, ApiError> {
     exists(client, &["model-versions", &id.to_string()]).await
 }
 
 /// Whether `GET {base}/api/v1/{path}` answers (404: no).
-async fn exists(client: &Client, path: &[&str]) -> Result<bool, ApiError> {
-    let mut segments = vec!["api", "v1"];
-    segments.extend_from_slice(path);
-    let url = client.api_url(&segments);
-    let what = path.join(" ");
-    match client.get_json::<serde_json::Value>(&url, &what).await {
-        Ok(_) => Ok(true),
-        Err(ApiError::Status { status: 404, .. }) => Ok(false),
-        Err(e) => Err(e),
-    }
+async fn exists(client: &impl PageSource, path: &[&str]) -> Result<bool, ApiError> {
+    client.answers(path).await
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ mod fallback;
 mod finish;
 mod input_line;
 mod lock;
-pub mod name;
+pub use crate::store::name;
 mod original;
 mod part;
 mod progress;
