@@ -57,15 +57,16 @@ pub fn parse_id(text: &str) -> Option<u64> {
     text.parse().ok()
 }
 
-/// `--username`: a name, `@name`, or a `/user/NAME` page URL, as the name alone.
-pub fn username(text: &str) -> Option<String> {
-    let text = text.trim();
-    let name = match from_url(text) {
+/// `--username`: `@name` or a `/user/NAME` page URL read as the name; anything else as it is.
+pub fn username_of(text: &str) -> String {
+    let trimmed = text.trim();
+    match from_url(trimmed) {
         Some(Pasted::User(name) | Pasted::UserVideos(name)) => name,
-        Some(_) => return None,
-        None => text.strip_prefix('@').unwrap_or(text).to_string(),
-    };
-    valid_username(&name).then_some(name)
+        _ => match trimmed.strip_prefix('@') {
+            Some(name) if !name.is_empty() => name.to_string(),
+            _ => text.to_string(),
+        },
+    }
 }
 
 /// The API's zod schema allows `^[A-Za-z0-9_]*$` only (doc/api.md).
@@ -191,14 +192,14 @@ mod tests {
 
     #[test]
     fn usernames_come_bare_with_an_at_or_as_a_page() {
-        assert_eq!(username("alice_ai").as_deref(), Some("alice_ai"));
-        assert_eq!(username("@alice_ai").as_deref(), Some("alice_ai"));
+        assert_eq!(username_of("alice_ai"), "alice_ai");
+        assert_eq!(username_of("@alice_ai"), "alice_ai");
         assert_eq!(
-            username("https://civitai.red/user/alice_ai/videos").as_deref(),
-            Some("alice_ai")
+            username_of("https://civitai.red/user/alice_ai/videos"),
+            "alice_ai"
         );
-        for bad in ["", "@", "al ice", "https://civitai.com/models/1", "a@b"] {
-            assert_eq!(username(bad), None, "{bad}");
+        for other in ["", "@", "al ice", "https://civitai.com/models/1", "a@b"] {
+            assert_eq!(username_of(other), other, "{other}");
         }
     }
 }

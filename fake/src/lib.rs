@@ -79,6 +79,6 @@ mod util;
 mod versions;
 
 pub use faults::Fault;
-pub use modes::Modes;
+pub use modes::{Modes, OFF};
 pub use record::Recorded;
 pub use server::{FakeCivitai, FakeConfig, Ports};

@@ -15,7 +15,7 @@ pub mod usage;
 pub use crate::settings::flags::GlobalArgs;
 use crate::values::{parse_concurrency, parse_count, parse_limit, parse_page, parse_username};
 pub use crate::values::{
-    ApiKey, ByteSize, ColorWhen, Format, MediaType, MetaFormat, Nsfw, Period, Sort,
+    ApiKey, ByteSize, ColorWhen, Format, MediaType, MetaFormat, Nsfw, Period, Sort, TagSet,
 };
 
 /// List, inspect and bulk-download images from Civitai.
@@ -208,7 +208,8 @@ pub struct QueryArgs {
     #[arg(value_name = "URL|ID")]
     pub pasted: Vec<String>,
 
-    /// Items per page, 1-200 (the API's default is 100)
+    /// Items per page, 1-200, sent with every request of a walk and kept when it is resumed
+    /// [default: 100]
     #[arg(long, value_name = "N", value_parser = parse_limit)]
     pub limit: Option<u32>,
 
@@ -227,8 +228,8 @@ pub struct QueryArgs {
     #[arg(long, value_name = "ID")]
     pub model_version_id: Vec<u64>,
 
-    /// Only images by this user (letters, digits and _; @NAME and a /user/NAME page URL
-    /// work too); repeatable
+    /// Only images by this user, sent as typed (the API keeps letters, digits and _ of it;
+    /// @NAME and a /user/NAME page URL work too); repeatable
     #[arg(long, value_name = "NAME", value_parser = parse_username)]
     pub username: Vec<String>,
 
@@ -270,15 +271,17 @@ pub struct QueryArgs {
     #[arg(long, value_name = "NAME")]
     pub base_model: Vec<String>,
 
-    /// Only images with this tag id (any of them); repeatable
-    #[arg(long, value_name = "ID")]
-    pub tag: Vec<u64>,
+    /// Only images with this tag id. Repeated (--tag 4 --tag 6): images with either, one walk
+    /// per tag, each image once. Comma-joined (--tag 4,6): images with all of them
+    #[arg(long, value_name = "ID[,ID…]")]
+    pub tag: Vec<TagSet>,
 
     /// Ask for each image's tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)
     #[arg(long)]
     pub with_tags: bool,
 
-    /// Start at this page (page × limit may not exceed 1000; cursors go further)
+    /// Only 1: the API ignores page numbers on listings and would answer page 1 for any other
+    /// (use --cursor to go on where a walk stopped, --max to take fewer items)
     #[arg(long, value_name = "N", value_parser = parse_page)]
     pub page: Option<u32>,
 

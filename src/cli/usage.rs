@@ -5,11 +5,7 @@ use clap::error::ErrorKind;
 
 use crate::base_url;
 use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
-use crate::query::{sent_limit, API_DEFAULT_LIMIT};
 use crate::window::DateWindow;
-
-/// The API's page cap: `page * limit > 1000` answers 429 (doc/api.md).
-pub const PAGE_WINDOW: u64 = 1000;
 
 /// A usage error: which subcommand's usage to show, and what is wrong.
 #[derive(Debug)]
@@ -108,8 +104,8 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
     }
 }
 
-/// `--page N` with `N × limit` past the API's window is a 429 the API would send anyway;
-/// `--since` after `--until` is a window no item can fall in.
+/// `--page N` past the first, which the API ignores; `--since` after `--until`, a window no item
+/// can fall in.
 fn check_query(q: &QueryArgs, sub: &'static str) -> Result<(), Usage> {
     // doc/api.md, legacy path: `Random` answers 400 "Random sort requires a collectionId".
     if q.sort == Some(Sort::Random) && !q.image_id.is_empty() {
@@ -124,18 +120,18 @@ fn check_query(q: &QueryArgs, sub: &'static str) -> Result<(), Usage> {
     if let Err(why) = DateWindow::new(q.since, q.until, q.sort) {
         return Err(Usage::new(Some(sub), ErrorKind::ArgumentConflict, why));
     }
-    if let Some(page) = q.page {
-        let limit = u64::from(sent_limit(q).unwrap_or(API_DEFAULT_LIMIT));
-        if u64::from(page) * limit > PAGE_WINDOW {
-            return Err(Usage::new(
-                Some(sub),
-                ErrorKind::ValueValidation,
-                format!(
-                    "--page {page} with {limit} items per page reaches past item {PAGE_WINDOW}, \
-                     which the API refuses; walk with cursors instead (leave out --page)"
-                ),
-            ));
-        }
+    // doc/api.md, "The official reference": `page` is ignored on listings (only lookups by
+    // image id or bare model id honour it), so page 2 would silently be page 1 again.
+    if let Some(page) = q.page.filter(|&p| p > 1) {
+        return Err(Usage::new(
+            Some(sub),
+            ErrorKind::ValueValidation,
+            format!(
+                "--page {page}: the API ignores page numbers on listings and would answer page 1 \
+                 again; to go on where a walk stopped, use the --cursor it printed; to take \
+                 fewer items, use --max"
+            ),
+        ));
     }
     Ok(())
 }
@@ -377,11 +373,10 @@ mod tests {
     }
 
     #[test]
-    fn page_times_limit_stays_in_the_window() {
-        assert!(usage(&["civimg", "list", "--page", "10"]).is_ok());
-        assert!(usage(&["civimg", "list", "--page", "11"]).is_err());
-        assert!(usage(&["civimg", "list", "--page", "5", "--limit", "200"]).is_ok());
-        assert!(usage(&["civimg", "list", "--page", "6", "--limit", "200"]).is_err());
-        assert!(usage(&["civimg", "list", "--page", "100", "--max", "10"]).is_ok());
+    fn only_the_first_page_can_be_asked_for() {
+        assert!(usage(&["civimg", "list", "--page", "1"]).is_ok());
+        let err = usage(&["civimg", "list", "--page", "2", "--limit", "10"]).unwrap_err();
+        assert!(err.message.contains("--cursor") && err.message.contains("--max"));
+        assert!(usage(&["civimg", "list", "--page", "5", "--username", "bob"]).is_err());
     }
 }

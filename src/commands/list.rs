@@ -53,6 +53,9 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
             settings.log().warn(hint);
         }
     }
+    if let Some(notice) = walk.pg_cap_notice() {
+        settings.log().warn(notice);
+    }
     match walk.missing_error() {
         Some(missing) => Err(missing),
         None => Ok(ExitCode::SUCCESS),

@@ -123,8 +123,10 @@ async fn probe(
         Err(ApiError::Status { status: 404, .. }) => return Ok(false),
         Err(e) => return Err(e),
     };
+    // The API looks a name up slugified; its items carry the real name.
+    let user = user.map(crate::walk::query::username_slug);
     let by_user = |item: &Item| {
-        user.is_none_or(|u| {
+        user.as_deref().is_none_or(|u| {
             item.username
                 .as_deref()
                 .is_some_and(|n| n.eq_ignore_ascii_case(u))

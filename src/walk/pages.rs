@@ -14,6 +14,10 @@ pub trait PageSource: Sync {
     fn log(&self) -> &Log;
     /// The host pages come from, for messages.
     fn host(&self) -> &str;
+    /// Whether requests carry an API key (for the notice about anonymous PG caps).
+    fn has_key(&self) -> bool {
+        false
+    }
     /// One page of `GET /api/v1/images` with these parameters; `page_no` names it in errors.
     fn get_page(
         &self,
@@ -46,6 +50,10 @@ impl PageSource for Client {
 
     fn host(&self) -> &str {
         Client::host(self)
+    }
+
+    fn has_key(&self) -> bool {
+        Client::has_key(self)
     }
 
     fn get_page(

@@ -80,6 +80,8 @@ pub struct Paginator<'a, S: PageSource = Client> {
     warned_undated: bool,
     /// Pages in a row of the current stretch that brought no new item.
     empty_streak: u64,
+    /// Some item above PG came back (for [`Paginator::pg_cap_notice`]).
+    above_pg: bool,
 }
 
 impl<'a, S: PageSource> Paginator<'a, S> {
@@ -92,6 +94,18 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         };
         let mut seen_cursors = HashSet::new();
         seen_cursors.extend(cursor.clone());
+        for user in &query.targets {
+            let Some(name) = user.param("username") else {
+                continue;
+            };
+            let slug = crate::query::username_slug(name);
+            if slug != name {
+                client.log().notice(&format!(
+                    "--username {}: the API reads usernames as letters, digits and _ only, so it will look for {slug}",
+                    crate::text::escape_line(name)
+                ));
+            }
+        }
         Paginator {
             client,
             query,
@@ -115,6 +129,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             finished: None,
             warned_undated: false,
             empty_streak: 0,
+            above_pg: false,
         }
     }
 
@@ -137,6 +152,20 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     pub fn missing_error(&self) -> Option<anyhow::Error> {
         let all: Vec<String> = self.missing.iter().map(ToString::to_string).collect();
         (!all.is_empty()).then(|| anyhow::anyhow!("{}", all.join("; ")))
+    }
+
+    /// After a walk without a key that asked for levels above PG and got none: the API may cap
+    /// anonymous callers at PG (doc/api.md, "The official reference"), so say how to give a key.
+    pub fn pg_cap_notice(&self) -> Option<&'static str> {
+        let asked_above_pg = match (self.query.param("browsingLevel"), self.query.param("nsfw")) {
+            (Some(mask), _) => mask.parse::<u64>().is_ok_and(|m| m & !1 != 0),
+            (None, Some(nsfw)) => !matches!(nsfw, "None" | "false"),
+            (None, None) => false,
+        };
+        (asked_above_pg && !self.client.has_key() && !self.above_pg && self.pages > 0).then_some(
+            "no image above PG came back: Civitai may cap requests without an API key at PG; \
+             give one with --api-key or CIVITAI_API_KEY",
+        )
     }
 
     /// Stops the walk: no further page is requested.
@@ -301,6 +330,9 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             return Err(self.fail(ApiError::ProbableTimeout, segment));
         }
         self.last_full = page.items.len() >= self.query.limit();
+        if !legacy {
+            self.note_old_cursor(page.metadata.next_cursor.as_deref());
+        }
         let (batch, news) = self.take_page(segment, page);
         self.count_empty(segment, !news)?;
         Ok(batch)
@@ -309,9 +341,16 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     /// One page of a collection (the site's tRPC; see `client::collection_page`).
     async fn collection_page(&mut self, segment: &Segment, id: u64) -> Result<Batch, WalkError> {
         let page_no = self.pages + 1;
+        let params: Vec<(&'static str, String)> = self
+            .query
+            .params
+            .iter()
+            .chain(&segment.params)
+            .cloned()
+            .collect();
         let page = match self
             .client
-            .collection_page(id, &self.query.params, self.cursor.as_deref(), page_no)
+            .collection_page(id, &params, self.cursor.as_deref(), page_no)
             .await
         {
             Ok(page) => page,
@@ -328,6 +367,22 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         let (batch, news) = self.take_page(segment, page);
         self.count_empty(segment, !news)?;
         Ok(batch)
+    }
+
+    /// Says under `-v`, once, when the search path hands out an old-style cursor: such a walk
+    /// follows the API's older rules (doc/api.md, "The official reference": unlisted images
+    /// included, several tags meaning any of them), so two runs may list different sets.
+    fn note_old_cursor(&mut self, next: Option<&str>) {
+        let Some(cursor) = next else { return };
+        let old = !cursor.starts_with("feed:") && cursor.parse::<u64>().is_err();
+        if old && self.warned.insert("old cursor") {
+            self.client.log().verbose(&format!(
+                "page {} came with an old-style cursor ({}): the API answers this walk by its older \
+                 rules (images of unlisted posts included, several tags meaning any of them)",
+                self.pages,
+                crate::text::escape_line(cursor)
+            ));
+        }
     }
 
     /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch that brought nothing new at all (no
@@ -347,13 +402,15 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     }
 
     /// The filters every page passes, then the move to the next cursor; also whether the page
-    /// brought anything new, kept or not.
+    /// brought anything new, kept or not (items `--tag A,B` leaves out count as new).
     fn take_page(&mut self, segment: &Segment, page: Page) -> (Batch, bool) {
+        self.above_pg |= page.items.iter().any(|i| i.level.is_some_and(|l| l > 1));
         let ids: Vec<u64> = page.items.iter().filter_map(|i| i.id).collect();
         let unmet = ids
             .iter()
             .any(|id| !self.seen_ids.contains(id) && !self.met_ids.contains(id));
-        let (items, unknown_user) = self.keep_requested_user(segment, page.items);
+        let items = self.keep_tagged(segment, page.items);
+        let (items, unknown_user) = self.keep_requested_user(segment, items);
         if let Some(n) = self.received.get_mut(segment.target) {
             *n += items.len() as u64;
         }
@@ -424,7 +481,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         self.done = true;
         let named = self.query.targets.len() > 1 || self.query.targets[0].model.is_some();
         let resume_cursor = match error {
-            ApiError::UnknownUser(_) | ApiError::Rejected(_) => None,
+            ApiError::UnknownUser(_) | ApiError::Rejected(_) | ApiError::CursorRefused(_) => None,
             // Nothing came and no page was passed: the same command again is the resume.
             _ if self.emitted == 0 && self.cursor.is_none() => None,
             _ => Resume::format(segment, self.cursor.as_deref(), named),
@@ -436,6 +493,38 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         }
     }
 
+    /// `--tag A,B` means images carrying all of them. The API answers any of them on some
+    /// requests (doc/api.md, "The official reference": the exception class, old-style cursors)
+    /// and collections may not filter at all, so the items' own `tags` decide; an item without
+    /// them cannot be shown to match and is left out, said once.
+    fn keep_tagged(&mut self, segment: &Segment, items: Vec<Item>) -> Vec<Item> {
+        let want = crate::query::tag_ids_in(&segment.params);
+        let collection = matches!(segment.kind, Kind::Collection(_));
+        // One tag: the API filters on REST; collections are checked whatever the count.
+        let checked = want.len() > 1 || (collection && !want.is_empty());
+        if !checked {
+            return items;
+        }
+        let mut untagged = 0;
+        let kept: Vec<Item> = items
+            .into_iter()
+            .filter(|item| match item.tag_ids() {
+                Some(have) => want.iter().all(|t| have.contains(t)),
+                None => {
+                    untagged += 1;
+                    false
+                }
+            })
+            .collect();
+        if untagged > 0 && self.warned.insert("untagged") {
+            self.client.log().warn(&format!(
+                "the API sent items without their tags: --tag {} cannot be checked on them, so they are left out",
+                segment.param("tags").unwrap_or_default()
+            ));
+        }
+        kept
+    }
+
     /// doc/api.md: "Deleted or renamed users can return unrelated images". With `--username`,
     /// other users' items are dropped; when the first page that has items has none of that
     /// user's, the API ignored the filter (unknown user) and the stretch ends there instead of
@@ -444,6 +533,8 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         let Some(user) = segment.param("username") else {
             return (items, false);
         };
+        // The API looks the name up slugified; its items carry the real name.
+        let user = &crate::query::username_slug(user);
         let total = items.len();
         let kept: Vec<Item> = items
             .into_iter()

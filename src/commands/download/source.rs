@@ -66,6 +66,9 @@ pub async fn from_api(
                     client.log().warn(hint);
                 }
             }
+            if let Some(notice) = walk.pg_cap_notice() {
+                client.log().warn(notice);
+            }
             return walk.missing_error().map_or(Ok(()), Err);
         };
         let items = values_of(&client, &batch.items);
