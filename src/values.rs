@@ -280,7 +280,9 @@ pub fn parse_concurrency(s: &str) -> Result<usize, String> {
 /// `--username`: sent as typed, since the API slugifies it (doc/api.md, "The official
 /// reference"); refused only when it cannot be a name: empty, control characters, over 128
 /// bytes, or nothing the API would keep of it.
+/// A `/user/NAME` page URL and `@NAME` are read as the name (issue 16).
 pub fn parse_username(s: &str) -> Result<String, String> {
+    let s = &crate::pasted::username_of(s);
     if s.trim().is_empty() {
         return Err("a username cannot be empty".into());
     }

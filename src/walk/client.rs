@@ -286,6 +286,21 @@ impl Client {
         Ok(answer.into_page(&self.image_host))
     }
 
+    /// Whether `GET {base}/api/v1/{path…}` answers (a 404: no).
+    pub async fn answers(&self, path: &[&str]) -> Result<bool, ApiError> {
+        let mut segments = vec!["api", "v1"];
+        segments.extend_from_slice(path);
+        let url = self.api_url(&segments);
+        match self
+            .get_json::<serde_json::Value>(&url, &path.join(" "))
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(ApiError::Status { status: 404, .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// `{base}/…segments`, keeping the base's path prefix.
     pub fn api_url(&self, segments: &[&str]) -> Url {
         join(&self.base, segments)

@@ -27,6 +27,8 @@ pub trait PageSource: Sync {
     /// A model's version ids, newest first.
     fn model_versions(&self, model: u64)
         -> impl Future<Output = Result<Vec<u64>, ApiError>> + Send;
+    /// Whether `GET {base}/api/v1/{path…}` answers (a 404: no), for the not-found checks.
+    fn answers(&self, path: &[&str]) -> impl Future<Output = Result<bool, ApiError>> + Send;
     /// One page of a collection.
     fn collection_page(
         &self,
@@ -40,6 +42,10 @@ pub trait PageSource: Sync {
 impl PageSource for Client {
     fn log(&self) -> &Log {
         Client::log(self)
+    }
+
+    fn answers(&self, path: &[&str]) -> impl Future<Output = Result<bool, ApiError>> + Send {
+        Client::answers(self, path)
     }
 
     fn host(&self) -> &str {

@@ -13,8 +13,9 @@ use std::collections::{HashSet, VecDeque};
 use super::pages::PageSource;
 use crate::api::{Item, Page};
 use crate::client::{ApiError, Client};
-use crate::query::ImageQuery;
+use crate::query::{ImageQuery, ALL_LEVELS};
 use crate::segments::{Kind, Resume, Segment};
+use crate::walk::not_found::{self, NotFound};
 
 /// Pages in a row without a new item after which a walk stops (issue 8): doc/api.md allows short
 /// and empty pages, but not a walk in place forever.
@@ -62,11 +63,19 @@ pub struct Paginator<'a, S: PageSource = Client> {
     met_ids: HashSet<u64>,
     seen_cursors: HashSet<String>,
     warned: HashSet<&'static str>,
+    /// Unlisted models already said to be walked on the legacy path.
+    unlisted_warned: HashSet<String>,
     done: bool,
     /// Items dropped because they belong to another user than `--username` asked for.
     foreign: u64,
-    /// The walk ended because `--username` named no known user (already said on stderr).
-    unknown_user: bool,
+    /// What turned out not to exist, in the order found, each once.
+    missing: Vec<NotFound>,
+    /// The targets that turned out not to exist.
+    absent: HashSet<usize>,
+    /// Items each target brought (before de-duplication): an empty target is checked.
+    received: Vec<u64>,
+    /// A target whose last stretch just ended, to check if it brought nothing.
+    finished: Option<usize>,
     /// Items without a readable `createdAt` were reported.
     warned_undated: bool,
     /// Pages in a row of the current stretch that brought no new item.
@@ -111,9 +120,13 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             met_ids: HashSet::new(),
             seen_cursors,
             warned: HashSet::new(),
+            unlisted_warned: HashSet::new(),
             done: false,
             foreign: 0,
-            unknown_user: false,
+            missing: Vec::new(),
+            absent: HashSet::new(),
+            received: vec![0; query.targets.len()],
+            finished: None,
             warned_undated: false,
             empty_streak: 0,
             above_pg: false,
@@ -125,9 +138,20 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         self.emitted
     }
 
-    /// Whether the walk ended on an unknown `--username` (a warning said so already).
-    pub fn unknown_user(&self) -> bool {
-        self.unknown_user
+    /// What was found not to exist (each target then skipped; the run fails at the end).
+    pub fn missing(&self) -> &[NotFound] {
+        &self.missing
+    }
+
+    /// Whether some target exists: only then does an empty walk deserve the level hint.
+    pub fn some_target_exists(&self) -> bool {
+        self.absent.len() < self.query.targets.len()
+    }
+
+    /// The error that ends a run with missing targets: each named, one line.
+    pub fn missing_error(&self) -> Option<anyhow::Error> {
+        let all: Vec<String> = self.missing.iter().map(ToString::to_string).collect();
+        (!all.is_empty()).then(|| anyhow::anyhow!("{}", all.join("; ")))
     }
 
     /// After a walk without a key that asked for levels above PG and got none: the API may cap
@@ -163,6 +187,9 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     /// The next page's new items (possibly none), or `None` when the walk is over.
     pub async fn next_page(&mut self) -> Result<Option<Batch>, WalkError> {
         loop {
+            if let Some(target) = self.finished.take() {
+                self.check_target(target).await?;
+            }
             if self.done {
                 return Ok(None);
             }
@@ -206,22 +233,54 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         }
     }
 
+    /// A target whose walk brought nothing is looked up once (`not_found`): one that does
+    /// not exist is recorded, and the walk goes on with the next.
+    async fn check_target(&mut self, target: usize) -> Result<(), WalkError> {
+        if self.done || self.received.get(target).is_none_or(|&n| n > 0) {
+            return Ok(());
+        }
+        match not_found::first_missing(self.client, &self.query.targets[target]).await {
+            Ok(Some(missing)) => self.note_missing(target, missing),
+            Ok(None) => {}
+            Err(error) => {
+                self.done = true;
+                return Err(WalkError {
+                    error,
+                    resume_cursor: None,
+                    items_done: self.emitted,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Replaces a model with one stretch per version; a model the models endpoint does not
-    /// know is walked on the legacy path, loudly.
+    /// know is a missing target, or (when images are listed under it) walked on the legacy
+    /// path, loudly.
     async fn expand(&mut self, segment: &Segment, model: u64) -> Result<(), WalkError> {
         self.client
             .log()
             .verbose(&format!("listing the versions of model {model}"));
-        let replacement = match self.client.model_versions(model).await {
-            Ok(versions) if !versions.is_empty() => segment.versions(model, &versions),
-            Ok(_) | Err(ApiError::Status { status: 404, .. }) => {
-                self.client.log().warn(&format!(
-                    "the API lists no versions of model {model}; walking it on the API's legacy path, \
-                     which loses one image per page unless --sort oldest"
-                ));
-                vec![segment.legacy_model(model)]
+        let versions = match self.client.model_versions(model).await {
+            Ok(versions) => versions,
+            Err(ApiError::Status { status: 404, .. }) => {
+                match not_found::unlisted_model(self.client, model).await {
+                    Ok(Some(missing)) => {
+                        self.skip_target_as_missing(segment.target, missing);
+                        return Ok(());
+                    }
+                    Ok(None) => Vec::new(),
+                    Err(error) => return Err(self.fail(error, segment)),
+                }
             }
             Err(error) => return Err(self.fail(error, segment)),
+        };
+        // An unlisted model is said so once its walk has images (`warn_unlisted`): one with
+        // none is a missing target, not a warning and an error.
+        let replacement = if versions.is_empty() {
+            vec![segment.legacy_model(model)]
+        } else {
+            segment.versions(model, &versions)
         };
         self.queue.pop_front();
         for s in replacement.into_iter().rev() {
@@ -234,21 +293,39 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     async fn rest_page(&mut self, segment: &Segment, legacy: bool) -> Result<Batch, WalkError> {
         self.warn_about_sort(legacy);
         let page_no = self.pages + 1;
+        // An explicit image is asked at every level (issue 16), as `meta ID` does.
+        let every_level = segment.param("imageId").is_some();
         let mut params: Vec<(&str, &str)> = self
             .query
             .params
             .iter()
+            .filter(|(k, _)| !(every_level && matches!(*k, "browsingLevel" | "nsfw")))
             .chain(&segment.params)
             .map(|(k, v)| (*k, v.as_str()))
             .collect();
+        if every_level {
+            params.push(("browsingLevel", ALL_LEVELS));
+        }
         if let Some(c) = &self.cursor {
             params.push(("cursor", c));
         }
         let page = match self.client.get_page(&params, page_no).await {
             Ok(page) => page,
-            Err(error) => return Err(self.fail(user_error(error, segment), segment)),
+            // doc/api.md, legacy path: an unknown `username` answers 404 "User not found".
+            Err(ApiError::Status { status: 404, .. }) if segment.param("username").is_some() => {
+                let user = segment.param("username").unwrap_or_default().to_string();
+                self.skip_target_as_missing(segment.target, NotFound::User(user));
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            }
+            Err(error) => return Err(self.fail(error, segment)),
         };
         self.pages = page_no;
+        if legacy && !page.items.is_empty() {
+            self.warn_unlisted(segment);
+        }
         if legacy && self.looks_timed_out(&page) {
             return Err(self.fail(ApiError::ProbableTimeout, segment));
         }
@@ -271,11 +348,21 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             .chain(&segment.params)
             .cloned()
             .collect();
-        let page = self
+        let page = match self
             .client
             .collection_page(id, &params, self.cursor.as_deref(), page_no)
             .await
-            .map_err(|error| self.fail(error, segment))?;
+        {
+            Ok(page) => page,
+            Err(ApiError::Status { status: 404, .. }) => {
+                self.skip_target_as_missing(segment.target, NotFound::Collection(id));
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            }
+            Err(error) => return Err(self.fail(error, segment)),
+        };
         self.pages = page_no;
         let (batch, news) = self.take_page(segment, page);
         self.count_empty(segment, !news)?;
@@ -324,6 +411,9 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             .any(|id| !self.seen_ids.contains(id) && !self.met_ids.contains(id));
         let items = self.keep_tagged(segment, page.items);
         let (items, unknown_user) = self.keep_requested_user(segment, items);
+        if let Some(n) = self.received.get_mut(segment.target) {
+            *n += items.len() as u64;
+        }
         let (items, past) = self.keep_window(items);
         let items = self.take_new(items);
         if unknown_user || past {
@@ -348,6 +438,20 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     /// reads like the end; right after a full page it almost certainly is not.
     fn looks_timed_out(&self, page: &Page) -> bool {
         page.items.is_empty() && page.metadata.next_cursor.is_none() && self.last_full
+    }
+
+    /// Says once per model that a model the models endpoint does not list is walked on the
+    /// legacy path.
+    fn warn_unlisted(&mut self, segment: &Segment) {
+        let Some(model) = segment.param("modelId") else {
+            return;
+        };
+        if segment.param("imageId").is_none() && self.unlisted_warned.insert(model.to_string()) {
+            self.client.log().warn(&format!(
+                "the API lists no versions of model {model}; walking it on the API's legacy path, \
+                 which loses one image per page unless --sort oldest"
+            ));
+        }
     }
 
     /// Says once per kind when the API ignores the sort asked for (doc/api.md, "Three backends").
@@ -441,14 +545,10 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             })
             .collect();
         let dropped = (total - kept.len()) as u64;
-        // One warning: an unknown user is said as such, not also as skipped items.
+        // An unknown user is checked once the stretch ends (`check_target`), and said as
+        // such, not also as skipped items.
         let unknown = total > 0 && kept.is_empty() && self.stretch_emitted == 0;
-        if unknown {
-            self.client.log().warn(&format!(
-                "no images by {user}: the API answered with other users' images (unknown, deleted or renamed user?)"
-            ));
-            self.unknown_user = true;
-        } else if dropped > 0 && self.foreign == 0 {
+        if !unknown && dropped > 0 && self.foreign == 0 {
             self.client.log().warn(&format!(
                 "the API returned images of other users for --username {user}; they are skipped"
             ));
@@ -514,9 +614,30 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         }
     }
 
-    /// The current stretch is over: the next one starts from its beginning.
+    /// The current stretch is over: the next one starts from its beginning. When it was its
+    /// target's last, the target is checked before the next page if it brought nothing.
     fn end_stretch(&mut self) {
-        self.queue.pop_front();
+        let ended = self.queue.pop_front().map(|s| s.target);
+        if ended.is_some() && self.queue.front().map(|s| s.target) != ended {
+            self.finished = ended;
+        }
+        self.next_stretch();
+    }
+
+    /// Records a missing target, once however many combinations it is part of.
+    fn note_missing(&mut self, target: usize, missing: NotFound) {
+        self.absent.insert(target);
+        if !self.missing.contains(&missing) {
+            self.missing.push(missing);
+        }
+    }
+
+    /// Records `missing` and drops every stretch of its target, which is at the front.
+    fn skip_target_as_missing(&mut self, target: usize, missing: NotFound) {
+        self.note_missing(target, missing);
+        while self.queue.front().is_some_and(|s| s.target == target) {
+            self.queue.pop_front();
+        }
         self.next_stretch();
     }
 
@@ -527,16 +648,6 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         self.last_full = false;
         self.seen_cursors.clear();
         self.empty_streak = 0;
-    }
-}
-
-/// The legacy path's 404 "User not found" for a stretch with a username (doc/api.md).
-fn user_error(error: ApiError, segment: &Segment) -> ApiError {
-    match (&error, segment.param("username")) {
-        (ApiError::Status { status: 404, .. }, Some(user)) => {
-            ApiError::UnknownUser(user.to_string())
-        }
-        _ => error,
     }
 }
 

@@ -6,6 +6,10 @@ use crate::window::DateWindow;
 /// Largest page the API serves (doc/api.md: `limit` 0..200).
 pub const MAX_LIMIT: u32 = 200;
 
+/// `browsingLevel` for every level (PG=1 … XXX=16): what an explicit `--image-id` is asked at,
+/// and what the not-found checks look at.
+pub const ALL_LEVELS: &str = "31";
+
 /// The page size civimg asks for without `--limit`. The API's own default changed (100, then 50
 /// by the official reference), so civimg always sends one.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -73,6 +77,33 @@ impl Target {
             "all images".into()
         } else {
             parts.join(", ")
+        }
+    }
+
+    /// The target a pasted URL or id stands for (an `--input` line).
+    pub fn from_pasted(pasted: &crate::pasted::Pasted) -> Target {
+        use crate::pasted::Pasted;
+        let param = |k: &'static str, v: String| Target {
+            params: vec![(k, v)],
+            ..Target::default()
+        };
+        match pasted {
+            Pasted::User(name) => param("username", name.clone()),
+            Pasted::UserVideos(name) => Target {
+                params: vec![("username", name.clone()), ("type", "video".into())],
+                ..Target::default()
+            },
+            Pasted::Model(id) => Target {
+                model: Some(*id),
+                ..Target::default()
+            },
+            Pasted::ModelVersion(id) => param("modelVersionId", id.to_string()),
+            Pasted::Post(id) => param("postId", id.to_string()),
+            Pasted::Image(id) => param("imageId", id.to_string()),
+            Pasted::Collection(id) => Target {
+                collection: Some(*id),
+                ..Target::default()
+            },
         }
     }
 
@@ -188,7 +219,7 @@ fn targets(args: &QueryArgs) -> Vec<Target> {
     cross("modelVersionId", ids(&args.model_version_id));
     cross("username", args.username.clone());
     cross("userId", ids(&args.user_id));
-    cross("imageId", ids(args.image_id.as_slice()));
+    cross("imageId", ids(&args.image_id));
     // Each --tag value is a target: repeated values mean any of them, one walk each.
     let tag_sets: Vec<String> = args.tag.iter().map(|t| t.to_string()).collect();
     cross("tags", tag_sets.clone());

