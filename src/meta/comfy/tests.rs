@@ -179,3 +179,62 @@ fn doubling_concat_chains_stay_bounded() {
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
     assert!(rec.prompt.map_or(0, |p| p.len()) < 1 << 30);
 }
+
+// Issue 18: Impact Pack wildcard nodes hold the prompt they used in `populated_text`.
+#[test]
+fn wildcard_nodes_give_the_populated_prompt() {
+    let graph = json!({
+        "3": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 20, "cfg": 7,
+            "sampler_name": "euler", "positive": ["20", 0], "negative": ["7", 0],
+            "model": ["4", 0], "latent_image": ["5", 0]}},
+        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "m.safetensors"}},
+        "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 512, "height": 512}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": ["8", 0], "clip": ["4", 1]}},
+        "8": {"class_type": "ImpactWildcardProcessor", "inputs": {"mode": "populate",
+            "wildcard_text": "__bad__", "populated_text": "blurry, lowres", "seed": 3}},
+        "20": {"class_type": "ImpactWildcardEncode", "inputs": {"model": ["4", 0],
+            "clip": ["4", 1], "wildcard_text": "a __animal__ in a field",
+            "populated_text": "a fox in a field", "mode": "populate", "seed": 3}}
+    });
+    let rec = from_texts(Some(&graph.to_string()), None);
+    assert_eq!(rec.prompt.as_deref(), Some("a fox in a field"));
+    assert_eq!(rec.negative_prompt.as_deref(), Some("blurry, lowres"));
+    assert_eq!(rec.model.as_deref(), Some("m.safetensors"));
+}
+
+// Issue 18: a file with only the editor's workflow still gives its settings.
+#[test]
+fn a_workflow_alone_gives_what_its_widgets_hold() {
+    let workflow = json!({
+        "last_node_id": 9,
+        "nodes": [
+            {"id": 3, "type": "KSampler", "widgets_values": [42, "fixed", 28, 6.5, "dpmpp_2m", "karras", 1],
+             "inputs": [{"name": "model", "link": 1}, {"name": "positive", "link": 4},
+                        {"name": "negative", "link": 6}, {"name": "latent_image", "link": 2}]},
+            {"id": 4, "type": "CheckpointLoaderSimple", "widgets_values": ["juggernaut.safetensors"]},
+            {"id": 5, "type": "EmptyLatentImage", "widgets_values": [832, 1216, 1]},
+            {"id": 6, "type": "CLIPTextEncode", "widgets_values": ["a lighthouse at dusk"],
+             "inputs": [{"name": "clip", "link": 3}]},
+            {"id": 7, "type": "CLIPTextEncode", "widgets_values": ["fog"],
+             "inputs": [{"name": "clip", "link": 5}]},
+            {"id": 9, "type": "Note", "widgets_values": ["a note, not a prompt"]}
+        ],
+        "links": [[1, 4, 0, 3, 0, "MODEL"], [2, 5, 0, 3, 3, "LATENT"], [3, 4, 1, 6, 0, "CLIP"],
+                  [4, 6, 0, 3, 1, "CONDITIONING"], [5, 4, 1, 7, 0, "CLIP"],
+                  [6, 7, 0, 3, 2, "CONDITIONING"]]
+    });
+    let rec = from_texts(None, Some(&workflow.to_string()));
+    assert_eq!(rec.prompt.as_deref(), Some("a lighthouse at dusk"));
+    assert_eq!(rec.negative_prompt.as_deref(), Some("fog"));
+    assert_eq!((rec.seed, rec.steps), (Some(42), Some(28)));
+    assert_eq!(rec.cfg_scale, Some(6.5));
+    assert_eq!(rec.sampler.as_deref(), Some("dpmpp_2m"));
+    assert_eq!(rec.scheduler.as_deref(), Some("karras"));
+    assert_eq!(rec.model.as_deref(), Some("juggernaut.safetensors"));
+    assert_eq!((rec.width, rec.height), (Some(832), Some(1216)));
+    assert_eq!(
+        rec.extra["comfyWorkflow"]["last_node_id"], 9,
+        "the raw workflow stays"
+    );
+    assert!(!rec.extra.contains_key("comfyPrompt"));
+}
