@@ -395,7 +395,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__download)
-            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --max-file-size --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --limit --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
+            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --max-file-size --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +430,10 @@ _civimg() {
                     return 0
                     ;;
                 --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -486,10 +490,6 @@ _civimg() {
                     return 0
                     ;;
                 --tag)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -697,7 +697,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__list)
-            opts="-f -q -v -h --format --fields --no-meta --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --limit --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
+            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -712,6 +712,10 @@ _civimg() {
                     return 0
                     ;;
                 --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -768,10 +772,6 @@ _civimg() {
                     return 0
                     ;;
                 --tag)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

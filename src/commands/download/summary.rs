@@ -46,6 +46,8 @@ struct TargetCounts {
     label: String,
     counts: Counts,
     failed: u64,
+    /// Its listing ended on `--stop-after-known`.
+    stopped: bool,
 }
 
 /// Counts of a download run.
@@ -62,8 +64,8 @@ pub struct Summary {
     targets: Vec<TargetCounts>,
     /// `-q`: nothing at all on success.
     pub quiet: bool,
-    /// Why a listing ended before its end (`--stop-after-known`), one line each.
-    stopped_early: Vec<String>,
+    /// `--stop-after-known N` ended a listing (of the only target, or of some of several).
+    stopped_after: Option<u64>,
     /// The error that stopped the whole run (the archive could not be written), printed
     /// before the counts.
     pub fatal: Option<String>,
@@ -94,15 +96,10 @@ impl Summary {
             bytes: 0,
             failed: Vec::new(),
             quiet: false,
-            stopped_early: Vec::new(),
+            stopped_after: None,
             fatal: None,
             stopped: false,
         }
-    }
-
-    /// The label of target `target` when the run has several.
-    pub fn target_label(&self, target: usize) -> Option<&str> {
-        self.targets.get(target).map(|t| t.label.as_str())
     }
 
     /// The same summary, silent on success when `quiet` (`-q`).
@@ -110,9 +107,12 @@ impl Summary {
         Summary { quiet, ..self }
     }
 
-    /// Notes that a target's listing ended early, and why.
-    pub fn stopped_early(&mut self, why: String) {
-        self.stopped_early.push(why);
+    /// Notes that target `target`'s listing ended after `known` complete items in a row.
+    pub fn stopped_early(&mut self, target: usize, known: u64) {
+        self.stopped_after = Some(known);
+        if let Some(t) = self.targets.get_mut(target) {
+            t.stopped = true;
+        }
     }
 
     /// Counts one item of target `target`.
@@ -149,9 +149,12 @@ impl Summary {
         };
         if !self.quiet {
             renamed_lines(renamed).into_iter().for_each(&say);
-            self.stopped_early
-                .iter()
-                .for_each(|why| say(format!("civimg: {why}")));
+            if let (true, Some(n)) = (self.targets.is_empty(), self.stopped_after) {
+                say(format!(
+                    "civimg: the listing stopped early after {n} known items in a row \
+                     (--stop-after-known {n}): the older ones are taken to be complete too"
+                ));
+            }
         }
         for (id, why) in &self.failed {
             say(format!("civimg: failed {id}: {}", escape_line(why)));
@@ -198,14 +201,18 @@ impl Summary {
         }
         for t in &self.targets {
             let label = escape_line(&t.label);
+            let stop = match (t.stopped, self.stopped_after) {
+                (true, Some(n)) => format!("; stopped early after {n} known in a row"),
+                _ => String::new(),
+            };
             lines.push(if self.dry_run {
                 format!(
-                    "civimg:   {label}: {} to download, {} already present",
+                    "civimg:   {label}: {} to download, {} already present{stop}",
                     t.counts.planned, t.counts.present
                 )
             } else {
                 format!(
-                    "civimg:   {label}: {} downloaded, {} already present, {} failed",
+                    "civimg:   {label}: {} new, {} already present, {} failed{stop}",
                     t.counts.downloaded, t.counts.present, t.failed
                 )
             });
