@@ -151,8 +151,7 @@ impl Summary {
             renamed_lines(renamed).into_iter().for_each(&say);
             if let (true, Some(n)) = (self.targets.is_empty(), self.stopped_after) {
                 say(format!(
-                    "civimg: the listing stopped early after {n} known items in a row \
-                     (--stop-after-known {n}): the older ones are taken to be complete too"
+                    "civimg: the listing stopped early after {n} known items in a row (--stop-after-known)"
                 ));
             }
         }
