@@ -110,9 +110,7 @@ fn stop_after_known_says_it_stopped_early_and_why() {
     run(&["--max", "10"]);
     let err = text(&run(&["--stop-after-known", "3"]).stderr);
     assert!(
-        err.contains(
-            "stopped listing early: 3 items in a row were already complete (--stop-after-known 3)"
-        ),
+        err.contains("the listing stopped early after 3 known items in a row (--stop-after-known)"),
         "{err}"
     );
 }
