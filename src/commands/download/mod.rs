@@ -4,24 +4,22 @@
 //! handed to a transfer (`transfer`) under a semaphore of `-j` permits, and every finished file
 //! is named (`name`, `sniff`), recorded and reported (`progress`, `summary`).
 
-mod archive;
 mod body;
 mod digest;
 mod fallback;
 mod finish;
-mod lock;
-pub use crate::store::name;
 mod original;
-mod part;
 mod progress;
 mod provenance;
 mod request;
-mod safe_fs;
 mod sniff;
 mod source;
 mod summary;
 mod transfer;
 mod video;
+
+pub use crate::store::name;
+use crate::store::{archive, lock, part, safe_fs};
 
 use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
