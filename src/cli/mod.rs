@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::store::name::NameTemplate;
 use crate::window::DateArg;
 
+pub mod query;
 pub mod usage;
 
 pub use crate::settings::flags::GlobalArgs;

@@ -3,9 +3,10 @@
 
 use clap::error::ErrorKind;
 
+use super::query::sent_limit;
 use crate::base_url;
 use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
-use crate::query::{sent_limit, API_DEFAULT_LIMIT};
+use crate::walk::query::API_DEFAULT_LIMIT;
 use crate::window::DateWindow;
 
 /// The API's page cap: `page * limit > 1000` answers 429 (doc/api.md).
