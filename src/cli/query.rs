@@ -4,16 +4,15 @@
 use super::QueryArgs;
 use crate::walk::query::{
     dedup, join_nonempty, nsfw_param, period_param, sort_param, type_param, ImageQuery, Target,
-    MAX_LIMIT,
+    DEFAULT_LIMIT,
 };
 use crate::walk::window::DateWindow;
 
-/// The `limit` sent for these flags, if any. Without --limit, a small --max asks for no more
-/// than it needs, and a large one asks for full pages: fewer round trips than the API's
-/// default of 100.
-pub fn sent_limit(args: &QueryArgs) -> Option<u32> {
-    args.limit
-        .or(args.max.map(|m| m.min(MAX_LIMIT as u64) as u32))
+/// The `limit` sent with every request of a walk: `--limit`, else [`DEFAULT_LIMIT`]. Never
+/// derived from `--max`: a resumed walk must send the limit its cursor came with, whatever
+/// `--max` it has (doc/api.md, "The official reference": a cursor with another limit is refused).
+pub fn sent_limit(args: &QueryArgs) -> u32 {
+    args.limit.unwrap_or(DEFAULT_LIMIT)
 }
 
 impl ImageQuery {
@@ -27,20 +26,24 @@ impl ImageQuery {
                 params.push((k, v));
             }
         };
-        push("limit", limit.map(|n| n.to_string()));
+        push("limit", Some(limit.to_string()));
         push("nsfw", args.nsfw.map(|n| nsfw_param(n).to_string()));
         push("browsingLevel", args.browsing_level.map(|n| n.to_string()));
         push("sort", args.sort.map(|s| sort_param(s).to_string()));
         push("period", args.period.map(|p| period_param(p).to_string()));
         push("type", args.media_type.map(|t| type_param(t).to_string()));
         push("baseModels", join_nonempty(&args.base_model));
-        let tags: Vec<String> = args.tag.iter().map(u64::to_string).collect();
-        push("tags", join_nonempty(&tags));
-        push("page", args.page.map(|n| n.to_string()));
+        // `--page 1` is where a walk starts anyway; later pages are refused (usage.rs).
         push("withMeta", with_meta.then(|| "true".to_string()));
         // doc/api.md: `flatMeta=true` forces the flat meta shape on every path.
         push("flatMeta", with_meta.then(|| "true".to_string()));
-        push("withTags", args.with_tags.then(|| "true".to_string()));
+        // `--tag A,B` means all of them; where the API answers any of them (doc/api.md, "The
+        // official reference"), only the items' own tags can tell, so they are asked for.
+        let all_of = args.tag.iter().any(|t| t.ids().len() > 1);
+        push(
+            "withTags",
+            (args.with_tags || all_of).then(|| "true".to_string()),
+        );
         let window =
             DateWindow::new(args.since, args.until, args.sort).map_err(anyhow::Error::msg)?;
         Ok(ImageQuery {
@@ -77,7 +80,10 @@ fn targets(args: &QueryArgs) -> Vec<Target> {
     cross("modelVersionId", ids(&args.model_version_id));
     cross("username", args.username.clone());
     cross("userId", ids(&args.user_id));
-    cross("imageId", ids(args.image_id.as_slice()));
+    cross("imageId", ids(&args.image_id));
+    // Each --tag value is a target: repeated values mean any of them, one walk each.
+    let tag_sets: Vec<String> = args.tag.iter().map(|t| t.to_string()).collect();
+    cross("tags", tag_sets.clone());
     // A model with a version given is a plain filter; alone it is walked version by version.
     if args.model_version_id.is_empty() {
         let models = args.model_id.clone();
@@ -96,12 +102,19 @@ fn targets(args: &QueryArgs) -> Vec<Target> {
         cross("modelId", ids(&args.model_id));
     }
     if !args.collection_id.is_empty() {
+        let tags: Vec<Option<&String>> = match tag_sets.is_empty() {
+            true => vec![None],
+            false => tag_sets.iter().map(Some).collect(),
+        };
         out = args
             .collection_id
             .iter()
-            .map(|&c| Target {
-                collection: Some(c),
-                ..Target::default()
+            .flat_map(|&c| {
+                tags.iter().map(move |t| Target {
+                    collection: Some(c),
+                    params: t.map(|t| vec![("tags", t.clone())]).unwrap_or_default(),
+                    ..Target::default()
+                })
             })
             .collect();
     }

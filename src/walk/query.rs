@@ -7,8 +7,13 @@ use crate::window::DateWindow;
 /// Largest page the API serves (doc/api.md: `limit` 0..200).
 pub const MAX_LIMIT: u32 = 200;
 
-/// The API's page size when `limit` is not sent (doc/api.md).
-pub const API_DEFAULT_LIMIT: u32 = 100;
+/// `browsingLevel` for every level (PG=1 … XXX=16): what an explicit `--image-id` is asked at,
+/// and what the not-found checks look at.
+pub const ALL_LEVELS: &str = "31";
+
+/// The page size civimg asks for without `--limit`. The API's own default changed (100, then 50
+/// by the official reference), so civimg always sends one.
+pub const DEFAULT_LIMIT: u32 = 100;
 
 /// What to ask `GET /api/v1/images` for, and how far to walk.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,6 +47,11 @@ pub struct Target {
 }
 
 impl Target {
+    /// The tag ids an item must all carry, from `--tag A,B` (empty without `--tag`).
+    pub fn tag_ids(&self) -> Vec<u64> {
+        tag_ids_in(&self.params)
+    }
+
     /// The value of one of the target's parameters.
     pub fn param(&self, key: &str) -> Option<&str> {
         param_in(&self.params, key)
@@ -64,10 +74,46 @@ impl Target {
         }
     }
 
+    /// The target a pasted URL or id stands for (an `--input` line).
+    pub fn from_pasted(pasted: &crate::pasted::Pasted) -> Target {
+        use crate::pasted::Pasted;
+        let param = |k: &'static str, v: String| Target {
+            params: vec![(k, v)],
+            ..Target::default()
+        };
+        match pasted {
+            Pasted::User(name) => param("username", name.clone()),
+            Pasted::UserVideos(name) => Target {
+                params: vec![("username", name.clone()), ("type", "video".into())],
+                ..Target::default()
+            },
+            Pasted::Model(id) => Target {
+                model: Some(*id),
+                ..Target::default()
+            },
+            Pasted::ModelVersion(id) => param("modelVersionId", id.to_string()),
+            Pasted::Post(id) => param("postId", id.to_string()),
+            Pasted::Image(id) => param("imageId", id.to_string()),
+            Pasted::Collection(id) => Target {
+                collection: Some(*id),
+                ..Target::default()
+            },
+        }
+    }
+
     /// Whether the API answers this target from its legacy database path (`imageId`).
     pub fn is_legacy(&self) -> bool {
         self.param("imageId").is_some()
     }
+}
+
+pub use crate::values::username_slug;
+
+/// The ids of a `tags` parameter among these (empty without one).
+pub fn tag_ids_in(params: &[(&'static str, String)]) -> Vec<u64> {
+    param_in(params, "tags").map_or(vec![], |t| {
+        t.split(',').filter_map(|id| id.parse().ok()).collect()
+    })
 }
 
 /// The value of `key` among API parameters (the query's, a target's or a stretch's).
@@ -85,6 +131,7 @@ fn label_of(key: &str) -> &str {
         "modelId" => "model",
         "modelVersionId" => "model version",
         "imageId" => "image",
+        "tags" => "tag",
         other => other,
     }
 }
@@ -95,11 +142,11 @@ impl ImageQuery {
         param_in(&self.params, key)
     }
 
-    /// Page size the API uses for this query (doc/api.md: default 100).
+    /// Page size of this query (always sent).
     pub fn limit(&self) -> usize {
         self.param("limit")
             .and_then(|l| l.parse().ok())
-            .unwrap_or(API_DEFAULT_LIMIT as usize)
+            .unwrap_or(DEFAULT_LIMIT as usize)
     }
 }
 
@@ -169,35 +216,52 @@ mod tests {
     use crate::cli::QueryArgs;
 
     #[test]
-    fn max_without_limit_asks_for_what_it_needs() {
+    fn limit_is_always_sent_and_never_follows_max() {
+        for max in [None, Some(5), Some(5000)] {
+            let args = QueryArgs {
+                max,
+                ..Default::default()
+            };
+            let q = ImageQuery::from_args(&args, false).unwrap();
+            assert_eq!(q.param("limit"), Some("100"), "{max:?}");
+        }
         let args = QueryArgs {
+            limit: Some(20),
             max: Some(5),
             ..Default::default()
         };
-        assert_eq!(
-            ImageQuery::from_args(&args, false).unwrap().param("limit"),
-            Some("5")
-        );
-        let args = QueryArgs {
-            max: Some(5000),
-            ..Default::default()
-        };
-        assert_eq!(
-            ImageQuery::from_args(&args, false).unwrap().param("limit"),
-            Some("200")
-        );
+        let q = ImageQuery::from_args(&args, false).unwrap();
+        assert_eq!(q.param("limit"), Some("20"));
     }
 
     #[test]
     fn repeatable_flags_are_comma_joined() {
         let args = QueryArgs {
             base_model: vec!["SDXL 1.0".into(), "Pony".into()],
-            tag: vec![4, 5],
             ..Default::default()
         };
         let q = ImageQuery::from_args(&args, true).unwrap();
         assert_eq!(q.param("baseModels"), Some("SDXL 1.0,Pony"));
-        assert_eq!(q.param("tags"), Some("4,5"));
         assert_eq!(q.param("withMeta"), Some("true"));
+    }
+
+    #[test]
+    fn repeated_tags_are_targets_and_joined_tags_ask_for_tags() {
+        let tag = |s: &str| s.parse::<crate::cli::TagSet>().unwrap();
+        let args = QueryArgs {
+            tag: vec![tag("4"), tag("6")],
+            ..Default::default()
+        };
+        let q = ImageQuery::from_args(&args, false).unwrap();
+        let sets: Vec<_> = q.targets.iter().map(|t| t.param("tags")).collect();
+        assert_eq!(sets, [Some("4"), Some("6")]);
+        assert_eq!(q.param("withTags"), None);
+        let args = QueryArgs {
+            tag: vec![tag("4,6,4")],
+            ..Default::default()
+        };
+        let q = ImageQuery::from_args(&args, false).unwrap();
+        assert_eq!(q.targets[0].tag_ids(), [4, 6]);
+        assert_eq!(q.param("withTags"), Some("true"));
     }
 }

@@ -21,6 +21,8 @@ mod meta_files;
 mod meta_generators;
 mod meta_linear;
 mod one_dir;
+mod pasted;
+mod reference;
 mod scripted;
 mod store;
 mod support;
