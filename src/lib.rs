@@ -16,13 +16,6 @@ pub mod text;
 pub mod values;
 pub mod walk;
 
-// The paths these modules had before the folders were laid out (kept while other branches
-// still use them; removed once every branch has merged).
-pub use cli::usage;
-pub use commands::download;
-pub use settings::config;
-pub use walk::{api, base_url, client, hops, paginator, query, retry, segments, trpc, window};
-
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -54,7 +47,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Download(args) => {
             let settings = Settings::resolve(&cli.global)?;
-            return block_on(download::run(&settings, args));
+            return block_on(commands::download::run(&settings, args));
         }
         Command::Meta(args) => {
             let settings = Settings::resolve(&cli.global)?;

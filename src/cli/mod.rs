@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::store::name::NameTemplate;
-use crate::window::DateArg;
+use crate::walk::window::DateArg;
 
 pub mod query;
 pub mod usage;

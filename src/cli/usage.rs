@@ -3,9 +3,9 @@
 
 use clap::error::ErrorKind;
 
-use crate::base_url;
 use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
-use crate::window::DateWindow;
+use crate::walk::base_url;
+use crate::walk::window::DateWindow;
 
 /// A usage error: which subcommand's usage to show, and what is wrong.
 #[derive(Debug)]

@@ -11,10 +11,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use url::Url;
 
-use crate::api::{self, Page};
 use crate::log::Log;
-use crate::retry::{self, Pacer, RetryPolicy, MAX_RETRY_AFTER};
 use crate::values::ApiKey;
+use crate::walk::api::{self, Page};
+use crate::walk::retry::{self, Pacer, RetryPolicy, MAX_RETRY_AFTER};
 
 /// `civimg/<version>`, sent with every request.
 pub const USER_AGENT: &str = concat!("civimg/", env!("CARGO_PKG_VERSION"));
@@ -252,8 +252,10 @@ impl Client {
         page_no: u64,
     ) -> Result<Page, ApiError> {
         let mut url = self.api_url(&["api", "trpc", "image.getInfinite"]);
-        url.query_pairs_mut()
-            .append_pair("input", &crate::trpc::input(collection, params, cursor));
+        url.query_pairs_mut().append_pair(
+            "input",
+            &crate::walk::trpc::input(collection, params, cursor),
+        );
         let what = format!("page {page_no} of collection {collection}");
         // The site's own pages send these with their tRPC calls; the site may refuse calls
         // without them.
@@ -269,7 +271,8 @@ impl Client {
             .into_iter()
             .filter_map(|(k, v)| Some((k, v?)))
             .collect();
-        let answer: crate::trpc::Answer = match self.get_json_with(&url, &what, &extra).await {
+        let answer: crate::walk::trpc::Answer = match self.get_json_with(&url, &what, &extra).await
+        {
             Ok(answer) => answer,
             Err(ApiError::Status {
                 status: status @ (401 | 403),
@@ -467,7 +470,7 @@ async fn read_capped(mut resp: reqwest::Response) -> Result<Option<Vec<u8>>, req
 pub fn transport_error(host: &str, err: &reqwest::Error) -> ApiError {
     let failed = err
         .url()
-        .map(|first| host_of(&crate::hops::latest(first).unwrap_or_else(|| first.clone())));
+        .map(|first| host_of(&crate::walk::hops::latest(first).unwrap_or_else(|| first.clone())));
     let host = failed.as_deref().unwrap_or(host);
     if err.is_redirect() {
         return ApiError::Redirect {
@@ -532,7 +535,7 @@ fn redirect_policy(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Ac
         attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
     } else {
         if let Some(first) = attempt.previous().first() {
-            crate::hops::record(first, attempt.url());
+            crate::walk::hops::record(first, attempt.url());
         }
         attempt.follow()
     }

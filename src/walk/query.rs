@@ -2,7 +2,7 @@
 //! flags by `cli::query`).
 
 use crate::values::{MediaType, Nsfw, Period, Sort};
-use crate::window::DateWindow;
+use crate::walk::window::DateWindow;
 
 /// Largest page the API serves (doc/api.md: `limit` 0..200).
 pub const MAX_LIMIT: u32 = 200;

@@ -86,8 +86,10 @@ pub(super) fn unrecorded_file(ctx: &Ctx, item: &Value, id: u64) -> Option<PathBu
 /// overwrites a file it did not write.
 async fn adopt(ctx: &Ctx, job: &Job, rel: &Path) -> Result<bool, FileError> {
     let path = ctx.dir.join(rel);
-    ctx.log
-        .verbose(&format!("HEAD {}", crate::client::display_url(&job.url)));
+    ctx.log.verbose(&format!(
+        "HEAD {}",
+        crate::walk::client::display_url(&job.url)
+    ));
     // Under the stall rule of every request: an answer within `--timeout`.
     let head = tokio::time::timeout(ctx.timeout, ctx.http.head(job.url.clone()).send()).await;
     let Ok(Ok(resp)) = head else {

@@ -39,12 +39,12 @@ use self::name::NameTemplate;
 use self::progress::Progress;
 use self::summary::Summary;
 use self::transfer::FileError;
-use crate::api::item_id;
 use crate::cli::DownloadArgs;
 use crate::log::Log;
-use crate::query::ImageQuery;
-use crate::retry::RetryPolicy;
 use crate::settings::Settings;
+use crate::walk::api::item_id;
+use crate::walk::query::ImageQuery;
+use crate::walk::retry::RetryPolicy;
 
 /// What every transfer shares.
 pub struct Ctx {
@@ -219,7 +219,7 @@ impl Ctx {
     fn new(
         settings: &Settings,
         args: &DownloadArgs,
-        client: &crate::client::Client,
+        client: &crate::walk::client::Client,
         dir: PathBuf,
         log: Log,
     ) -> Result<Self> {

@@ -13,11 +13,11 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Result};
 
 use crate::cli::MetaArgs;
-use crate::client::Client;
 use crate::exit;
 use crate::meta::{read_file_or_sidecar, GenRecord};
 use crate::output::RecordWriter;
 use crate::settings::Settings;
+use crate::walk::client::Client;
 
 use self::target::Target;
 
