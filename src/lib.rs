@@ -58,6 +58,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let settings = Settings::resolve(&cli.global)?;
             return block_on(download::run(&settings, args));
         }
+        Command::Resources(args) => {
+            let settings = Settings::resolve(&cli.global)?;
+            return block_on(commands::resources::run(&settings, args));
+        }
         Command::Meta(args) => {
             let settings = Settings::resolve(&cli.global)?;
             return block_on(commands::meta::run(&settings, args));

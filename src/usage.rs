@@ -4,7 +4,7 @@
 use clap::error::ErrorKind;
 
 use crate::base_url;
-use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
+use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, ResourcesArgs, Sort};
 use crate::query::{sent_limit, API_DEFAULT_LIMIT};
 use crate::window::DateWindow;
 
@@ -57,6 +57,7 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
             check_query(&args.query, "list")
         }
         Command::Download(args) => check_download(args),
+        Command::Resources(args) => check_resources(args),
         _ => Ok(()),
     }
 }
@@ -131,6 +132,42 @@ fn check_download(args: &DownloadArgs) -> Result<(), Usage> {
         ));
     }
     check_query(q, "download")
+}
+
+/// `resources` reads paths, `--input` or a walk: the query flags choose only the walk, and a
+/// walk needs a filter, as for `download`.
+fn check_resources(args: &ResourcesArgs) -> Result<(), Usage> {
+    let q = &args.query;
+    let source = if !args.paths.is_empty() {
+        Some("FILE|DIR")
+    } else if args.input.is_some() {
+        Some("--input")
+    } else {
+        None
+    };
+    if let Some(source) = source {
+        let chosen = api_choices(q);
+        if let Some(first) = chosen.first() {
+            return Err(Usage::new(
+                Some("resources"),
+                ErrorKind::ArgumentConflict,
+                format!("{first} cannot be used with {source}: those decide the images"),
+            ));
+        }
+        return Ok(());
+    }
+    if filters(q).is_empty() {
+        return Err(Usage::new(
+            Some("resources"),
+            ErrorKind::MissingRequiredArgument,
+            format!(
+                "no images given: name downloaded files or folders, --input, or choose images \
+                 with {}, or take a sample of the feed with --max N",
+                FILTER_FLAGS.join(", ")
+            ),
+        ));
+    }
+    check_query(q, "resources")
 }
 
 /// The flags that choose a part of the feed, as the no-filter refusal names them.

@@ -10,7 +10,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::download::name::NameTemplate;
 use crate::window::DateArg;
 
+mod resources;
 mod values;
+
+pub use resources::ResourcesArgs;
 
 use values::{
     parse_concurrency, parse_count, parse_interval, parse_limit, parse_page, parse_username,
@@ -205,6 +208,14 @@ pub enum Command {
   civimg meta image.png --format json | jq .seed
   civimg meta gallery/")]
     Meta(MetaArgs),
+
+    /// Which models, LoRAs and embeddings made these images, and which of them you lack
+    #[command(after_help = "Examples:
+  civimg resources --username alice
+  civimg resources gallery/ --have ~/models --missing
+  civimg resources --post-id 7000565 --format jsonl | jq -r .downloadUrl
+  civimg list --username alice -f jsonl | civimg resources --input - --format csv")]
+    Resources(ResourcesArgs),
 
     /// Print a shell completion script
     #[command(after_help = "Examples:

@@ -4,3 +4,4 @@ pub mod ecosystem;
 pub mod list;
 pub mod manpage;
 pub mod meta;
+pub mod resources;

@@ -15,7 +15,7 @@ mod original;
 mod part;
 mod progress;
 mod request;
-mod safe_fs;
+pub mod safe_fs;
 mod sniff;
 mod source;
 mod summary;

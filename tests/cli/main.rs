@@ -19,6 +19,7 @@ mod meta;
 mod meta_files;
 mod meta_generators;
 mod one_dir;
+mod resources;
 mod support;
 mod targets;
 mod terminal;

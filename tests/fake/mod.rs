@@ -70,8 +70,10 @@ mod record;
 mod server;
 mod trpc;
 mod util;
+mod versions;
 
 pub use faults::Fault;
 pub use modes::Modes;
 pub use record::Recorded;
 pub use server::{FakeCivitai, FakeConfig};
+pub use versions::{model_file, model_file_name, version_json};
