@@ -271,8 +271,7 @@ impl Client {
         let method = if body.is_some() { "POST" } else { "GET" };
         loop {
             self.pacer.wait().await;
-            self.log
-                .verbose(&format!("{method} {}", display_url(url)));
+            self.log.verbose(&format!("{method} {}", display_url(url)));
             match self.try_get(url, body, what).await {
                 Ok(answer) => {
                     self.pacer.succeeded();

@@ -39,7 +39,12 @@ fn version_requests(fake: &FakeCivitai) -> Vec<String> {
 fn counts(rows: &[Value]) -> Vec<(u64, u64)> {
     let mut out: Vec<(u64, u64)> = rows
         .iter()
-        .map(|r| (r["versionId"].as_u64().unwrap_or(0), r["images"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["versionId"].as_u64().unwrap_or(0),
+                r["images"].as_u64().unwrap(),
+            )
+        })
         .collect();
     out.sort_unstable();
     out
@@ -49,11 +54,15 @@ fn counts(rows: &[Value]) -> Vec<(u64, u64)> {
 fn expected_counts(fake: &FakeCivitai, params: &[(&str, &str)]) -> Vec<(u64, u64)> {
     let mut map = std::collections::BTreeMap::new();
     for item in fake.walk(params) {
-        let Some(list) = item.pointer("/meta/civitaiResources").and_then(Value::as_array) else {
+        let Some(list) = item
+            .pointer("/meta/civitaiResources")
+            .and_then(Value::as_array)
+        else {
             continue;
         };
         for r in list {
-            *map.entry(r["modelVersionId"].as_u64().unwrap()).or_insert(0) += 1;
+            *map.entry(r["modelVersionId"].as_u64().unwrap())
+                .or_insert(0) += 1;
         }
     }
     map.into_iter().collect()
@@ -65,7 +74,10 @@ fn a_gallery_from_the_api_names_every_version_with_its_image_count() {
     let cache = TempDir::new().unwrap();
     let (code, rows, err) = resources(&fake, cache.path(), &["--username", "bob", "--nsfw", "X"]);
     assert_eq!(code, 0, "{err}");
-    let expected = expected_counts(&fake, &[("username", "bob"), ("nsfw", "X"), ("withMeta", "true")]);
+    let expected = expected_counts(
+        &fake,
+        &[("username", "bob"), ("nsfw", "X"), ("withMeta", "true")],
+    );
     assert!(!expected.is_empty());
     // Every resource the API named is resolved to its version; the LoRA hash that no
     // version has (`extra_detail`) is not in the API's meta, so every row has a version.
@@ -74,8 +86,14 @@ fn a_gallery_from_the_api_names_every_version_with_its_image_count() {
         let id = row["versionId"].as_u64().unwrap();
         assert_eq!(row["api"]["id"], id);
         assert!(row["name"].as_str().is_some_and(|n| !n.is_empty()));
-        assert!(row["url"].as_str().unwrap().ends_with(&format!("modelVersionId={id}")));
-        assert!(row["api"].get("images").is_none(), "preview images are left out");
+        assert!(row["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("modelVersionId={id}")));
+        assert!(
+            row["api"].get("images").is_none(),
+            "preview images are left out"
+        );
     }
 }
 
@@ -101,12 +119,19 @@ fn have_finds_the_files_written_and_marks_the_rest_missing() {
     let models = TempDir::new().unwrap();
     let args = ["--username", "bob", "--nsfw", "X"];
     let (_, rows, _) = resources(&fake, cache.path(), &args);
-    let ids: Vec<u64> = rows.iter().map(|r| r["versionId"].as_u64().unwrap()).collect();
+    let ids: Vec<u64> = rows
+        .iter()
+        .map(|r| r["versionId"].as_u64().unwrap())
+        .collect();
     assert!(ids.len() >= 2, "{ids:?}");
     // The first version's file in a subfolder, under a name of our own.
     let have = ids[0];
     std::fs::create_dir(models.path().join("sub")).unwrap();
-    std::fs::write(models.path().join("sub/renamed.safetensors"), model_file(have)).unwrap();
+    std::fs::write(
+        models.path().join("sub/renamed.safetensors"),
+        model_file(have),
+    )
+    .unwrap();
     std::fs::write(models.path().join("notes.txt"), model_file(ids[1])).unwrap();
     let dir = models.path().to_str().unwrap();
     let mut with_have = args.to_vec();
@@ -125,4 +150,45 @@ fn have_finds_the_files_written_and_marks_the_rest_missing() {
     assert_eq!(missing.len(), rows.len() - 1);
     assert!(missing.iter().all(|r| r["have"] == "missing"));
     assert!(model_file_name(have).unwrap().ends_with(".safetensors"));
+}
+
+#[test]
+fn a_downloaded_folder_agrees_with_the_api() {
+    let fake = FakeCivitai::start();
+    let cache = TempDir::new().unwrap();
+    let out = TempDir::new().unwrap();
+    let dir = out.path().to_str().unwrap();
+    civimg(&fake)
+        .args([
+            "download",
+            "--username",
+            "bob",
+            "--nsfw",
+            "X",
+            "--sidecar",
+            "-o",
+            dir,
+        ])
+        .assert()
+        .success();
+    let args = ["--username", "bob", "--nsfw", "X"];
+    let (_, from_api, _) = resources(&fake, cache.path(), &args);
+    let (code, from_folder, err) = resources(&fake, cache.path(), &[dir]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(counts(&from_folder), counts(&from_api));
+    assert!(err.contains("7 images"), "{err}");
+    // Without the sidecars each file's own A1111 text speaks: the same versions (found by
+    // their AutoV2 hashes), and the LoRA hash the text quotes that Civitai does not know.
+    for sidecar in crate::support::files_below(out.path()) {
+        if sidecar.extension().is_some_and(|e| e == "json") {
+            std::fs::remove_file(out.path().join(sidecar)).unwrap();
+        }
+    }
+    let (code, from_files, err) = resources(&fake, cache.path(), &[dir]);
+    assert_eq!(code, 0, "{err}");
+    let known: Vec<(u64, u64)> = counts(&from_files)
+        .into_iter()
+        .filter(|(id, _)| *id != 0)
+        .collect();
+    assert_eq!(known, counts(&from_api));
 }

@@ -99,10 +99,7 @@ pub const MODELS: &[Model] = &[
         id: 101,
         name: "Realistic Vision",
         kind: ModelKind::Checkpoint,
-        versions: &[
-            v(1001, "V5.1", "SD 1.5"),
-            v(1002, "V6.0 B1", "SD 1.5"),
-        ],
+        versions: &[v(1001, "V5.1", "SD 1.5"), v(1002, "V6.0 B1", "SD 1.5")],
     },
     Model {
         id: 102,

@@ -184,7 +184,14 @@ fn a1111_text(c: &Common, clip_skip: bool, hires: Option<(f64, f64, &str)>) -> S
     }
     t.push_str(&format!(
         "\nSteps: {}, Sampler: {}, CFG scale: {}, Seed: {}, Size: {}x{}, Model hash: {}, Model: {}",
-        c.steps, c.sampler, c.cfg, c.seed, c.width, c.height, c.ckpt.1.hash(), c.ckpt.0.name
+        c.steps,
+        c.sampler,
+        c.cfg,
+        c.seed,
+        c.width,
+        c.height,
+        c.ckpt.1.hash(),
+        c.ckpt.0.name
     ));
     if let Some((denoise, up, upscaler)) = hires {
         t.push_str(&format!(

@@ -39,7 +39,10 @@
 //! The imageId path (`imageId` given) and the modelId-only path (`modelId` without `postId`,
 //! `modelVersionId`, `username` or `userId`) emit a numeric `nextCursor` (the id of the next
 //! page's first item) and wrap meta as `{"id", "meta"}`; elsewhere the cursor is `"offset|ms"`.
-//! `GET /api/v1/models/{id}` lists a catalog model's versions, newest first. Collections are
+//! `GET /api/v1/models/{id}` lists a catalog model's versions, newest first.
+//! `/api/v1/model-versions/{id}`, `/mini/{id}`, `/by-hash/{hash}` and `POST /by-hash` answer
+//! for the catalog's versions; each version's model file is [`model_file`] (a few KiB that
+//! tests write to disk), and its hashes, quoted by the items' `meta`, are that file's. Collections are
 //! served over the site's tRPC `image.getInfinite` (see `trpc.rs` for which items they hold).
 //!
 //! # Modes and faults

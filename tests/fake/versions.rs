@@ -34,7 +34,13 @@ pub fn model_file_name(version_id: u64) -> Option<String> {
     let base = format!("{}_{}", model.name, version.name);
     let clean: String = base
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     Some(format!("{clean}.safetensors"))
 }
@@ -174,5 +180,8 @@ pub async fn post_by_hash(State(_app): State<Arc<App>>, body: axum::body::Bytes)
     let mut ids: Vec<u64> = hashes.iter().filter_map(|h| by_hash(h)).collect();
     ids.sort_unstable();
     ids.dedup();
-    Json(Value::Array(ids.into_iter().filter_map(version_json).collect())).into_response()
+    Json(Value::Array(
+        ids.into_iter().filter_map(version_json).collect(),
+    ))
+    .into_response()
 }

@@ -128,13 +128,17 @@ impl<T: Default + Serialize + DeserializeOwned> Stored<T> {
             .and_then(|body| safe_fs::write_whole(path, &body));
         match written {
             Ok(()) => self.dirty = false,
-            Err(e) => log.warn(&format!("cannot write the cache file {}: {e}", path.display())),
+            Err(e) => log.warn(&format!(
+                "cannot write the cache file {}: {e}",
+                path.display()
+            )),
         }
     }
 }
 
 fn show(path: &Option<PathBuf>) -> String {
-    path.as_deref().map_or(String::new(), |p| p.display().to_string())
+    path.as_deref()
+        .map_or(String::new(), |p| p.display().to_string())
 }
 
 /// The file's data; `Ok(None)` when it does not exist.
@@ -166,7 +170,13 @@ pub fn versions_file(host: &str) -> String {
     let host: String = host
         .chars()
         .take(100)
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("versions-{host}.json")
 }
@@ -181,7 +191,10 @@ mod tests {
     #[test]
     fn host_names_make_safe_file_names() {
         assert_eq!(versions_file("civitai.com"), "versions-civitai.com.json");
-        assert_eq!(versions_file("127.0.0.1:8787"), "versions-127.0.0.1_8787.json");
+        assert_eq!(
+            versions_file("127.0.0.1:8787"),
+            "versions-127.0.0.1_8787.json"
+        );
         assert_eq!(versions_file("../x/y"), "versions-.._x_y.json");
     }
 }

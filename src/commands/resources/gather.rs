@@ -109,7 +109,10 @@ fn resources_of(record: &GenRecord) -> Vec<Resource> {
 /// The key and the bounded, printable entry of one resource; None when it names nothing.
 fn clean(res: &Resource) -> Option<(Key, Entry)> {
     let name = printable(&res.name, MAX_NAME);
-    let kind = res.kind.as_deref().map(|k| kind_name(&printable(k, MAX_KIND)));
+    let kind = res
+        .kind
+        .as_deref()
+        .map(|k| kind_name(&printable(k, MAX_KIND)));
     let hash = res.hash.as_deref().and_then(clean_hash);
     let key = match (res.model_version_id, &hash) {
         (Some(id), _) if id > 0 => Key::Version(id),
@@ -162,7 +165,10 @@ pub fn clean_hash(hash: &str) -> Option<String> {
 /// One spelling per kind: the images' `model`, the API's `LORA`, `TextualInversion`… all
 /// become the words people use.
 pub fn kind_name(kind: &str) -> String {
-    let k = kind.trim().to_ascii_lowercase().replace([' ', '_', '-'], "");
+    let k = kind
+        .trim()
+        .to_ascii_lowercase()
+        .replace([' ', '_', '-'], "");
     match k.as_str() {
         "model" | "checkpoint" | "ckpt" => "checkpoint",
         "lora" => "lora",
@@ -203,7 +209,13 @@ fn base_name(name: &str) -> String {
 mod tests {
     use super::*;
 
-    fn res(name: &str, kind: &str, id: Option<u64>, hash: Option<&str>, w: Option<f64>) -> Resource {
+    fn res(
+        name: &str,
+        kind: &str,
+        id: Option<u64>,
+        hash: Option<&str>,
+        w: Option<f64>,
+    ) -> Resource {
         Resource {
             name: name.into(),
             kind: Some(kind.into()),
@@ -226,8 +238,10 @@ mod tests {
             res("", "lora", Some(7), None, Some(0.8)),
         ];
         tally.add(&a);
-        let mut b = GenRecord::default();
-        b.resources = vec![res("x", "LORA", Some(7), None, Some(0.5))];
+        let b = GenRecord {
+            resources: vec![res("x", "LORA", Some(7), None, Some(0.5))],
+            ..GenRecord::default()
+        };
         tally.add(&b);
         tally.add(&GenRecord::default());
         assert_eq!(tally.entries.len(), 2);
@@ -240,9 +254,11 @@ mod tests {
     #[test]
     fn hostile_names_and_hashes_are_tamed() {
         let mut tally = Tally::default();
-        let mut r = GenRecord::default();
         let long = "\u{1b}[31m".to_string() + &"n".repeat(10_000);
-        r.resources = vec![res(&long, "lora", None, Some("../../etc"), Some(f64::NAN))];
+        let r = GenRecord {
+            resources: vec![res(&long, "lora", None, Some("../../etc"), Some(f64::NAN))],
+            ..GenRecord::default()
+        };
         tally.add(&r);
         let e = &tally.entries[0];
         assert!(!e.name.contains('\u{1b}'));

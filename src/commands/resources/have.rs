@@ -36,7 +36,12 @@ impl LocalModel {
 }
 
 /// Hashes the model files below `dirs` (new or changed ones only) and returns them all.
-pub fn scan(dirs: &[PathBuf], cache: &mut Stored<FileHashes>, log: &Log, quiet: bool) -> Result<Vec<LocalModel>> {
+pub fn scan(
+    dirs: &[PathBuf],
+    cache: &mut Stored<FileHashes>,
+    log: &Log,
+    quiet: bool,
+) -> Result<Vec<LocalModel>> {
     let mut files = Vec::new();
     for dir in dirs {
         let meta = std::fs::metadata(dir).with_context(|| format!("--have {}", dir.display()))?;
@@ -57,10 +62,18 @@ pub fn scan(dirs: &[PathBuf], cache: &mut Stored<FileHashes>, log: &Log, quiet: 
     let total: u64 = todo.iter().map(|(_, size, _)| size).sum();
     let bar = bar(total, quiet);
     for (path, size, mtime_ns) in todo {
-        bar.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        bar.set_message(
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
         match hash_file(&path, &bar) {
             Ok(sha256) => {
-                let entry = FileHash { size, mtime_ns, sha256: sha256.clone() };
+                let entry = FileHash {
+                    size,
+                    mtime_ns,
+                    sha256: sha256.clone(),
+                };
                 cache.data.insert(path.clone(), entry);
                 cache.touch();
                 found.push(LocalModel { path, sha256 });
@@ -101,7 +114,11 @@ fn hash_file(path: &Path, bar: &ProgressBar) -> std::io::Result<String> {
         hasher.update(&buf[..n]);
         bar.inc(n as u64);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Appends the model files below `dir` (path made absolute, size, modified time); hidden

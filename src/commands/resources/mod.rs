@@ -109,9 +109,10 @@ fn add(tally: &mut Tally, images: &mut u64, rec: &GenRecord) {
 fn print(settings: &Settings, args: &ResourcesArgs, rows: &[rows::Row]) -> Result<()> {
     let stdout = std::io::stdout();
     let is_tty = stdout.is_terminal();
-    let format = settings
-        .format(args.format)
-        .unwrap_or(if is_tty { Format::Table } else { Format::Jsonl });
+    let format =
+        settings
+            .format(args.format)
+            .unwrap_or(if is_tty { Format::Table } else { Format::Jsonl });
     let width = crate::output::table_width(is_tty);
     let mut out = BufWriter::new(stdout.lock());
     rows::write(rows, format, width, &mut out)
@@ -136,8 +137,7 @@ fn read_input(path: &Path, log: &Log, mut each: impl FnMut(&GenRecord)) -> Resul
     let reader: Box<dyn BufRead> = if path == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
-        let file =
-            std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?;
+        let file = std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?;
         Box::new(std::io::BufReader::new(file))
     };
     let mut reader = reader;
@@ -153,7 +153,9 @@ fn read_input(path: &Path, log: &Log, mut each: impl FnMut(&GenRecord)) -> Resul
         }
         number += 1;
         if line.last() != Some(&b'\n') && n as u64 == MAX_INPUT_LINE {
-            log.warn(&format!("{name} line {number}: longer than 16 MiB; skipped"));
+            log.warn(&format!(
+                "{name} line {number}: longer than 16 MiB; skipped"
+            ));
             skip_rest_of_line(&mut reader)?;
             continue;
         }

@@ -41,7 +41,12 @@ impl<'a> Resolver<'a> {
             .collect();
         self.hashes(hashes.into_iter().collect()).await;
         let mut ids: BTreeSet<u64> = tally.entries.iter().filter_map(|e| e.version_id).collect();
-        ids.extend(tally.entries.iter().filter_map(|e| self.id_of_hash(e.hash.as_deref()?)));
+        ids.extend(
+            tally
+                .entries
+                .iter()
+                .filter_map(|e| self.id_of_hash(e.hash.as_deref()?)),
+        );
         for id in ids {
             self.version(id).await;
         }
@@ -113,7 +118,10 @@ impl<'a> Resolver<'a> {
     }
 
     async fn hashes(&mut self, hashes: Vec<&str>) {
-        let ask: Vec<&str> = hashes.into_iter().filter(|h| !self.settled_hash(h)).collect();
+        let ask: Vec<&str> = hashes
+            .into_iter()
+            .filter(|h| !self.settled_hash(h))
+            .collect();
         let (long, short): (Vec<&str>, Vec<&str>) =
             ask.into_iter().partition(|h| h.len() == SHA256_HEX);
         for batch in long.chunks(POST_BATCH) {
@@ -173,7 +181,9 @@ impl<'a> Resolver<'a> {
     /// Keeps an answer (without its preview `images`, which say nothing about the resource
     /// and can be large).
     fn remember(&mut self, mut version: Value) {
-        let Some(id) = answer_id(&version) else { return };
+        let Some(id) = answer_id(&version) else {
+            return;
+        };
         if let Some(obj) = version.as_object_mut() {
             obj.shift_remove("images");
         }

@@ -152,7 +152,11 @@ pub fn mark_local(rows: &mut [Row], local: &[LocalModel]) {
                 .iter()
                 .any(|h| *h == m.sha256 || (h.len() == 10 && h == m.autov2()))
         });
-        row.have = Some(if found.is_some() { "present" } else { "missing" });
+        row.have = Some(if found.is_some() {
+            "present"
+        } else {
+            "missing"
+        });
         row.path = found.map(|m| m.path.display().to_string());
     }
 }
@@ -178,8 +182,19 @@ pub fn write(rows: &[Row], format: Format, width: Option<u16>, out: &mut impl Wr
 }
 
 const CSV_HEADER: &[&str] = &[
-    "type", "name", "version", "versionId", "modelId", "baseModel", "hash", "images", "weights",
-    "have", "path", "url", "downloadUrl",
+    "type",
+    "name",
+    "version",
+    "versionId",
+    "modelId",
+    "baseModel",
+    "hash",
+    "images",
+    "weights",
+    "have",
+    "path",
+    "url",
+    "downloadUrl",
 ];
 
 fn write_csv(rows: &[Row], out: &mut impl Write) -> Result<()> {
@@ -198,7 +213,10 @@ fn write_csv(rows: &[Row], out: &mut impl Write) -> Result<()> {
             r.images.to_string(),
             weights(&r.weights),
             r.have.unwrap_or_default().to_string(),
-            r.path.clone().map(|p| escape_line(&p).into_owned()).unwrap_or_default(),
+            r.path
+                .clone()
+                .map(|p| escape_line(&p).into_owned())
+                .unwrap_or_default(),
             r.url.clone().unwrap_or_default(),
             r.download_url.clone().unwrap_or_default(),
         ])?;
