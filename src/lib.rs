@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod embed;
 pub mod exit;
 pub mod log;
 pub mod meta;

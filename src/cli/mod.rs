@@ -305,6 +305,14 @@ pub struct DownloadArgs {
     #[arg(long)]
     pub captions: bool,
 
+    /// Write the item's generation data into each saved PNG, JPEG or WebP that has none, as
+    /// A1111 text (PNG `parameters` chunk, EXIF UserComment) that A1111, Forge, ComfyUI
+    /// loaders, image browsers and `civimg meta` read; files with data of their own stay as
+    /// they are, and with --sidecar a video's or audio file's sidecar gets the text under
+    /// `parameters`. Off by default: originals stay byte-identical
+    #[arg(long)]
+    pub embed_meta: bool,
+
     /// Print what would be saved where, download nothing
     #[arg(long)]
     pub dry_run: bool,

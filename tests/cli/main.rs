@@ -5,6 +5,7 @@ mod fake;
 
 mod download;
 mod ecosystem;
+mod embed;
 mod errors_first_use;
 mod fake_server;
 mod fallback;

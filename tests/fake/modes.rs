@@ -45,6 +45,9 @@ pub struct Modes {
     /// Items carry `thumbnail`: `{url, width, height}` on videos, `null` elsewhere (reference
     /// images.md, item fields).
     pub thumbnails: bool,
+    /// Originals carry no generation text (PNG chunks, EXIF), as many real uploads are
+    /// stripped; `meta` in the API is unchanged. For `download --embed-meta`.
+    pub bare_originals: bool,
 }
 
 impl Modes {
@@ -88,5 +91,6 @@ impl Modes {
         self.feed_cursors = flag("feed_cursors", self.feed_cursors);
         self.anon_pg = flag("anon_pg", self.anon_pg);
         self.thumbnails = flag("thumbnails", self.thumbnails);
+        self.bare_originals = flag("bare_originals", self.bare_originals);
     }
 }

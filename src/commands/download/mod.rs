@@ -7,6 +7,7 @@
 mod archive;
 mod body;
 mod digest;
+mod embed;
 mod fallback;
 mod finish;
 mod lock;
@@ -57,6 +58,8 @@ pub struct Ctx {
     overwrite: bool,
     sidecar: bool,
     captions: bool,
+    /// `--embed-meta`: write the item's generation data into saved images that have none.
+    embed_meta: bool,
     /// `--image-fallback-host`: the second origin for files whose host is unreachable.
     fallback: fallback::Fallback,
     /// Final names taken in this run, and by which id: two items never share a name.
@@ -108,7 +111,8 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
-    let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
+    let with_meta = args.sidecar || args.captions || args.embed_meta;
+    let query = ImageQuery::from_args(&args.query, with_meta)?;
     let ctx = Arc::new(Ctx::new(settings, args, &client, dir, log.clone())?);
     let (tx, rx) = mpsc::channel(1);
     let steer = Arc::new(source::Steer::default());
@@ -199,6 +203,7 @@ impl Ctx {
             overwrite: args.overwrite,
             sidecar: args.sidecar,
             captions: args.captions,
+            embed_meta: args.embed_meta,
             fallback: fallback::Fallback::new(settings.image_fallback_host()?),
             claimed: Mutex::new(HashMap::new()),
             renamed: Mutex::new(Vec::new()),

@@ -43,6 +43,7 @@ const PUBLIC_ONLY: Modes = Modes {
     feed_cursors: false,
     anon_pg: false,
     thumbnails: false,
+    bare_originals: false,
 };
 
 // images.md: unlisted and early-access posts are listed only on the exception class.
