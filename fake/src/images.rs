@@ -71,12 +71,8 @@ pub fn file_for_path(
     Some(file_seeded(entry, original, image_size, 0, bare))
 }
 
-/// The original (or resized variant) of an entry, with the `Content-Type` to send.
-pub fn file_of(e: &Entry, original: bool, image_size: Option<u64>) -> (FileSpec, &'static str) {
-    file_seeded(e, original, image_size, 0, false)
-}
-
-/// [`file_of`] with the filler drawn under another seed (`salt` 0: the usual bytes).
+/// The original (or resized variant) of an entry, with the `Content-Type` to send, its filler
+/// drawn under `salt` (0: the usual bytes); `bare`: an original without its generation text.
 pub fn file_seeded(
     e: &Entry,
     original: bool,
