@@ -10,7 +10,8 @@ use super::{Format, QueryArgs};
 #[derive(Debug, Args)]
 pub struct ResourcesArgs {
     /// Downloaded files and folders: each file's sidecar (`download --sidecar`, the API's own
-    /// record) or else the generation data inside it; folders are read with their subfolders.
+    /// record), else the generation data inside it, else the item its folder's download
+    /// archive names, looked up by id; folders are read with their subfolders.
     /// Without paths, the images come from the query flags or --input, as with `list`
     #[arg(value_name = "FILE|DIR")]
     pub paths: Vec<PathBuf>,

@@ -192,3 +192,34 @@ fn a_downloaded_folder_agrees_with_the_api() {
         .collect();
     assert_eq!(known, counts(&from_api));
 }
+
+#[test]
+fn files_without_data_are_looked_up_by_the_id_their_archive_records() {
+    let fake = FakeCivitai::start();
+    fake.set_modes(crate::fake::Modes {
+        bare_originals: true,
+        ..crate::fake::Modes::default()
+    });
+    let cache = TempDir::new().unwrap();
+    let out = TempDir::new().unwrap();
+    let dir = out.path().to_str().unwrap();
+    civimg(&fake)
+        .args(["download", "--username", "bob", "--nsfw", "X", "-o", dir])
+        .assert()
+        .success();
+    let (_, from_api, _) = resources(&fake, cache.path(), &["--username", "bob", "--nsfw", "X"]);
+    fake.clear_requests();
+    let (code, from_archive, err) = resources(&fake, cache.path(), &[dir]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(counts(&from_archive), counts(&from_api));
+    let by_id = fake
+        .api_requests()
+        .iter()
+        .filter(|r| r.param("imageId").is_some())
+        .count();
+    assert_eq!(by_id, 7, "one lookup per file");
+    // --offline asks nothing: the files count as images without resources.
+    let (_, offline, err) = resources(&fake, cache.path(), &[dir, "--offline"]);
+    assert!(offline.is_empty(), "{offline:?}");
+    assert!(err.contains("7 images (7 naming no resource)"), "{err}");
+}

@@ -4,7 +4,7 @@
 //! handed to a transfer (`transfer`) under a semaphore of `-j` permits, and every finished file
 //! is named (`name`, `sniff`), recorded and reported (`progress`, `summary`).
 
-mod archive;
+pub mod archive;
 mod body;
 mod digest;
 mod embed;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde_json::Value;
 
+use crate::download::archive::Archive;
 use crate::meta::{find_sidecar, read_file, GenRecord};
 
 /// Largest sidecar read; an API item is a few KiB.
@@ -48,6 +49,28 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The download archives (`DIR/.civimg/archive.jsonl`) of the folders named, to tell which
+/// item a file is when it holds no data of its own. A damaged archive is skipped.
+pub fn archives(paths: &[PathBuf]) -> Vec<(PathBuf, Archive)> {
+    paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter_map(|dir| Some((dir.clone(), Archive::load(dir).ok()?)))
+        .collect()
+}
+
+/// The item id the archive of a named folder records for `path`.
+pub fn archive_id(archives: &[(PathBuf, Archive)], path: &Path) -> Option<u64> {
+    archives.iter().find_map(|(dir, archive)| {
+        let rel = path.strip_prefix(dir).ok()?;
+        let name: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        archive.owner(&name.join("/"))
+    })
 }
 
 /// The record of one file: its sidecar's item, else its own data; None when neither holds

@@ -39,12 +39,30 @@ pub async fn run(settings: &Settings, args: &ResourcesArgs) -> Result<ExitCode> 
     let client = settings.client(log.clone())?;
     let mut tally = Tally::default();
     let mut images = 0u64;
+    let mut looked_up = 0u64;
     if !args.paths.is_empty() {
+        let archives = local::archives(&args.paths);
+        let mut unread = Vec::new();
         for path in local::files(&args.paths)? {
             match local::record(&path) {
                 Ok(Some(rec)) => add(&mut tally, &mut images, &rec),
-                Ok(None) => images += 1,
+                Ok(None) => match local::archive_id(&archives, &path) {
+                    Some(id) if !args.offline => unread.push(id),
+                    _ => add(&mut tally, &mut images, &GenRecord::default()),
+                },
                 Err(e) => log.warn(&format!("{e:#}")),
+            }
+        }
+        // Files with neither a sidecar nor data of their own, but an archive record: the
+        // API still knows what made them.
+        for id in unread {
+            looked_up += 1;
+            match crate::commands::meta::lookup::fetch(&client, id).await {
+                Ok(rec) => add(&mut tally, &mut images, &rec),
+                Err(e) => {
+                    log.verbose(&format!("{e:#}"));
+                    add(&mut tally, &mut images, &GenRecord::default());
+                }
             }
         }
     } else if let Some(input) = &args.input {
@@ -57,7 +75,7 @@ pub async fn run(settings: &Settings, args: &ResourcesArgs) -> Result<ExitCode> 
                 let rec = item.value().get("meta").and_then(GenRecord::from_api_meta);
                 match rec {
                     Some(rec) => add(&mut tally, &mut images, &rec),
-                    None => images += 1,
+                    None => add(&mut tally, &mut images, &GenRecord::default()),
                 }
             }
         }
@@ -89,7 +107,7 @@ pub async fn run(settings: &Settings, args: &ResourcesArgs) -> Result<ExitCode> 
         }
     }
     print(settings, args, &rows)?;
-    summary(&log, images, &tally, &rows, &resolver);
+    summary(&log, images, &tally, &rows, resolver.asked + looked_up);
     Ok(match resolver.failure {
         Some(e) => {
             log.warn(&format!(
@@ -119,14 +137,14 @@ fn print(settings: &Settings, args: &ResourcesArgs, rows: &[rows::Row]) -> Resul
 }
 
 /// One line on stderr: what was read and what it cost.
-fn summary(log: &Log, images: u64, tally: &Tally, rows: &[rows::Row], r: &resolve::Resolver) {
+fn summary(log: &Log, images: u64, tally: &Tally, rows: &[rows::Row], requests: u64) {
     let resolved = rows.iter().filter(|row| row.api.is_some()).count();
     log.notice(&format!(
         "{images} images ({} naming no resource), {} resources ({resolved} known to the API); \
-         {} API requests",
+         {} lookups sent to the API",
         tally.without_resources,
         rows.len(),
-        r.asked
+        requests
     ));
 }
 
