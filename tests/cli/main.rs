@@ -19,6 +19,7 @@ mod messages;
 mod meta;
 mod meta_files;
 mod meta_generators;
+mod meta_linear;
 mod one_dir;
 mod resources;
 mod scripted;
