@@ -65,7 +65,7 @@ pub fn plan(src: &Path, kind: Kind, text: &str) -> io::Result<Result<Plan, Skip>
     if text.len() > MAX_TEXT {
         return Ok(Err("the text is longer than 1 MiB".into()));
     }
-    let mut file = crate::download::safe_fs::open_read(src)?;
+    let mut file = File::open(src)?;
     match kind {
         Kind::Png => png::plan(&mut file, text),
         Kind::Jpeg => jpeg::plan(&mut file, text),
@@ -76,8 +76,8 @@ pub fn plan(src: &Path, kind: Kind, text: &str) -> io::Result<Result<Plan, Skip>
 /// Writes `src` with `plan` applied to a fresh `dst` (synced to disk); returns its size and
 /// hex SHA-256.
 pub fn write(src: &Path, dst: &Path, plan: &Plan) -> io::Result<(u64, String)> {
-    let mut input = crate::download::safe_fs::open_read(src)?;
-    let mut out = crate::download::safe_fs::create_fresh(dst)?;
+    let mut input = File::open(src)?;
+    let mut out = create_fresh(dst)?;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     let mut emit = |bytes: &[u8], out: &mut File| -> io::Result<()> {
@@ -112,6 +112,19 @@ pub fn write(src: &Path, dst: &Path, plan: &Plan) -> io::Result<(u64, String)> {
         .map(|b| format!("{b:02x}"))
         .collect();
     Ok((size, sha))
+}
+
+/// A new file at `path`: whatever was there (a stale copy, a link) is removed, never written
+/// through, and the file is created exclusively.
+fn create_fresh(path: &Path) -> io::Result<File> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
 }
 
 /// Reads exactly `n` bytes at `offset`; None when the file is shorter.

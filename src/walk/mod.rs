@@ -7,6 +7,7 @@ pub mod api;
 pub mod base_url;
 pub mod client;
 pub mod hops;
+pub mod pages;
 pub mod paginator;
 pub mod query;
 pub mod retry;

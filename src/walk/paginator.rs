@@ -10,6 +10,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
+use super::pages::PageSource;
 use crate::api::{Item, Page};
 use crate::client::{ApiError, Client};
 use crate::query::ImageQuery;
@@ -40,9 +41,10 @@ pub struct Batch {
     pub items: Vec<Item>,
 }
 
-/// Walks pages lazily; memory holds one page and the ids seen so far.
-pub struct Paginator<'a> {
-    client: &'a Client,
+/// Walks pages lazily; memory holds one page and the ids seen so far. The pages come from the
+/// API client, or from a script in a unit test.
+pub struct Paginator<'a, S: PageSource = Client> {
+    client: &'a S,
     query: &'a ImageQuery,
     queue: VecDeque<Segment>,
     /// `--cursor key@…` still to be reached.
@@ -71,9 +73,9 @@ pub struct Paginator<'a> {
     empty_streak: u64,
 }
 
-impl<'a> Paginator<'a> {
+impl<'a, S: PageSource> Paginator<'a, S> {
     /// A walk starting at the query's `--cursor` (or the beginning).
-    pub fn new(client: &'a Client, query: &'a ImageQuery) -> Self {
+    pub fn new(client: &'a S, query: &'a ImageQuery) -> Self {
         let resume = query.cursor.as_deref().map(Resume::parse);
         let (cursor, resume) = match resume {
             Some(Resume { key: None, cursor }) => (cursor, None),
@@ -293,7 +295,7 @@ impl<'a> Paginator<'a> {
 
     /// Says once per kind when the API ignores the sort asked for (doc/api.md, "Three backends").
     fn warn_about_sort(&mut self, legacy: bool) {
-        use crate::cli::Sort;
+        use crate::values::Sort;
         let sort = self.query.sort;
         let (kind, text) = match sort {
             Some(Sort::Random) if !legacy => (
@@ -446,3 +448,7 @@ fn user_error(error: ApiError, segment: &Segment) -> ApiError {
         _ => error,
     }
 }
+
+#[cfg(test)]
+#[path = "paginator_tests.rs"]
+mod tests;

@@ -11,7 +11,7 @@ mod embed;
 mod fallback;
 mod finish;
 mod lock;
-pub mod name;
+pub use crate::store::name;
 mod original;
 mod part;
 mod progress;

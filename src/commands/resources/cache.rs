@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::download::safe_fs;
+use crate::commands::download::safe_fs;
 use crate::log::Log;
 
 /// Largest cache file read.

@@ -103,7 +103,7 @@ fn bar(total: u64, quiet: bool) -> ProgressBar {
 
 /// SHA-256 of a file, read in large chunks; a link is never followed.
 fn hash_file(path: &Path, bar: &ProgressBar) -> std::io::Result<String> {
-    let mut file = crate::download::safe_fs::open_read(path)?;
+    let mut file = crate::commands::download::safe_fs::open_read(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
     loop {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde_json::Value;
 
-use crate::download::archive::Archive;
+use crate::commands::download::archive::Archive;
 use crate::meta::{find_sidecar, read_file, GenRecord};
 
 /// Largest sidecar read; an API item is a few KiB.
@@ -83,7 +83,7 @@ pub fn record(path: &Path) -> Result<Option<GenRecord>> {
     }
     // Videos, audio and anything else that cannot hold generation data: nothing to read.
     let mut head = Vec::with_capacity(12);
-    crate::download::safe_fs::open_read(path)
+    crate::commands::download::safe_fs::open_read(path)
         .and_then(|f| f.take(12).read_to_end(&mut head))
         .with_context(|| format!("cannot read {}", path.display()))?;
     if !crate::meta::can_hold_generation_data(&head) {
@@ -94,7 +94,7 @@ pub fn record(path: &Path) -> Result<Option<GenRecord>> {
 
 fn from_sidecar(sidecar: &Path) -> Result<Option<GenRecord>> {
     let mut body = Vec::new();
-    crate::download::safe_fs::open_read(sidecar)
+    crate::commands::download::safe_fs::open_read(sidecar)
         .and_then(|f| f.take(MAX_SIDECAR).read_to_end(&mut body))
         .with_context(|| format!("cannot read sidecar {}", sidecar.display()))?;
     let Ok(item) = serde_json::from_slice::<Value>(&body) else {

@@ -23,9 +23,9 @@ use serde_json::Value;
 use crate::cli::{Format, ResourcesArgs};
 use crate::log::Log;
 use crate::meta::GenRecord;
-use crate::paginator::Paginator;
-use crate::query::ImageQuery;
 use crate::settings::Settings;
+use crate::walk::paginator::Paginator;
+use crate::walk::query::ImageQuery;
 
 pub use cache::cache_dir;
 use gather::Tally;
@@ -87,7 +87,7 @@ pub async fn run(settings: &Settings, args: &ResourcesArgs) -> Result<ExitCode> 
             tally.dropped
         ));
     }
-    let host = crate::client::host_of(&client.api_url(&[]));
+    let host = crate::walk::client::host_of(&client.api_url(&[]));
     let mut resolver = resolve::Resolver {
         client: (!args.offline).then_some(&client),
         cache: cache::Stored::load(&cache::versions_file(&host), &log),

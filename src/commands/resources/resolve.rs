@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::cache::{fresh_not_found, Stamped, Stored, Versions};
 use super::gather::Tally;
-use crate::client::{ApiError, Client};
+use crate::walk::client::{ApiError, Client};
 
 /// Most hashes in one `POST /by-hash` (doc/api.md: "up to 100").
 const POST_BATCH: usize = 100;
