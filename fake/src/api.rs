@@ -24,6 +24,7 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/api/v1/images", get(images))
         .route("/api/v1/models/{id}", get(super::models::model))
+        .route("/api/v1/posts/{id}", get(super::posts::post))
         .route("/api/v1/model-versions/{id}", get(super::versions::by_id))
         .route(
             "/api/v1/model-versions/mini/{id}",

@@ -13,11 +13,13 @@ pub struct ResourcesArgs {
     /// record), else the generation data inside it, else the item its folder's download
     /// archive names, looked up by id; folders are read with their subfolders.
     /// Without paths, the images come from the query flags or --input, as with `list`
-    #[arg(value_name = "FILE|DIR")]
+    /// (Filled from the positional arguments that name existing paths, by
+    /// `usage::read_pasted`; the others are Civitai page URLs and ids, as for `list`.)
+    #[arg(skip)]
     pub paths: Vec<PathBuf>,
 
     /// Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin
-    #[arg(long, value_name = "FILE|-", conflicts_with = "paths")]
+    #[arg(long, value_name = "FILE|-")]
     pub input: Option<PathBuf>,
 
     /// Folder of model files (.safetensors, .ckpt, .pt, .bin, subfolders too) to check each

@@ -14,6 +14,10 @@ pub trait PageSource: Sync {
     fn log(&self) -> &Log;
     /// The host pages come from, for messages.
     fn host(&self) -> &str;
+    /// Whether requests carry an API key (for the notice about anonymous PG caps).
+    fn has_key(&self) -> bool {
+        false
+    }
     /// One page of `GET /api/v1/images` with these parameters; `page_no` names it in errors.
     fn get_page(
         &self,
@@ -23,6 +27,8 @@ pub trait PageSource: Sync {
     /// A model's version ids, newest first.
     fn model_versions(&self, model: u64)
         -> impl Future<Output = Result<Vec<u64>, ApiError>> + Send;
+    /// Whether `GET {base}/api/v1/{path…}` answers (a 404: no), for the not-found checks.
+    fn answers(&self, path: &[&str]) -> impl Future<Output = Result<bool, ApiError>> + Send;
     /// One page of a collection.
     fn collection_page(
         &self,
@@ -38,8 +44,16 @@ impl PageSource for Client {
         Client::log(self)
     }
 
+    fn answers(&self, path: &[&str]) -> impl Future<Output = Result<bool, ApiError>> + Send {
+        Client::answers(self, path)
+    }
+
     fn host(&self) -> &str {
         Client::host(self)
+    }
+
+    fn has_key(&self) -> bool {
+        Client::has_key(self)
     }
 
     fn get_page(

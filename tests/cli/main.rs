@@ -22,6 +22,8 @@ mod meta_files;
 mod meta_generators;
 mod meta_linear;
 mod one_dir;
+mod pasted;
+mod reference;
 mod resources;
 mod scripted;
 mod store;

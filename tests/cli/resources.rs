@@ -223,3 +223,27 @@ fn files_without_data_are_looked_up_by_the_id_their_archive_records() {
     assert!(offline.is_empty(), "{offline:?}");
     assert!(err.contains("7 images (7 naming no resource)"), "{err}");
 }
+
+#[test]
+fn a_pasted_url_reads_like_its_flag_and_paths_and_urls_do_not_mix() {
+    let fake = FakeCivitai::start();
+    let cache = TempDir::new().unwrap();
+    let (_, by_flag, _) = resources(&fake, cache.path(), &["--username", "bob", "--nsfw", "X"]);
+    let url = "https://civitai.com/user/bob/images";
+    let (code, by_url, err) = resources(&fake, cache.path(), &[url, "--nsfw", "X"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(by_url, by_flag);
+    let dir = TempDir::new().unwrap();
+    let out = civimg(&fake)
+        .env("CIVIMG_CACHE_DIR", cache.path())
+        .args(["resources", url])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("not both"),
+        "{}",
+        text(&out.stderr)
+    );
+}
