@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod embed;
 pub mod exit;
 pub mod log;
 pub mod meta;
@@ -48,6 +49,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Download(args) => {
             let settings = Settings::resolve(&cli.global)?;
             return block_on(commands::download::run(&settings, args));
+        }
+        Command::Resources(args) => {
+            let settings = Settings::resolve(&cli.global)?;
+            return block_on(commands::resources::run(&settings, args));
         }
         Command::Meta(args) => {
             let settings = Settings::resolve(&cli.global)?;

@@ -316,7 +316,18 @@ impl Client {
         url: &Url,
         what: &str,
     ) -> Result<T, ApiError> {
-        self.get_json_with(url, what, &[]).await
+        self.send_json(url, None, what, &[]).await
+    }
+
+    /// POSTs `body` as JSON to `url` on the API host and parses the answer, pacing and
+    /// retrying like [`Client::get_json`] (the model-versions by-hash lookup).
+    pub async fn post_json<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        body: &serde_json::Value,
+        what: &str,
+    ) -> Result<T, ApiError> {
+        self.send_json(url, Some(body), what, &[]).await
     }
 
     /// [`Client::get_json`] with extra request headers.
@@ -326,11 +337,23 @@ impl Client {
         what: &str,
         extra: &[(HeaderName, HeaderValue)],
     ) -> Result<T, ApiError> {
+        self.send_json(url, None, what, extra).await
+    }
+
+    /// One request loop for GET and POST: pacing, retries, readable errors.
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        body: Option<&serde_json::Value>,
+        what: &str,
+        extra: &[(HeaderName, HeaderValue)],
+    ) -> Result<T, ApiError> {
         let mut attempt = 0;
+        let method = if body.is_some() { "POST" } else { "GET" };
         loop {
             self.pacer.wait().await;
-            self.log.verbose(&format!("GET {}", display_url(url)));
-            match self.try_get(url, what, extra).await {
+            self.log.verbose(&format!("{method} {}", display_url(url)));
+            match self.try_get(url, body, what, extra).await {
                 Ok(answer) => {
                     self.pacer.succeeded();
                     return Ok(answer);
@@ -363,10 +386,19 @@ impl Client {
     async fn try_get<T: DeserializeOwned>(
         &self,
         url: &Url,
+        body: Option<&serde_json::Value>,
         what: &str,
         extra: &[(HeaderName, HeaderValue)],
     ) -> Result<T, (ApiError, Option<Duration>)> {
-        let mut req = self.http.get(url.clone()).timeout(self.timeout);
+        let mut req = match body {
+            Some(body) => self
+                .http
+                .post(url.clone())
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string()),
+            None => self.http.get(url.clone()),
+        }
+        .timeout(self.timeout);
         for (k, v) in extra {
             req = req.header(k, v.clone());
         }

@@ -6,6 +6,7 @@
 
 mod body;
 mod digest;
+mod embed;
 mod fallback;
 mod finish;
 mod input_line;
@@ -57,6 +58,8 @@ pub struct Ctx {
     overwrite: bool,
     sidecar: bool,
     captions: bool,
+    /// `--embed-meta`: write the item's generation data into saved images that have none.
+    embed_meta: bool,
     /// `--image-fallback-host`: the second origin for files whose host is unreachable.
     fallback: fallback::Fallback,
     /// Final names (and captions) taken in this run, and by which id: two items never share
@@ -110,7 +113,8 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
-    let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
+    let with_meta = args.sidecar || args.captions || args.embed_meta;
+    let query = ImageQuery::from_args(&args.query, with_meta)?;
     // Nothing is created on disk before the listing has an item (issue 16): a target that
     // does not exist, or an empty one, leaves no folder behind. A folder civimg already
     // keeps state in is locked and checked before any request, as before.
@@ -242,6 +246,7 @@ impl Ctx {
             overwrite: args.overwrite,
             sidecar: args.sidecar,
             captions: args.captions,
+            embed_meta: args.embed_meta,
             fallback: fallback::Fallback::new(settings.image_fallback_host()?),
             claimed: Mutex::new(finish::Claims::default()),
             renamed: Mutex::new(Vec::new()),

@@ -3,7 +3,7 @@
 //! Each argument is a target; a target that fails is reported on stderr and the others still
 //! print. The exit code is 1 when any failed (`exit.rs`).
 
-mod lookup;
+pub(crate) mod lookup;
 mod target;
 
 use std::io::{BufWriter, IsTerminal, Write};
