@@ -12,8 +12,10 @@ use std::collections::{HashSet, VecDeque};
 
 use crate::api::{Item, Page};
 use crate::client::{ApiError, Client};
+use crate::model_walk::{ModelWalk, Start};
 use crate::query::ImageQuery;
 use crate::segments::{Kind, Resume, Segment};
+use crate::sort_key::Order;
 
 /// Pages in a row without a new item after which a walk stops (issue 8): doc/api.md allows short
 /// and empty pages, but not a walk in place forever.
@@ -66,6 +68,10 @@ pub struct Paginator<'a> {
     warned_undated: bool,
     /// Pages in a row of the current stretch that brought no new item.
     empty_streak: u64,
+    /// The current stretch's merged model walk, once started.
+    model: Option<ModelWalk>,
+    /// A target that came out incomplete without stopping the others: reported at the end.
+    deferred: Option<WalkError>,
 }
 
 impl<'a> Paginator<'a> {
@@ -96,6 +102,8 @@ impl<'a> Paginator<'a> {
             unknown_user: false,
             warned_undated: false,
             empty_streak: 0,
+            model: None,
+            deferred: None,
         }
     }
 
@@ -133,13 +141,13 @@ impl<'a> Paginator<'a> {
             }
             let Some(segment) = self.queue.front().cloned() else {
                 self.done = true;
-                return Ok(None);
+                return self.deferred.take().map_or(Ok(None), Err);
             };
             if !self.reach_resume(&segment) {
                 continue;
             }
             match segment.kind {
-                Kind::Model(model) => self.expand(&segment, model).await?,
+                Kind::Model(model) => return self.model_page(&segment, model).await.map(Some),
                 Kind::Rest { legacy } => return self.rest_page(&segment, legacy).await.map(Some),
                 Kind::Collection(c) => return self.collection_page(&segment, c).await.map(Some),
             }
@@ -158,8 +166,6 @@ impl<'a> Paginator<'a> {
             self.seen_cursors.extend(self.cursor.clone());
             self.resume = None;
             true
-        } else if segment.holds(key) {
-            true
         } else {
             self.queue.pop_front();
             if self.queue.is_empty() {
@@ -171,28 +177,83 @@ impl<'a> Paginator<'a> {
         }
     }
 
-    /// Replaces a model with one stretch per version; a model the models endpoint does not
-    /// know is walked on the legacy path, loudly.
-    async fn expand(&mut self, segment: &Segment, model: u64) -> Result<(), WalkError> {
+    /// The next items of a model's merged walk (see `model_walk`), started on first use.
+    async fn model_page(&mut self, segment: &Segment, model: u64) -> Result<Batch, WalkError> {
+        if self.model.is_none() {
+            let walk = self.start_model(segment, model).await?;
+            self.model = Some(walk);
+        }
+        let walk = self.model.as_mut().expect("started above");
+        let next = walk.next_batch().await;
+        let resume = walk.resume_cursor();
+        let shortfall = walk.shortfall();
+        let items = match next {
+            Ok(Some(items)) => items,
+            Ok(None) => {
+                if let Some(error) = shortfall {
+                    self.cursor = Some(resume);
+                    self.stretch_emitted += 1;
+                    self.deferred = Some(self.walk_error(error, segment));
+                }
+                self.end_stretch();
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            }
+            Err(error) => {
+                // Nothing handed out yet: the same command again is the resume.
+                self.cursor = (self.stretch_emitted > 0).then_some(resume);
+                return Err(self.fail(user_error(error, segment), segment));
+            }
+        };
+        self.pages += 1;
+        let (items, stop) = self.keep(segment, items);
+        if stop {
+            self.end_stretch();
+        } else if self.query.max.is_some_and(|max| self.emitted >= max) {
+            self.done = true;
+        }
+        Ok(Batch {
+            target: segment.target,
+            items,
+        })
+    }
+
+    /// Lists the model's published versions and starts their merged walk; a model the models
+    /// endpoint does not know is walked on the API's own model listing alone, loudly.
+    async fn start_model(&mut self, segment: &Segment, model: u64) -> Result<ModelWalk, WalkError> {
         self.client
             .log()
             .verbose(&format!("listing the versions of model {model}"));
-        let replacement = match self.client.model_versions(model).await {
-            Ok(versions) if !versions.is_empty() => segment.versions(model, &versions),
-            Ok(_) | Err(ApiError::Status { status: 404, .. }) => {
-                self.client.log().warn(&format!(
-                    "the API lists no versions of model {model}; walking it on the API's legacy path, \
-                     which loses one image per page unless --sort oldest"
-                ));
-                vec![segment.legacy_model(model)]
-            }
+        let versions = match self.client.model_versions(model).await {
+            Ok(versions) => versions,
+            Err(ApiError::Status { status: 404, .. }) => Vec::new(),
             Err(error) => return Err(self.fail(error, segment)),
         };
-        self.queue.pop_front();
-        for s in replacement.into_iter().rev() {
-            self.queue.push_front(s);
+        let order = Order::of(self.query.sort);
+        if versions.is_empty() {
+            self.client.log().warn(&format!(
+                "the API lists no versions of model {model}; walking it on the API's own model listing alone (its legacy path)"
+            ));
+            self.warn_about_sort(true);
+        } else if order == Order::Sequential && self.warned.insert("collected") {
+            self.client.log().warn(&format!(
+                "the API's items carry no collect count, so --sort most-collected cannot merge the versions of model {model}: \
+                 they come one after another, then the images only the API's own model listing holds"
+            ));
+        } else {
+            self.warn_about_sort(false);
         }
-        Ok(())
+        let params = self.query.params.iter().chain(&segment.params).cloned().collect();
+        let start = Start {
+            params,
+            versions,
+            order,
+            limit: self.query.limit(),
+            resume: self.cursor.take(),
+        };
+        Ok(ModelWalk::start(&self.client, model, start))
     }
 
     /// One page of `GET /api/v1/images` for this stretch.
@@ -253,10 +314,8 @@ impl<'a> Paginator<'a> {
 
     /// The filters every page passes, then the move to the next cursor.
     fn take_page(&mut self, segment: &Segment, page: Page) -> Batch {
-        let (items, unknown_user) = self.keep_requested_user(segment, page.items);
-        let (items, past) = self.keep_window(items);
-        let items = self.take_new(items);
-        if unknown_user || past {
+        let (items, stop) = self.keep(segment, page.items);
+        if stop {
             self.end_stretch();
         } else {
             self.advance(page.metadata.next_cursor);
@@ -265,6 +324,14 @@ impl<'a> Paginator<'a> {
             target: segment.target,
             items,
         }
+    }
+
+    /// The items of a page this run hands out; `true` when the stretch ends here (an unknown
+    /// user, or a sorted walk past the date window).
+    fn keep(&mut self, segment: &Segment, items: Vec<Item>) -> (Vec<Item>, bool) {
+        let (items, unknown_user) = self.keep_requested_user(segment, items);
+        let (items, past) = self.keep_window(items);
+        (self.take_new(items), unknown_user || past)
     }
 
     /// doc/api.md, legacy path: a query past ~20 s answers `{"items":[],"metadata":{}}`, which
@@ -298,6 +365,11 @@ impl<'a> Paginator<'a> {
 
     fn fail(&mut self, error: ApiError, segment: &Segment) -> WalkError {
         self.done = true;
+        self.walk_error(error, segment)
+    }
+
+    /// The error for a stretch that failed, with the cursor that continues it.
+    fn walk_error(&self, error: ApiError, segment: &Segment) -> WalkError {
         let named = self.query.targets.len() > 1 || self.query.targets[0].model.is_some();
         let resume_cursor = match error {
             ApiError::UnknownUser(_) | ApiError::Rejected(_) => None,
@@ -416,6 +488,7 @@ impl<'a> Paginator<'a> {
         self.last_full = false;
         self.seen_cursors.clear();
         self.empty_streak = 0;
+        self.model = None;
     }
 }
 
