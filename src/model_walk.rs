@@ -112,8 +112,9 @@ impl ModelWalk {
                 },
                 _ => Next::Page(None),
             };
-            let params = walk.stream_params(&start.params, source);
-            let fill_drops = source == Source::Legacy && walk.legacy_sort() != "Oldest";
+            let params = walk.stream_params(&start.params, source, start.versions.is_empty());
+            let fill_drops =
+                source == Source::Legacy && param_in(&params, "sort") != Some("Oldest");
             let mut stream = Stream::new(source, rank as i64, params, fill_drops, next);
             stream.request(&walk.client, &walk.gate, model);
             walk.streams.push(stream);
@@ -121,19 +122,25 @@ impl ModelWalk {
         walk
     }
 
-    /// The `sort` the legacy stream sends: the asked one for newest and oldest; `Oldest`
-    /// where the legacy path would not honour the asked sort anyway (it loses nothing there).
-    fn legacy_sort(&self) -> &'static str {
-        match self.order {
-            Order::Newest => "Newest",
-            _ => "Oldest",
-        }
+    /// The `sort` the legacy stream sends. Alone, the asked one (`Random`, which it refuses, as
+    /// newest): the API's answer is all there is. Beside versions, newest or oldest as asked;
+    /// `Oldest` where it would not honour the asked sort anyway (it loses nothing there).
+    fn legacy_sort(&self, common: &[(&'static str, String)], alone: bool) -> Option<String> {
+        let asked = param_in(common, "sort");
+        let sort = match (alone, self.order) {
+            (true, _) if asked == Some("Random") => Some("Newest"),
+            (true, _) => asked,
+            (false, Order::Newest) => Some("Newest"),
+            (false, _) => Some("Oldest"),
+        };
+        sort.map(str::to_string)
     }
 
     fn stream_params(
         &self,
         common: &[(&'static str, String)],
         source: Source,
+        alone: bool,
     ) -> Vec<(&'static str, String)> {
         let mut params: Vec<(&'static str, String)> = common
             .iter()
@@ -141,7 +148,7 @@ impl ModelWalk {
             .cloned()
             .collect();
         let sort = match source {
-            Source::Legacy => Some(self.legacy_sort().to_string()),
+            Source::Legacy => self.legacy_sort(common, alone),
             Source::Version(_) => param_in(common, "sort").map(str::to_string),
         };
         params.extend(sort.map(|s| ("sort", s)));
@@ -183,10 +190,12 @@ impl ModelWalk {
         for i in 0..self.streams.len() {
             while self.streams[i].needs_page() {
                 let stream = &mut self.streams[i];
-                stream.request(&self.client, &self.gate, self.model);
+                // With items ready, a page not asked for yet waits for the next call: a run
+                // that stops after this batch (`--stop-after-known`) never asks for it.
                 if ready && !stream.arrived() {
                     return Ok(false);
                 }
+                stream.request(&self.client, &self.gate, self.model);
                 let limit = self.limit;
                 match stream.load(self.order, limit, &self.client).await {
                     Ok(()) => {}
@@ -286,8 +295,8 @@ struct Stream {
     next: Next,
     /// The next page, requested, with the cursor it was asked with.
     pending: Option<(Option<String>, JoinHandle<Result<Fetched, ApiError>>)>,
-    /// No item of the page in the buffer has been taken yet.
-    fresh: bool,
+    /// Items of the page the buffer was filled from.
+    page_len: usize,
     pages: u64,
     received: u64,
     last_full: bool,
@@ -314,7 +323,7 @@ impl Stream {
             page_cursor: None,
             next,
             pending: None,
-            fresh: false,
+            page_len: 0,
             pages: 0,
             received: 0,
             last_full: false,
@@ -389,7 +398,7 @@ impl Stream {
             let key = self.key_of(order, &item);
             self.buf.push_back((key, item));
         }
-        self.fresh = true;
+        self.page_len = self.buf.len();
         self.next = match next {
             None => Next::End,
             Some(c) if !self.seen_cursors.insert(c.clone()) => {
@@ -425,10 +434,11 @@ impl Stream {
         }
     }
 
-    /// Takes the head; the first item taken from a page requests the next one (a page ahead).
+    /// Takes the head; once three quarters of a page are taken, the next page is requested
+    /// (a page ahead, late enough that a run stopping early rarely asks for it).
     fn take(&mut self, client: &Client, gate: &Arc<Semaphore>, model: u64) -> (Key, Item) {
         let head = self.buf.pop_front().expect("take is called on a stream with a head");
-        if std::mem::take(&mut self.fresh) {
+        if self.buf.len() * 4 <= self.page_len {
             self.request(client, gate, model);
         }
         head
