@@ -46,6 +46,11 @@ struct Args {
     /// Honour `flatMeta=true`.
     #[arg(long)]
     flat_meta: bool,
+
+    /// Every switch of the official reference (public-only listing, all-of tags, `page`
+    /// ignored, default limit 50, `feed:` cursors, thumbnails; see doc/api.md).
+    #[arg(long)]
+    reference: bool,
     /// Add this many audio items (MP3 files).
     #[arg(long, value_name = "N", default_value_t = 0)]
     audio: usize,
@@ -71,11 +76,15 @@ fn main() -> std::io::Result<()> {
         fallback_differs: args.fallback_differs,
     };
     let server = fake::FakeCivitai::start_on(cfg, args.port, args.image_port)?;
+    let base_modes = match args.reference {
+        true => fake::Modes::reference(),
+        false => fake::Modes::default(),
+    };
     server.set_modes(fake::Modes {
         legacy: args.legacy,
         bdx_cursors: args.bdx_cursors,
         flat_meta: args.flat_meta,
-        no_models_api: false,
+        ..base_modes
     });
     server.warm_up();
     let base = server.base_url();

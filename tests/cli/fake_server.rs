@@ -9,6 +9,7 @@ use crate::fake::{FakeCivitai, Fault};
 mod backends;
 mod exif;
 mod images;
+mod reference;
 
 /// A received response.
 struct Resp {

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::app::App;
 use super::faults::Fault;
-use super::page::{render, PageError};
+use super::page::{render, PageError, Serve};
 use super::query::{zod_body, Query};
 use super::record::{record, Listener, Recorder};
 
@@ -30,6 +30,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/__fake/requests", get(requests))
         .route("/__fake/stats", get(stats))
         .route("/__fake/clear", post(clear))
+        .route("/__fake/expire_cursors", post(expire_cursors))
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"error": "Not Found"}))) })
         .layer(middleware::from_fn_with_state((rec, Listener::Api), record))
         .with_state(app)
@@ -52,12 +53,16 @@ fn images_inner(app: &App, headers: &HeaderMap, raw: &str) -> Response {
         return loop_response();
     }
     // Edge faults come before the application sees the request.
-    let fault = app.faults.next_api();
-    let repeat = match fault {
-        Some(Fault::RepeatCursor) => true,
-        Some(f) => return fault_response(f),
-        None => false,
+    let mut serve = Serve {
+        epoch: app.cursor_epoch.load(Ordering::SeqCst),
+        ..Serve::default()
     };
+    match app.faults.next_api() {
+        Some(Fault::RepeatCursor) => serve.repeat = true,
+        Some(Fault::OldCursor) => serve.old_cursor = true,
+        Some(f) => return fault_response(f),
+        None => {}
+    }
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
         .into_owned()
         .collect();
@@ -68,13 +73,22 @@ fn images_inner(app: &App, headers: &HeaderMap, raw: &str) -> Response {
         .to_string();
     let ds = app.dataset.read().unwrap();
     let modes = *app.modes.read().unwrap();
-    let query = match Query::parse(pairs, &ds, modes) {
+    let mut query = match Query::parse(pairs, &ds, modes) {
         Ok(q) => q,
         Err(issues) => return (StatusCode::BAD_REQUEST, Json(zod_body(&issues))).into_response(),
     };
-    match render(&ds, &query, &host, repeat, modes) {
+    if modes.anon_pg && !has_bearer(headers) {
+        // Reference images.md, "Auth": anonymous callers are capped at the public level.
+        query.levels &= 1;
+    }
+    if serve.old_cursor && query.cursor.is_some() {
+        // Only a first page hands out an old cursor: keep the fault for the next request.
+        app.faults.requeue_front(Fault::OldCursor);
+        serve.old_cursor = false;
+    }
+    match render(&ds, &query, &host, serve, modes) {
         Ok(page) => {
-            if repeat && query.cursor.is_none() && page.has_next {
+            if serve.repeat && query.cursor.is_none() && page.has_next {
                 // First page: the page after it repeats the cursor it is given (Fault doc).
                 app.faults.requeue_front(Fault::RepeatCursor);
             }
@@ -92,7 +106,21 @@ fn images_inner(app: &App, headers: &HeaderMap, raw: &str) -> Response {
             let status = StatusCode::from_u16(status).expect("a valid status");
             (status, Json(json!({ "error": message }))).into_response()
         }
+        Err(PageError::Message(status, message)) => {
+            let status = StatusCode::from_u16(status).expect("a valid status");
+            (status, Json(json!({ "message": message }))).into_response()
+        }
     }
+}
+
+/// Whether the request carries `Authorization: Bearer <something>` (any key counts: the fake
+/// has no accounts).
+fn has_bearer(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|key| !key.trim().is_empty())
 }
 
 fn json_response(status: StatusCode, body: String) -> Response {
@@ -143,6 +171,7 @@ fn fault_response(fault: Fault) -> Response {
             let status = StatusCode::from_u16(520).expect("520 is a valid status");
             (status, [(header::CONTENT_TYPE, "text/html; charset=UTF-8")], CLOUDFLARE_520).into_response()
         }
+        Fault::Cloudflare(code) => cloudflare(code),
         Fault::ApiRedirectLoop => loop_response(),
         Fault::ApiHugePage => {
             // 100 MiB of JSON whitespace after an opening brace, sent as it is made.
@@ -166,6 +195,32 @@ const CLOUDFLARE_520: &str = "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><tit
 returning an unknown error</title></head>\n<body><div id=\"cf-wrapper\"><h1><span>Web server is returning an unknown \
 error</span> <span class=\"code-label\">Error code 520</span></h1>\n<p>Visit cloudflare.com for more information.</p>\n\
 <p>Cloudflare Ray ID: 8f1c2a3b4d5e6f70 &bull; 2026-11-01 00:00:00 UTC</p></div></body>\n</html>\n";
+
+/// Cloudflare's own page for one of its 52x statuses (reference errors.md): an HTML body under
+/// the status, never JSON.
+fn cloudflare(code: u16) -> Response {
+    let title = match code {
+        520 => "Web server is returning an unknown error",
+        521 => "Web server is down",
+        522 => "Connection timed out",
+        523 => "Origin is unreachable",
+        524 => "A timeout occurred",
+        _ => "Error",
+    };
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><title>civitai.com | {code}: {title}</title></head>\n\
+         <body><div id=\"cf-wrapper\"><h1><span>{title}</span> <span class=\"code-label\">Error code {code}</span>\
+         </h1>\n<p>Visit cloudflare.com for more information.</p>\n<p>Cloudflare Ray ID: 8f1c2a3b4d5e6f70 \
+         &bull; 2026-11-01 00:00:00 UTC</p></div></body>\n</html>\n"
+    );
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY);
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=UTF-8")],
+        page,
+    )
+        .into_response()
+}
 
 /// A control request's query as a lookup: the value of a key's first occurrence.
 fn control_params(raw: Option<String>) -> impl Fn(&str) -> Option<String> {
@@ -196,11 +251,18 @@ async fn inject(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Respons
     Json(json!({"queued": format!("{fault:?}"), "skip": skip})).into_response()
 }
 
-/// `POST /__fake/mode?legacy=1&bdx_cursors=1&flat_meta=1&no_models_api=1` (see `Modes`).
+/// `POST /__fake/mode?legacy=1&bdx_cursors=1&flat_meta=1&no_models_api=1&public_only=1…`, or
+/// `reference=1` for every switch of the official reference (see `Modes`).
 async fn set_mode(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
     let mut modes = app.modes.write().unwrap();
     modes.update(control_params(raw));
     Json(json!({ "modes": format!("{:?}", *modes) })).into_response()
+}
+
+/// `POST /__fake/expire_cursors`: every `feed:` cursor handed out so far is refused from now on.
+async fn expire_cursors(State(app): State<Arc<App>>) -> StatusCode {
+    app.cursor_epoch.fetch_add(1, Ordering::SeqCst);
+    StatusCode::NO_CONTENT
 }
 
 async fn requests(State(app): State<Arc<App>>) -> Response {

@@ -31,6 +31,8 @@ pub struct App {
     pub video_stills: bool,
     /// `FakeConfig::fallback_differs`.
     pub fallback_differs: bool,
+    /// `feed:` cursors of earlier epochs have expired (`FakeCivitai::expire_cursors`).
+    pub cursor_epoch: AtomicU64,
     /// Total microseconds spent inside API handlers (for `/__fake/stats`).
     pub server_time_us: AtomicU64,
 }

@@ -191,6 +191,33 @@ pub const MODELS: &[Model] = &[
     },
 ];
 
+/// Versions not published yet. With the `public_only` mode the models endpoint leaves them out
+/// and their images are listed only on the exception class (reference models.md, images.md):
+/// model 104's newest version, so a walk of that model by its listed versions misses it.
+pub const UNPUBLISHED_VERSIONS: &[u64] = &[1033];
+
+/// How a post is shared. With the `public_only` mode only public posts' images are listed
+/// outside the exception class (reference images.md, "Which images are listed").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Availability {
+    /// Listed everywhere.
+    Public,
+    /// Reachable by link only.
+    Unlisted,
+    /// Early access: for supporters first.
+    EarlyAccess,
+}
+
+/// A post's availability, a pure function of its id: `id % 10 == 3` unlisted, `== 7` early
+/// access, else public (about a fifth of the posts are hidden, spread over every user and model).
+pub fn post_availability(post_id: u64) -> Availability {
+    match post_id % 10 {
+        3 => Availability::Unlisted,
+        7 => Availability::EarlyAccess,
+        _ => Availability::Public,
+    }
+}
+
 /// Index of the video checkpoint in [`MODELS`].
 pub const VIDEO_MODEL: usize = 7;
 /// Number of image checkpoints at the head of [`MODELS`] (before the video one).

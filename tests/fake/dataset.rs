@@ -46,6 +46,9 @@ pub struct Entry {
     pub models: Vec<u64>,
     /// Browsing level bit.
     pub level: u32,
+    /// In a public post and of published versions only: listed on the feed path with the
+    /// `public_only` mode (see `catalog::post_availability`, `UNPUBLISHED_VERSIONS`).
+    pub listed: bool,
     /// `type`.
     pub kind: String,
     /// `baseModel`.
@@ -204,10 +207,10 @@ impl Dataset {
         })
     }
 
-    /// An item rendered as the API would, parsed back to a value.
-    pub fn render_value(&self, e: &Entry, meta: MetaMode, with_tags: bool) -> Value {
+    /// An item rendered as the API would (`extra`: with tags, with thumbnail), parsed back.
+    pub fn render_value(&self, e: &Entry, meta: MetaMode, extra: (bool, bool)) -> Value {
         let mut s = String::new();
-        self.json_of(e).render(&mut s, e.id, meta, with_tags);
+        self.json_of(e).render(&mut s, e.id, meta, extra);
         serde_json::from_str(&s).expect("fake emits valid JSON")
     }
 }

@@ -5,7 +5,9 @@ use std::sync::OnceLock;
 
 use serde_json::{json, Map, Value};
 
-use super::catalog::{Model, Version, MODELS, TAGS, USERS};
+use super::catalog::{
+    post_availability, Availability, Model, Version, MODELS, TAGS, UNPUBLISHED_VERSIONS, USERS,
+};
 use super::dataset::{Entry, FileRef, CDN_KEY};
 use super::files::Format;
 use super::generate::{blurhash, Facts};
@@ -32,6 +34,13 @@ pub fn assign_posts(facts: &[Facts]) -> Vec<Option<u64>> {
             Some(slot.0)
         })
         .collect()
+}
+
+/// Whether an item with this post and these versions is listed outside the exception class
+/// under the `public_only` mode.
+pub fn listed(post: Option<u64>, versions: &[u64]) -> bool {
+    post.is_none_or(|p| post_availability(p) == Availability::Public)
+        && !versions.iter().any(|v| UNPUBLISHED_VERSIONS.contains(v))
 }
 
 /// `nsfwLevel` name of a browsing level bit (doc/api.md, item fields).
@@ -66,6 +75,7 @@ fn versions_of(f: &Facts) -> Vec<(&'static Model, &'static Version)> {
 pub fn generated_entry(f: Facts, post: Option<u64>) -> Entry {
     let user = &USERS[f.user];
     let versions = versions_of(&f);
+    let version_ids: Vec<u64> = versions.iter().map(|(_, v)| v.id).collect();
     let content_type = match (f.index % 13, f.format) {
         (3, _) => "text/plain",
         (8, Format::Png) => "image/jpeg",
@@ -77,7 +87,8 @@ pub fn generated_entry(f: Facts, post: Option<u64>) -> Entry {
         user_id: Some(user.id),
         username: user.name.map(str::to_lowercase),
         post_id: post,
-        versions: versions.iter().map(|(_, v)| v.id).collect(),
+        listed: listed(post, &version_ids),
+        versions: version_ids,
         models: versions.iter().map(|(m, _)| m.id).collect(),
         level: f.level,
         kind: kind_of(&f).into(),
@@ -105,7 +116,25 @@ pub fn generated_json(f: &Facts, post: Option<u64>, image_base: &str) -> ItemJso
         .collect();
     let meta = MetaSpec::generate(f).map(|s| s.to_json());
     let (pre, post_fields) = generated_fields(f, post, image_base, &versions_of(f));
-    ItemJson::new(pre, Some(meta.as_ref()), post_fields, Value::Array(tags))
+    let thumbnail = thumbnail_of(f, image_base);
+    ItemJson::new(
+        pre,
+        Some(meta.as_ref()),
+        post_fields,
+        Value::Array(tags),
+        Some(thumbnail),
+    )
+}
+
+/// A video's still (reference images.md, `thumbnail`): a 450-wide JPEG variant of its file,
+/// which the image listener serves; `null` for images and audio.
+fn thumbnail_of(f: &Facts, image_base: &str) -> Value {
+    if !f.format.is_video() {
+        return Value::Null;
+    }
+    let uuid = &f.uuid;
+    let url = format!("{image_base}/{CDN_KEY}/{uuid}/anim=false,width=450/{uuid}.jpeg");
+    json!({"url": url, "width": 450, "height": f.height * 450 / f.width.max(1)})
 }
 
 /// The item's fields before and after `meta`, in the order of doc/api.md's field list, with the
@@ -218,11 +247,13 @@ pub fn added_entry(item: Value, image_base: &str) -> (Entry, Option<String>) {
             .collect()
     });
     let created = str_field(&map, "createdAt").and_then(parse_iso_ms);
+    let post_id = map.get("postId").and_then(Value::as_u64);
     let entry = Entry {
         id,
         gen: None,
         user_id: user.map(|u| u.id),
-        post_id: map.get("postId").and_then(Value::as_u64),
+        listed: listed(post_id, &versions),
+        post_id,
         versions,
         models,
         level: added_level(&map),

@@ -36,6 +36,13 @@ pub enum Fault {
     ApiRedirectLoop,
     /// 520 with a Cloudflare-style HTML page.
     Html520,
+    /// Cloudflare's own error page for this status (520 to 524, HTML body; reference errors.md:
+    /// 524 is its timeout, for a `modelId` query past 30 s).
+    Cloudflare(u16),
+    /// With the `feed_cursors` mode: the next first page of the search path answers by the old
+    /// rules and hands out an old-style `offset|ms` cursor (reference pagination.md: "a first
+    /// page can still hand one out"); a request with a cursor passes it on to the next one.
+    OldCursor,
     /// 200 `application/json` whose body is cut mid-way.
     InvalidJson,
     /// A normal page whose `nextCursor` is the request's own cursor; on a first page (no cursor)
@@ -102,6 +109,8 @@ impl Fault {
             "api_huge_page" => Fault::ApiHugePage,
             "api_redirect_loop" => Fault::ApiRedirectLoop,
             "html520" | "html_520" => Fault::Html520,
+            "cloudflare" => Fault::Cloudflare(param("status")?.parse().ok()?),
+            "old_cursor" => Fault::OldCursor,
             "invalid_json" => Fault::InvalidJson,
             "repeat_cursor" => Fault::RepeatCursor,
             "image_truncate" => Fault::ImageTruncate,

@@ -56,6 +56,18 @@ pub fn file_for_path(
             return Some(still);
         }
     }
+    if !original && options.contains(&"anim=false") {
+        // A video's still (its `thumbnail`, reference images.md): a small JPEG.
+        let f = entry.file.as_ref()?;
+        if f.format.is_video() {
+            let len = (f.size / 8).max(256);
+            let seed = entry.id ^ 0x57_111;
+            return Some((
+                FileSpec::new(Format::Jpeg, len, seed, (450, 450), &[]),
+                "image/jpeg",
+            ));
+        }
+    }
     Some(file_of(entry, original, image_size))
 }
 

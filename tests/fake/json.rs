@@ -23,6 +23,9 @@ pub struct ItemJson {
     post: String,
     /// `[{"id":…,"name":…}]`.
     tags: String,
+    /// `{"url":…,"width":…,"height":…}` or `null`, emitted with the `thumbnails` mode; `None`
+    /// for a hand-added item that has its own `thumbnail` (emitted as given) .
+    thumbnail: Option<String>,
 }
 
 /// A serialised object without its braces: `"a":1,"b":2`.
@@ -38,17 +41,20 @@ impl ItemJson {
         meta: Option<Option<&Value>>,
         post: Map<String, Value>,
         tags: Value,
+        thumbnail: Option<Value>,
     ) -> ItemJson {
         ItemJson {
             pre: inner(pre),
             meta: meta.map(|m| m.filter(|v| !v.is_null()).map(Value::to_string)),
             post: inner(post),
             tags: tags.to_string(),
+            thumbnail: thumbnail.map(|t| t.to_string()),
         }
     }
 
     /// From a whole object (a hand-added item), keeping its key order.
     pub fn from_map(map: Map<String, Value>, tags: Value) -> ItemJson {
+        let own_thumbnail = map.contains_key("thumbnail");
         let (mut pre, mut post, mut meta) = (Map::new(), Map::new(), None);
         for (k, v) in map {
             if k == "meta" {
@@ -59,11 +65,18 @@ impl ItemJson {
                 post.insert(k, v);
             }
         }
-        ItemJson::new(pre, meta.as_ref().map(Some), post, tags)
+        let thumbnail = (!own_thumbnail).then_some(Value::Null);
+        ItemJson::new(pre, meta.as_ref().map(Some), post, tags, thumbnail)
     }
 
-    /// Append the item's JSON to `out`.
-    pub fn render(&self, out: &mut String, id: u64, mode: MetaMode, with_tags: bool) {
+    /// Append the item's JSON to `out`, with `tags` and `thumbnail` when asked for.
+    pub fn render(
+        &self,
+        out: &mut String,
+        id: u64,
+        mode: MetaMode,
+        (with_tags, thumbnails): (bool, bool),
+    ) {
         out.push('{');
         out.push_str(&self.pre);
         let mut empty = self.pre.is_empty();
@@ -84,6 +97,9 @@ impl ItemJson {
         }
         if !self.post.is_empty() {
             field(out, &self.post);
+        }
+        if let Some(thumbnail) = self.thumbnail.as_ref().filter(|_| thumbnails) {
+            field(out, &format!("\"thumbnail\":{thumbnail}"));
         }
         if with_tags {
             field(out, &format!("\"tags\":{}", self.tags));

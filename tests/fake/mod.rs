@@ -45,7 +45,12 @@
 //! # Modes and faults
 //! The real service's newer behaviours are switches ([`Modes`], `POST /__fake/mode`), all off by
 //! default: the legacy path's off-by-one cursors and refusals, `offset|bdx:{json}` cursors,
-//! `flatMeta`. The statement-timeout empty page and the "overloaded" 503 are faults.
+//! `flatMeta`, and the official reference's rules (doc/api.md, "The official reference"):
+//! public-only listing, all-of tags, `page` ignored, default limit 50, `feed:` cursors and their
+//! 400 refusals, anonymous callers capped at PG, video thumbnails. Posts with `id % 10 == 3`
+//! are unlisted, `== 7` early access; version 1033 (model 104's newest) is unpublished. The
+//! statement-timeout empty page, the "overloaded" 503, Cloudflare's 520–524 pages and a first
+//! page handing out an old-style cursor are faults.
 
 #![allow(dead_code, unused_imports)]
 

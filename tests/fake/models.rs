@@ -10,12 +10,16 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::app::App;
-use super::catalog::{ModelKind, MODELS};
+use super::catalog::{ModelKind, MODELS, UNPUBLISHED_VERSIONS};
 
 /// The handler; an unknown id (or any id with the `no_models_api` mode) is a 404.
 pub async fn model(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
-    let hidden = app.modes.read().unwrap().no_models_api;
-    let found = id.parse::<u64>().ok().and_then(model_json);
+    let modes = *app.modes.read().unwrap();
+    let hidden = modes.no_models_api;
+    let found = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| model_json(id, modes.public_only));
     match found {
         Some(body) if !hidden => Json(body).into_response(),
         _ => {
@@ -25,8 +29,9 @@ pub async fn model(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
     }
 }
 
-/// The model's JSON, or `None` for an id the catalog does not hold.
-pub fn model_json(id: u64) -> Option<Value> {
+/// The model's JSON, or `None` for an id the catalog does not hold; `published_only` leaves out
+/// the unpublished versions, as the reference's models.md says ordinary callers see it.
+pub fn model_json(id: u64, published_only: bool) -> Option<Value> {
     let model = MODELS.iter().find(|m| m.id == id)?;
     let kind = match model.kind {
         ModelKind::Checkpoint => "Checkpoint",
@@ -36,6 +41,7 @@ pub fn model_json(id: u64) -> Option<Value> {
         .versions
         .iter()
         .rev()
+        .filter(|v| !published_only || !UNPUBLISHED_VERSIONS.contains(&v.id))
         .map(|v| {
             json!({"id": v.id, "modelId": model.id, "name": v.name, "baseModel": v.base,
                 "files": [], "images": [],

@@ -7,7 +7,7 @@ use super::dataset::Dataset;
 use super::json::MetaMode;
 use super::modes::Modes;
 use super::query::{custom, Query, Sort};
-use super::util::iso_ms;
+use super::util::{iso_ms, NOW_MS};
 
 /// Why a page could not be produced.
 pub enum PageError {
@@ -17,6 +17,8 @@ pub enum PageError {
     PageCap,
     /// Another status with `{"error": message}` (the legacy path's 400 and 404).
     Plain(u16, &'static str),
+    /// A status with `{"message": message}` (the reference's cursor refusals, errors.md).
+    Message(u16, &'static str),
 }
 
 /// A rendered page.
@@ -27,13 +29,33 @@ pub struct Page {
     pub has_next: bool,
 }
 
+/// What a request brings besides its query.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Serve {
+    /// `nextCursor` echoes the request's own cursor (the `RepeatCursor` fault).
+    pub repeat: bool,
+    /// A first page of the search path answers by the old rules with an old-style cursor (the
+    /// `OldCursor` fault, with the `feed_cursors` mode).
+    pub old_cursor: bool,
+    /// `feed:` cursors issued before this epoch have expired (`FakeCivitai::expire_cursors`).
+    pub epoch: u64,
+}
+
+/// Where a request continues from.
+enum Continue {
+    /// The first page (or a `page`).
+    First,
+    /// An offset into the candidate list; `old`: an old-style cursor under `feed_cursors`, so
+    /// the old rules apply (reference pagination.md).
+    At { at: usize, old: bool },
+}
+
 /// Render the page `q` asks for. `host` is the request's Host header, for `nextPage`.
-/// `repeat` makes `nextCursor` echo the request's own cursor (the `RepeatCursor` fault).
 pub fn render(
     ds: &Dataset,
     q: &Query,
     host: &str,
-    repeat: bool,
+    serve: Serve,
     modes: Modes,
 ) -> Result<Page, PageError> {
     if let Some(page) = q.page {
@@ -45,25 +67,45 @@ pub fn render(
     if legacy {
         check_legacy(q)?;
     }
-    let list = ds.candidates(&legacy_key(q, legacy));
-    let start = match (&q.cursor, q.page) {
-        (Some(c), _) => {
+    let feed = modes.feed_cursors && !q.numeric_path;
+    let from = match &q.cursor {
+        Some(c) if feed => feed_from(c, q, serve.epoch)?,
+        Some(_) => Continue::At { at: 0, old: false },
+        None => Continue::First,
+    };
+    let old_rules = match from {
+        Continue::At { old, .. } => old,
+        Continue::First => feed && serve.old_cursor,
+    };
+    // The reference's rules, except on the exception class and on an old cursor's walk.
+    let new_rules = !q.exception && !old_rules;
+    let mut key = legacy_key(q, legacy);
+    key.public_only = modes.public_only && new_rules;
+    let all_tags = modes.tags_all_of && new_rules;
+    let list = ds.candidates(&key);
+    // The reference honours `page` only on lookups (pagination.md); the cap above still holds.
+    let page = q.page.filter(|_| !modes.page_ignored || q.key.is_lookup());
+    let start = match (&q.cursor, page, from) {
+        (Some(_), _, Continue::At { at, .. }) if feed => at,
+        (Some(c), _, _) => {
             decode_cursor(ds, &list, c, q, modes).map_err(|e| PageError::Zod(vec![e]))?
         }
-        (None, Some(page)) => ((page - 1) as usize).saturating_mul(q.limit),
-        (None, None) => 0,
+        (None, Some(page), _) => ((page - 1) as usize).saturating_mul(q.limit),
+        (None, None, _) => 0,
     };
     let start = start.min(list.len());
     let end = start.saturating_add(q.limit).min(list.len());
     let mut body = String::with_capacity(64 + (end - start) * 1200);
-    write_items(&mut body, ds, q, &list[start..end], modes);
-    let next = match (&q.cursor, repeat) {
+    write_items(&mut body, ds, q, &list[start..end], (modes, all_tags));
+    let next = match (&q.cursor, serve.repeat) {
         (Some(c), true) => Some(cursor_pair(c.clone(), q.numeric_path)),
         _ if end < list.len() => {
             let e = &ds.entries[list[end] as usize];
             let raw = if q.numeric_path {
                 e.id.to_string()
-            } else if modes.bdx_cursors {
+            } else if feed && !old_rules {
+                feed_cursor(end, q, serve.epoch)
+            } else if modes.bdx_cursors && !feed {
                 format!("{end}|{}", bdx(e.created_ms, e.id, q.key.sort))
             } else {
                 format!("{end}|{}", e.created_ms)
@@ -72,11 +114,73 @@ pub fn render(
         }
         _ => None,
     };
-    write_metadata(&mut body, q, host, next.as_ref());
+    write_metadata(&mut body, q, page, host, next.as_ref());
     Ok(Page {
         body,
         has_next: next.is_some(),
     })
+}
+
+/// The refusals of the reference's errors.md, as the API words them.
+pub const CURSOR_FILTERS: &str = "This cursor cannot be continued with these filters";
+/// An expired (or unreadable) `feed:` cursor.
+pub const CURSOR_EXPIRED: &str = "This cursor can no longer be continued; start again without it";
+
+/// Where a cursor continues under `feed_cursors`: a `feed:` cursor must come with exactly the
+/// parameters it was issued for and from the current epoch; an old-style `offset|…` cursor is
+/// still accepted and walks by the old rules.
+fn feed_from(cursor: &str, q: &Query, epoch: u64) -> Result<Continue, PageError> {
+    let Some(rest) = cursor.strip_prefix("feed:") else {
+        let offset = cursor.split('|').next().unwrap_or("").trim();
+        let at = offset
+            .parse()
+            .map_err(|_| PageError::Zod(vec![custom("cursor", "Invalid cursor")]))?;
+        return Ok(Continue::At { at, old: true });
+    };
+    let expired = || PageError::Message(400, CURSOR_EXPIRED);
+    let (issued, n) = rest.split_once(':').ok_or_else(expired)?;
+    let issued: i64 = issued.parse().map_err(|_| expired())?;
+    let n: u64 = n.parse().map_err(|_| expired())?;
+    if issued != issued_at(epoch) {
+        return Err(expired());
+    }
+    if n & FP_MASK != fingerprint(q) & FP_MASK {
+        return Err(PageError::Message(400, CURSOR_FILTERS));
+    }
+    Ok(Continue::At {
+        at: (n >> FP_BITS) as usize,
+        old: false,
+    })
+}
+
+/// Bits of a `feed:` cursor's number that hold the query's fingerprint (the rest: the offset).
+const FP_BITS: u32 = 20;
+const FP_MASK: u64 = (1 << FP_BITS) - 1;
+
+/// `feed:{issued ms}:{offset and fingerprint}`: looks like the reference's
+/// `feed:1744925337225:9173928`, and is refused with any other query.
+fn feed_cursor(offset: usize, q: &Query, epoch: u64) -> String {
+    let n = ((offset as u64) << FP_BITS) | (fingerprint(q) & FP_MASK);
+    format!("feed:{}:{n}", issued_at(epoch))
+}
+
+/// The "issue time" of cursors of an epoch: a minute per epoch after the fake's now.
+fn issued_at(epoch: u64) -> i64 {
+    NOW_MS + 60_000 * epoch as i64
+}
+
+/// FNV-1a over the request's parameters but `cursor`, sorted: every parameter counts, `limit`
+/// included (reference pagination.md: keep every other parameter the same).
+fn fingerprint(q: &Query) -> u64 {
+    let mut pairs: Vec<&(String, String)> = q.pairs.iter().filter(|(k, _)| k != "cursor").collect();
+    pairs.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (k, v) in pairs {
+        for b in k.bytes().chain([0]).chain(v.bytes()).chain([0]) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 /// The legacy path's refusals (doc/api.md, "Legacy database path").
@@ -110,7 +214,13 @@ fn bdx(created_ms: i64, id: u64, sort: Sort) -> String {
 
 /// `{"items":[…],` — the window filtered by the late filters. The window is cut first, then
 /// filtered: pages may be short or empty (doc/api.md, "Pages are filtered after …").
-fn write_items(body: &mut String, ds: &Dataset, q: &Query, window: &[u32], modes: Modes) {
+fn write_items(
+    body: &mut String,
+    ds: &Dataset,
+    q: &Query,
+    window: &[u32],
+    (modes, all_tags): (Modes, bool),
+) {
     let flat = !q.numeric_path || (modes.flat_meta && q.flat_meta);
     let mode = match (q.with_meta, flat) {
         (false, _) => MetaMode::Off,
@@ -121,24 +231,31 @@ fn write_items(body: &mut String, ds: &Dataset, q: &Query, window: &[u32], modes
     let mut first = true;
     for &k in window {
         let e = &ds.entries[k as usize];
-        if q.keeps(e) {
+        if q.keeps(e, all_tags) {
             if !first {
                 body.push(',');
             }
             first = false;
-            ds.json_of(e).render(body, e.id, mode, q.with_tags);
+            let extra = (q.with_tags, modes.thumbnails);
+            ds.json_of(e).render(body, e.id, mode, extra);
         }
     }
     body.push_str("],");
 }
 
 /// `"metadata":{…}}`: cursor, paging fields with `page`, `nextPage`; no total count (doc/api.md).
-fn write_metadata(body: &mut String, q: &Query, host: &str, next: Option<&(String, String)>) {
+fn write_metadata(
+    body: &mut String,
+    q: &Query,
+    page: Option<u64>,
+    host: &str,
+    next: Option<&(String, String)>,
+) {
     let mut fields = Vec::new();
     if let Some((json, _)) = next {
         fields.push(format!("\"nextCursor\":{json}"));
     }
-    if let Some(page) = q.page {
+    if let Some(page) = page {
         fields.push(format!("\"currentPage\":{page},\"pageSize\":{}", q.limit));
     }
     if let Some((_, raw)) = next {

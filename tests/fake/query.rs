@@ -74,6 +74,8 @@ pub struct ListKey {
     pub user_id: Option<i64>,
     /// `username`, lowercased; dropped when no such user exists (doc/api.md, "unrelated images").
     pub username: Option<String>,
+    /// Only listed items (the `public_only` mode outside the exception class; see `render`).
+    pub public_only: bool,
 }
 
 impl ListKey {
@@ -92,6 +94,12 @@ impl ListKey {
                 && self.username.is_none())
     }
 
+    /// A lookup by `imageId`, or by `modelId` without `modelVersionId`: the requests that honour
+    /// `page` under the official reference (pagination.md).
+    pub fn is_lookup(&self) -> bool {
+        self.image.is_some() || (self.model.is_some() && self.version.is_none())
+    }
+
     /// Whether an entry passes the cheap filters.
     pub fn matches(&self, e: &Entry) -> bool {
         let is = |want: Option<i64>, have: Option<u64>| {
@@ -101,6 +109,7 @@ impl ListKey {
             want.is_none_or(|w| have.iter().any(|&h| h as i64 == w))
         };
         self.since_ms.is_none_or(|s| e.created_ms >= s)
+            && (!self.public_only || e.listed)
             && is(self.post, e.post_id)
             && within(self.model, &e.models)
             && within(self.version, &e.versions)
@@ -143,6 +152,9 @@ pub struct Query {
     pub flat_meta: bool,
     /// A `username` was given that no item has.
     pub unknown_user: bool,
+    /// The reference's exception class: `postId`, `imageId`, `modelId` without
+    /// `modelVersionId`, `sort=Random` or `limit=0` (images.md, "Which images are listed").
+    pub exception: bool,
 }
 
 impl Query {
@@ -157,7 +169,8 @@ impl Query {
             pairs: &pairs,
             issues: &mut issues,
         };
-        let limit = p.bounded("limit", 0, Some(200)).unwrap_or(100);
+        let limit_sent = p.bounded("limit", 0, Some(200));
+        let limit = limit_sent.unwrap_or(if modes.default_limit_50 { 50 } else { 100 });
         let page = p.bounded("page", 1, None);
         let nsfw = p.choice("nsfw", &NSFW);
         let browsing = p.int("browsingLevel");
@@ -180,7 +193,12 @@ impl Query {
             .map(|b| b as u32)
             .or(nsfw.map(|k| NSFW_MASKS[k]))
             .unwrap_or(1);
+        let exception = key.post.is_some()
+            || key.is_lookup()
+            || key.sort == Sort::Random
+            || limit_sent == Some(0);
         Ok(Query {
+            exception,
             limit: limit as usize,
             page: page.filter(|_| cursor.is_none()).map(|n| n as u64),
             cursor,
@@ -198,18 +216,19 @@ impl Query {
         })
     }
 
-    /// Whether an entry inside the window survives the late filters.
-    pub fn keeps(&self, e: &Entry) -> bool {
+    /// Whether an entry inside the window survives the late filters; `all_tags`: an item must
+    /// carry every tag asked for, not just one (the `tags_all_of` mode on the feed path).
+    pub fn keeps(&self, e: &Entry, all_tags: bool) -> bool {
         e.level & self.levels != 0
             && self.kind.as_ref().is_none_or(|k| *k == e.kind)
             && self
                 .base_models
                 .as_ref()
                 .is_none_or(|b| e.base_model.as_ref().is_some_and(|m| b.contains(m)))
-            && self
-                .tags
-                .as_ref()
-                .is_none_or(|t| e.tags.iter().any(|x| t.contains(x)))
+            && self.tags.as_ref().is_none_or(|t| match all_tags {
+                true => t.iter().all(|x| e.tags.contains(x)),
+                false => e.tags.iter().any(|x| t.contains(x)),
+            })
     }
 }
 
@@ -273,6 +292,7 @@ impl Params<'_> {
             image: self.int("imageId"),
             user_id: self.int("userId"),
             username: username.filter(|u| ds.knows_user(u)),
+            public_only: false,
         }
     }
 

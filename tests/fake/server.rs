@@ -16,7 +16,7 @@ use super::faults::{Fault, FaultQueue};
 use super::images::file_of;
 use super::json::MetaMode;
 use super::modes::Modes;
-use super::page::render;
+use super::page::{render, Serve};
 use super::query::Query;
 use super::record::{Listener, Recorded, Recorder};
 
@@ -101,6 +101,7 @@ impl FakeCivitai {
             video_stills: cfg.video_stills,
             fallback_differs: cfg.fallback_differs,
             transfers: Arc::new(Transfers::default()),
+            cursor_epoch: AtomicU64::new(0),
             server_time_us: AtomicU64::new(0),
         });
         let (stop, stopped) = oneshot::channel();
@@ -216,7 +217,14 @@ impl FakeCivitai {
             let modes = *self.app.modes.read().unwrap();
             let query = Query::parse(pairs.clone(), &ds, modes)
                 .unwrap_or_else(|e| panic!("walk: invalid params {e:?}"));
-            let Ok(page) = render(&ds, &query, "127.0.0.1", false, modes) else {
+            let serve = Serve {
+                epoch: self
+                    .app
+                    .cursor_epoch
+                    .load(std::sync::atomic::Ordering::SeqCst),
+                ..Serve::default()
+            };
+            let Ok(page) = render(&ds, &query, "127.0.0.1", serve, modes) else {
                 panic!("walk: page refused")
             };
             let mut page: Value = serde_json::from_str(&page.body).expect("page JSON");
@@ -240,11 +248,40 @@ impl FakeCivitai {
         super::trpc::collection_ids(&self.app.dataset.read().unwrap(), id, levels)
     }
 
-    /// The item with this id as emitted with `withMeta=true` on the normal path (no tags).
+    /// The item with this id as emitted with `withMeta=true` on the normal path (no tags; a
+    /// `thumbnail` with that mode).
     pub fn item(&self, id: u64) -> Option<Value> {
         let ds = self.app.dataset.read().unwrap();
+        let thumbnails = self.app.modes.read().unwrap().thumbnails;
         ds.by_id(id)
-            .map(|e| ds.render_value(e, MetaMode::Flat, false))
+            .map(|e| ds.render_value(e, MetaMode::Flat, (false, thumbnails)))
+    }
+
+    /// Whether item `id` is listed outside the exception class under the `public_only` mode:
+    /// in a public post and of published versions only (panics for an unknown id).
+    pub fn is_listed(&self, id: u64) -> bool {
+        let ds = self.app.dataset.read().unwrap();
+        ds.by_id(id)
+            .unwrap_or_else(|| panic!("no item {id}"))
+            .listed
+    }
+
+    /// Expire every `feed:` cursor handed out so far: sent again, each answers 400 "This cursor
+    /// can no longer be continued; start again without it".
+    pub fn expire_cursors(&self) {
+        self.app
+            .cursor_epoch
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The versions of a catalog model, newest first, unpublished ones included (what
+    /// `GET /api/v1/models/{id}` lists without the `public_only` mode); empty for an unknown id.
+    pub fn model_versions(&self, model: u64) -> Vec<u64> {
+        super::models::model_json(model, false).map_or(vec![], |m| {
+            m["modelVersions"].as_array().map_or(vec![], |a| {
+                a.iter().filter_map(|v| v["id"].as_u64()).collect()
+            })
+        })
     }
 
     /// The full original file of item `id` (panics for an unknown id or an item without a file).

@@ -93,7 +93,13 @@ fn page(ds: &Dataset, input: &Value) -> Result<Value, Refusal> {
     let end = start.saturating_add(limit).min(list.len());
     let items: Vec<Value> = list[start.min(end)..end]
         .iter()
-        .map(|e| trpc_item(&ds.render_value(e, MetaMode::Flat, false), e, with_meta))
+        .map(|e| {
+            trpc_item(
+                &ds.render_value(e, MetaMode::Flat, (false, false)),
+                e,
+                with_meta,
+            )
+        })
         .collect();
     let next = (end < list.len()).then_some(end);
     let dates: Map<String, Value> = (0..items.len())
@@ -125,6 +131,7 @@ fn ordered(ds: &Dataset, sort: Sort) -> Vec<&Entry> {
         image: None,
         user_id: None,
         username: None,
+        public_only: false,
     };
     ds.candidates(&key)
         .iter()
