@@ -171,7 +171,10 @@ impl ModelWalk {
                 return Ok((!out.is_empty()).then_some(out));
             };
             let (key, item) = self.streams[best].take(&self.client, &self.gate, self.model);
-            if self.skip_to.is_some_and(|at| self.order.cmp(&key, &at).is_le()) {
+            if self
+                .skip_to
+                .is_some_and(|at| self.order.cmp(&key, &at).is_le())
+            {
                 continue;
             }
             self.last = Some(key);
@@ -275,6 +278,9 @@ enum Next {
     End,
 }
 
+/// A requested page, on its way.
+type PageTask = JoinHandle<Result<Fetched, ApiError>>;
+
 /// A page on its way, with the image the legacy path dropped from it.
 struct Fetched {
     page: Page,
@@ -294,7 +300,7 @@ struct Stream {
     page_cursor: Option<String>,
     next: Next,
     /// The next page, requested, with the cursor it was asked with.
-    pending: Option<(Option<String>, JoinHandle<Result<Fetched, ApiError>>)>,
+    pending: Option<(Option<String>, PageTask)>,
     /// Items of the page the buffer was filled from.
     page_len: usize,
     pages: u64,
@@ -381,12 +387,19 @@ impl Stream {
         let page = fetched.page;
         let next = page.metadata.next_cursor;
         // doc/api.md, legacy path: past ~20 s it answers `{"items":[],"metadata":{}}`.
-        if self.source == Source::Legacy && page.items.is_empty() && next.is_none() && self.last_full
+        if self.source == Source::Legacy
+            && page.items.is_empty()
+            && next.is_none()
+            && self.last_full
         {
             return Err(ApiError::ProbableTimeout);
         }
         self.last_full = page.items.len() >= limit;
-        self.empty_streak = if page.items.is_empty() { self.empty_streak + 1 } else { 0 };
+        self.empty_streak = if page.items.is_empty() {
+            self.empty_streak + 1
+        } else {
+            0
+        };
         if self.empty_streak >= MAX_EMPTY_PAGES {
             return Err(ApiError::EmptyPages {
                 pages: self.empty_streak,
@@ -437,7 +450,10 @@ impl Stream {
     /// Takes the head; once three quarters of a page are taken, the next page is requested
     /// (a page ahead, late enough that a run stopping early rarely asks for it).
     fn take(&mut self, client: &Client, gate: &Arc<Semaphore>, model: u64) -> (Key, Item) {
-        let head = self.buf.pop_front().expect("take is called on a stream with a head");
+        let head = self
+            .buf
+            .pop_front()
+            .expect("take is called on a stream with a head");
         if self.buf.len() * 4 <= self.page_len {
             self.request(client, gate, model);
         }

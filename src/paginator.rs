@@ -245,7 +245,13 @@ impl<'a> Paginator<'a> {
         } else {
             self.warn_about_sort(false);
         }
-        let params = self.query.params.iter().chain(&segment.params).cloned().collect();
+        let params = self
+            .query
+            .params
+            .iter()
+            .chain(&segment.params)
+            .cloned()
+            .collect();
         let start = Start {
             params,
             versions,
@@ -253,7 +259,7 @@ impl<'a> Paginator<'a> {
             limit: self.query.limit(),
             resume: self.cursor.take(),
         };
-        Ok(ModelWalk::start(&self.client, model, start))
+        Ok(ModelWalk::start(self.client, model, start))
     }
 
     /// One page of `GET /api/v1/images` for this stretch.

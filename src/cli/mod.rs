@@ -183,7 +183,7 @@ impl ColorWhen {
 pub enum Command {
     /// List images matching a query, as a table, JSON lines, JSON or CSV
     #[command(after_help = "Examples:
-  civimg list --model-id 123 --sort newest
+  civimg list --model-id 123 --sort newest --max 20
   civimg list --username alice --format jsonl | jq -r .url
   civimg list --username alice --max 500 --format csv > alice.csv
   civimg list --collection-id 5001 --format jsonl
@@ -302,7 +302,8 @@ pub struct DownloadArgs {
     #[arg(long)]
     pub overwrite: bool,
 
-    /// With --sort newest: stop listing after N items in a row that are already complete
+    /// With --sort newest: stop listing a target after N items in a row that are already
+    /// complete (a model's in its merged order, so a new image in any version is fetched)
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub stop_after_known: Option<u64>,
 
@@ -357,9 +358,9 @@ pub struct QueryArgs {
     #[arg(long, value_name = "ID")]
     pub post_id: Vec<u64>,
 
-    /// Only images made with this model; repeatable. Without --model-version-id the model is
-    /// walked version by version (newest version first, each in --sort order): the only walk
-    /// the API answers completely
+    /// Only images made with this model; repeatable. Without --model-version-id: every image
+    /// of the model, in one --sort order across its versions (walked side by side and merged),
+    /// unlisted and early-access posts included with newest and oldest
     #[arg(long, value_name = "ID")]
     pub model_id: Vec<u64>,
 

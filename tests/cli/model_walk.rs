@@ -54,7 +54,11 @@ fn a_model_whose_versions_interleave_comes_out_in_one_order() {
             ids(&json_lines(&out.stdout))
         };
         assert_eq!(walk(&[]), ids(&want), "{flag}: one order, every image once");
-        assert_eq!(walk(&["--max", "7"]), ids(&want[..7]), "{flag}: the model's 7 first");
+        assert_eq!(
+            walk(&["--max", "7"]),
+            ids(&want[..7]),
+            "{flag}: the model's 7 first"
+        );
     }
     // Every version was walked on the feed path, side by side.
     let versions: Vec<String> = fake
@@ -95,16 +99,17 @@ fn the_readme_mirror_recipe_fetches_a_new_image_posted_to_an_older_version() {
         ..FakeConfig::default()
     });
     let recipe = readme_mirror_recipe();
-    let known: usize = recipe[recipe.iter().position(|w| w == "--stop-after-known").unwrap() + 1]
-        .parse()
-        .unwrap();
+    let known: usize = recipe[recipe
+        .iter()
+        .position(|w| w == "--stop-after-known")
+        .unwrap()
+        + 1]
+    .parse()
+    .unwrap();
     let newest_version = fake.walk(&[("modelVersionId", "1002"), ("limit", "200")]);
     assert!(newest_version.len() > known, "{}", newest_version.len());
     let dir = TempDir::new().unwrap();
-    civimg(&fake)
-        .current_dir(dir.path())
-        .args(&recipe)
-        .run_ok();
+    civimg(&fake).current_dir(dir.path()).args(&recipe).run_ok();
     let uuid = "0a0a0a0a-1111-4222-8333-444444444444";
     fake.add_item(json!({
         "id": 99_000_001u64,
@@ -114,11 +119,12 @@ fn the_readme_mirror_recipe_fetches_a_new_image_posted_to_an_older_version() {
         "modelVersionIds": [1001], "baseModel": "SD 1.5", "stats": {"likeCount": 1}, "meta": null
     }));
     fake.clear_requests();
-    let out = civimg(&fake)
-        .current_dir(dir.path())
-        .args(&recipe)
-        .run_ok();
-    let fetched: Vec<String> = fake.image_requests().iter().map(|r| r.path.clone()).collect();
+    let out = civimg(&fake).current_dir(dir.path()).args(&recipe).run_ok();
+    let fetched: Vec<String> = fake
+        .image_requests()
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
     assert_eq!(fetched.len(), 1, "only the new image: {fetched:?}");
     assert!(fetched[0].contains(uuid), "{fetched:?}");
     assert!(

@@ -2,7 +2,6 @@
 //! model walks version by version, the legacy path's timeouts, refusals and ignored sorts,
 //! cursors of every form, flat meta, tags and pacing.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -15,11 +14,6 @@ fn legacy() -> Modes {
         legacy: true,
         ..Modes::default()
     }
-}
-
-fn sorted(mut v: Vec<u64>) -> Vec<u64> {
-    v.sort_unstable();
-    v
 }
 
 // doc/api.md: the legacy path loses one image per page on descending sorts (the one whose id is
@@ -59,13 +53,19 @@ fn a_model_walk_returns_every_image_where_the_legacy_path_drops_some() {
         "jsonl",
     ];
     let out = civimg(&fake).args(args).run_ok();
-    assert_eq!(ids(&json_lines(&out.stdout)), ids(&want), "every image, once, in one order");
+    assert_eq!(
+        ids(&json_lines(&out.stdout)),
+        ids(&want),
+        "every image, once, in one order"
+    );
     let reqs = fake.requests();
     assert_eq!(reqs[0].path, "/api/v1/models/104");
     let pages: Vec<_> = reqs.iter().filter(|r| r.path == "/api/v1/images").collect();
     assert!(pages.iter().all(|r| r.param("modelId") == Some("104")));
     for v in ["1033", "1032", "1031"] {
-        let of_v = pages.iter().filter(|r| r.param("modelVersionId") == Some(v));
+        let of_v = pages
+            .iter()
+            .filter(|r| r.param("modelVersionId") == Some(v));
         assert!(of_v.count() >= 2, "{v}: several pages");
     }
 
