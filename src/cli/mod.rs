@@ -10,13 +10,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::download::name::NameTemplate;
 use crate::window::DateArg;
 
-mod values;
+pub mod usage;
 
-use values::{
+use crate::values::{
     parse_concurrency, parse_count, parse_interval, parse_limit, parse_page, parse_username,
     ApiKeyParser,
 };
-pub use values::{ApiKey, ByteSize, Format, MediaType, Nsfw, Period, Sort};
+pub use crate::values::{ApiKey, ByteSize, Format, MediaType, Nsfw, Period, Sort};
 
 /// List, inspect and bulk-download images from Civitai.
 #[derive(Debug, Parser)]

@@ -1,5 +1,6 @@
-//! One module per subcommand.
+//! One module per subcommand (`download` with its engine below it).
 
+pub mod download;
 pub mod ecosystem;
 pub mod list;
 pub mod manpage;

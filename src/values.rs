@@ -1,5 +1,6 @@
-//! Typed values of the command line: output formats, the API's enums, byte sizes, the API key,
-//! and the parsers that check counts and names before any request.
+//! Typed values of civimg's domain, shared by the command line, the settings and the walk:
+//! output formats, the API's enums, byte sizes, the API key, and the parsers that check counts
+//! and names before any request.
 
 use clap::ValueEnum;
 
