@@ -4,7 +4,7 @@
 # After `bench_init`, these are set:
 #   ROOT      the repository
 #   CIVIMG    the release civimg binary, or $CIVIMG_BIN when set (to measure another build)
-#   FAKE_BIN  the release fake-civitai example
+#   FAKE_BIN  the release fake-civitai binary (the civimg-fake crate in fake/)
 #   WORK      a temporary directory, removed on exit (under $BENCH_TMP when set)
 # After `start_fake ARGS…`: API (the fake's API base URL), FAKE_PID.
 
@@ -13,7 +13,7 @@ shopt -s inherit_errexit
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CIVIMG=${CIVIMG_BIN:-"$ROOT/target/release/civimg"}
-FAKE_BIN="$ROOT/target/release/examples/fake-civitai"
+FAKE_BIN="$ROOT/target/release/fake-civitai"
 WORK=""
 FAKE_PID=""
 API=""
@@ -34,13 +34,13 @@ bench_init() {
         command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
     done
     echo "building release binaries…" >&2
-    (cd "$ROOT" && cargo build --release --quiet --bin civimg --example fake-civitai)
+    (cd "$ROOT" && cargo build --release --quiet --bin civimg --bin fake-civitai)
     WORK=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/civimg-bench.XXXXXX")
 }
 
 # Start the fake on free loopback ports with the given flags; wait until it prints its URLs.
 start_fake() {
-    "$FAKE_BIN" --port 0 --image-port 0 "$@" >"$WORK/fake.out" 2>"$WORK/fake.err" &
+    "$FAKE_BIN" --port 0 --image-port 0 --fallback-port 0 "$@" >"$WORK/fake.out" 2>"$WORK/fake.err" &
     FAKE_PID=$!
     local waited=0
     until grep -q '^images on ' "$WORK/fake.out" 2>/dev/null; do

@@ -1,7 +1,6 @@
 //! The integration tests: one binary, driving the real `civimg` against the fake Civitai.
 
-#[path = "../fake/mod.rs"]
-mod fake;
+use civimg_fake as fake;
 
 mod download;
 mod ecosystem;

@@ -10,7 +10,7 @@ use crate::fake::{FakeCivitai, FakeConfig};
 use crate::support::{civimg, files_below, ids, json_lines, text, RunExt};
 
 /// A small dataset whose five videos (generator indices 17, 57, 97, 137, 177) fall in stills
-/// classes 0, 1, 2, 3, 0 (tests/fake/media.rs), with four audio items.
+/// classes 0, 1, 2, 3, 0 (fake/src/media.rs), with four audio items.
 fn media_fake() -> FakeCivitai {
     FakeCivitai::start_with(FakeConfig {
         images: 200,

@@ -174,6 +174,8 @@ fn doubling_concat_chains_stay_bounded() {
     );
     let started = std::time::Instant::now();
     let rec = record(&nodes);
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Without the allowance this is 2^40 steps, which no machine finishes; the bound leaves
+    // room for a loaded CI machine (5 s failed with eight builds sharing two cores).
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
     assert!(rec.prompt.map_or(0, |p| p.len()) < 1 << 30);
 }

@@ -52,8 +52,6 @@
 //! statement-timeout empty page, the "overloaded" 503, Cloudflare's 520–524 pages and a first
 //! page handing out an old-style cursor are faults.
 
-#![allow(dead_code, unused_imports)]
-
 mod api;
 mod app;
 mod catalog;
@@ -79,4 +77,4 @@ mod util;
 pub use faults::Fault;
 pub use modes::Modes;
 pub use record::Recorded;
-pub use server::{FakeCivitai, FakeConfig};
+pub use server::{FakeCivitai, FakeConfig, Ports};

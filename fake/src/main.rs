@@ -1,10 +1,11 @@
-//! A standalone fake Civitai for trying civimg offline and for benchmarks.
+//! `fake-civitai`: the fake Civitai as a program, for trying civimg offline and for benchmarks.
 //!
 //! Serves `GET /api/v1/images`, an image host and a fallback file host on loopback until
-//! Ctrl-C; see `tests/fake/mod.rs` for the dataset and `/__fake/…` for the control endpoints.
+//! Ctrl-C; see `fake/src/lib.rs` for the dataset and `/__fake/…` for the control endpoints.
+//! The three ports have fixed defaults, so the `export` line it prints stays the same between
+//! runs and can live in a shell profile.
 
-#[path = "../tests/fake/mod.rs"]
-mod fake;
+use civimg_fake as fake;
 
 use std::time::Duration;
 
@@ -17,9 +18,12 @@ struct Args {
     /// API port on 127.0.0.1 (0 = any free port).
     #[arg(long, default_value_t = 8787)]
     port: u16,
-    /// Image host port (0 = any free port).
-    #[arg(long, default_value_t = 0)]
+    /// Image host port, served as `localhost` (0 = any free port).
+    #[arg(long, default_value_t = 8788)]
     image_port: u16,
+    /// Fallback file host port (0 = any free port).
+    #[arg(long, default_value_t = 8789)]
+    fallback_port: u16,
     /// Number of generated items.
     #[arg(long, default_value_t = 1200)]
     images: usize,
@@ -55,7 +59,7 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 0)]
     audio: usize,
 
-    /// Some videos answer a one-frame WebP to `original=true` (see tests/fake/media.rs).
+    /// Some videos answer a one-frame WebP to `original=true` (see fake/src/media.rs).
     #[arg(long)]
     video_stills: bool,
 
@@ -75,7 +79,12 @@ fn main() -> std::io::Result<()> {
         video_stills: args.video_stills,
         fallback_differs: args.fallback_differs,
     };
-    let server = fake::FakeCivitai::start_on(cfg, args.port, args.image_port)?;
+    let ports = fake::Ports {
+        api: args.port,
+        images: args.image_port,
+        fallback: args.fallback_port,
+    };
+    let server = fake::FakeCivitai::start_on(cfg, ports)?;
     let base_modes = match args.reference {
         true => fake::Modes::reference(),
         false => fake::Modes::default(),

@@ -53,6 +53,26 @@ impl Default for FakeConfig {
     }
 }
 
+/// The loopback ports of the three listeners; 0 lets the system pick a free one.
+#[derive(Clone, Copy, Debug)]
+pub struct Ports {
+    /// The API (`/api/v1/…`, tRPC, `/__fake/…`).
+    pub api: u16,
+    /// The image host, named `localhost` in every item url.
+    pub images: u16,
+    /// The second file host (`/file/civitai-media-cache/…`).
+    pub fallback: u16,
+}
+
+impl Ports {
+    /// Free ports chosen by the system: what the tests use, so they never clash.
+    pub const ANY: Ports = Ports {
+        api: 0,
+        images: 0,
+        fallback: 0,
+    };
+}
+
 /// A running fake Civitai (API, image host, fallback file host). Dropping it shuts them down.
 pub struct FakeCivitai {
     app: Arc<App>,
@@ -71,14 +91,14 @@ impl FakeCivitai {
 
     /// Start with `cfg` on free loopback ports.
     pub fn start_with(cfg: FakeConfig) -> Self {
-        Self::start_on(cfg, 0, 0).expect("fake Civitai: bind 127.0.0.1:0")
+        Self::start_on(cfg, Ports::ANY).expect("fake Civitai: bind 127.0.0.1:0")
     }
 
-    /// Start on the given ports of 127.0.0.1 (0 = any); used by the `fake-civitai` example.
-    pub fn start_on(cfg: FakeConfig, api_port: u16, image_port: u16) -> std::io::Result<Self> {
-        let api = TcpListener::bind(("127.0.0.1", api_port))?;
-        let images = TcpListener::bind(("127.0.0.1", image_port))?;
-        let fallback = TcpListener::bind(("127.0.0.1", 0))?;
+    /// Start on the given ports of 127.0.0.1 (0 = any); used by the `fake-civitai` binary.
+    pub fn start_on(cfg: FakeConfig, ports: Ports) -> std::io::Result<Self> {
+        let api = TcpListener::bind(("127.0.0.1", ports.api))?;
+        let images = TcpListener::bind(("127.0.0.1", ports.images))?;
+        let fallback = TcpListener::bind(("127.0.0.1", ports.fallback))?;
         for listener in [&api, &images, &fallback] {
             listener.set_nonblocking(true)?;
         }
