@@ -12,10 +12,10 @@ use std::collections::{HashSet, VecDeque};
 
 use crate::api::{Item, Page};
 use crate::client::{ApiError, Client};
-use crate::model_walk::{ModelWalk, Start};
 use crate::query::ImageQuery;
 use crate::segments::{Kind, Resume, Segment};
-use crate::sort_key::Order;
+use crate::walk::model::{ModelWalk, Start};
+use crate::walk::sort_key::Order;
 
 /// Pages in a row without a new item after which a walk stops (issue 8): doc/api.md allows short
 /// and empty pages, but not a walk in place forever.
@@ -177,7 +177,7 @@ impl<'a> Paginator<'a> {
         }
     }
 
-    /// The next items of a model's merged walk (see `model_walk`), started on first use.
+    /// The next items of a model's merged walk (see `walk::model`), started on first use.
     async fn model_page(&mut self, segment: &Segment, model: u64) -> Result<Batch, WalkError> {
         if self.model.is_none() {
             let walk = self.start_model(segment, model).await?;
@@ -348,7 +348,7 @@ impl<'a> Paginator<'a> {
 
     /// Says once per kind when the API ignores the sort asked for (doc/api.md, "Three backends").
     fn warn_about_sort(&mut self, legacy: bool) {
-        use crate::cli::Sort;
+        use crate::values::Sort;
         let sort = self.query.sort;
         let (kind, text) = match sort {
             Some(Sort::Random) if !legacy => (

@@ -1,4 +1,4 @@
-//! The stretches a walk is made of: one per target (a model is one, merged in `model_walk`), and the resume
+//! The stretches a walk is made of: one per target (a model is one, merged in `walk::model`), and the resume
 //! cursors that name where in them a stopped walk picks up again.
 //!
 //! A walk over one plain target prints and takes the API's cursor as it is. A walk over several
@@ -16,7 +16,7 @@ pub enum Kind {
     /// `GET /api/v1/images`; `legacy` when the API answers it from its database path
     /// (`imageId`, or `modelId` without a version: doc/api.md, "Three backends").
     Rest { legacy: bool },
-    /// A model, walked as one merged list of its versions (`model_walk`).
+    /// A model, walked as one merged list of its versions (`walk::model`).
     Model(u64),
     /// A collection, over the site's tRPC.
     Collection(u64),

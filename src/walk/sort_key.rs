@@ -8,9 +8,9 @@ use std::cmp::Ordering;
 
 use serde::Deserialize;
 
-use crate::api::Item;
-use crate::cli::Sort;
-use crate::window::parse_rfc3339;
+use crate::values::Sort;
+use crate::walk::api::Item;
+use crate::walk::window::parse_rfc3339;
 
 /// How a merged walk orders its items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

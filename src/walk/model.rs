@@ -17,11 +17,11 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use crate::api::{Item, Page};
-use crate::client::{ApiError, Client};
-use crate::paginator::MAX_EMPTY_PAGES;
-use crate::query::param_in;
-use crate::sort_key::{Key, Order};
+use crate::walk::api::{Item, Page};
+use crate::walk::client::{ApiError, Client};
+use crate::walk::paginator::MAX_EMPTY_PAGES;
+use crate::walk::query::param_in;
+use crate::walk::sort_key::{Key, Order};
 
 /// Requests in flight at once for one model (each stream has at most one: its next page).
 const IN_FLIGHT: usize = 4;
