@@ -7,6 +7,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
+use crate::client::redact_user_info;
 use crate::settings::{Origin, Settings};
 
 /// File name of each shell's script under `completions/` (what the shells look for).
@@ -82,7 +83,7 @@ pub fn config_show(s: &Settings, out: &mut dyn Write) -> Result<()> {
     let rows: Vec<(&str, String, Origin)> = vec![
         (
             "base_url",
-            quoted(s.base_url.trim_end_matches('/')),
+            quoted(&redact_user_info(s.base_url.trim_end_matches('/'))),
             o.base_url.clone(),
         ),
         (
@@ -126,10 +127,14 @@ pub fn config_show(s: &Settings, out: &mut dyn Write) -> Result<()> {
         ("retries", s.retries.to_string(), o.retries.clone()),
         (
             "image_fallback_host",
-            quoted(&s.image_fallback_host),
+            quoted(&redact_user_info(&s.image_fallback_host)),
             o.image_fallback_host.clone(),
         ),
-        ("image_host", quoted(&s.image_host), o.image_host.clone()),
+        (
+            "image_host",
+            quoted(&redact_user_info(&s.image_host)),
+            o.image_host.clone(),
+        ),
         (
             "api_interval",
             s.api_interval.as_secs_f64().to_string(),

@@ -36,8 +36,16 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
     };
     let mut writer = output::writer(format, out, &fields, term_width);
     let mut walk = Paginator::new(&client, &query);
-    while let Some(batch) = walk.next_page().await? {
-        writer.write_page(&batch.items)?;
+    loop {
+        match walk.next_page().await {
+            Ok(Some(batch)) => writer.write_page(&batch.items)?,
+            Ok(None) => break,
+            Err(err) => {
+                // What was written stays valid: a JSON array is closed before the error.
+                writer.finish()?;
+                return Err(err.into());
+            }
+        }
     }
     writer.finish()?;
     if walk.emitted() == 0 && !walk.unknown_user() {

@@ -122,11 +122,31 @@ impl Item {
         self.raw.get()
     }
 
+    /// The whole item as a value tree, or what keeps it from being one (a nesting deeper than
+    /// the JSON reader's limit), for a message naming the item when it is dropped.
+    pub fn try_value(&self) -> Result<Value, String> {
+        serde_json::from_str(self.raw.get()).map_err(|e| json_error(&e))
+    }
+
     /// The whole item as a value tree, fields in the API's order.
     pub fn value(&self) -> Value {
         // The text is valid JSON already; only a nesting deeper than serde_json's limit
         // could fail here, and then the item reads as null.
         serde_json::from_str(self.raw.get()).unwrap_or(Value::Null)
+    }
+}
+
+/// Levels of nesting the JSON reader follows (serde_json's limit). Real items nest a handful
+/// of levels (a ComfyUI graph in `meta` about ten), so this covers them many times over; an item
+/// deeper than that is dropped with this said.
+pub const MAX_DEPTH: usize = 128;
+
+/// A JSON reading error in words: the depth limit named as such.
+pub fn json_error(e: &serde_json::Error) -> String {
+    if e.to_string().contains("recursion limit") {
+        format!("nested deeper than {MAX_DEPTH} levels, the most civimg reads")
+    } else {
+        e.to_string()
     }
 }
 
@@ -231,6 +251,18 @@ mod tests {
         );
         assert!(page.items[1].raw().contains(r#""prompt":"a dog""#));
         assert_eq!(page.items[2].raw(), r#"{"id":3,"meta":null}"#);
+    }
+
+    // Issue 21: an item nested past the reader's limit was dropped as "no numeric id".
+    #[test]
+    fn a_too_deep_item_keeps_its_id_and_says_why_it_cannot_be_read() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let text = format!(r#"{{"items":[{{"id":7,"x":{deep}}},{{"id":8,"x":[[1]]}}]}}"#);
+        let page: Page = serde_json::from_str(&text).unwrap();
+        assert_eq!(page.items[0].id, Some(7));
+        let why = page.items[0].try_value().unwrap_err();
+        assert!(why.contains("nested deeper than 128 levels"), "{why}");
+        assert!(page.items[1].try_value().is_ok());
     }
 
     #[test]

@@ -497,6 +497,20 @@ pub fn display_url(url: &Url) -> String {
     shown.to_string()
 }
 
+/// A URL as given in a setting, for `config show`: any user-info before the host (`user:pw@`)
+/// becomes `<redacted>@`, whether or not the text parses as a URL.
+pub fn redact_user_info(text: &str) -> String {
+    let (scheme, rest) = match text.find("://") {
+        Some(at) => text.split_at(at + 3),
+        None => ("", text),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}<redacted>{}", &rest[at..]),
+        None => text.to_string(),
+    }
+}
+
 /// `host` or `host:port`, for messages.
 pub fn host_of(url: &Url) -> String {
     match (url.host_str(), url.port()) {

@@ -57,6 +57,9 @@ pub struct Paginator<'a> {
     /// Whether the current stretch's last page was full (the legacy timeout check).
     last_full: bool,
     seen_ids: HashSet<u64>,
+    /// Ids met on a page but not handed out (another user's, outside `--since/--until`): a
+    /// page of them is progress the first time (issue 21), not when they come again.
+    met_ids: HashSet<u64>,
     seen_cursors: HashSet<String>,
     warned: HashSet<&'static str>,
     done: bool,
@@ -95,6 +98,7 @@ impl<'a> Paginator<'a> {
             stretch_emitted: 0,
             last_full: false,
             seen_ids: HashSet::new(),
+            met_ids: HashSet::new(),
             seen_cursors,
             warned: HashSet::new(),
             done: false,
@@ -285,8 +289,8 @@ impl<'a> Paginator<'a> {
             return Err(self.fail(ApiError::ProbableTimeout, segment));
         }
         self.last_full = page.items.len() >= self.query.limit();
-        let batch = self.take_page(segment, page);
-        self.count_empty(segment, batch.items.is_empty())?;
+        let (batch, news) = self.take_page(segment, page);
+        self.count_empty(segment, !news)?;
         Ok(batch)
     }
 
@@ -299,13 +303,15 @@ impl<'a> Paginator<'a> {
             .await
             .map_err(|error| self.fail(error, segment))?;
         self.pages = page_no;
-        let batch = self.take_page(segment, page);
-        self.count_empty(segment, batch.items.is_empty())?;
+        let (batch, news) = self.take_page(segment, page);
+        self.count_empty(segment, !news)?;
         Ok(batch)
     }
 
-    /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch without a new item end the walk as a
-    /// failure that names the cursor to resume from.
+    /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch that brought nothing new at all (no
+    /// item, or only items met before) end the walk as a failure that names the cursor to
+    /// resume from. Pages of new items outside the date window are progress: a busy model's
+    /// newer pages lead to the window.
     fn count_empty(&mut self, segment: &Segment, empty: bool) -> Result<(), WalkError> {
         self.empty_streak = if empty { self.empty_streak + 1 } else { 0 };
         if self.done || self.empty_streak < MAX_EMPTY_PAGES {
@@ -318,18 +324,30 @@ impl<'a> Paginator<'a> {
         Err(self.fail(error, segment))
     }
 
-    /// The filters every page passes, then the move to the next cursor.
-    fn take_page(&mut self, segment: &Segment, page: Page) -> Batch {
+    /// The filters every page passes, then the move to the next cursor; also whether the page
+    /// brought anything new, kept or not.
+    fn take_page(&mut self, segment: &Segment, page: Page) -> (Batch, bool) {
+        let ids: Vec<u64> = page.items.iter().filter_map(|i| i.id).collect();
+        let unmet = ids
+            .iter()
+            .any(|id| !self.seen_ids.contains(id) && !self.met_ids.contains(id));
         let (items, stop) = self.keep(segment, page.items);
         if stop {
             self.end_stretch();
         } else {
             self.advance(page.metadata.next_cursor);
         }
-        Batch {
+        for id in ids {
+            if !self.seen_ids.contains(&id) {
+                self.met_ids.insert(id);
+            }
+        }
+        let news = unmet || !items.is_empty();
+        let batch = Batch {
             target: segment.target,
             items,
-        }
+        };
+        (batch, news)
     }
 
     /// The items of a page this run hands out; `true` when the stretch ends here (an unknown

@@ -151,11 +151,16 @@ fn created_ms(item: &Item) -> Option<i64> {
 
 /// `YYYY-MM-DD` as days since 1970-01-01, checking the day exists.
 fn parse_day(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
+    parse_day_bytes(s.as_bytes())
+}
+
+/// [`parse_day`] over bytes: every position is looked at as a byte, so text with multibyte
+/// characters anywhere is simply not a date (slicing a `str` inside a character panics).
+fn parse_day_bytes(b: &[u8]) -> Option<i64> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let (y, m, d) = (digits(&s[0..4])?, digits(&s[5..7])?, digits(&s[8..10])?);
+    let (y, m, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return None;
     }
@@ -163,15 +168,17 @@ fn parse_day(s: &str) -> Option<i64> {
 }
 
 /// RFC 3339 (`2026-10-31T23:59:59.999Z`, `…+02:00`; `t`, `z` or a space allowed) as
-/// milliseconds since the epoch. Fractions beyond milliseconds are cut, not rounded.
+/// milliseconds since the epoch. Fractions beyond milliseconds are cut, not rounded. Read as
+/// bytes throughout: a multibyte character anywhere (a hostile `createdAt`) is no time.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    let day = parse_day(s.get(..10)?)?;
-    let rest = s.get(10..)?;
-    let rest = rest
-        .strip_prefix(['T', 't', ' '])
-        .filter(|r| r.len() >= 8)?;
-    let b = rest.as_bytes();
-    if b[2] != b':' || b[5] != b':' {
+    let b = s.as_bytes();
+    let day = parse_day_bytes(b.get(..10)?)?;
+    let rest = b.get(10..)?;
+    let rest = match rest.first()? {
+        b'T' | b't' | b' ' => &rest[1..],
+        _ => return None,
+    };
+    if rest.len() < 8 || rest[2] != b':' || rest[5] != b':' {
         return None;
     }
     let (h, mi, sec) = (
@@ -184,43 +191,46 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     }
     let mut rest = &rest[8..];
     let mut millis = 0;
-    if let Some(frac) = rest.strip_prefix('.') {
-        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
         if n == 0 {
             return None;
         }
-        let padded = format!("{:0<3}", &frac[..n.min(3)]);
-        millis = digits(&padded)?;
+        // The first three digits, padded: `.5` is 500 ms.
+        millis = frac[..n.min(3)]
+            .iter()
+            .chain(std::iter::repeat(&b'0'))
+            .take(3)
+            .fold(0, |ms, c| ms * 10 + i64::from(c - b'0'));
         rest = &frac[n..];
     }
     let offset_min = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let (sign, hhmm) = match rest.as_bytes().first()? {
-                b'+' => (1, &rest[1..]),
-                b'-' => (-1, &rest[1..]),
-                _ => return None,
-            };
-            if hhmm.len() != 5 || hhmm.as_bytes()[2] != b':' {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), hhmm @ ..] => {
+            if hhmm.len() != 5 || hhmm[2] != b':' {
                 return None;
             }
             let (oh, om) = (digits(&hhmm[0..2])?, digits(&hhmm[3..5])?);
             if oh > 23 || om > 59 {
                 return None;
             }
+            let sign = if *sign == b'+' { 1 } else { -1 };
             sign * (oh * 60 + om)
         }
+        _ => return None,
     };
     let local = day * DAY_MS + ((h * 60 + mi) * 60 + sec) * 1000 + millis;
     Some(local - offset_min * 60_000)
 }
 
 /// A run of ASCII digits as a number (no sign, no spaces).
-fn digits(s: &str) -> Option<i64> {
-    if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
+fn digits(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    s.parse().ok()
+    s.iter().try_fold(0i64, |n, c| {
+        n.checked_mul(10)?.checked_add(i64::from(c - b'0'))
+    })
 }
 
 fn days_in_month(y: i64, m: i64) -> i64 {
@@ -278,6 +288,23 @@ mod tests {
         ] {
             assert_eq!(t(bad), None, "{bad}");
         }
+    }
+
+    // Issue 21: a multibyte character inside a `createdAt` or `--since` panicked the parser.
+    #[test]
+    fn multibyte_characters_anywhere_are_no_date() {
+        let good = "2026-10-31T19:30:00.5-04:30";
+        for i in 0..good.len() {
+            for odd in ["é", "２", "😀"] {
+                let text = format!("{}{odd}{}", &good[..i], &good[i + 1..]);
+                assert_eq!(parse_rfc3339(&text), None, "{text}");
+                assert!(text.parse::<DateArg>().is_err(), "{text}");
+                let inserted = format!("{}{odd}{}", &good[..i], &good[i..]);
+                assert_eq!(parse_rfc3339(&inserted), None, "{inserted}");
+            }
+        }
+        assert!("2026-é-01".parse::<DateArg>().is_err());
+        assert!("2026-11-é".parse::<DateArg>().is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 use crate::fake::{FakeCivitai, FakeConfig, Fault, Recorded};
+use crate::scripted::{Answer, Scripted};
 use crate::support::{civimg, files_below, text, RunExt};
 
 /// bob's first item: a PNG, PG, at generator index 5.
@@ -336,4 +337,158 @@ fn the_environment_names_the_fallback_host_and_a_flag_beats_it() {
         .arg(other.path())
         .run_fails(1);
     assert_eq!(fake.fallback_requests().len(), 1, "none from the flag wins");
+}
+
+/// Another copy of a 300,000-byte PNG: the same length and signature, other bytes.
+fn other_copy() -> Vec<u8> {
+    let mut file = b"\x89PNG\r\n\x1a\n".to_vec();
+    file.extend((0..300_000 - 8).map(|i| (i * 7 % 251) as u8));
+    file
+}
+
+// Issue 21: a refusal (429/403/404) or a plain 200 to the fallback's range check never keeps
+// the `.part`: before, the resume then appended the fallback's other bytes to the first host's
+// half (a spliced file, saved, archived, exit 0).
+#[test]
+fn a_refused_or_plain_answer_to_the_range_check_never_keeps_the_part() {
+    for refusal in [429, 403, 404, 200] {
+        let fake = fake_with(false);
+        fake.inject(Fault::ImageTruncate);
+        fake.inject(Fault::Image503 {
+            retry_after: Some(0),
+        });
+        let file = other_copy();
+        let served = file.clone();
+        let host = Scripted::start(move |asked| match asked.byte_range() {
+            // The check (a closed range): refused, or answered with the whole file.
+            Some((_, Some(_))) if refusal == 200 => Answer::whole(&served),
+            Some((_, Some(_))) => Answer::Status(refusal),
+            // The resume it used to send next: the rest of another file.
+            Some((start, None)) => Answer::range(&served, start, None),
+            None => Answer::whole(&served),
+        });
+        let dir = TempDir::new().unwrap();
+        let out = civimg(&fake)
+            .args(["--image-fallback-host", &host.base()])
+            .args(["download", "--image-id", &ID.to_string(), "--retries", "1"])
+            .arg("-o")
+            .arg(dir.path())
+            .run_ok();
+        let err = text(&out.stderr);
+        assert!(err.contains("not the same file"), "{refusal}: {err}");
+        assert!(saved(&dir) == file, "{refusal}: one host's bytes, whole");
+        let asked: Vec<_> = host.asked().iter().map(|a| a.range.clone()).collect();
+        assert_eq!(asked.len(), 2, "{refusal}: {asked:?}");
+        assert_eq!(asked[1], None, "{refusal}: started over, {asked:?}");
+    }
+}
+
+// Issue 21: a `.part` begun on the fallback host is not resumed from the first host unchecked
+// on the next run; the first host must prove it serves the same file, and here it does not.
+#[test]
+fn a_part_begun_on_the_fallback_is_checked_before_the_first_host_resumes_it() {
+    let fake = fake_with(false);
+    fake.inject(Fault::ImageStatus(500));
+    let file = other_copy();
+    let host = Scripted::start(move |_| Answer::Cut(file.clone(), 150_000));
+    let dir = TempDir::new().unwrap();
+    let run = |fallback: &str| {
+        let mut cmd = civimg(&fake);
+        cmd.args(["--image-fallback-host", fallback])
+            .args(["download", "--image-id", &ID.to_string(), "--retries", "0"])
+            .arg("-o")
+            .arg(dir.path());
+        cmd
+    };
+    run(&host.base()).run_fails(1);
+    let part = dir.path().join(format!("{ID}.part"));
+    assert_eq!(std::fs::metadata(&part).unwrap().len(), 150_000);
+    let before = fake.image_requests().len();
+    let out = run("none").run_ok();
+    assert!(saved(&dir) == fake.original_bytes(ID), "not spliced");
+    let asked = ranges(&fake.image_requests()[before..]);
+    let overlap = 150_000 - 64 * 1024;
+    assert_eq!(
+        asked,
+        [Some(format!("bytes={overlap}-149999")), None],
+        "checked, then fetched whole: {}",
+        text(&out.stderr)
+    );
+}
+
+// Issue 21: the range check falls under the stall rule of every transfer: a host that drips
+// its answer (or never answers) is a stalled host, not a run kept alive for days. The `.part`
+// of the first host stays for a later run.
+#[test]
+fn a_dripping_or_silent_range_check_is_a_stalled_host() {
+    for silent in [false, true] {
+        let fake = fake_with(false);
+        fake.inject(Fault::ImageTruncate);
+        fake.inject(Fault::Image503 {
+            retry_after: Some(0),
+        });
+        let original = fake.original_bytes(ID);
+        let host = Scripted::start(move |asked| match (silent, asked.byte_range()) {
+            (true, _) => Answer::Silent,
+            (false, Some((start, Some(end)))) => {
+                let Answer::Body(status, headers, body) =
+                    Answer::range(&original, start, Some(end))
+                else {
+                    unreachable!()
+                };
+                Answer::Drip(status, headers, body, Duration::from_millis(300))
+            }
+            _ => Answer::Status(500),
+        });
+        let dir = TempDir::new().unwrap();
+        let out = civimg(&fake)
+            .timeout(Duration::from_secs(30))
+            .args(["--image-fallback-host", &host.base()])
+            .args(["download", "--image-id", &ID.to_string(), "--retries", "1"])
+            .args(["--timeout", "1", "-o"])
+            .arg(dir.path())
+            .run_fails(1);
+        let err = text(&out.stderr);
+        assert!(err.contains("timed out waiting for 127.0.0.1"), "{err}");
+        let part = dir.path().join(format!("{ID}.part"));
+        assert_eq!(std::fs::metadata(&part).unwrap().len(), 150_000, "{err}");
+        assert_eq!(host.asked().len(), 2, "the check and one retry: {err}");
+    }
+}
+
+// Issue 21: user-info in a fallback host is never printed, not even in its notice.
+#[test]
+fn the_fallback_notice_never_prints_user_info() {
+    let fake = fake_with(false);
+    fake.inject(Fault::ImageStatus(503));
+    let dir = TempDir::new().unwrap();
+    let with_secret = fake
+        .fallback_base()
+        .replace("http://", "http://bob:hunter2@");
+    let out = civimg(&fake)
+        .args(["--image-fallback-host", &with_secret])
+        .args(["download", "--image-id", &ID.to_string(), "--retries", "0"])
+        .arg("-o")
+        .arg(dir.path())
+        .run_ok();
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("fetching the file from http://127.0.0.1"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2") && !err.contains("bob:"), "{err}");
+    let shown = crate::support::bare()
+        .args(["--image-fallback-host", &with_secret])
+        .args([
+            "--base-url",
+            &fake.base_url().replace("http://", "http://ann:pw123@"),
+        ])
+        .args(["config", "show"])
+        .run_ok();
+    let shown = text(&shown.stdout);
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("pw123"),
+        "{shown}"
+    );
+    assert!(shown.contains("http://<redacted>@127.0.0.1"), "{shown}");
 }

@@ -363,6 +363,24 @@ fn invalid_json_names_the_page_and_keeps_what_was_written() {
     assert!(err.contains(&format!("--cursor '{cursor}'")), "{err}");
 }
 
+// Issue 21: `list --format json` left its array open when a later page failed; what was
+// written stays one valid JSON array, and the error still goes to stderr with exit 1.
+#[test]
+fn a_json_array_is_closed_when_a_later_page_fails() {
+    let fake = FakeCivitai::start();
+    for ok_pages in [0, 1, 2] {
+        fake.inject_after(ok_pages, Fault::Api451);
+        let out = civimg(&fake)
+            .args(["list", "--username", "alice_ai", "--limit", "20"])
+            .args(["--format", "json", "--retries", "0"])
+            .run_fails(1);
+        let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
+        assert_eq!(items.is_empty(), ok_pages == 0, "{}", items.len());
+        assert!(text(&out.stderr).contains("error"), "{}", text(&out.stderr));
+    }
+}
+
 #[test]
 fn connection_refused_names_the_host() {
     let fake = FakeCivitai::start();

@@ -204,10 +204,59 @@ fn each_variant_resumes_its_own_part_and_a_saved_video_leaves_none() {
         asked,
         [
             ("original=true".to_string(), None),
+            // A `.part` with no record of its origin proves itself first (issue 21).
+            (
+                "original=true,quality=100".to_string(),
+                Some("bytes=0-999".to_string())
+            ),
             (
                 "original=true,quality=100".to_string(),
                 Some("bytes=1000-".to_string())
             ),
         ]
     );
+}
+
+// Issue 21: an AVIF or HEIC original (an `ftyp` box with an image brand) was saved as `.mp4`.
+#[test]
+fn avif_and_heic_originals_are_saved_as_what_they_are() {
+    use crate::scripted::{Answer, Scripted};
+    let file = |brands: &[u8]| {
+        // Box size, `ftyp`, major brand, minor version, compatible brands.
+        let mut bytes = vec![0, 0, 0, 8 + brands.len() as u8];
+        bytes.extend_from_slice(b"ftyp");
+        bytes.extend_from_slice(brands);
+        bytes.resize(4000, 7);
+        bytes
+    };
+    let avif = file(b"avif\0\0\0\0avifmif1miaf");
+    let heic = file(b"heic\0\0\0\0mif1heic");
+    let (a, h) = (avif.clone(), heic.clone());
+    let host = Scripted::start(move |asked| {
+        Answer::whole(if asked.path.contains("/a/") { &a } else { &h })
+    });
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("items.jsonl");
+    let line = |id: u32, key: &str| {
+        let url = format!("{}/{key}/u{id}/original=true/x.jpeg", host.base());
+        format!("{{\"id\":{id},\"url\":\"{url}\",\"type\":\"image\"}}\n")
+    };
+    std::fs::write(&input, line(1, "a") + &line(2, "h")).unwrap();
+    let out_dir = dir.path().join("out");
+    let fake = FakeCivitai::start();
+    civimg(&fake)
+        .args(["download", "--input"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out_dir)
+        .run_ok();
+    assert_eq!(
+        crate::support::files_below(&out_dir),
+        [
+            std::path::Path::new("1.avif"),
+            std::path::Path::new("2.heic")
+        ]
+    );
+    assert!(std::fs::read(out_dir.join("1.avif")).unwrap() == avif);
+    assert!(std::fs::read(out_dir.join("2.heic")).unwrap() == heic);
 }

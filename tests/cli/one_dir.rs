@@ -193,3 +193,37 @@ fn a_linked_state_folder_is_refused() {
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
     assert!(fake.requests().is_empty());
 }
+
+// Issue 21: a FIFO at `.civimg/archive.jsonl` blocked `download` for ever (and so would one at
+// the lock): civimg's own state is read only from regular files, refused at once otherwise.
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_civimgs_state_is_refused_at_once() {
+    let fake = FakeCivitai::start();
+    for name in ["archive.jsonl", "lock"] {
+        let dir = TempDir::new().unwrap();
+        let state = dir.path().join(".civimg");
+        std::fs::create_dir_all(&state).unwrap();
+        let fifo = state.join(name);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        for dry in [false, true] {
+            if dry && name == "lock" {
+                continue; // a dry run takes no lock
+            }
+            let out = civimg(&fake)
+                .timeout(std::time::Duration::from_secs(20))
+                .args(["download", "--username", "bob", "--max", "1", "-o"])
+                .arg(dir.path())
+                .args(if dry { &["--dry-run"][..] } else { &[][..] })
+                .run_fails(1);
+            let err = text(&out.stderr);
+            assert!(err.contains("not a regular file"), "{name}: {err}");
+            assert!(err.contains(name), "{err}");
+        }
+        assert!(fake.image_requests().is_empty());
+    }
+}

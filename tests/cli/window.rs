@@ -159,3 +159,81 @@ fn download_takes_the_window_and_bad_dates_are_refused() {
     assert!(fake.requests().is_empty());
     assert!(!empty.path().join("new").exists());
 }
+
+// Issue 21: pages of newer items outside the window are progress, not empty pages: a day more
+// than 50 pages down a newest-first walk is found (the walk stopped after 50 such pages with an
+// error before, which broke "a week of a busy model"). Pages with nothing new at all still
+// count toward that stop.
+#[test]
+fn a_day_more_than_fifty_pages_down_is_found() {
+    let fake = FakeCivitai::start();
+    let base = ["--username", "dave_art", "--nsfw", "X", "--sort", "newest"];
+    let (all, _) = list(&fake, &base);
+    assert!(all.len() > 70, "{}", all.len());
+    // The day of the 61st newest item, walked one item per page.
+    let day = all[60]["createdAt"].as_str().unwrap()[..10].to_string();
+    let (since, until) = (
+        format!("{day}T00:00:00.000Z"),
+        format!("{day}T23:59:59.999Z"),
+    );
+    let want = within(all.clone(), &since, &until);
+    let first_in = all
+        .iter()
+        .position(|i| i["createdAt"].as_str().unwrap() <= until.as_str())
+        .unwrap();
+    assert!(first_in >= 55, "{first_in} newer items");
+    let window = ["--since", &day, "--until", &day, "--limit", "1"];
+    let (got, pages) = list(&fake, &[&base[..], &window[..]].concat());
+    assert_eq!(ids(&got), ids(&want));
+    assert!(pages > first_in, "{pages}");
+}
+
+// Issue 21: a multibyte character in `--since`, or in an item's `createdAt`, is no date (it
+// panicked the parser): a usage error for the flag, a dropped item (with the warning) for the
+// API's text.
+#[test]
+fn multibyte_characters_in_dates_are_no_dates() {
+    use crate::scripted::{Answer, Scripted};
+    let fake = FakeCivitai::start();
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--username",
+            "bob",
+            "--since",
+            "2026-06-01T00:00:0é",
+        ])
+        .run_fails(2);
+    assert!(
+        text(&out.stderr).contains("is not a date"),
+        "{}",
+        text(&out.stderr)
+    );
+    let page = r#"{"items":[
+        {"id":1,"username":"bob","createdAt":"2026-06-01T00:00:0éZ"},
+        {"id":2,"username":"bob","createdAt":"2026-06-0２T00:00:00Z"},
+        {"id":3,"username":"bob","createdAt":"2026-06-03T00:00:00.1é"},
+        {"id":4,"username":"bob","createdAt":"2026-06-04T00:00:00Z"}],"metadata":{}}"#;
+    let api = Scripted::start(move |_| {
+        let json = vec![("Content-Type".into(), "application/json".into())];
+        Answer::Body(200, json, page.as_bytes().to_vec())
+    });
+    let out = crate::support::bare()
+        .args(["--base-url", &api.base()])
+        .args([
+            "list",
+            "--username",
+            "bob",
+            "--since",
+            "2026-01-01",
+            "-f",
+            "jsonl",
+        ])
+        .run_ok();
+    assert_eq!(ids(&json_lines(&out.stdout)), [4]);
+    assert!(
+        text(&out.stderr).contains("without a readable createdAt"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -3,7 +3,13 @@
 //! A re-run sends no request for an item recorded here whose file is still on disk with the
 //! recorded size; a deleted or shortened file is fetched again. The file is untrusted input:
 //! damaged lines are skipped and names outside the output directory ignored.
+//!
+//! A name belongs to one item: the last record naming a file owns it. An older record naming
+//! the same file is stale (that file now holds another item's bytes), so its item is not
+//! complete and is fetched again under a name of its own. With captions, the same holds for
+//! the `.txt` beside each file: one item's caption, never two.
 
+use std::collections::hash_map::Entry as MapEntry;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -41,6 +47,11 @@ pub struct Archive {
     dir: PathBuf,
     path: PathBuf,
     records: HashMap<u64, Record>,
+    /// Each recorded name and the item of the last record naming it.
+    names: HashMap<String, u64>,
+    /// Each owned file's caption name (`a/5.txt`) and its item; `None` when two items' files
+    /// share it (left so by an older civimg).
+    captions: HashMap<String, Option<u64>>,
     /// `None` for a dry run, which writes nothing.
     file: Option<Mutex<Appender>>,
     /// Lines that were not valid UTF-8 or not a record: skipped.
@@ -99,6 +110,8 @@ impl Archive {
             dir: dir.to_path_buf(),
             path,
             records: HashMap::new(),
+            names: HashMap::new(),
+            captions: HashMap::new(),
             file: None,
             damaged: 0,
             outside: 0,
@@ -114,7 +127,26 @@ impl Archive {
         archive
             .read_lines(BufReader::new(file))
             .with_context(|| format!("cannot read {}", archive.path.display()))?;
+        archive.index_captions();
         Ok(archive)
+    }
+
+    /// Who owns each caption name: the items whose records own their files.
+    fn index_captions(&mut self) {
+        for (id, rec) in &self.records {
+            if self.names.get(&rec.name) != Some(id) {
+                continue;
+            }
+            match self.captions.entry(caption_name(&rec.name)) {
+                MapEntry::Vacant(slot) => {
+                    slot.insert(Some(*id));
+                }
+                MapEntry::Occupied(mut slot) if *slot.get() != Some(*id) => {
+                    slot.insert(None);
+                }
+                MapEntry::Occupied(_) => {}
+            }
+        }
     }
 
     fn read_lines(&mut self, mut reader: impl BufRead) -> std::io::Result<()> {
@@ -144,6 +176,7 @@ impl Archive {
         }
         match serde_json::from_slice::<Record>(line) {
             Ok(rec) if is_inside(&rec.name) => {
+                self.names.insert(rec.name.clone(), rec.id);
                 self.records.insert(rec.id, rec);
             }
             Ok(_) => self.outside += 1,
@@ -156,14 +189,38 @@ impl Archive {
         &self.path
     }
 
-    /// The record of `id` if its file is still there, a regular file with the recorded size.
+    /// The record of `id` if its file is still there, a regular file with the recorded size,
+    /// reached through real folders only, and no later record names that file for another item.
     pub fn complete(&self, id: u64) -> Option<&Record> {
         let rec = self.records.get(&id)?;
-        let entry = safe_fs::entry(&self.dir.join(&rec.name)).ok()?;
+        if self.owner(&rec.name) != Some(id) {
+            return None;
+        }
+        let path = self.dir.join(&rec.name);
+        if !safe_fs::real_dirs_below(&self.dir, &path) {
+            return None;
+        }
+        let entry = safe_fs::entry(&path).ok()?;
         (entry == safe_fs::Entry::File(rec.size)).then_some(rec)
     }
 
+    /// The item that owns the file `name` (`/`-separated): the last record naming it, while
+    /// that item's own latest record still names it.
+    pub fn owner(&self, name: &str) -> Option<u64> {
+        let id = *self.names.get(name)?;
+        (self.records.get(&id)?.name == name).then_some(id)
+    }
+
+    /// Whether the caption `caption` (`a/5.txt`) belongs to an item other than `id`, or to
+    /// two items at once.
+    pub fn caption_taken(&self, caption: &str, id: u64) -> bool {
+        self.captions
+            .get(caption)
+            .is_some_and(|owner| *owner != Some(id))
+    }
+
     /// The recorded name of `id`, whether or not its file is still there.
+    #[cfg(test)]
     pub fn recorded_name(&self, id: u64) -> Option<&str> {
         self.records.get(&id).map(|r| r.name.as_str())
     }
@@ -190,6 +247,22 @@ impl Archive {
                 self.path.display()
             )
         })
+    }
+}
+
+/// The caption beside a file: `a/5.png` → `a/5.txt`.
+pub fn caption_name(name: &str) -> String {
+    let (dir, file) = match name.rsplit_once('/') {
+        Some((dir, file)) => (Some(dir), file),
+        None => (None, name),
+    };
+    let stem = Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match dir {
+        Some(dir) => format!("{dir}/{stem}.txt"),
+        None => format!("{stem}.txt"),
     }
 }
 
@@ -230,6 +303,36 @@ mod tests {
         assert_eq!(a.complete(5), Some(&rec));
         std::fs::write(dir.path().join("5.png"), b"ab").unwrap();
         assert!(a.complete(5).is_none(), "shortened file");
+    }
+
+    #[test]
+    fn the_last_record_naming_a_file_owns_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let rec = |id, name: &str| Record {
+            id,
+            name: name.into(),
+            size: 3,
+            sha256: "ab".into(),
+        };
+        {
+            let a = Archive::open(dir.path()).unwrap();
+            a.append(&rec(1, "p/5.png")).unwrap();
+            a.append(&rec(2, "p/5.png")).unwrap();
+            a.append(&rec(3, "p/5.jpeg")).unwrap();
+            a.append(&rec(4, "7.png")).unwrap();
+            a.append(&rec(4, "7-4.png")).unwrap();
+        }
+        std::fs::create_dir(dir.path().join("p")).unwrap();
+        std::fs::write(dir.path().join("p/5.png"), b"abc").unwrap();
+        let a = Archive::open(dir.path()).unwrap();
+        assert!(a.complete(1).is_none(), "stale: item 2's bytes");
+        assert!(a.complete(2).is_some());
+        assert_eq!(a.owner("p/5.png"), Some(2));
+        assert_eq!(a.owner("7.png"), None, "item 4 moved on");
+        assert!(a.caption_taken("p/5.txt", 2), "shared with item 3");
+        assert!(!a.caption_taken("7-4.txt", 4));
+        assert!(a.caption_taken("7-4.txt", 5));
+        assert_eq!(caption_name("a/b.c.png"), "a/b.c.txt");
     }
 
     #[test]

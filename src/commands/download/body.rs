@@ -18,14 +18,15 @@ use super::Ctx;
 pub const MIN_PROGRESS: u64 = 1024;
 
 /// Progress over time: at least [`MIN_PROGRESS`] bytes before each deadline.
-struct Window {
+pub struct Window {
     span: Duration,
     deadline: Instant,
     bytes: u64,
 }
 
 impl Window {
-    fn new(span: Duration) -> Self {
+    /// A window whose first deadline is `span` from now.
+    pub fn new(span: Duration) -> Self {
         Window {
             span,
             deadline: Instant::now() + span,
@@ -33,8 +34,13 @@ impl Window {
         }
     }
 
+    /// When the next [`MIN_PROGRESS`] bytes must have come.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
     /// Counts `n` bytes; enough of them push the deadline a full span on.
-    fn add(&mut self, n: u64) {
+    pub fn add(&mut self, n: u64) {
         self.bytes += n;
         if self.bytes >= MIN_PROGRESS {
             self.bytes = 0;

@@ -1,26 +1,18 @@
 //! The second origin for files (doc/api.md, "Videos, audio, collections"): when a file's host
 //! keeps timing out or answering 5xx, the same file is fetched from
 //! `{fallback}/file/civitai-media-cache/{uuid}/original`, resuming the `.part` only when the
-//! fallback's copy is the same file.
+//! fallback proves its copy is the same file (`provenance`).
 
 use std::collections::HashSet;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Mutex;
 
-use futures::StreamExt;
-use reqwest::header::RANGE;
-use reqwest::StatusCode;
 use url::Url;
 
 use super::name::uuid_from_url;
-use super::request::content_range;
 use super::transfer::{self, Fetched, FileError};
-use super::{part, safe_fs, Ctx};
-use crate::client::host_of;
-
-/// Bytes at the end of a `.part` compared with the fallback's copy before resuming from it.
-const OVERLAP: u64 = 64 * 1024;
+use super::Ctx;
+use crate::client::{display_url, host_of};
 
 /// `{host}/file/civitai-media-cache/{uuid}/original` for a file URL of the usual
 /// `…/{key}/{uuid}/{variant}/{name}` shape; `None` for any other shape or an odd uuid.
@@ -90,8 +82,8 @@ pub async fn fetch(
     if fallback.host.is_some() && fallback.is_down(&first) {
         policy.retries = 0;
     }
-    let (why, length) = match transfer::fetch(ctx, url, part, bar, policy).await {
-        Err(FileError::Unreachable { why, length }) => (why, length),
+    let why = match transfer::fetch(ctx, url, part, bar, policy).await {
+        Err(FileError::Unreachable(why)) => why,
         other => {
             fallback.mark(&first, false);
             return other;
@@ -101,97 +93,24 @@ pub async fn fetch(
         return Err(FileError::Remote(why));
     };
     fallback.mark(&first, true);
-    ctx.log
-        .notice(&format!("{url}: {why}; fetching the file from {other}"));
+    // User-info in either URL is never printed.
+    ctx.log.notice(&format!(
+        "{}: {why}; fetching the file from {}",
+        display_url(url),
+        display_url(&other)
+    ));
     let host = host_of(&other);
     let failed = |e: FileError| match e {
-        FileError::Remote(e) | FileError::Unreachable { why: e, .. } => {
+        FileError::Remote(e) | FileError::Unreachable(e) => {
             FileError::Remote(format!("{why}; then from {host}: {e}"))
         }
         other => other,
     };
-    keep_if_same(ctx, &other, part, length)
-        .await
-        .map_err(failed)?;
+    // The `.part` the first host began is resumed only once the fallback proves it holds the
+    // same file (`provenance`, inside each try).
     transfer::fetch(ctx, &other, part, bar, ctx.policy)
         .await
         .map_err(failed)
-}
-
-/// Leaves the `.part` to be resumed from `url` only if that host holds the same file: the
-/// same full length as the first host announced, and the same bytes over the last
-/// [`OVERLAP`] bytes held. Otherwise the `.part` is removed and the file starts over.
-async fn keep_if_same(
-    ctx: &Ctx,
-    url: &Url,
-    part: &Path,
-    length: Option<u64>,
-) -> Result<(), FileError> {
-    let local = |e: std::io::Error| FileError::Local(format!("{}: {e}", part.display()));
-    let have = part::resumable_len(part).map_err(local)?;
-    if have == 0 {
-        return Ok(());
-    }
-    let from = have - have.min(OVERLAP);
-    let resp = ctx
-        .http
-        .get(url.clone())
-        .header(RANGE, format!("bytes={from}-{}", have - 1))
-        .send()
-        .await
-        .map_err(|e| {
-            let e = crate::client::transport_error(&host_of(url), &e);
-            FileError::Remote(e.to_string())
-        })?;
-    let status = resp.status();
-    if status.is_server_error() {
-        let why = format!("HTTP {} from {}", status.as_u16(), host_of(url));
-        return Err(FileError::Remote(why));
-    }
-    if status != StatusCode::PARTIAL_CONTENT {
-        // No ranges (or no file): the transfer starts over anyway, or fails on its own.
-        return Ok(());
-    }
-    let same = match content_range(resp.headers()) {
-        Some((start, _end, total)) if start == from && total >= have => {
-            length.is_none_or(|l| l == total) && same_bytes(resp, part, from, have).await
-        }
-        _ => false,
-    };
-    if !same {
-        ctx.log.notice(&format!(
-            "{url} is not the same file as the {have} bytes held; starting over"
-        ));
-        safe_fs::remove_entry(part).map_err(local)?;
-    }
-    Ok(())
-}
-
-/// Whether the body holds exactly the bytes `from..have` of `part` (reads no more than that).
-async fn same_bytes(resp: reqwest::Response, part: &Path, from: u64, have: u64) -> bool {
-    let want = (have - from) as usize;
-    let mut got = Vec::with_capacity(want);
-    let mut body = resp.bytes_stream();
-    while let Some(chunk) = body.next().await {
-        let Ok(chunk) = chunk else { return false };
-        got.extend_from_slice(&chunk);
-        if got.len() > want {
-            return false;
-        }
-    }
-    if got.len() != want {
-        return false;
-    }
-    let part = part.to_path_buf();
-    let held = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
-        let mut file = safe_fs::open_read(&part)?;
-        file.seek(SeekFrom::Start(from))?;
-        let mut held = vec![0; want];
-        file.read_exact(&mut held)?;
-        Ok(held)
-    })
-    .await;
-    matches!(held, Ok(Ok(held)) if held == got)
 }
 
 #[cfg(test)]

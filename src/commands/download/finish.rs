@@ -1,5 +1,6 @@
 //! After the bytes: pick the final name, rename the `.part` onto it, record it, write extras.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -33,6 +34,7 @@ pub(super) async fn download(
         super::safe_fs::create_dirs_inside(&ctx.dir, parent).map_err(|e| local(e, parent))?;
     }
     std::fs::rename(&part, &path).map_err(|e| local(e, &path))?;
+    let _ = super::part::forget_source(&part);
     ctx.archive
         .append(&Record {
             id: job.id,
@@ -41,7 +43,7 @@ pub(super) async fn download(
             sha256: fetched.sha256,
         })
         .map_err(FileError::Unrecorded)?;
-    write_extras(ctx, &path, &job.item).map_err(|e| FileError::Local(format!("{e:#}")))?;
+    write_extras(ctx, &rel, job.id, &job.item).map_err(|e| FileError::Local(format!("{e:#}")))?;
     Ok(Saved::Downloaded)
 }
 
@@ -56,12 +58,22 @@ pub(super) enum Saved {
 
 /// A file already under this item's name (with any extension civimg saves) that the archive
 /// does not know: left by a run whose archive was lost, or copied in. Only an unambiguous
-/// match counts.
-pub(super) fn unrecorded_file(ctx: &Ctx, item: &Value) -> Option<PathBuf> {
+/// match counts, a regular file reached through real folders, that no other item owns.
+pub(super) fn unrecorded_file(ctx: &Ctx, item: &Value, id: u64) -> Option<PathBuf> {
     let found: Vec<PathBuf> = sniff::EXTENSIONS
         .iter()
         .map(|ext| ctx.template.render(item, Some(ext)))
-        .filter(|rel| ctx.dir.join(rel).is_file())
+        .filter(|rel| {
+            let path = ctx.dir.join(rel);
+            ctx.archive
+                .owner(&slash_path(rel))
+                .is_none_or(|owner| owner == id)
+                && super::safe_fs::real_dirs_below(&ctx.dir, &path)
+                && matches!(
+                    super::safe_fs::entry(&path),
+                    Ok(super::safe_fs::Entry::File(_))
+                )
+        })
         .collect();
     match found.as_slice() {
         [one] => Some(one.clone()),
@@ -77,7 +89,9 @@ async fn adopt(ctx: &Ctx, job: &Job, rel: &Path) -> Result<bool, FileError> {
     let path = ctx.dir.join(rel);
     ctx.log
         .verbose(&format!("HEAD {}", crate::client::display_url(&job.url)));
-    let Ok(resp) = ctx.http.head(job.url.clone()).send().await else {
+    // Under the stall rule of every request: an answer within `--timeout`.
+    let head = tokio::time::timeout(ctx.timeout, ctx.http.head(job.url.clone()).send()).await;
+    let Ok(Ok(resp)) = head else {
         return Ok(false);
     };
     let length = resp
@@ -101,9 +115,15 @@ async fn adopt(ctx: &Ctx, job: &Job, rel: &Path) -> Result<bool, FileError> {
         size: digest.size,
         sha256: digest.sha256_hex(),
     };
+    {
+        let mut claims = ctx.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        if claims.taken(rel, job.id) {
+            return Ok(false);
+        }
+        claims.claim(rel, job.id, ctx.captions);
+    }
     ctx.archive.append(&record).map_err(FileError::Fatal)?;
-    write_extras(ctx, &ctx.dir.join(rel), &job.item)
-        .map_err(|e| FileError::Local(format!("{e:#}")))?;
+    write_extras(ctx, rel, job.id, &job.item).map_err(|e| FileError::Local(format!("{e:#}")))?;
     Ok(true)
 }
 
@@ -119,19 +139,28 @@ fn part_name(ctx: &Ctx, job: &Job) -> PathBuf {
     PathBuf::from(rel)
 }
 
-/// The final relative name. A name that another item holds (in this run, or on disk with
-/// other content) is not overwritten: this item gets `-{id}` added to its stem.
+/// The final relative name. A name belongs to one item: one that another item holds (claimed
+/// in this run, owned in the archive even while its file is missing, or on disk with other
+/// content) is not taken, and this item gets `-{id}` added to its stem. `--overwrite` replaces
+/// only files no other item owns. With `--captions` the caption beside the name (`5.txt` for
+/// `5.png`) must be free for this item too, so `5.png` and `5.jpeg` of two items each get
+/// their own.
 fn claim_name(ctx: &Ctx, job: &Job, ext: &str, size: u64, sha256: &str) -> PathBuf {
     let wanted = ctx.template.render(&job.item, Some(ext));
-    let mut claimed = ctx.claimed.lock().unwrap_or_else(|e| e.into_inner());
+    let mut claims = ctx.claimed.lock().unwrap_or_else(|e| e.into_inner());
     let free = |rel: &Path| -> bool {
-        if claimed.get(rel).is_some_and(|other| *other != job.id) {
+        let name = slash_path(rel);
+        let owner = ctx.archive.owner(&name);
+        if claims.taken(rel, job.id) || owner.is_some_and(|o| o != job.id) {
+            return false;
+        }
+        if ctx.captions && caption_taken(ctx, &claims, rel, job.id) {
             return false;
         }
         let path = ctx.dir.join(rel);
-        !path.exists()
+        owner == Some(job.id)
+            || !path.exists()
             || ctx.overwrite
-            || ctx.archive.recorded_name(job.id) == Some(slash_path(rel).as_str())
             || same_content(&path, size, sha256)
     };
     let rel = if free(&wanted) {
@@ -143,8 +172,39 @@ fn claim_name(ctx: &Ctx, job: &Job, ext: &str, size: u64, sha256: &str) -> PathB
         }
         other
     };
-    claimed.insert(rel.clone(), job.id);
+    claims.claim(&rel, job.id, ctx.captions);
     rel
+}
+
+/// Whether the caption beside `rel` is another item's (in this run or in the archive).
+fn caption_taken(ctx: &Ctx, claims: &Claims, rel: &Path, id: u64) -> bool {
+    let caption = rel.with_extension("txt");
+    claims.caption_taken(&caption, id) || ctx.archive.caption_taken(&slash_path(&caption), id)
+}
+
+/// The names (and, with captions, the caption names) taken in this run, and by which item.
+#[derive(Default)]
+pub(super) struct Claims {
+    names: HashMap<PathBuf, u64>,
+    captions: HashMap<PathBuf, u64>,
+}
+
+impl Claims {
+    fn taken(&self, rel: &Path, id: u64) -> bool {
+        self.names.get(rel).is_some_and(|other| *other != id)
+    }
+
+    fn caption_taken(&self, caption: &Path, id: u64) -> bool {
+        self.captions.get(caption).is_some_and(|other| *other != id)
+    }
+
+    /// Takes `rel` (and its caption) for item `id`.
+    pub(super) fn claim(&mut self, rel: &Path, id: u64, captions: bool) {
+        self.names.insert(rel.to_path_buf(), id);
+        if captions {
+            self.captions.insert(rel.with_extension("txt"), id);
+        }
+    }
 }
 
 /// `a/b.png` → `a/b-42.png`.
@@ -176,9 +236,19 @@ fn slash_path(rel: &Path) -> String {
         .join("/")
 }
 
-/// `--sidecar` (`<name>.json`, the full item) and `--captions` (`<stem>.txt`, the prompt),
-/// each written whole under a temporary name first. Existing extras are left alone.
-pub(super) fn write_extras(ctx: &Ctx, path: &Path, item: &Value) -> anyhow::Result<()> {
+/// `--sidecar` (`<name>.json`, the full item) and `--captions` (`<stem>.txt`, the prompt) of
+/// the file `rel` of item `id`, each written whole under a temporary name first, through real
+/// folders only (a folder planted as a link fails, as it does for downloads). Existing extras
+/// are left alone; a caption another item owns is not written.
+pub(super) fn write_extras(ctx: &Ctx, rel: &Path, id: u64, item: &Value) -> anyhow::Result<()> {
+    if !ctx.sidecar && !ctx.captions {
+        return Ok(());
+    }
+    let path = ctx.dir.join(rel);
+    if let Some(parent) = path.parent() {
+        super::safe_fs::create_dirs_inside(&ctx.dir, parent)
+            .map_err(|e| anyhow::anyhow!("cannot write beside {}: {e}", path.display()))?;
+    }
     if ctx.sidecar {
         let mut name = path.as_os_str().to_owned();
         name.push(".json");
@@ -192,12 +262,21 @@ pub(super) fn write_extras(ctx: &Ctx, path: &Path, item: &Value) -> anyhow::Resu
             .map(unwrap_meta)
             .and_then(|m| lookup(m, "prompt"))
             .and_then(Value::as_str);
-        if let Some(prompt) = prompt.filter(|p| !p.trim().is_empty()) {
-            write_new(
-                &path.with_extension("txt"),
-                format!("{}\n", prompt.trim()).as_bytes(),
-            )?;
+        let Some(prompt) = prompt.filter(|p| !p.trim().is_empty()) else {
+            return Ok(());
+        };
+        let claims = ctx.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        if caption_taken(ctx, &claims, rel, id) {
+            anyhow::bail!(
+                "no caption for {id}: {} is another item's",
+                rel.with_extension("txt").display()
+            );
         }
+        drop(claims);
+        write_new(
+            &path.with_extension("txt"),
+            format!("{}\n", prompt.trim()).as_bytes(),
+        )?;
     }
     Ok(())
 }

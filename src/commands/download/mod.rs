@@ -14,6 +14,7 @@ pub mod name;
 mod original;
 mod part;
 mod progress;
+mod provenance;
 mod request;
 mod safe_fs;
 mod sniff;
@@ -22,7 +23,7 @@ mod summary;
 mod transfer;
 mod video;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -59,8 +60,9 @@ pub struct Ctx {
     captions: bool,
     /// `--image-fallback-host`: the second origin for files whose host is unreachable.
     fallback: fallback::Fallback,
-    /// Final names taken in this run, and by which id: two items never share a name.
-    claimed: Mutex<HashMap<PathBuf, u64>>,
+    /// Final names (and captions) taken in this run, and by which id: two items never share
+    /// a name.
+    claimed: Mutex<finish::Claims>,
     /// Files saved as `{stem}-{id}` because their name was taken: (saved, wanted).
     renamed: Mutex<Vec<(PathBuf, PathBuf)>>,
     bytes: AtomicU64,
@@ -200,7 +202,7 @@ impl Ctx {
             sidecar: args.sidecar,
             captions: args.captions,
             fallback: fallback::Fallback::new(settings.image_fallback_host()?),
-            claimed: Mutex::new(HashMap::new()),
+            claimed: Mutex::new(finish::Claims::default()),
             renamed: Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
             max_file_size: args.max_file_size.bytes(),
@@ -357,11 +359,11 @@ impl Runner {
                 None
             } else {
                 let rec = self.ctx.archive.complete(id);
-                rec.map(|rec| self.ctx.dir.join(&rec.name))
+                rec.map(|rec| PathBuf::from(&rec.name))
             };
             self.count_known(target, complete.is_some());
-            if let Some(path) = complete {
-                self.present(target, &path, &item);
+            if let Some(rel) = complete {
+                self.present(target, &rel, id, &item);
             } else if self.dry_run {
                 let path = self
                     .ctx
@@ -377,7 +379,7 @@ impl Runner {
                 let unrecorded = if self.ctx.overwrite {
                     None
                 } else {
-                    finish::unrecorded_file(&self.ctx, &item)
+                    finish::unrecorded_file(&self.ctx, &item, id)
                 };
                 pending.push_back(Job {
                     id,
@@ -403,10 +405,10 @@ impl Runner {
         }
     }
 
-    /// Counts an item whose file `path` is complete on disk, writing its missing extras.
-    fn present(&mut self, target: usize, path: &Path, item: &Value) {
+    /// Counts an item whose file `rel` is complete on disk, writing its missing extras.
+    fn present(&mut self, target: usize, rel: &Path, id: u64, item: &Value) {
         if !self.dry_run {
-            if let Err(e) = finish::write_extras(&self.ctx, path, item) {
+            if let Err(e) = finish::write_extras(&self.ctx, rel, id, item) {
                 self.ctx.log.warn(&format!("{e:#}"));
             }
         }
@@ -430,7 +432,7 @@ impl Runner {
             Ok(finish::Saved::Adopted) => self.summary.count(target, summary::Tally::Present),
             Err(FileError::Remote(why))
             | Err(FileError::Local(why))
-            | Err(FileError::Unreachable { why, .. }) => self.summary.fail(target, outcome.id, why),
+            | Err(FileError::Unreachable(why)) => self.summary.fail(target, outcome.id, why),
             Err(FileError::Fatal(err)) => return Err(err),
             Err(FileError::Unrecorded(err)) => {
                 self.summary.count(target, summary::Tally::Downloaded);

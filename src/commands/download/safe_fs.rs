@@ -36,43 +36,72 @@ pub fn remove_entry(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Options that refuse to open through a symbolic link at the last component.
+/// Options that refuse to open through a symbolic link at the last component, and that never
+/// wait on the open itself (a FIFO planted at `.civimg/archive.jsonl` would block a read-only
+/// open for ever); [`regular`] then refuses anything but a regular file.
 fn no_follow() -> OpenOptions {
     #[allow(unused_mut)]
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW);
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     options
+}
+
+/// `file` if it is a regular file (with blocking I/O again), else an error naming `path`: a
+/// FIFO, a device or a folder is never civimg's state.
+fn regular(file: File, path: &Path) -> io::Result<File> {
+    if !file.metadata()?.file_type().is_file() {
+        return Err(io::Error::other(format!(
+            "{} is not a regular file; civimg keeps its own files only in regular files",
+            path.display()
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: `fd` is open for the life of `file`; F_GETFL/F_SETFL only change its flags.
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+        if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(file)
 }
 
 /// A fresh file: whatever was at `path` (a stale file, a planted link) is removed first, then
 /// the file is created exclusively, so a link that appears in between makes this fail.
 pub fn create_fresh(path: &Path) -> io::Result<File> {
     remove_entry(path)?;
-    no_follow().write(true).create_new(true).open(path)
+    regular(no_follow().write(true).create_new(true).open(path)?, path)
 }
 
-/// An existing regular file opened for appending; fails on a link.
+/// An existing regular file opened for appending; fails on a link or any other kind of file.
 pub fn open_append(path: &Path) -> io::Result<File> {
-    no_follow().append(true).open(path)
+    regular(no_follow().append(true).open(path)?, path)
 }
 
-/// A regular file opened for appending, created if missing; fails on a link.
+/// A regular file opened for appending, created if missing; fails on a link or any other
+/// kind of file.
 pub fn open_append_or_create(path: &Path) -> io::Result<File> {
-    no_follow().append(true).create(true).open(path)
+    regular(no_follow().append(true).create(true).open(path)?, path)
 }
 
-/// Opened for reading and writing, created if missing, never truncated; fails on a link.
+/// Opened for reading and writing, created if missing, never truncated; fails on a link or
+/// any other kind of file.
 pub fn open_rw_or_create(path: &Path) -> io::Result<File> {
-    no_follow().read(true).write(true).create(true).open(path)
+    regular(
+        no_follow().read(true).write(true).create(true).open(path)?,
+        path,
+    )
 }
 
-/// A file opened for reading; fails on a link.
+/// A regular file opened for reading; fails on a link or any other kind of file.
 pub fn open_read(path: &Path) -> io::Result<File> {
-    no_follow().read(true).open(path)
+    regular(no_follow().read(true).open(path)?, path)
 }
 
 /// Writes `body` under `path` whole: a temporary `path.part` created fresh, then renamed over.
@@ -85,6 +114,21 @@ pub fn write_whole(path: &Path, body: &[u8]) -> io::Result<()> {
     file.write_all(body)?;
     drop(file);
     std::fs::rename(tmp, path)
+}
+
+/// Whether every folder between `root` and `path` (its last component excluded) is a real
+/// folder, not a link: a file reached only through a planted link is none of civimg's.
+pub fn real_dirs_below(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut at = root.to_path_buf();
+    let mut parts: Vec<_> = rel.components().collect();
+    parts.pop();
+    parts.into_iter().all(|part| {
+        at.push(part);
+        std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_dir())
+    })
 }
 
 /// Creates the folders of `path` below `root` one by one, refusing any component that is a
@@ -142,6 +186,27 @@ mod tests {
         write_whole(&dir.path().join("y"), b"2").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"keep");
         assert_eq!(std::fs::read(dir.path().join("y")).unwrap(), b"2");
+    }
+
+    #[test]
+    fn fifos_are_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        for open in [open_read, open_rw_or_create] {
+            let err = open(&fifo).unwrap_err();
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+        }
+        // Write-only opens of a FIFO without a reader fail at once too (ENXIO).
+        assert!(open_append(&fifo).is_err() && open_append_or_create(&fifo).is_err());
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        let mut text = String::new();
+        use std::io::Read;
+        open_read(&file).unwrap().read_to_string(&mut text).unwrap();
+        assert_eq!(text, "x");
     }
 
     #[test]

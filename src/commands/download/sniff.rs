@@ -3,7 +3,9 @@
 //! still WebP (doc/api.md "Videos, audio, collections").
 
 /// Every extension civimg saves under.
-pub const EXTENSIONS: &[&str] = &["png", "jpeg", "webp", "gif", "mp4", "webm", "mp3", "bin"];
+pub const EXTENSIONS: &[&str] = &[
+    "png", "jpeg", "webp", "gif", "avif", "heic", "heif", "mp4", "webm", "mp3", "bin",
+];
 
 /// Bytes needed to tell every supported type apart (a WebP's animation flag is byte 20).
 pub const SNIFF_LEN: usize = 32;
@@ -30,7 +32,7 @@ pub fn extension(head: &[u8]) -> Option<&'static str> {
     } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
         Some("gif")
     } else if head.len() >= 8 && &head[4..8] == b"ftyp" {
-        Some("mp4")
+        Some(iso_brand(head).map_or("mp4", |(ext, _)| ext))
     } else if head.starts_with(b"\x1a\x45\xdf\xa3") {
         Some("webm")
     } else if head.starts_with(b"ID3") || is_mpeg_audio_frame(head) {
@@ -38,6 +40,33 @@ pub fn extension(head: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// An ISO base media file (`ftyp` box) whose brands say it is a still image or an image
+/// sequence (AVIF, HEIC, HEIF), not a video: `(extension, is a sequence)`. The major brand
+/// decides; the generic HEIF brands (`mif1`, `msf1`) look at the compatible brands in `head`.
+fn iso_brand(head: &[u8]) -> Option<(&'static str, bool)> {
+    let brand = |b: &[u8]| -> Option<(&'static str, bool)> {
+        Some(match b {
+            b"avif" => ("avif", false),
+            b"avis" => ("avif", true),
+            b"heic" | b"heix" => ("heic", false),
+            b"hevc" | b"hevx" | b"heim" | b"heis" => ("heic", true),
+            _ => return None,
+        })
+    };
+    let major = head.get(8..12)?;
+    if let Some(found) = brand(major) {
+        return Some(found);
+    }
+    if major != b"mif1" && major != b"msf1" {
+        return None;
+    }
+    let box_end = u32::from_be_bytes(head[..4].try_into().ok()?) as usize;
+    let compatible = head.get(16..box_end.min(head.len())).unwrap_or_default();
+    let from_compatible = compatible.chunks_exact(4).find_map(brand);
+    let sequence = major == b"msf1";
+    Some(from_compatible.map_or(("heif", sequence), |(ext, _)| (ext, sequence)))
 }
 
 /// An MPEG audio frame header: 11 sync bits, then a version, layer, bitrate and sample rate
@@ -58,6 +87,8 @@ fn is_mpeg_audio_frame(head: &[u8]) -> bool {
 pub fn media(head: &[u8]) -> Option<Media> {
     Some(match extension(head)? {
         "png" | "jpeg" => Media::Still,
+        "avif" | "heic" | "heif" if iso_brand(head).is_some_and(|(_, seq)| seq) => Media::Moving,
+        "avif" | "heic" | "heif" => Media::Still,
         "webp" if webp_is_animated(head) => Media::Moving,
         "webp" => Media::Still,
         "mp3" => Media::Sound,
@@ -108,6 +139,42 @@ mod tests {
         assert_eq!(extension(b"\xff\xfb\x90\x64"), Some("mp3"));
         assert_eq!(extension(b"<html>"), None);
         assert_eq!(extension(b""), None);
+    }
+
+    // Issue 21: an AVIF or HEIC original was saved as `.mp4` (they are `ftyp` files too).
+    #[test]
+    fn image_brands_of_ftyp_files_are_not_videos() {
+        let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
+        assert_eq!(extension(avif), Some("avif"));
+        assert_eq!(media(avif), Some(Media::Still));
+        assert_eq!(
+            extension(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"),
+            Some("heic")
+        );
+        assert_eq!(
+            extension(b"\0\0\0\x18ftypmif1\0\0\0\0mif1heic"),
+            Some("heic")
+        );
+        assert_eq!(
+            extension(b"\0\0\0\x18ftypmif1\0\0\0\0mif1avif"),
+            Some("avif")
+        );
+        assert_eq!(extension(b"\0\0\0\x10ftypmif1\0\0\0\0"), Some("heif"));
+        let avis = b"\0\0\0\x1cftypavis\0\0\0\0avisavifmsf1";
+        assert_eq!(
+            (extension(avis), media(avis)),
+            (Some("avif"), Some(Media::Moving))
+        );
+        // A box claiming to end before its brands, or past the bytes read, reads no further.
+        assert_eq!(extension(b"\x00\0\0\x01ftypmif1\0\0\0\0avif"), Some("heif"));
+        assert_eq!(
+            extension(b"\xff\xff\xff\xffftypmif1\0\0\0\0avif"),
+            Some("avif")
+        );
+        assert_eq!(
+            extension(b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41"),
+            Some("mp4")
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::sync::mpsc::Sender;
 use tokio::sync::Semaphore;
 
@@ -19,6 +19,7 @@ use crate::client::Client;
 use crate::log::Log;
 use crate::paginator::Paginator;
 use crate::query::ImageQuery;
+use crate::text::escape_line;
 
 /// Items per page sent from `--input`.
 const INPUT_BATCH: usize = 200;
@@ -66,7 +67,20 @@ pub async fn from_api(
             }
             return Ok(());
         };
-        let items = batch.items.iter().map(crate::api::Item::value).collect();
+        let mut items = Vec::with_capacity(batch.items.len());
+        for item in &batch.items {
+            match item.try_value() {
+                Ok(value) => items.push(value),
+                Err(why) => {
+                    let id = item
+                        .id
+                        .map_or("without an id".to_string(), |id| id.to_string());
+                    client
+                        .log()
+                        .warn(&format!("item {id} skipped: {}", escape_line(&why)));
+                }
+            }
+        }
         let intake = Intake {
             target: batch.target,
             items,
@@ -107,6 +121,13 @@ pub async fn from_input(
     }
 }
 
+/// Longest `--input` line read (issue 21): an item is a few KiB, and a line without an end
+/// must not take the memory of the machine (1 GB without a newline reached 985 MB before).
+pub const MAX_INPUT_LINE: u64 = 16 * 1024 * 1024;
+
+/// Reads `--input` as bytes, line by line: a line that is not UTF-8 text is skipped (counted,
+/// said once at the end), a line longer than [`MAX_INPUT_LINE`] stops the input with an error
+/// naming it, after the items of the lines before it were handed on.
 async fn read_lines<R: AsyncRead + Unpin>(
     reader: R,
     name: &str,
@@ -115,19 +136,40 @@ async fn read_lines<R: AsyncRead + Unpin>(
     log: Log,
 ) -> Result<()> {
     let send = |items: Vec<Value>| tx.send(Intake { target: 0, items });
-    let mut lines = BufReader::new(reader).lines();
+    let mut reader = BufReader::new(reader);
+    let mut line = Vec::new();
     let mut batch = Vec::with_capacity(INPUT_BATCH);
     let mut number = 0u64;
-    while let Some(line) = lines
-        .next_line()
-        .await
-        .with_context(|| format!("cannot read {name}"))?
-    {
+    let mut not_text = NotText::default();
+    loop {
+        line.clear();
+        let n = (&mut reader)
+            .take(MAX_INPUT_LINE + 1)
+            .read_until(b'\n', &mut line)
+            .await
+            .with_context(|| format!("cannot read {name}"))?;
+        if n == 0 {
+            break;
+        }
         number += 1;
-        if line.trim().is_empty() {
+        if !line.ends_with(b"\n") && n as u64 > MAX_INPUT_LINE {
+            if !batch.is_empty() {
+                let _ = send(std::mem::take(&mut batch)).await;
+            }
+            not_text.warn(name, &log);
+            anyhow::bail!(
+                "{name} line {number} is longer than {} MiB; no item is that long (the lines before it were read)",
+                MAX_INPUT_LINE >> 20
+            );
+        }
+        let Ok(text) = std::str::from_utf8(&line) else {
+            not_text.count(number);
+            continue;
+        };
+        if text.trim().is_empty() {
             continue;
         }
-        match parse_line(&line) {
+        match parse_line(text) {
             Ok(item) => batch.push(item),
             Err(why) => log.warn(&format!("{name} line {number}: {why}; skipped")),
         }
@@ -142,12 +184,45 @@ async fn read_lines<R: AsyncRead + Unpin>(
     if !batch.is_empty() {
         let _ = send(batch).await;
     }
+    not_text.warn(name, &log);
     Ok(())
+}
+
+/// Lines of `--input` that were not UTF-8 text: how many, and the first.
+#[derive(Default)]
+struct NotText {
+    lines: u64,
+    first: u64,
+}
+
+impl NotText {
+    fn count(&mut self, number: u64) {
+        if self.lines == 0 {
+            self.first = number;
+        }
+        self.lines += 1;
+    }
+
+    /// One warning for them all.
+    fn warn(&self, name: &str, log: &Log) {
+        match self.lines {
+            0 => {}
+            1 => log.warn(&format!(
+                "{name} line {}: not UTF-8 text; skipped",
+                self.first
+            )),
+            n => log.warn(&format!(
+                "{name}: {n} lines were not UTF-8 text and were skipped (the first: line {})",
+                self.first
+            )),
+        }
+    }
 }
 
 /// One line must be a JSON object with a numeric `id` and a string `url`.
 fn parse_line(line: &str) -> std::result::Result<Value, String> {
-    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON ({e})"))?;
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| format!("not JSON ({})", crate::api::json_error(&e)))?;
     if !value.is_object() {
         return Err("not a JSON object".into());
     }

@@ -10,6 +10,7 @@ use url::Url;
 
 use super::digest::FileDigest;
 use super::part::{self, PartWriter};
+use super::provenance::{self, Held};
 use super::{body, request, safe_fs, sniff, Ctx};
 use crate::client::host_of;
 use crate::retry::{self, RetryPolicy, MAX_RETRY_AFTER};
@@ -20,14 +21,8 @@ pub enum FileError {
     /// The server or the network: this file failed, the others go on.
     Remote(String),
     /// Like `Remote`, but the host kept timing out, dropping the connection or answering 5xx:
-    /// the same file may still come from another host (`fallback`). `length` is the file's
-    /// full length if the host ever told it.
-    Unreachable {
-        /// What happened last.
-        why: String,
-        /// The full length the host announced, if any.
-        length: Option<u64>,
-    },
+    /// the same file may still come from another host (`fallback`).
+    Unreachable(String),
     /// The local disk: full, read-only. Nothing else will fare better, so the run stops.
     Fatal(anyhow::Error),
     /// A local problem with this one file (a name the filesystem refuses, say).
@@ -90,9 +85,8 @@ pub async fn fetch(
         safe_fs::create_dirs_inside(&ctx.dir, parent).map_err(|e| disk_error(e, parent))?;
     }
     let mut attempt = 0;
-    let mut length = None;
     loop {
-        let (msg, wait, down) = match try_once(ctx, url, part, bar, &mut length).await {
+        let (msg, wait, down) = match try_once(ctx, url, part, bar).await {
             Ok(done) => return Ok(done),
             Err(TryError::Retry(msg, wait)) => (msg, wait, false),
             Err(TryError::Down {
@@ -100,20 +94,20 @@ pub async fn fetch(
                 wait,
                 again: true,
             }) => (why, wait, true),
-            Err(TryError::Down { why, .. }) => return Err(FileError::Unreachable { why, length }),
+            Err(TryError::Down { why, .. }) => return Err(FileError::Unreachable(why)),
             Err(TryError::Restart(msg)) => {
-                safe_fs::remove_entry(part).map_err(|e| disk_error(e, part))?;
+                part::remove(part).map_err(|e| disk_error(e, part))?;
                 (msg, Some(Duration::ZERO), false)
             }
             Err(TryError::Fail(msg)) => return Err(FileError::Remote(msg)),
             Err(TryError::Refused(msg)) => {
-                safe_fs::remove_entry(part).map_err(|e| disk_error(e, part))?;
+                part::remove(part).map_err(|e| disk_error(e, part))?;
                 return Err(FileError::Remote(msg));
             }
             Err(TryError::Write(e)) => return Err(disk_error(e, part)),
         };
         let give_up = |why: String| match down {
-            true => FileError::Unreachable { why, length },
+            true => FileError::Unreachable(why),
             false => FileError::Remote(why),
         };
         if attempt >= policy.retries {
@@ -146,19 +140,35 @@ fn disk_error(e: std::io::Error, path: &Path) -> FileError {
     }
 }
 
-/// One request and its body into the `.part`: resumed when the `.part` holds a beginning and
-/// the server sends exactly the rest, started afresh otherwise.
+/// One request and its body into the `.part`: resumed when the `.part` holds a beginning of
+/// the same file from this origin (`provenance`) and the server sends exactly the rest,
+/// started afresh otherwise.
 async fn try_once(
     ctx: &Ctx,
     url: &Url,
     part: &Path,
     bar: &indicatif::ProgressBar,
-    length: &mut Option<u64>,
 ) -> Result<Fetched, TryError> {
     let host = host_of(url);
-    let have = part::resumable_len(part).map_err(TryError::Write)?;
+    let (have, recorded) = match provenance::check(ctx, url, part).await? {
+        Held::Resume { have, total } => (have, total),
+        Held::Fresh => (0, None),
+    };
     let reply = request::send(ctx, url, have, &host).await?;
-    *length = reply.total.or(*length);
+    if reply.start > 0 && recorded.is_some() && reply.total != recorded {
+        return Err(TryError::Restart(format!(
+            "{host} now announces another length for the file"
+        )));
+    }
+    if reply.start == 0 {
+        // Recorded before the first byte, so a `.part` never holds bytes of unknown origin.
+        let source = part::Source {
+            origin: provenance::origin_of(url),
+            total: reply.total,
+        };
+        part::remove(part).map_err(TryError::Write)?;
+        part::write_source(part, &source).map_err(TryError::Write)?;
+    }
     let (mut digest, file) = if reply.start > 0 {
         // Resuming: the hash and the type cover the bytes already in the `.part` too.
         let path = part.to_path_buf();

@@ -10,7 +10,7 @@ use url::Url;
 use super::original::with_variant;
 use super::sniff::{self, Media};
 use super::transfer::{Fetched, FileError};
-use super::{fallback, safe_fs, Ctx, Job};
+use super::{fallback, part, Ctx, Job};
 
 /// The variants a video is asked for, in turn, while it comes back as a still.
 const VARIANTS: [&str; 3] = [
@@ -51,12 +51,12 @@ pub(super) async fn fetch(
         if sniff::media(&fetched.head) != Some(Media::Still) {
             // A `.part` of another variant, left by an earlier run, is no use any more.
             for other in (0..VARIANTS.len()).filter(|&j| j != k) {
-                let _ = safe_fs::remove_entry(&variant_part(part, other));
+                let _ = part::remove(&variant_part(part, other));
             }
             return Ok((fetched, this_part));
         }
         let what = sniff::describe(&fetched.head);
-        let _ = safe_fs::remove_entry(&this_part);
+        let _ = part::remove(&this_part);
         if let Some(next) = VARIANTS.get(k + 1) {
             ctx.log.notice(&format!(
                 "{}: the host sent {what} for a video under {variant}; asking for {next}",
