@@ -239,6 +239,40 @@ fn unescape(raw: &str) -> String {
     out
 }
 
+/// Settings keys A1111 always or usually writes.
+const KNOWN_KEYS: &[&str] = &[
+    "Steps",
+    "Sampler",
+    "Seed",
+    "CFG scale",
+    "Size",
+    "Model",
+    "Model hash",
+    "Schedule type",
+    "Denoising strength",
+    "Clip skip",
+];
+
+/// Whether `text` has the shape of generation parameters rather than ordinary text (a photo's
+/// caption, "Screenshot"): a `Steps:` or `Negative prompt:` line, or a last line of at
+/// least three settings (what [`parse`] takes for the settings line), two of them keys
+/// A1111 writes.
+pub(crate) fn looks_like_parameters(text: &str) -> bool {
+    let mut lines = text.trim().lines().map(str::trim_start);
+    if lines
+        .clone()
+        .any(|l| l.starts_with("Steps:") || l.starts_with(NEGATIVE))
+    {
+        return true;
+    }
+    let last = parse_settings(lines.next_back().unwrap_or(""));
+    let known = last
+        .iter()
+        .filter(|(k, _)| KNOWN_KEYS.iter().any(|known| k.eq_ignore_ascii_case(known)))
+        .count();
+    last.len() >= 3 && known >= 2
+}
+
 /// Builds a record from A1111 `parameters` text found in `source`.
 pub(crate) fn record(text: &str, source: &str) -> GenRecord {
     let params = parse(text);
@@ -249,9 +283,8 @@ pub(crate) fn record(text: &str, source: &str) -> GenRecord {
     if let Some(neg) = params.negative_prompt {
         map.insert("negativePrompt".into(), Value::String(neg));
     }
-    for (key, value) in params.settings {
-        insert_unique(&mut map, key, Value::String(value));
-    }
+    let settings = params.settings.into_iter();
+    insert_unique(&mut map, settings.map(|(k, v)| (k, Value::String(v))));
     let mut rec = normalize::from_map(map, source);
     civitai_resources(&mut rec);
     rec
@@ -267,10 +300,7 @@ fn civitai_resources(rec: &mut GenRecord) {
         return;
     };
     let parsed: Vec<_> = items.iter().filter_map(resources::from_api).collect();
-    if !parsed.is_empty() {
-        rec.resources.extend(parsed);
-        rec.resources = resources::dedupe(std::mem::take(&mut rec.resources));
-    }
+    rec.add_resources(parsed);
 }
 
 #[cfg(test)]

@@ -146,3 +146,74 @@ proptest::proptest! {
         let _ = GenRecord::from_api_meta(&json!({"prompt": s.clone(), "comfy": s}));
     }
 }
+
+// Issue 18: what Civitai's on-site generator really writes into `meta`.
+#[test]
+fn on_site_generator_meta_names_the_checkpoint_from_its_resources() {
+    let meta = json!({
+        "prompt": "a fox", "baseModel": "Flux1", "sampler": "Undefined", "steps": 25,
+        "civitaiResources": [
+            {"type": "checkpoint", "modelVersionId": 691639, "modelVersionName": "Dev"},
+            {"type": "lora", "modelVersionId": 5, "weight": 0.6}
+        ]
+    });
+    let rec = GenRecord::from_api_meta(&meta).unwrap();
+    assert_eq!(rec.model.as_deref(), Some("Dev"), "baseModel is the family");
+    assert_eq!(rec.sampler, None, "Undefined is no sampler");
+    assert_eq!(rec.extra["baseModel"], "Flux1");
+    assert_eq!(rec.extra["sampler"], "Undefined");
+    assert_eq!(rec.resources.len(), 2);
+}
+
+#[test]
+fn a_hashes_object_fills_the_model_hash_and_the_resources() {
+    let meta = json!({
+        "prompt": "a <lora:detail:0.5> cat, embedding:bad",
+        "hashes": {"model": "aa11", "vae": "bb22", "lora:detail": "cc33", "embed:easyneg": "dd44"},
+        "TI hashes": "easyneg: dd44, badhands: ee55"
+    });
+    let rec = GenRecord::from_api_meta(&meta).unwrap();
+    assert_eq!(rec.model_hash.as_deref(), Some("aa11"));
+    let got: Vec<(&str, &str, &str)> = rec
+        .resources
+        .iter()
+        .map(|r| {
+            let kind = r.kind.as_deref().unwrap_or("");
+            (r.name.as_str(), kind, r.hash.as_deref().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("easyneg", "embed", "dd44"),
+            ("badhands", "embed", "ee55"),
+            ("detail", "lora", "cc33"),
+        ]
+    );
+    assert_eq!(rec.extra["hashes"]["vae"], "bb22");
+}
+
+#[test]
+fn a_model_object_is_never_a_model_name_unless_it_names_one() {
+    let odd = json!({"prompt": "p", "Model": {"meina_belly_7": "3mix"}});
+    let rec = GenRecord::from_api_meta(&odd).unwrap();
+    assert_eq!(rec.model, None);
+    assert_eq!(rec.extra["Model"], json!({"meina_belly_7": "3mix"}));
+    let named = json!({"prompt": "p", "Model": {"name": "meina", "hash": "x"}});
+    let rec = GenRecord::from_api_meta(&named).unwrap();
+    assert_eq!(rec.model.as_deref(), Some("meina"));
+}
+
+#[test]
+fn a_comfy_string_written_by_javascript_still_gives_the_settings() {
+    let graph = r#"{"3": {"class_type": "KSampler", "inputs": {"seed": 7, "steps": 20, "cfg": 3.5,
+        "sampler_name": "euler", "positive": ["6", 0], "model": ["4", 0]}},
+        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "flux.safetensors"}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a harbour"}}}"#;
+    let comfy = format!(r#"{{"prompt": {graph}, "workflow": undefined}}"#);
+    let rec = GenRecord::from_api_meta(&json!({"comfy": comfy})).unwrap();
+    assert_eq!(rec.prompt.as_deref(), Some("a harbour"));
+    assert_eq!((rec.seed, rec.steps), (Some(7), Some(20)));
+    assert_eq!(rec.sampler.as_deref(), Some("euler"));
+    assert_eq!(rec.model.as_deref(), Some("flux.safetensors"));
+}

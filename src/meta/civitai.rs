@@ -64,7 +64,9 @@ mod tests {
         let rec = record(obj, "c.jpeg");
         assert_eq!(rec.seed, Some(13));
         assert_eq!(rec.sampler.as_deref(), Some("Euler a"));
-        assert_eq!(rec.model.as_deref(), Some("Illustrious"));
+        // `baseModel` is the model family (issue 18): the checkpoint comes from the graph.
+        assert_eq!(rec.model.as_deref(), Some("urn:air:x"));
+        assert_eq!(rec.extra["baseModel"], "Illustrious");
         assert_eq!(rec.scheduler.as_deref(), Some("normal"), "from the graph");
         assert_eq!(rec.extra["extra"]["airs"][0], "urn:air:x");
     }

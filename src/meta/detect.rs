@@ -110,6 +110,12 @@ fn candidates(e: &Entries, source: &str) -> Vec<Candidate> {
         if !TEXT_KEYS.contains(&key.as_str()) || (key == "UserComment" && is_novelai) {
             continue;
         }
+        // Outside PNG `parameters`, text is often ordinary text (a comment, a caption): a
+        // record only when it has the shape of generation parameters or is JSON.
+        let plain_place = matches!(key.as_str(), "UserComment" | "JPEG comment");
+        if plain_place && json_object(text).is_none() && !a1111::looks_like_parameters(text) {
+            continue;
+        }
         let Some((rank, generator, rec)) = classify(text, source, fooocus) else {
             continue;
         };
@@ -239,6 +245,33 @@ mod tests {
         assert_eq!((comfy.seed, comfy.source.as_str()), (Some(99), "s"));
         let wrapped = format!(r#"{{"prompt": {graph}, "workflow": {{"nodes": []}}}}"#);
         assert_eq!(rec(&wrapped).unwrap().generator.as_deref(), Some("ComfyUI"));
+    }
+
+    // Issue 18: a comment or caption of ordinary text is a note, not an A1111 record.
+    #[test]
+    fn ordinary_text_in_a_comment_is_not_a_record() {
+        for text in [
+            "Screenshot",
+            "re-saved in GIMP",
+            "Sunset over the bay, 2019: Lisbon",
+        ] {
+            for key in ["UserComment", "JPEG comment"] {
+                assert!(
+                    record(Entries::from_texts(&[(key, text)]), "f").is_none(),
+                    "{key}: {text}"
+                );
+            }
+        }
+        let comment =
+            Entries::from_texts(&[("JPEG comment", "a cat\nSampler: Euler, Seed: 4, Size: 8x8")]);
+        assert_eq!(record(comment, "f").unwrap().seed, Some(4));
+        let beside = Entries::from_texts(&[
+            ("parameters", "a cat\nSteps: 3"),
+            ("JPEG comment", "Screenshot"),
+        ]);
+        let rec = record(beside, "f").unwrap();
+        assert_eq!(rec.prompt.as_deref(), Some("a cat"));
+        assert_eq!(rec.extra["JPEG comment"], "Screenshot", "kept as a note");
     }
 
     proptest::proptest! {

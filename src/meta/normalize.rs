@@ -65,21 +65,22 @@ fn take_fields(rec: &mut GenRecord, mut map: Obj) {
     if hires != Hires::default() {
         rec.hires = Some(hires);
     }
-    let hashes = map.iter().find(|(k, _)| norm_eq(k, "lorahashes"));
-    if let Some((_, Value::String(hashes))) = hashes {
-        rec.resources.extend(resources::from_hash_list(hashes));
+    for (key, kind) in [("lorahashes", "lora"), ("tihashes", "embed")] {
+        if let Some((_, Value::String(list))) = map.iter().find(|(k, _)| norm_eq(k, key)) {
+            rec.add_resources(resources::from_hash_list(list, kind));
+        }
     }
     for (key, value) in map {
         rec.extra.insert(key, value);
     }
 }
 
-/// Adds `<lora:…>` tags from the prompt, then removes duplicate resources.
+/// Adds `<lora:…>` tags from the prompt, then merges duplicate resources.
 pub(crate) fn finish(rec: &mut GenRecord) {
-    if let Some(prompt) = &rec.prompt {
-        rec.resources.extend(resources::from_prompt_tags(prompt));
-    }
-    rec.resources = resources::dedupe(std::mem::take(&mut rec.resources));
+    let prompt = rec.prompt.take();
+    let tags = prompt.as_deref().map(resources::from_prompt_tags);
+    rec.add_resources(tags.into_iter().flatten());
+    rec.prompt = prompt;
 }
 
 #[cfg(test)]

@@ -54,6 +54,10 @@ pub struct GenRecord {
     pub hires: Option<Hires>,
     /// LoRAs, embeddings, checkpoints… without duplicates.
     pub resources: Vec<Resource>,
+    /// Resource entries not kept: a record keeps at most 100 resources, and entries after
+    /// that which duplicate none of them are counted here. None when nothing was dropped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources_dropped: Option<u64>,
     /// Which program wrote the data (`A1111`, `Forge`, `ComfyUI`, `NovelAI`, `InvokeAI`,
     /// `SwarmUI`, `Fooocus`, `Civitai`, …), when a file tells; None for API records.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,7 +109,8 @@ pub struct Resource {
 pub const API_SOURCE: &str = "api";
 
 impl GenRecord {
-    /// Fills every field of `self` that is unset from `other`; merges resources and extras.
+    /// Fills every field of `self` that is unset from `other`; merges resources (without
+    /// duplicates) and extras.
     pub fn merge_missing(&mut self, other: GenRecord) {
         fn fill<T>(mine: &mut Option<T>, theirs: Option<T>) {
             if mine.is_none() {
@@ -127,7 +132,10 @@ impl GenRecord {
         fill(&mut self.denoising_strength, other.denoising_strength);
         fill(&mut self.hires, other.hires);
         fill(&mut self.generator, other.generator);
-        self.resources.extend(other.resources);
+        if let Some(n) = other.resources_dropped {
+            *self.resources_dropped.get_or_insert(0) += n;
+        }
+        self.add_resources(other.resources);
         for (k, v) in other.extra {
             self.extra.entry(k).or_insert(v);
         }

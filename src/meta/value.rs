@@ -2,6 +2,8 @@
 //! written as `512x768`, `1024 x 1024` or `(768, 1280)`, keys compared without case or
 //! separators.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 /// A JSON object.
@@ -105,17 +107,59 @@ pub(crate) fn take<T>(map: &mut Obj, names: &[&str], parse: fn(&Value) -> Option
     None
 }
 
-/// Inserts `key`, renaming it `key (2)`, `key (3)`… when a duplicate would overwrite a value.
-pub(crate) fn insert_unique(map: &mut Obj, key: String, value: Value) {
-    if !map.contains_key(&key) {
-        map.insert(key, value);
-        return;
+/// Inserts every pair, renaming a key that is already there `key (2)`, `key (3)`… so no
+/// value is overwritten. Linear however many times a key repeats: the next free number of
+/// each key is remembered, never searched for from 2 again.
+pub(crate) fn insert_unique(map: &mut Obj, pairs: impl IntoIterator<Item = (String, Value)>) {
+    let mut next: HashMap<String, usize> = HashMap::new();
+    for (key, value) in pairs {
+        if !map.contains_key(&key) {
+            map.insert(key, value);
+            continue;
+        }
+        let n = next.entry(key.clone()).or_insert(2);
+        while map.contains_key(&format!("{key} ({n})")) {
+            *n += 1;
+        }
+        map.insert(format!("{key} ({n})"), value);
+        *n += 1;
     }
-    let mut n = 2;
-    while map.contains_key(&format!("{key} ({n})")) {
-        n += 1;
+}
+
+/// Parses JSON text as JavaScript may write it: bare `undefined`, `NaN` and `Infinity`
+/// (signed or not) outside strings read as `null`. One pass over the text, then the strict
+/// parser; None when it is still not JSON.
+pub(crate) fn lenient_json(text: &str) -> Option<Value> {
+    if let Ok(value) = serde_json::from_str(text) {
+        return Some(value);
     }
-    map.insert(format!("{key} ({n})"), value);
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if in_string {
+            (in_string, escaped) = match (escaped, c) {
+                (true, _) => (true, false),
+                (false, '\\') => (true, true),
+                (false, '"') => (false, false),
+                _ => (true, false),
+            };
+        } else if c == '"' {
+            in_string = true;
+        } else {
+            let word = ["undefined", "NaN", "-Infinity", "Infinity"]
+                .into_iter()
+                .find(|w| rest.starts_with(w));
+            if let Some(word) = word {
+                out.push_str("null");
+                rest = &rest[word.len()..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    serde_json::from_str(&out).ok()
 }
 
 /// Parses JSON text into an object, None for anything else.
@@ -154,6 +198,17 @@ mod tests {
         assert_eq!(as_u64(&json!("-1")), None);
         assert_eq!(as_f64(&json!(" 7.5 ")), Some(7.5));
         assert_eq!(as_u32(&json!(1u64 << 40)), None);
+    }
+
+    #[test]
+    fn javascript_words_outside_strings_read_as_null() {
+        let text = r#"{"a": undefined, "b": [NaN, -Infinity], "c": "undefined \" NaN", "d": 1}"#;
+        let v = lenient_json(text).unwrap();
+        assert_eq!(v["a"], Value::Null);
+        assert_eq!(v["b"], serde_json::json!([null, null]));
+        assert_eq!(v["c"], "undefined \" NaN");
+        assert_eq!(lenient_json("{\"a\": undefinedx}"), None);
+        assert_eq!(lenient_json("[1, 2]"), Some(serde_json::json!([1, 2])));
     }
 
     #[test]

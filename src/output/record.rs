@@ -165,7 +165,7 @@ pub fn rows(r: &GenRecord) -> Vec<[String; 2]> {
         ("clip skip", int(r.clip_skip.map(u64::from))),
         ("denoise", num(r.denoising_strength)),
         ("hires", hires(r)),
-        ("resources", resources(&r.resources)),
+        ("resources", resources(&r.resources, r.resources_dropped)),
     ];
     candidates
         .into_iter()
@@ -217,8 +217,9 @@ fn hires(r: &GenRecord) -> String {
 }
 
 /// One line per resource: `name (type) weight hash`, leaving out what is unknown; a
-/// resource known only by its Civitai version id shows that.
-fn resources(list: &[Resource]) -> String {
+/// resource known only by its Civitai version id shows that. A last line counts the
+/// resources the record did not keep.
+fn resources(list: &[Resource], dropped: Option<u64>) -> String {
     let line = |res: &Resource| {
         let name = match (res.name.trim(), res.model_version_id) {
             ("", Some(version)) => format!("version {version}"),
@@ -232,9 +233,11 @@ fn resources(list: &[Resource]) -> String {
         ];
         parts.into_iter().flatten().collect::<Vec<_>>().join(" ")
     };
+    let dropped = dropped.map(|n| format!("(and {n} more, not kept)"));
     list.iter()
         .map(line)
         .filter(|l| !l.is_empty())
+        .chain(dropped)
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -18,6 +18,7 @@ mod messages;
 mod meta;
 mod meta_files;
 mod meta_generators;
+mod meta_linear;
 mod model_walk;
 mod one_dir;
 mod scripted;

@@ -112,12 +112,12 @@ fn comfyui_meta_from_the_api_fills_the_fields_from_the_graph() {
 
 /// A server that answers every images request with `page`: for a meta shape the fake's imageId
 /// path never sends (it always wraps).
-struct StubApi {
-    base: String,
+pub struct StubApi {
+    pub base: String,
     _runtime: tokio::runtime::Runtime,
 }
 
-fn stub_api(page: Value) -> StubApi {
+pub fn stub_api(page: Value) -> StubApi {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()

@@ -123,6 +123,9 @@ impl<'a> Graph<'a> {
         if c.contains("Switch") {
             return self.switch(inp, depth);
         }
+        if c.contains("Wildcard") {
+            return wildcard_text(inp).map(str::to_string);
+        }
         // A language model's answer is not stored in the graph, only its instructions.
         if c.contains("TextGenerate") || c.contains("LLM") {
             return None;
@@ -172,6 +175,16 @@ impl<'a> Graph<'a> {
             .iter()
             .find_map(|b| self.text(inp.get(*b)?, depth + 1))
     }
+}
+
+/// The prompt a wildcard node (Impact Pack's `ImpactWildcardProcessor` and
+/// `ImpactWildcardEncode`) used: the `populated_text` it made of the wildcards, else the
+/// `wildcard_text` itself when nothing was populated.
+pub(crate) fn wildcard_text(inp: &Obj) -> Option<&str> {
+    ["populated_text", "wildcard_text"]
+        .iter()
+        .filter_map(|k| inp.get(*k)?.as_str())
+        .find(|t| !t.trim().is_empty())
 }
 
 /// A node's `class_type`, empty when missing.

@@ -66,7 +66,8 @@ pub(crate) fn record_over(nodes: &Obj, base_width: Option<u32>) -> GenRecord {
         rec.denoising_strength = passes.get(1).and_then(|s| denoise(g, s));
     }
     fill_gaps(&mut rec, g);
-    rec.resources = text::resources(g, rec.prompt.as_deref());
+    let found = text::resources(g, rec.prompt.as_deref());
+    rec.add_resources(found);
     rec
 }
 

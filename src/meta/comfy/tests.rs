@@ -179,3 +179,25 @@ fn doubling_concat_chains_stay_bounded() {
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
     assert!(rec.prompt.map_or(0, |p| p.len()) < 1 << 30);
 }
+
+// Issue 18: Impact Pack wildcard nodes hold the prompt they used in `populated_text`.
+#[test]
+fn wildcard_nodes_give_the_populated_prompt() {
+    let graph = json!({
+        "3": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 20, "cfg": 7,
+            "sampler_name": "euler", "positive": ["20", 0], "negative": ["7", 0],
+            "model": ["4", 0], "latent_image": ["5", 0]}},
+        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "m.safetensors"}},
+        "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 512, "height": 512}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": ["8", 0], "clip": ["4", 1]}},
+        "8": {"class_type": "ImpactWildcardProcessor", "inputs": {"mode": "populate",
+            "wildcard_text": "__bad__", "populated_text": "blurry, lowres", "seed": 3}},
+        "20": {"class_type": "ImpactWildcardEncode", "inputs": {"model": ["4", 0],
+            "clip": ["4", 1], "wildcard_text": "a __animal__ in a field",
+            "populated_text": "a fox in a field", "mode": "populate", "seed": 3}}
+    });
+    let rec = from_texts(Some(&graph.to_string()), None);
+    assert_eq!(rec.prompt.as_deref(), Some("a fox in a field"));
+    assert_eq!(rec.negative_prompt.as_deref(), Some("blurry, lowres"));
+    assert_eq!(rec.model.as_deref(), Some("m.safetensors"));
+}

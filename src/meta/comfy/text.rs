@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::graph::{class, inputs, Graph, MAX_DEPTH};
+use super::graph::{class, inputs, wildcard_text, Graph, MAX_DEPTH};
 use super::passes::{sampler_input, setting_nodes};
 use super::resource;
 use crate::meta::record::Resource;
@@ -30,10 +30,17 @@ const NOT_TEXT: &[&str] = &[
 /// encoders (area prompts, combined conditioning) are joined by newlines.
 pub(crate) fn prompt<'a>(g: Graph<'a>, sampler: &'a Obj, names: &[&str]) -> Option<String> {
     let link = sampler_input(g, sampler, names)?;
-    let mut texts = Vec::new();
+    let mut texts = Texts::default();
     let mut seen = HashSet::new();
     collect(g, link, 0, &mut seen, &mut texts);
-    (!texts.is_empty()).then(|| texts.join("\n"))
+    (!texts.list.is_empty()).then(|| texts.list.join("\n"))
+}
+
+/// Texts found, each once, in the order found.
+#[derive(Default)]
+struct Texts {
+    list: Vec<String>,
+    seen: HashSet<String>,
 }
 
 fn collect<'a>(
@@ -41,7 +48,7 @@ fn collect<'a>(
     link: &'a Value,
     depth: usize,
     seen: &mut HashSet<*const Obj>,
-    out: &mut Vec<String>,
+    out: &mut Texts,
 ) {
     let Some(node) = g.follow(link) else { return };
     // Pointer identity marks visited nodes, so cycles in a bad graph end here.
@@ -49,14 +56,23 @@ fn collect<'a>(
         return;
     }
     let Some(inp) = inputs(node) else { return };
+    // A wildcard encoder is its own text encoder: what it populated is the prompt.
+    if class(node).contains("Wildcard") {
+        if let Some(text) = wildcard_text(inp) {
+            if out.seen.insert(text.to_string()) {
+                out.list.push(text.to_string());
+            }
+            return;
+        }
+    }
     let texts: Vec<String> = TEXT_INPUTS
         .iter()
         .filter_map(|k| g.text(inp.get(*k)?, depth + 1))
         .collect();
     if !texts.is_empty() || class(node).contains("TextEncode") {
         for text in texts {
-            if !text.trim().is_empty() && !out.contains(&text) {
-                out.push(text);
+            if !text.trim().is_empty() && out.seen.insert(text.clone()) {
+                out.list.push(text);
             }
         }
         return;
@@ -97,7 +113,7 @@ pub(crate) fn checkpoint<'a>(g: Graph<'a>, node: &'a Obj) -> Option<String> {
         .and_then(as_string)
 }
 
-/// Every checkpoint, LoRA (with strength) and embedding the graph loads.
+/// Every checkpoint, LoRA (with strength) and embedding the graph loads, duplicates and all.
 pub(crate) fn resources(g: Graph, prompt: Option<&str>) -> Vec<Resource> {
     let mut out = Vec::new();
     for node in g.nodes() {
@@ -107,7 +123,7 @@ pub(crate) fn resources(g: Graph, prompt: Option<&str>) -> Vec<Resource> {
         out.extend(loras(g, node));
     }
     out.extend(prompt.into_iter().flat_map(embeddings));
-    crate::meta::resources::dedupe(out)
+    out
 }
 
 /// LoRAs of a loader node: plain loaders, numbered stacks, and rgthree's `lora_N` objects.

@@ -31,7 +31,9 @@ fn unescape(raw: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let tail = &rest[amp..];
-        let Some(end) = tail.find(';').filter(|&e| e <= 10) else {
+        // An entity is short: look for its `;` in the next few bytes only, so a run of bare
+        // `&` costs one step each, never a scan of the rest of the packet.
+        let Some(end) = tail.bytes().take(11).position(|b| b == b';') else {
             out.push('&');
             rest = &tail[1..];
             continue;
