@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use crate::fake::{FakeCivitai, FakeConfig};
+use crate::fake::{FakeCivitai, FakeConfig, Fault, Modes};
 use crate::support::{civimg, ids, json_lines, text, RunExt};
 
 /// The model's images as one list in `sort`, from the fake's own complete `modelId` walk (its
@@ -147,4 +147,116 @@ fn the_readme_mirror_recipe_fetches_a_new_image_posted_to_an_older_version() {
     for v in [Some("1001"), Some("1002"), None] {
         assert!((1..=3).contains(&pages(v)), "{v:?}: {shown:#?}");
     }
+}
+
+/// The fake as the official reference describes it, with the legacy path as it really is (its
+/// lost image per descending page, engagement sorts as newest-by-id).
+fn reference_with_legacy() -> Modes {
+    Modes {
+        legacy: true,
+        ..Modes::reference()
+    }
+}
+
+// Issue 15: the feed path leaves out unlisted and early-access posts and unpublished versions;
+// a model walk returns every image the API holds for the model, each once, in one order.
+#[test]
+fn a_model_walk_returns_its_unlisted_early_access_and_unpublished_images_in_one_order() {
+    let fake = FakeCivitai::start();
+    for (flag, api) in [
+        ("newest", "Newest"),
+        ("oldest", "Oldest"),
+        ("most-reactions", "Most Reactions"),
+        ("most-comments", "Most Comments"),
+    ] {
+        fake.set_modes(Modes::reference());
+        let want = one_list(&fake, "104", api);
+        let hidden: Vec<u64> = ids(&want)
+            .into_iter()
+            .filter(|&id| !fake.is_listed(id))
+            .collect();
+        assert!(
+            hidden.len() > 10,
+            "the model has hidden images: {}",
+            hidden.len()
+        );
+        assert!(
+            want.iter().any(|i| i["modelVersionIds"][0] == 1033),
+            "and images of an unpublished version"
+        );
+        fake.set_modes(reference_with_legacy());
+        fake.clear_requests();
+        let out = civimg(&fake)
+            .args(["list", "--model-id", "104", "--browsing-level", "63"])
+            .args(["--limit", "10", "--sort", flag, "--format", "jsonl"])
+            .run_ok();
+        assert_eq!(
+            ids(&json_lines(&out.stdout)),
+            ids(&want),
+            "{flag}: every image, once, in one order"
+        );
+        let asked = fake.api_requests();
+        assert!(
+            asked.iter().all(|r| r.param("modelId") == Some("104")),
+            "{flag}"
+        );
+        // Version 1033 is unpublished: the models endpoint does not name it, so its images
+        // came through the model's own listing.
+        assert!(asked
+            .iter()
+            .all(|r| r.param("modelVersionId") != Some("1033")));
+        // Hidden images come from the model's own listing or a look-up by id, never from a
+        // version's feed (which leaves them out).
+        let lookups = asked
+            .iter()
+            .filter(|r| r.param("imageId").is_some())
+            .count();
+        if api.starts_with("Most") {
+            assert!(lookups >= hidden.len(), "{flag}: {lookups} look-ups");
+            assert!(
+                lookups <= hidden.len() + want.len() / 20,
+                "{flag}: {lookups} look-ups"
+            );
+        }
+    }
+}
+
+// Issue 15: when the model's own listing times out, everything else is still listed, and the
+// run says how much of that listing it reached and fails.
+#[test]
+fn a_model_whose_own_listing_times_out_says_how_much_it_reached_and_fails() {
+    let fake = FakeCivitai::start();
+    fake.set_modes(reference_with_legacy());
+    let want = one_list(&fake, "104", "Newest");
+    // The first listing page of the model's own after the fourth request times out.
+    fake.inject_after(4, Fault::StatementTimeout);
+    let out = civimg(&fake)
+        .args(["list", "--model-id", "104", "--browsing-level", "63"])
+        .args(["--limit", "10", "--sort", "newest", "--format", "jsonl"])
+        .run_fails(1);
+    let err = text(&out.stderr);
+    let reached: usize = err
+        .split("stopped after ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(err.contains("model 104") && reached < want.len(), "{err}");
+    let got = ids(&json_lines(&out.stdout));
+    let listed: Vec<u64> = ids(&want)
+        .into_iter()
+        .filter(|&id| fake.is_listed(id))
+        .collect();
+    assert!(
+        got.len() > listed.len() / 2,
+        "the versions' images are all listed"
+    );
+    for id in &listed {
+        assert!(got.contains(id), "{id} is public and listed");
+    }
+    assert!(
+        got.len() < want.len(),
+        "hidden images past the timeout are missing"
+    );
+    assert!(err.contains("--cursor 'modelId=104@model="), "{err}");
 }

@@ -8,9 +8,10 @@
 //! descending sorts the image whose id is the next cursor, and may time out with an empty page.
 //! So the feed streams give the order and the legacy stream fills in what only it holds: on
 //! `newest` and `oldest` it is merged like a version (its dropped image looked up by `imageId`),
-//! on `Most Collected` it comes last. Engagement sorts merge the versions only (see
-//! `doc/api.md`, "Model walks").
+//! on `Most Collected` it comes last; on the engagement sorts its keys are read first and merged
+//! (`index`).
 
+mod index;
 mod stream;
 
 use std::collections::HashSet;
@@ -22,6 +23,7 @@ use crate::walk::api::Item;
 use crate::walk::client::{ApiError, Client};
 use crate::walk::query::param_in;
 use crate::walk::sort_key::{Key, Order};
+use index::Index;
 use stream::{Next, Source, Stream};
 
 /// Requests in flight at once for one model (each stream has at most one: its next page).
@@ -58,15 +60,24 @@ pub struct ModelWalk {
     /// The legacy stream did not reach its end (a probable server timeout), and the cursor it
     /// stopped at.
     cut_short: Option<Option<String>>,
+    /// The engagement sorts' keys of the model's own listing.
+    index: Option<Index>,
+}
+
+/// Where the next item comes from.
+enum Pick {
+    Stream(usize),
+    Index,
 }
 
 impl ModelWalk {
     /// Plans the streams and starts every first page.
     pub fn start(client: &Client, model: u64, start: Start) -> ModelWalk {
         let mut sources: Vec<Source> = start.versions.iter().map(|&v| Source::Version(v)).collect();
-        // Engagement sorts cannot place the legacy path's id-ordered images (module doc),
-        // unless it is the only listing there is.
-        if sources.is_empty() || !matches!(start.order, Order::Reactions | Order::Comments) {
+        // Engagement sorts read the legacy path's keys first (module doc), unless it is the
+        // only listing there is: then its answer is all there is.
+        let engagement = matches!(start.order, Order::Reactions | Order::Comments);
+        if sources.is_empty() || !engagement {
             sources.push(Source::Legacy);
         }
         let resume = start
@@ -85,7 +96,16 @@ impl ModelWalk {
             last: None,
             skip_to: resume.as_ref().and_then(|r| r.at),
             cut_short: None,
+            index: None,
         };
+        if engagement && !start.versions.is_empty() {
+            client.log().verbose(&format!(
+                "model {model}: reading the ids and counts of its own listing first, to place its unlisted and early-access images"
+            ));
+            let mut params = start.params.clone();
+            params.push(("modelId", model.to_string()));
+            walk.index = Some(Index::start(client, &walk.gate, params, walk.order, model));
+        }
         for (rank, source) in sources.into_iter().enumerate() {
             let next = match &resume {
                 Some(r) if r.names_streams() => match r.cursor_of(source) {
@@ -145,14 +165,22 @@ impl ModelWalk {
     /// mean waiting for a page while some items are ready. `None` once every stream is done.
     pub async fn next_batch(&mut self) -> Result<Option<Vec<Item>>, ApiError> {
         let mut out = Vec::new();
+        if let Some(index) = &mut self.index {
+            index.ready(self.order, &self.client).await?;
+        }
         loop {
             if !self.fill_heads(!out.is_empty()).await? {
                 return Ok(Some(out));
             }
-            let Some(best) = self.best() else {
-                return Ok((!out.is_empty()).then_some(out));
+            let (key, item) = match self.best() {
+                None => return Ok((!out.is_empty()).then_some(out)),
+                Some(Pick::Stream(i)) => self.streams[i].take(&self.client, &self.gate, self.model),
+                Some(Pick::Index) => match self.from_index(!out.is_empty()).await? {
+                    Taken::Item(key, item) => (key, item),
+                    Taken::Skipped => continue,
+                    Taken::Later => return Ok(Some(out)),
+                },
             };
-            let (key, item) = self.streams[best].take(&self.client, &self.gate, self.model);
             if self
                 .skip_to
                 .is_some_and(|at| self.order.cmp(&key, &at).is_le())
@@ -200,34 +228,86 @@ impl ModelWalk {
     }
 
     /// The stream whose head comes first; on a tie the earlier stream (a version before the
-    /// legacy listing, so a public image is taken from the feed).
-    fn best(&self) -> Option<usize> {
+    /// legacy listing and its keys, so a public image is taken from the feed).
+    fn best(&self) -> Option<Pick> {
         let order = self.order;
+        let index = self.index.as_ref().and_then(|ix| ix.keys.front());
         self.streams
             .iter()
             .enumerate()
             .filter_map(|(i, s)| s.buf.front().map(|(k, _)| (i, k)))
+            .chain(index.map(|k| (usize::MAX, k)))
             .min_by(|(i, a), (j, b)| order.cmp(a, b).then(i.cmp(j)))
-            .map(|(i, _)| i)
+            .map(|(i, _)| match i {
+                usize::MAX => Pick::Index,
+                i => Pick::Stream(i),
+            })
+    }
+
+    /// The head of the index: skipped when the image came (or will come, from a page already
+    /// read) through a version; otherwise looked up by id, unless `ready` items should go out
+    /// first.
+    async fn from_index(&mut self, ready: bool) -> Result<Taken, ApiError> {
+        let Some(index) = &mut self.index else {
+            return Ok(Taken::Skipped);
+        };
+        let Some(key) = index.keys.pop_front() else {
+            return Ok(Taken::Skipped);
+        };
+        let streams = &self.streams;
+        let buffered = |id| {
+            streams
+                .iter()
+                .any(|s| s.buf.iter().any(|(_, i)| i.id == Some(id)))
+        };
+        let done_before = self
+            .skip_to
+            .is_some_and(|at| self.order.cmp(&key, &at).is_le());
+        if done_before || self.emitted.contains(&key.id) || buffered(key.id) {
+            return Ok(Taken::Skipped);
+        }
+        if ready {
+            index.keys.push_front(key);
+            return Ok(Taken::Later);
+        }
+        Ok(match index.look_up(&self.client, key.id).await? {
+            Some(item) => Taken::Item(key, item),
+            None => Taken::Skipped,
+        })
     }
 
     /// Why the walk is incomplete, once it is over: the legacy listing (the only one with the
     /// model's unlisted and early-access images) stopped early, or came back empty while the
     /// versions had images (what a timeout on its first page looks like).
     pub fn shortfall(&self) -> Option<ApiError> {
+        if let Some(index) = &self.index {
+            let versions_had_items = self.streams.iter().any(|s| s.received > 0);
+            let empty = index.reached == 0 && versions_had_items;
+            return (index.cut_short || empty).then_some(ApiError::ModelCutShort {
+                model: self.model,
+                reached: index.reached,
+            });
+        }
+        let legacy = self.streams.iter().find(|s| s.source == Source::Legacy)?;
+        self.legacy_stop()?;
+        Some(ApiError::ModelCutShort {
+            model: self.model,
+            reached: legacy.received,
+        })
+    }
+
+    /// Where the legacy stream stopped short, if it did: `Some(None)` on its first page.
+    fn legacy_stop(&self) -> Option<Option<String>> {
+        if let Some(cursor) = &self.cut_short {
+            return Some(cursor.clone());
+        }
         let legacy = self.streams.iter().find(|s| s.source == Source::Legacy)?;
         let versions_had_items = self
             .streams
             .iter()
             .any(|s| s.source != Source::Legacy && s.received > 0);
         let empty = legacy.pages > 0 && legacy.received == 0 && versions_had_items;
-        if self.cut_short.is_none() && !empty {
-            return None;
-        }
-        Some(ApiError::ModelCutShort {
-            model: self.model,
-            reached: legacy.received,
-        })
+        empty.then_some(None)
     }
 
     /// The `--cursor` text (after `modelId=M@`) that continues this walk: each unfinished
@@ -235,7 +315,11 @@ impl ModelWalk {
     /// where it stopped.
     pub fn resume_cursor(&self) -> String {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(cursor) = &self.cut_short {
+        // The keys cannot be read again from the middle: the same command again.
+        if self.index.as_ref().is_some_and(|ix| ix.cut_short) {
+            return String::new();
+        }
+        if let Some(cursor) = self.legacy_stop() {
             ser.append_pair(&Source::Legacy.name(), cursor.as_deref().unwrap_or(""));
             return ser.finish();
         }
@@ -249,6 +333,16 @@ impl ModelWalk {
         }
         ser.finish()
     }
+}
+
+/// What the index gave.
+enum Taken {
+    /// An image that only the model's own listing brought (or that came there first).
+    Item(Key, Item),
+    /// Nothing new: the image came through a version, or is gone.
+    Skipped,
+    /// A look-up is needed, and items are ready to go out first.
+    Later,
 }
 
 /// A model walk's resume cursor, read back: each stream's cursor and the last key handed out.
