@@ -175,7 +175,7 @@ impl ModelWalk {
             let (key, item) = match self.best() {
                 None => return Ok((!out.is_empty()).then_some(out)),
                 Some(Pick::Stream(i)) => self.streams[i].take(&self.client, &self.gate, self.model),
-                Some(Pick::Index) => match self.from_index(!out.is_empty()).await? {
+                Some(Pick::Index) => match self.take_from_index(!out.is_empty()).await? {
                     Taken::Item(key, item) => (key, item),
                     Taken::Skipped => continue,
                     Taken::Later => return Ok(Some(out)),
@@ -247,7 +247,7 @@ impl ModelWalk {
     /// The head of the index: skipped when the image came (or will come, from a page already
     /// read) through a version; otherwise looked up by id, unless `ready` items should go out
     /// first.
-    async fn from_index(&mut self, ready: bool) -> Result<Taken, ApiError> {
+    async fn take_from_index(&mut self, ready: bool) -> Result<Taken, ApiError> {
         let Some(index) = &mut self.index else {
             return Ok(Taken::Skipped);
         };
