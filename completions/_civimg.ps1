@@ -214,7 +214,7 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the settings in force and where each comes from (the API key redacted)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -256,7 +256,7 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
         }
         'civimg;config;help' {
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the settings in force and where each comes from (the API key redacted)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -296,7 +296,7 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
         }
         'civimg;help;config' {
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the settings in force and where each comes from (the API key redacted)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)')
             break
         }
         'civimg;help;config;path' {

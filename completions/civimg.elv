@@ -205,7 +205,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand path 'Print the config file''s path'
-            cand show 'Print the settings in force and where each comes from (the API key redacted)'
+            cand show 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'civimg;config;path'= {
@@ -244,7 +244,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
         }
         &'civimg;config;help'= {
             cand path 'Print the config file''s path'
-            cand show 'Print the settings in force and where each comes from (the API key redacted)'
+            cand show 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'civimg;config;help;path'= {
@@ -274,7 +274,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
         }
         &'civimg;help;config'= {
             cand path 'Print the config file''s path'
-            cand show 'Print the settings in force and where each comes from (the API key redacted)'
+            cand show 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)'
         }
         &'civimg;help;config;path'= {
         }

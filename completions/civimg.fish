@@ -223,7 +223,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_see
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "path" -d 'Print the config file\'s path'
-complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "show" -d 'Print the settings in force and where each comes from (the API key redacted)'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "show" -d 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
@@ -254,7 +254,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_su
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
-complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in force and where each comes from (the API key redacted)'
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "list" -d 'List images matching a query, as a table, JSON lines, JSON or CSV'
 complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "download" -d 'Download full-resolution originals, resumably, several at a time'
@@ -264,4 +264,4 @@ complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_
 complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "config" -d 'Show where the config file is and what it holds'
 complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c civimg -n "__fish_civimg_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the settings in force and where each comes from (the API key redacted)'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)'

@@ -5,12 +5,12 @@
 
 pub mod cli;
 pub mod commands;
-pub mod config;
 pub mod exit;
 pub mod log;
 pub mod meta;
 pub mod output;
 pub mod settings;
+pub mod store;
 pub mod text;
 pub mod values;
 pub mod walk;
@@ -19,6 +19,7 @@ pub mod walk;
 // still use them; removed once every branch has merged).
 pub use cli::usage;
 pub use commands::download;
+pub use settings::config;
 pub use walk::{api, base_url, client, hops, paginator, query, retry, segments, trpc, window};
 
 use std::process::ExitCode;

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::MultiProgress;
 
-use crate::cli::ColorWhen;
 use crate::text::escape_line;
+use crate::values::ColorWhen;
 
 /// Whether civimg's own stderr lines are coloured; set once by [`init_color`].
 static STDERR_COLOR: AtomicBool = AtomicBool::new(false);

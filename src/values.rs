@@ -141,7 +141,7 @@ impl std::str::FromStr for ApiKey {
 /// Parses `--api-key` (and `CIVITAI_API_KEY`) with an error that never echoes the value, as
 /// clap's own `invalid value '…'` would.
 #[derive(Clone)]
-pub(super) struct ApiKeyParser;
+pub struct ApiKeyParser;
 
 impl clap::builder::TypedValueParser for ApiKeyParser {
     type Value = ApiKey;
@@ -163,7 +163,7 @@ impl clap::builder::TypedValueParser for ApiKeyParser {
 }
 
 /// `--limit`: the API answers 400 above 200, so say so before asking.
-pub(super) fn parse_limit(s: &str) -> Result<u32, String> {
+pub fn parse_limit(s: &str) -> Result<u32, String> {
     let n: u32 = s
         .parse()
         .map_err(|_| format!("`{s}` is not a whole number"))?;
@@ -175,16 +175,49 @@ pub(super) fn parse_limit(s: &str) -> Result<u32, String> {
 }
 
 /// `--api-interval`: a number of seconds, 0 to 600.
-pub(super) fn parse_interval(s: &str) -> Result<f64, String> {
+pub fn parse_interval(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(n) if (0.0..=600.0).contains(&n) => Ok(n),
-        _ => Err("a number of seconds between 0 and 600".into()),
+        _ => Err("expected a number of seconds from 0 to 600".into()),
+    }
+}
+
+/// `--timeout`: whole seconds, 1 to 3600 (0 would time every request out; more overflows
+/// nothing but helps nobody).
+pub fn parse_timeout(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n @ 1..=3600) => Ok(n),
+        _ => Err("expected a whole number of seconds from 1 to 3600".into()),
+    }
+}
+
+/// `--retries`: 0 to 20 retries of a failed request.
+pub fn parse_retries(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n @ 0..=20) => Ok(n),
+        _ => Err("expected a whole number from 0 to 20".into()),
+    }
+}
+
+/// `list --format` as the config file writes it, in any case.
+pub fn parse_format(s: &str) -> Result<Format, String> {
+    <Format as ValueEnum>::from_str(s.trim(), true)
+        .map_err(|_| "expected table, jsonl, json or csv".into())
+}
+
+/// A format's name as `--format` takes it.
+pub fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Table => "table",
+        Format::Jsonl => "jsonl",
+        Format::Json => "json",
+        Format::Csv => "csv",
     }
 }
 
 /// A count of items (`--max`, `--stop-after-known`): a whole number of at least 1, said plainly
 /// (clap's own range message would print `1..18446744073709551615`).
-pub(super) fn parse_count(s: &str) -> Result<u64, String> {
+pub fn parse_count(s: &str) -> Result<u64, String> {
     match s.trim().parse::<u64>() {
         Ok(0) => Err("must be at least 1 (leave the flag out for no limit)".into()),
         Ok(n) => Ok(n),
@@ -193,7 +226,7 @@ pub(super) fn parse_count(s: &str) -> Result<u64, String> {
 }
 
 /// `--page`: pages count from 1.
-pub(super) fn parse_page(s: &str) -> Result<u32, String> {
+pub fn parse_page(s: &str) -> Result<u32, String> {
     match s.trim().parse::<u32>() {
         Ok(0) => Err("pages count from 1".into()),
         Ok(n) => Ok(n),
@@ -202,17 +235,64 @@ pub(super) fn parse_page(s: &str) -> Result<u32, String> {
 }
 
 /// `-j`: at least one transfer, and no more than a CDN takes kindly to.
-pub(super) fn parse_concurrency(s: &str) -> Result<usize, String> {
+pub fn parse_concurrency(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n @ 1..=32) => Ok(n),
-        _ => Err("between 1 and 32 transfers at once".into()),
+        _ => Err("expected a whole number of transfers from 1 to 32".into()),
     }
 }
 
 /// `--username`: the API's zod schema allows `^[A-Za-z0-9_]*$` only (doc/api.md).
-pub(super) fn parse_username(s: &str) -> Result<String, String> {
+pub fn parse_username(s: &str) -> Result<String, String> {
     if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err("a Civitai username has only letters, digits and _".into());
     }
     Ok(s.to_string())
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when writing to a terminal and NO_COLOR is not set
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+impl ColorWhen {
+    /// The `--color` value in raw arguments, read before clap parses them so that clap's own
+    /// help and errors follow it too. The last occurrence wins, as with clap.
+    pub fn from_raw_args<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ColorWhen {
+        let mut when = ColorWhen::Auto;
+        let mut expect_value = false;
+        for arg in args {
+            let arg = arg.to_string_lossy().into_owned();
+            let value = if expect_value {
+                expect_value = false;
+                Some(arg.as_str())
+            } else if arg == "--color" {
+                expect_value = true;
+                None
+            } else if arg == "--" {
+                break;
+            } else {
+                arg.strip_prefix("--color=")
+            };
+            if let Some(v) = value.and_then(|v| <ColorWhen as ValueEnum>::from_str(v, true).ok()) {
+                when = v;
+            }
+        }
+        when
+    }
+}
+
+/// Output formats of `meta`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetaFormat {
+    /// The fields a person reads first, prompts wrapped to the terminal
+    Table,
+    /// One JSON object per record (every field, `source` = api or the file)
+    Json,
 }

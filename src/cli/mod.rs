@@ -5,18 +5,18 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
-use crate::download::name::NameTemplate;
+use crate::store::name::NameTemplate;
 use crate::window::DateArg;
 
 pub mod usage;
 
-use crate::values::{
-    parse_concurrency, parse_count, parse_interval, parse_limit, parse_page, parse_username,
-    ApiKeyParser,
+pub use crate::settings::flags::GlobalArgs;
+use crate::values::{parse_concurrency, parse_count, parse_limit, parse_page, parse_username};
+pub use crate::values::{
+    ApiKey, ByteSize, ColorWhen, Format, MediaType, MetaFormat, Nsfw, Period, Sort,
 };
-pub use crate::values::{ApiKey, ByteSize, Format, MediaType, Nsfw, Period, Sort};
 
 /// List, inspect and bulk-download images from Civitai.
 #[derive(Debug, Parser)]
@@ -31,151 +31,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Options accepted before or after any subcommand.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Global options")]
-pub struct GlobalArgs {
-    /// Ids of the options above whose value came from their environment variable rather than
-    /// the command line (filled in from clap's matches by [`GlobalArgs::note_env_sources`]).
-    #[arg(skip)]
-    pub from_env: Vec<&'static str>,
-
-    /// Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]
-    // `hide_env_values`: help shows `[env: CIVITAI_BASE_URL]`, never an empty or private value.
-    #[arg(
-        long,
-        global = true,
-        env = "CIVITAI_BASE_URL",
-        hide_env_values = true,
-        value_name = "URL"
-    )]
-    pub base_url: Option<String>,
-
-    /// API key, sent only as `Authorization: Bearer` to the base-url host
-    #[arg(
-        long,
-        global = true,
-        env = "CIVITAI_API_KEY",
-        hide_env_values = true,
-        value_name = "KEY",
-        value_parser = ApiKeyParser
-    )]
-    pub api_key: Option<ApiKey>,
-
-    /// Print only errors (no progress, no retry notices)
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
-
-    /// Print request URLs and retry decisions on stderr
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
-
-    /// Seconds to wait for a connection or for the next bytes of a response [default: 30]
-    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub timeout: Option<u64>,
-
-    /// How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
-    pub retries: Option<u32>,
-
-    /// Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its
-    /// requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_interval)]
-    pub api_interval: Option<f64>,
-
-    /// Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]
-    #[arg(
-        long,
-        global = true,
-        env = "CIVIMG_IMAGE_HOST",
-        hide_env_values = true,
-        value_name = "URL"
-    )]
-    pub image_host: Option<String>,
-
-    /// Second origin for files whose host keeps timing out or answering 5xx after the retries:
-    /// {URL}/file/civitai-media-cache/{uuid}/original; none turns it off
-    /// [default: https://image-b2.civitai.com]
-    #[arg(
-        long,
-        global = true,
-        env = "CIVIMG_IMAGE_FALLBACK_HOST",
-        hide_env_values = true,
-        value_name = "URL"
-    )]
-    pub image_fallback_host: Option<String>,
-
-    /// Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]
-    #[arg(
-        long,
-        global = true,
-        env = "CIVIMG_CONFIG",
-        hide_env_values = true,
-        value_name = "PATH"
-    )]
-    pub config: Option<PathBuf>,
-
-    /// When to use colour (NO_COLOR in the environment means never for auto)
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
-    pub color: ColorWhen,
-}
-
-impl GlobalArgs {
-    /// Records which options clap read from the environment, so that `config show` can name
-    /// the variable instead of guessing.
-    pub fn note_env_sources(&mut self, matches: &clap::ArgMatches) {
-        use clap::parser::ValueSource;
-        self.from_env = [
-            "base_url",
-            "api_key",
-            "config",
-            "image_fallback_host",
-            "image_host",
-        ]
-        .into_iter()
-        .filter(|id| matches.value_source(id) == Some(ValueSource::EnvVariable))
-        .collect();
-    }
-}
-
-/// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorWhen {
-    /// Colour when writing to a terminal and NO_COLOR is not set
-    Auto,
-    /// Always colour
-    Always,
-    /// Never colour
-    Never,
-}
-
-impl ColorWhen {
-    /// The `--color` value in raw arguments, read before clap parses them so that clap's own
-    /// help and errors follow it too. The last occurrence wins, as with clap.
-    pub fn from_raw_args<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> ColorWhen {
-        let mut when = ColorWhen::Auto;
-        let mut expect_value = false;
-        for arg in args {
-            let arg = arg.to_string_lossy().into_owned();
-            let value = if expect_value {
-                expect_value = false;
-                Some(arg.as_str())
-            } else if arg == "--color" {
-                expect_value = true;
-                None
-            } else if arg == "--" {
-                break;
-            } else {
-                arg.strip_prefix("--color=")
-            };
-            if let Some(v) = value.and_then(|v| <ColorWhen as ValueEnum>::from_str(v, true).ok()) {
-                when = v;
-            }
-        }
-        when
-    }
 }
 
 /// The subcommands.
@@ -236,7 +91,8 @@ pub enum ConfigCommand {
   civimg config path
   $EDITOR \"$(civimg config path)\"")]
     Path,
-    /// Print the settings in force and where each comes from (the API key redacted)
+    /// Print the settings in force as a config file, each with where it comes from (defaults
+    /// and the API key commented out)
     #[command(after_help = "Examples:
   civimg config show
   civimg --base-url https://civitai.red config show")]
@@ -336,15 +192,6 @@ pub struct MetaArgs {
     pub format: MetaFormat,
 }
 
-/// Output formats of `meta`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MetaFormat {
-    /// The fields a person reads first, prompts wrapped to the terminal
-    Table,
-    /// One JSON object per record (every field, `source` = api or the file)
-    Json,
-}
-
 /// Query flags shared by every command that walks the images endpoint.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Query")]
@@ -359,8 +206,8 @@ pub struct QueryArgs {
     pub post_id: Vec<u64>,
 
     /// Only images made with this model; repeatable. Without --model-version-id: every image
-    /// of the model, in one --sort order across its versions (walked side by side and merged),
-    /// unlisted and early-access posts included with newest and oldest
+    /// of the model (unlisted and early-access posts included), in one --sort order across its
+    /// versions, walked side by side and merged
     #[arg(long, value_name = "ID")]
     pub model_id: Vec<u64>,
 

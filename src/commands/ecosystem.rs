@@ -7,8 +7,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
-use crate::client::redact_user_info;
-use crate::settings::{Origin, Settings};
+use crate::settings::{keys, Origin, Settings};
 
 /// File name of each shell's script under `completions/` (what the shells look for).
 pub fn completion_file_name(shell: Shell) -> String {
@@ -53,16 +52,16 @@ pub fn config_path(explicit: Option<&std::path::Path>, out: &mut dyn Write) -> R
     Ok(())
 }
 
-/// `civimg config show`: the settings in force as TOML, each with where it came from: the
-/// flag, the environment variable, the config file (by path) or the default.
+/// `civimg config show`: the settings in force as a TOML file that `--config` reads back,
+/// each with where it came from: the flag, the environment variable, the config file (by path)
+/// or the default. Defaults are commented out, and so is the API key, which is never printed.
 pub fn config_show(s: &Settings, out: &mut dyn Write) -> Result<()> {
-    let file = &s.config.config;
     match &s.config.path {
         Some(p) => writeln!(
             out,
             "# config file: {} ({})",
             crate::text::escape_line(&p.display().to_string()),
-            match &s.origins.config {
+            match &s.config_origin {
                 Origin::Default => "the default place".to_string(),
                 origin => format!("from {origin}"),
             }
@@ -72,81 +71,30 @@ pub fn config_show(s: &Settings, out: &mut dyn Write) -> Result<()> {
             "# no config file (civimg config path says where one goes)"
         )?,
     }
-    // `out`, `concurrency`, `name` and `format` have flags only on their subcommands, so here
-    // they come from the file or the default.
-    let from_file = |set: bool| match (&s.config.path, set) {
-        (Some(path), true) => Origin::File(path.clone()),
-        _ => Origin::Default,
-    };
-    let quoted = |v: &str| format!("{v:?}");
-    let o = &s.origins;
-    let rows: Vec<(&str, String, Origin)> = vec![
-        (
-            "base_url",
-            quoted(&redact_user_info(s.base_url.trim_end_matches('/'))),
-            o.base_url.clone(),
-        ),
-        (
-            "api_key",
-            quoted(if s.api_key.is_some() {
-                "<redacted>"
-            } else {
-                ""
-            }),
-            o.api_key.clone(),
-        ),
-        (
-            "out",
-            quoted(&s.out_dir(None).display().to_string()),
-            from_file(file.out.is_some()),
-        ),
-        (
-            "concurrency",
-            s.concurrency(None).to_string(),
-            from_file(file.concurrency.is_some()),
-        ),
-        (
-            "name",
-            quoted(
-                file.name
-                    .as_deref()
-                    .unwrap_or(crate::download::name::DEFAULT_TEMPLATE),
-            ),
-            from_file(file.name.is_some()),
-        ),
-        (
-            "format",
-            quoted(file.format.as_deref().unwrap_or("auto")),
-            from_file(file.format.is_some()),
-        ),
-        (
-            "timeout",
-            s.timeout.as_secs().to_string(),
-            o.timeout.clone(),
-        ),
-        ("retries", s.retries.to_string(), o.retries.clone()),
-        (
-            "image_fallback_host",
-            quoted(&redact_user_info(&s.image_fallback_host)),
-            o.image_fallback_host.clone(),
-        ),
-        (
-            "image_host",
-            quoted(&redact_user_info(&s.image_host)),
-            o.image_host.clone(),
-        ),
-        (
-            "api_interval",
-            s.api_interval.as_secs_f64().to_string(),
-            o.api_interval.clone(),
-        ),
-    ];
-    for (key, value, origin) in rows {
-        let source = match origin {
-            Origin::Default if key == "api_key" => "not set".to_string(),
+    writeln!(
+        out,
+        "# commented out: defaults, and the API key (never printed)"
+    )?;
+    for shown in &s.shown {
+        let Some(key) = keys::find(shown.key) else {
+            continue;
+        };
+        let value = match &shown.value {
+            Some(v) => v.clone(),
+            None => toml::Value::String(key.unset().into()).to_string(),
+        };
+        let source = match &shown.origin {
+            Origin::Default if shown.value.is_none() && key.unset().is_empty() => {
+                "not set".to_string()
+            }
             origin => origin.to_string(),
         };
-        let line = format!("{key} = {value}");
+        let commented = shown.origin == Origin::Default || shown.key == keys::API_KEY.name;
+        let line = format!(
+            "{}{} = {value}",
+            if commented { "# " } else { "" },
+            shown.key
+        );
         writeln!(
             out,
             "{} # {}",

@@ -10,6 +10,7 @@ use clap_mangen::roff::{bold, roman, Roff};
 use clap_mangen::Man;
 
 use crate::cli::Cli;
+use crate::settings::keys;
 
 /// Writes the whole page.
 pub fn render(out: &mut dyn Write) -> Result<()> {
@@ -117,18 +118,12 @@ fn closing_sections() -> Roff {
         roff.control("TP", []).text([bold(code)]).text([roman(meaning)]);
     }
     roff.control("SH", ["ENVIRONMENT"]);
-    for (var, meaning) in [
-        ("CIVITAI_BASE_URL", "Site to talk to, as --base-url."),
-        ("CIVITAI_API_KEY", "API key, as --api-key."),
+    let settings = keys::ALL.iter().filter_map(|k| {
+        let var = k.env()?;
+        Some((var, format!("{}, as {}.", k.about(), k.flag())))
+    });
+    let others = [
         ("CIVIMG_CONFIG", "Config file, as --config."),
-        (
-            "CIVIMG_IMAGE_HOST",
-            "Host of file URLs built from a uuid, as --image-host.",
-        ),
-        (
-            "CIVIMG_IMAGE_FALLBACK_HOST",
-            "Second origin for files, as --image-fallback-host.",
-        ),
         (
             "NO_COLOR",
             "When set and not empty, --color auto means never.",
@@ -137,7 +132,11 @@ fn closing_sections() -> Roff {
             "COLUMNS",
             "Width tables are laid out for, instead of the terminal's.",
         ),
-    ] {
+    ];
+    let others = others
+        .into_iter()
+        .map(|(var, text)| (var, text.to_string()));
+    for (var, meaning) in settings.chain(others) {
         roff.control("TP", [])
             .text([bold(var)])
             .text([roman(meaning)]);
@@ -145,13 +144,16 @@ fn closing_sections() -> Roff {
     roff.control("SH", ["FILES"]);
     roff.control("TP", [])
         .text([bold("$XDG_CONFIG_HOME/civimg/config.toml")]);
-    roff.text([roman(
+    let names: Vec<&str> = keys::ALL.iter().map(|k| k.name()).collect();
+    let (last, rest) = names.split_last().expect("there are settings");
+    roff.text([roman(format!(
         "The config file (~/.config/civimg/config.toml; civimg config path prints it). TOML with \
-         the keys api_key, base_url, out, concurrency, name, format, timeout, retries, \
-         image_fallback_host, image_host and api_interval, each optional. A flag wins over its \
-         environment variable, which wins over the file, which wins over the default; civimg \
-         config show prints what is in force and where each value comes from. Keep a file holding api_key private (chmod 600).",
-    )]);
+         the keys {} and {last}, each optional; each value is checked as its flag's. A flag wins \
+         over its environment variable, which wins over the file, which wins over the default; \
+         civimg config show prints what is in force and where each value comes from, as a file \
+         --config reads back. Keep a file holding api_key private (chmod 600).",
+        rest.join(", ")
+    ))]);
     roff.control("TP", [])
         .text([bold("DIR/.civimg/archive.jsonl")]);
     roff.text([roman(

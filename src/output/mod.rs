@@ -13,8 +13,8 @@ use std::io::Write;
 use crate::api::Item;
 use anyhow::Result;
 
-use crate::cli::Format;
 use crate::text::{escape_line, fit_width};
+use crate::values::Format;
 
 pub use self::csv::CsvWriter;
 pub use self::record::RecordWriter;

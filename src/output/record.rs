@@ -6,9 +6,9 @@ use std::io::Write;
 use anyhow::Result;
 use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
 
-use crate::cli::MetaFormat;
 use crate::meta::{GenRecord, Resource, API_SOURCE};
 use crate::text;
+use crate::values::MetaFormat;
 
 /// Width used when stdout is not a terminal.
 pub const FALLBACK_WIDTH: u16 = 100;

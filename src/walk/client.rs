@@ -12,9 +12,9 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::api::{self, Page};
-use crate::cli::ApiKey;
 use crate::log::Log;
 use crate::retry::{self, Pacer, RetryPolicy, MAX_RETRY_AFTER};
+use crate::values::ApiKey;
 
 /// `civimg/<version>`, sent with every request.
 pub const USER_AGENT: &str = concat!("civimg/", env!("CARGO_PKG_VERSION"));

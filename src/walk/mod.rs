@@ -8,6 +8,7 @@ pub mod base_url;
 pub mod client;
 pub mod hops;
 pub mod model;
+pub mod pages;
 pub mod paginator;
 pub mod query;
 pub mod retry;

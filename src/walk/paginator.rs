@@ -10,6 +10,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
+use super::pages::PageSource;
 use crate::api::{Item, Page};
 use crate::client::{ApiError, Client};
 use crate::query::ImageQuery;
@@ -42,9 +43,10 @@ pub struct Batch {
     pub items: Vec<Item>,
 }
 
-/// Walks pages lazily; memory holds one page and the ids seen so far.
-pub struct Paginator<'a> {
-    client: &'a Client,
+/// Walks pages lazily; memory holds one page and the ids seen so far. The pages come from the
+/// API client, or from a script in a unit test.
+pub struct Paginator<'a, S: PageSource = Client> {
+    client: &'a S,
     query: &'a ImageQuery,
     queue: VecDeque<Segment>,
     /// `--cursor key@…` still to be reached.
@@ -77,9 +79,9 @@ pub struct Paginator<'a> {
     deferred: Option<WalkError>,
 }
 
-impl<'a> Paginator<'a> {
+impl<'a, S: PageSource> Paginator<'a, S> {
     /// A walk starting at the query's `--cursor` (or the beginning).
-    pub fn new(client: &'a Client, query: &'a ImageQuery) -> Self {
+    pub fn new(client: &'a S, query: &'a ImageQuery) -> Self {
         let resume = query.cursor.as_deref().map(Resume::parse);
         let (cursor, resume) = match resume {
             Some(Resume { key: None, cursor }) => (cursor, None),
@@ -263,7 +265,11 @@ impl<'a> Paginator<'a> {
             limit: self.query.limit(),
             resume: self.cursor.take(),
         };
-        Ok(ModelWalk::start(self.client, model, start))
+        let Some(client) = self.client.as_client() else {
+            let error = ApiError::Rejected("a model walk needs the HTTP client".into());
+            return Err(self.fail(error, segment));
+        };
+        Ok(ModelWalk::start(client, model, start))
     }
 
     /// One page of `GET /api/v1/images` for this stretch.
@@ -525,3 +531,7 @@ fn user_error(error: ApiError, segment: &Segment) -> ApiError {
         _ => error,
     }
 }
+
+#[cfg(test)]
+#[path = "paginator_tests.rs"]
+mod tests;

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::Deserialize;
 
 use crate::api::Item;
-use crate::cli::Sort;
+use crate::values::Sort;
 
 const DAY_MS: i64 = 86_400_000;
 

@@ -306,3 +306,150 @@ fn colour_follows_the_flag_and_no_color() {
         .code(2)
         .stderr(contains("\u{1b}[").not());
 }
+
+/// The `key = value` part of each setting line of `config show`, commented out or not.
+fn shown_values(shown: &str) -> Vec<(bool, String)> {
+    shown
+        .lines()
+        .filter(|l| l.contains(" = "))
+        .map(|l| {
+            let value = l.rsplit_once(" # ").map_or(l, |(v, _)| v).trim_end();
+            let commented = value.starts_with("# ");
+            (commented, value.trim_start_matches("# ").to_string())
+        })
+        .collect()
+}
+
+// Issue 17: `config show` prints a file that `--config` loads back as it is, defaults
+// commented out (and the key, which is never printed).
+#[test]
+fn config_show_prints_a_file_that_config_reads_back() {
+    let dir = TempDir::new().unwrap();
+    let cfg = config_file(
+        &dir,
+        "base_url = \"https://civitai.red/\"\ntimeout = 7\nconcurrency = 6\nformat = \"CSV\"\n\
+         name = \"{username}/{id}.{ext}\"\napi_interval = 0.25\napi_key = \"secret-1\"\n",
+    );
+    let first = bare()
+        .env("CIVIMG_CONFIG", &cfg)
+        .env("CIVIMG_IMAGE_HOST", "https://files.example")
+        .args(["--retries", "3", "config", "show"])
+        .run_ok();
+    let first = text(&first.stdout);
+    assert!(!first.contains("secret-1"), "{first}");
+    let saved = dir.path().join("shown.toml");
+    std::fs::write(&saved, &first).unwrap();
+    let again = bare()
+        .args(["--config"])
+        .arg(&saved)
+        .args(["config", "show"])
+        .run_ok();
+    let again = text(&again.stdout);
+    let (mut before, mut after) = (shown_values(&first), shown_values(&again));
+    assert_eq!(before.len(), 11, "{first}");
+    // The key is never printed, so it does not come back; it stays a comment either way.
+    assert_eq!(before.remove(0), (true, "api_key = \"<redacted>\"".into()));
+    assert_eq!(after.remove(0), (true, "api_key = \"\"".into()));
+    // Every value comes back the same, and what was set is set again (from the new file).
+    assert_eq!(before, after, "{first}\n---\n{again}");
+    let set: Vec<&str> = before
+        .iter()
+        .filter(|(commented, _)| !commented)
+        .map(|(_, line)| line.split(" = ").next().unwrap())
+        .collect();
+    assert_eq!(
+        set,
+        [
+            "base_url",
+            "concurrency",
+            "name",
+            "format",
+            "timeout",
+            "retries",
+            "image_fallback_host",
+            "image_host",
+            "api_interval"
+        ],
+        "{first}"
+    );
+    assert!(first.contains("format = \"csv\""), "{first}");
+    assert!(again.contains("\ntimeout = 7 "), "{again}");
+}
+
+// Issues 17 and 21: the config file's values go through the flags' own rules, and a bad one
+// says what is expected in words, naming the file and line, before any request.
+#[test]
+fn config_values_are_held_to_the_flags_rules() {
+    let fake = FakeCivitai::start();
+    let dir = TempDir::new().unwrap();
+    for (line, flag, expected) in [
+        (
+            "timeout = 0",
+            Some(["--timeout", "0"]),
+            "a whole number of seconds from 1 to 3600",
+        ),
+        (
+            "timeout = 9223372036854775807",
+            None,
+            "a whole number of seconds from 1 to 3600",
+        ),
+        (
+            "retries = 999",
+            Some(["--retries", "999"]),
+            "a whole number from 0 to 20",
+        ),
+        (
+            "concurrency = \"eight\"",
+            None,
+            "a whole number of transfers from 1 to 32",
+        ),
+        (
+            "concurrency = 0",
+            None,
+            "a whole number of transfers from 1 to 32",
+        ),
+        (
+            "api_interval = \"soon\"",
+            None,
+            "a number of seconds from 0 to 600",
+        ),
+        ("format = \"yaml\"", None, "table, jsonl, json or csv"),
+    ] {
+        let cfg = config_file(&dir, &format!("out = \"g\"\n{line}\n"));
+        let out = civimg(&fake)
+            .env("CIVIMG_CONFIG", &cfg)
+            .args(["download", "--username", "bob", "-o"])
+            .arg(dir.path().join("out"))
+            .run_fails(1);
+        let err = text(&out.stderr);
+        let key = line.split(' ').next().unwrap();
+        assert!(
+            err.contains(&format!("{}:2: {key}: expected {expected}", cfg.display())),
+            "{line}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(fake.api_requests().is_empty(), "{line}");
+        if let Some(flag) = flag {
+            let out = civimg(&fake)
+                .args(flag)
+                .args(["list", "--username", "bob"])
+                .run_fails(2);
+            assert!(
+                text(&out.stderr).contains(expected),
+                "{}",
+                text(&out.stderr)
+            );
+        }
+    }
+    // The flags' rules, not TOML's types: a number written as text is read as the flag reads it.
+    let cfg = config_file(&dir, "concurrency = \"2\"\ntimeout = \"9\"\n");
+    let out = bare()
+        .env("CIVIMG_CONFIG", &cfg)
+        .args(["config", "show"])
+        .run_ok();
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("\nconcurrency = 2 ") && shown.contains("\ntimeout = 9 "),
+        "{shown}"
+    );
+}

@@ -265,7 +265,8 @@ fn an_unknown_user_gets_one_warning() {
 fn source_of(shown: &str, key: &str) -> String {
     let line = shown
         .lines()
-        .find(|l| l.starts_with(&format!("{key} = ")))
+        // Defaults and the key are commented out (`# out = "."`), so the output loads back.
+        .find(|l| l.trim_start_matches("# ").starts_with(&format!("{key} = ")))
         .unwrap_or_else(|| panic!("{key} in {shown}"));
     line.rsplit_once(" # ").unwrap().1.to_string()
 }

@@ -11,6 +11,7 @@ mod first_use;
 mod fixtures;
 mod hostile;
 mod input_bytes;
+mod layers;
 mod list;
 mod list_meta;
 mod media;

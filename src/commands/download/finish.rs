@@ -10,7 +10,6 @@ use super::digest::FileDigest;
 use super::sniff;
 use super::transfer::FileError;
 use super::{Ctx, Job};
-use crate::output::fields::{lookup, unwrap_meta};
 
 /// Fetches one job to its final name; returns the bytes saved.
 pub(super) async fn download(
@@ -257,11 +256,12 @@ pub(super) fn write_extras(ctx: &Ctx, rel: &Path, id: u64, item: &Value) -> anyh
         write_new(Path::new(&name), &body)?;
     }
     if ctx.captions {
-        let prompt = item
+        // The prompt of the normalized record, as `meta ID` and `list --fields meta.prompt`
+        // give it (a ComfyUI-only meta has it in its graph).
+        let record = item
             .get("meta")
-            .map(unwrap_meta)
-            .and_then(|m| lookup(m, "prompt"))
-            .and_then(Value::as_str);
+            .and_then(crate::meta::GenRecord::from_api_meta);
+        let prompt = record.and_then(|r| r.prompt);
         let Some(prompt) = prompt.filter(|p| !p.trim().is_empty()) else {
             return Ok(());
         };

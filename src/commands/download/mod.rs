@@ -10,7 +10,7 @@ mod digest;
 mod fallback;
 mod finish;
 mod lock;
-pub mod name;
+pub use crate::store::name;
 mod original;
 mod part;
 mod progress;

@@ -5,6 +5,7 @@
 mod graph;
 mod passes;
 mod text;
+mod workflow;
 
 use std::cell::Cell;
 
@@ -18,8 +19,9 @@ use passes::{setting, setting_nodes, Upscale};
 pub(crate) use graph::looks_like_graph;
 
 /// Builds a record (source unset) from the `prompt` graph text and optional workflow text;
-/// both stay in `extra` (`comfyPrompt`, `comfyWorkflow`). Malformed graphs give a record
-/// holding only the raw text.
+/// both stay in `extra` (`comfyPrompt`, `comfyWorkflow`). Without a `prompt` graph the
+/// workflow's widgets are read instead. Malformed graphs give a record holding only the
+/// raw text.
 pub(crate) fn from_texts(prompt_json: Option<&str>, workflow_json: Option<&str>) -> GenRecord {
     from_values(
         prompt_json.map(parse_or_raw),
@@ -31,7 +33,11 @@ pub(crate) fn from_texts(prompt_json: Option<&str>, workflow_json: Option<&str>)
 pub(crate) fn from_values(prompt: Option<Value>, workflow: Option<Value>) -> GenRecord {
     let mut rec = match &prompt {
         Some(Value::Object(graph)) => record(graph),
-        _ => GenRecord::default(),
+        // Only the editor's workflow: its widgets hold the settings.
+        _ => match workflow.as_ref().and_then(workflow::to_graph) {
+            Some(graph) => record(&graph),
+            None => GenRecord::default(),
+        },
     };
     if let Some(prompt) = prompt {
         rec.extra.insert("comfyPrompt".into(), prompt);

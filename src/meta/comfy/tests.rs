@@ -201,3 +201,40 @@ fn wildcard_nodes_give_the_populated_prompt() {
     assert_eq!(rec.negative_prompt.as_deref(), Some("blurry, lowres"));
     assert_eq!(rec.model.as_deref(), Some("m.safetensors"));
 }
+
+// Issue 18: a file with only the editor's workflow still gives its settings.
+#[test]
+fn a_workflow_alone_gives_what_its_widgets_hold() {
+    let workflow = json!({
+        "last_node_id": 9,
+        "nodes": [
+            {"id": 3, "type": "KSampler", "widgets_values": [42, "fixed", 28, 6.5, "dpmpp_2m", "karras", 1],
+             "inputs": [{"name": "model", "link": 1}, {"name": "positive", "link": 4},
+                        {"name": "negative", "link": 6}, {"name": "latent_image", "link": 2}]},
+            {"id": 4, "type": "CheckpointLoaderSimple", "widgets_values": ["juggernaut.safetensors"]},
+            {"id": 5, "type": "EmptyLatentImage", "widgets_values": [832, 1216, 1]},
+            {"id": 6, "type": "CLIPTextEncode", "widgets_values": ["a lighthouse at dusk"],
+             "inputs": [{"name": "clip", "link": 3}]},
+            {"id": 7, "type": "CLIPTextEncode", "widgets_values": ["fog"],
+             "inputs": [{"name": "clip", "link": 5}]},
+            {"id": 9, "type": "Note", "widgets_values": ["a note, not a prompt"]}
+        ],
+        "links": [[1, 4, 0, 3, 0, "MODEL"], [2, 5, 0, 3, 3, "LATENT"], [3, 4, 1, 6, 0, "CLIP"],
+                  [4, 6, 0, 3, 1, "CONDITIONING"], [5, 4, 1, 7, 0, "CLIP"],
+                  [6, 7, 0, 3, 2, "CONDITIONING"]]
+    });
+    let rec = from_texts(None, Some(&workflow.to_string()));
+    assert_eq!(rec.prompt.as_deref(), Some("a lighthouse at dusk"));
+    assert_eq!(rec.negative_prompt.as_deref(), Some("fog"));
+    assert_eq!((rec.seed, rec.steps), (Some(42), Some(28)));
+    assert_eq!(rec.cfg_scale, Some(6.5));
+    assert_eq!(rec.sampler.as_deref(), Some("dpmpp_2m"));
+    assert_eq!(rec.scheduler.as_deref(), Some("karras"));
+    assert_eq!(rec.model.as_deref(), Some("juggernaut.safetensors"));
+    assert_eq!((rec.width, rec.height), (Some(832), Some(1216)));
+    assert_eq!(
+        rec.extra["comfyWorkflow"]["last_node_id"], 9,
+        "the raw workflow stays"
+    );
+    assert!(!rec.extra.contains_key("comfyPrompt"));
+}

@@ -1,49 +1,43 @@
 //! The optional config file: `$XDG_CONFIG_HOME/civimg/config.toml` (or `--config`,
 //! `CIVIMG_CONFIG`). Flags and environment variables win over it; it wins over defaults.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use serde::Deserialize;
 
-use crate::cli::{ApiKey, Format};
-use crate::download::name::NameTemplate;
-
-/// Settings a config file may hold; every key is optional.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
-    /// API key (a warning is printed when others can read the file).
-    pub api_key: Option<String>,
-    /// Site root, e.g. `https://civitai.red`.
-    pub base_url: Option<String>,
-    /// Default `download -o`.
-    pub out: Option<PathBuf>,
-    /// Default `download -j`.
-    pub concurrency: Option<usize>,
-    /// Default `download --name`.
-    pub name: Option<String>,
-    /// Default `list --format`.
-    pub format: Option<String>,
-    /// Default `--timeout`, seconds.
-    pub timeout: Option<u64>,
-    /// Default `--retries`.
-    pub retries: Option<u32>,
-    /// Default `--image-fallback-host` (`none` turns it off).
-    pub image_fallback_host: Option<String>,
-    /// Default `--image-host`.
-    pub image_host: Option<String>,
-    /// Default `--api-interval`, seconds.
-    pub api_interval: Option<f64>,
-}
+use super::keys::{self, Key};
 
 /// A config as read, with where it came from.
 #[derive(Debug, Default, Clone)]
 pub struct Loaded {
     /// The file, if one was read.
     pub path: Option<PathBuf>,
-    /// Its values, checked.
-    pub config: Config,
+    /// Its values as text, by key, each already accepted by its flag's parser.
+    pub values: BTreeMap<&'static str, String>,
+}
+
+impl Loaded {
+    /// The file's value for `key`, parsed by the flag's parser.
+    pub fn get<T>(&self, key: &Key<T>) -> Result<Option<T>> {
+        let Some(text) = self.values.get(key.name) else {
+            return Ok(None);
+        };
+        (key.parse)(text)
+            .map(Some)
+            .map_err(|why| anyhow::anyhow!("{}: {}: {why}", self.shown_path(), key.name))
+    }
+
+    /// Whether the file sets `key`.
+    pub fn sets(&self, name: &str) -> bool {
+        self.values.contains_key(name)
+    }
+
+    fn shown_path(&self) -> String {
+        self.path
+            .as_deref()
+            .map_or_else(String::new, |p| p.display().to_string())
+    }
 }
 
 /// Where civimg looks for its config when neither `--config` nor `CIVIMG_CONFIG` is given.
@@ -67,10 +61,10 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
         }
         Err(e) => return Err(e).with_context(|| format!("cannot read config {}", path.display())),
     };
-    let config = parse(&text).map_err(|msg| anyhow::anyhow!("{}:{msg}", path.display()))?;
+    let values = parse(&text).map_err(|msg| anyhow::anyhow!("{}:{msg}", path.display()))?;
     Ok(Loaded {
         path: Some(path),
-        config,
+        values,
     })
 }
 
@@ -90,73 +84,59 @@ fn read_capped(path: &Path) -> std::io::Result<String> {
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
-/// Parses and checks config text; errors read `LINE: message`.
-pub fn parse(text: &str) -> std::result::Result<Config, String> {
-    let config: Config = toml::from_str(text).map_err(|e| {
-        let message = e.message().trim();
-        // An unknown key's error spans the whole table; point at the key's own line.
-        let unknown = message
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next());
-        let line = match (unknown, e.span()) {
-            (Some(key), _) => line_of(text, key),
-            (None, Some(span)) => text[..span.start.min(text.len())].lines().count().max(1),
-            (None, None) => 1,
+/// Parses config text and checks every value with its flag's parser; errors read
+/// `LINE: message`.
+pub fn parse(text: &str) -> std::result::Result<BTreeMap<&'static str, String>, String> {
+    let table: BTreeMap<String, toml::Spanned<toml::Value>> =
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |span| line_at(text, span.start));
+            format!("{line}: {}", e.message().trim())
+        })?;
+    let mut values = BTreeMap::new();
+    for (name, value) in table {
+        let line = line_at(text, value.span().start);
+        let Some(key) = keys::find(&name) else {
+            let known: Vec<&str> = keys::ALL.iter().map(|k| k.name()).collect();
+            return Err(format!(
+                "{}: unknown key `{}`; the keys are {}",
+                line_of(text, &name).unwrap_or(line),
+                crate::text::escape_line(&name),
+                known.join(", ")
+            ));
         };
-        format!("{line}: {message}")
-    })?;
-    check(&config, text)?;
-    Ok(config)
+        let text = match value.into_inner() {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Float(n) => n.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            _ => return Err(format!("{line}: {}: expected a single value", key.name())),
+        };
+        key.check(&text)
+            .map_err(|why| format!("{line}: {}: {why}", key.name()))?;
+        values.insert(key.name(), text);
+    }
+    Ok(values)
 }
 
-/// The 1-based line on which `key` is set, or 1.
-fn line_of(text: &str, key: &str) -> usize {
+/// The 1-based line holding byte `at` of `text`.
+fn line_at(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    text.as_bytes()[..at]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The 1-based line on which `key` is set.
+fn line_of(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .position(|l| {
             l.trim_start()
                 .strip_prefix(key)
                 .is_some_and(|rest| rest.trim_start().starts_with('='))
         })
-        .map_or(1, |i| i + 1)
-}
-
-/// Values the flags would reject are rejected here too, naming the key's line.
-fn check(config: &Config, text: &str) -> std::result::Result<(), String> {
-    let line_of = |key: &str| line_of(text, key);
-    if let Some(n) = config.concurrency {
-        if !(1..=32).contains(&n) {
-            return Err(format!(
-                "{}: concurrency must be 1 to 32",
-                line_of("concurrency")
-            ));
-        }
-    }
-    if let Some(name) = &config.name {
-        name.parse::<NameTemplate>()
-            .map_err(|e| format!("{}: name: {e}", line_of("name")))?;
-    }
-    if let Some(format) = &config.format {
-        <Format as clap::ValueEnum>::from_str(format, true).map_err(|_| {
-            format!(
-                "{}: format must be table, jsonl, json or csv",
-                line_of("format")
-            )
-        })?;
-    }
-    if config
-        .api_interval
-        .is_some_and(|n| !(0.0..=600.0).contains(&n))
-    {
-        return Err(format!(
-            "{}: api_interval must be 0 to 600 seconds",
-            line_of("api_interval")
-        ));
-    }
-    if let Some(key) = &config.api_key {
-        key.parse::<ApiKey>()
-            .map_err(|e| format!("{}: api_key: {e}", line_of("api_key")))?;
-    }
-    Ok(())
+        .map(|i| i + 1)
 }
 
 /// Whether a file holding a secret can be read by other users (Unix permission bits).
@@ -186,8 +166,8 @@ mod tests {
              name = \"{username}/{id}.{ext}\"\nformat = \"csv\"\n",
         )
         .unwrap();
-        assert_eq!(c.concurrency, Some(8));
-        assert_eq!(c.format.as_deref(), Some("csv"));
+        assert_eq!(c.get("concurrency").map(String::as_str), Some("8"));
+        assert_eq!(c.get("format").map(String::as_str), Some("csv"));
     }
 
     #[test]

@@ -99,6 +99,19 @@ impl Default for NameTemplate {
     }
 }
 
+/// The template as written.
+impl std::fmt::Display for NameTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => f.write_str(t)?,
+                Part::Field(name) => write!(f, "{{{name}}}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 impl NameTemplate {
     /// The relative path for an item whose real type is `ext` (`None`: the `.part` name,
     /// i.e. the name without its extension). Components are sanitized and length-capped.
