@@ -53,7 +53,7 @@ csv\t'A header row, then one row per item with flattened columns'"
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id: every image of the model (unlisted and early-access posts included), in one --sort order across its versions, walked side by side and merged' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id -d 'Only images made with this model version; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l user-id -d 'Only images by this user id; repeatable' -r
@@ -107,11 +107,11 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -s o -l out -d '
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s j -l concurrency -d 'Files transferred at once, 1-32 [default: 4]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {createdTime} {ext}; {createdAt} is the UTC date (2026-07-12), {createdTime} the date and time (2026-07-12T17-36-54); {ext} comes from the file\'s first bytes' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing after N items in a row that are already complete' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing a target after N items in a row that are already complete (a model\'s in its merged order, so a new image in any version is fetched)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l max-file-size -d 'Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger file fails before any byte is written' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id the model is walked version by version (newest version first, each in --sort order): the only walk the API answers completely' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id: every image of the model (unlisted and early-access posts included), in one --sort order across its versions, walked side by side and merged' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version-id -d 'Only images made with this model version; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l user-id -d 'Only images by this user id; repeatable' -r

@@ -41,7 +41,8 @@ pub struct ImageQuery {
 pub struct Target {
     /// The target's own filters, in the API's spellings.
     pub params: Vec<(&'static str, String)>,
-    /// `--model-id` without `--model-version-id`: walked version by version (doc/api.md, "Legacy
+    /// `--model-id` without `--model-version-id`: its versions and its own listing merged in one
+    /// order (`walk::model`; doc/api.md, "Legacy
     /// database path": only that walk is complete and sorted).
     pub model: Option<u64>,
     /// `--collection-id`: walked over the site's tRPC `image.getInfinite`.
@@ -170,7 +171,7 @@ fn targets(args: &QueryArgs) -> Vec<Target> {
     cross("username", args.username.clone());
     cross("userId", ids(&args.user_id));
     cross("imageId", ids(args.image_id.as_slice()));
-    // A model with a version given is a plain filter; alone it is walked version by version.
+    // A model with a version given is a plain filter; alone it is a merged model walk.
     if args.model_version_id.is_empty() {
         let models = args.model_id.clone();
         if !models.is_empty() {
