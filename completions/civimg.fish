@@ -51,13 +51,13 @@ jsonl\t'One JSON object per line, exactly as the API sent it'
 json\t'One JSON array'
 csv\t'A header row, then one row per item with flattened columns'"
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200, sent with every request of a walk and kept when it is resumed [default: 100]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id: every image of the model (unlisted and early-access posts included), in one --sort order across its versions, walked side by side and merged' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id -d 'Only images made with this model version; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user, sent as typed (the API keeps letters, digits and _ of it; @NAME and a /user/NAME page URL work too); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l user-id -d 'Only images by this user id; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-id -d 'Only this image' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-id -d 'Only this image, at whatever browsing level it has; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
 soft\t'Up to PG-13'
@@ -81,8 +81,8 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -l type -d 'Only ima
 video\t''
 audio\t''"
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-model -d 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l tag -d 'Only images with this tag id (any of them); repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l page -d 'Start at this page (page × limit may not exceed 1000; cursors go further)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l tag -d 'Only images with this tag id. Repeated (--tag 4 --tag 6): images with either, one walk per tag, each image once. Comma-joined (--tag 4,6): images with all of them' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l page -d 'Only 1: the API ignores page numbers on listings and would answer page 1 for any other (use --cursor to go on where a walk stopped, --max to take fewer items)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l max -d 'Stop after N items in total' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l since -d 'Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time. With --sort newest the walk stops at the first older item; in any other order every page is read' -r
@@ -106,16 +106,16 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -s h -l help -d 'Pri
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s o -l out -d 'Directory to save into, created if missing [default: .]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s j -l concurrency -d 'Files transferred at once, 1-32 [default: 4]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}] Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {createdTime} {ext}; {createdAt} is the UTC date (2026-07-12), {createdTime} the date and time (2026-07-12T17-36-54); {ext} comes from the file\'s first bytes' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read what to download from FILE (- is stdin) instead of querying: JSON lines as `civimg list --format jsonl` prints them, or one image id or Civitai page URL per line, mixed. Page URLs are walked at --nsfw / --browsing-level; any other line (CSV …) stops the run with an error' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing a target after N items in a row that are already complete (a model\'s in its merged order, so a new image in any version is fetched)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l max-file-size -d 'Largest file to save, in bytes or with a suffix K, M or G (powers of 1024); a larger file fails before any byte is written' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200 (the API\'s default is 100)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200, sent with every request of a walk and kept when it is resumed [default: 100]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id: every image of the model (unlisted and early-access posts included), in one --sort order across its versions, walked side by side and merged' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version-id -d 'Only images made with this model version; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user (letters, digits and _); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user, sent as typed (the API keeps letters, digits and _ of it; @NAME and a /user/NAME page URL work too); repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l user-id -d 'Only images by this user id; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-id -d 'Only this image' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-id -d 'Only this image, at whatever browsing level it has; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
 soft\t'Up to PG-13'
@@ -139,8 +139,8 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l type -d 'Only
 video\t''
 audio\t''"
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-model -d 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l tag -d 'Only images with this tag id (any of them); repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l page -d 'Start at this page (page × limit may not exceed 1000; cursors go further)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l tag -d 'Only images with this tag id. Repeated (--tag 4 --tag 6): images with either, one walk per tag, each image once. Comma-joined (--tag 4,6): images with all of them' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l page -d 'Only 1: the API ignores page numbers on listings and would answer page 1 for any other (use --cursor to go on where a walk stopped, --max to take fewer items)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l max -d 'Stop after N items in total' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l since -d 'Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time. With --sort newest the walk stops at the first older item; in any other order every page is read' -r

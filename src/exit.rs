@@ -22,6 +22,8 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     if let Some(walk) = err.chain().find_map(|e| e.downcast_ref::<WalkError>()) {
         if let Some(cursor) = &walk.resume_cursor {
             eprintln!("{}", resume_hint(walk.items_done, cursor));
+        } else if matches!(walk.error, crate::client::ApiError::CursorRefused(_)) {
+            eprintln!("{}", restart_hint(walk.items_done));
         }
     }
     ExitCode::from(FAILURE)
@@ -35,6 +37,19 @@ pub fn resume_hint(items_done: u64, cursor: &str) -> String {
         "civimg: {items_done} items came before the failure; to continue, run the same command with --cursor {quoted}"
     ))
     .into_owned()
+}
+
+/// After the API refused a cursor: it cannot be used again, so the advice is to start over,
+/// never to pass the same cursor (doc/api.md, "The official reference").
+pub fn restart_hint(items_done: u64) -> String {
+    let before = match items_done {
+        0 => String::new(),
+        n => format!(" {n} items came before the failure;"),
+    };
+    format!(
+        "civimg:{before} the API will not continue that cursor: run the command again without \
+         --cursor to start from the beginning"
+    )
 }
 
 /// Prints `civimg: error: …` as one line: for the fatal error, and for each failed target of

@@ -9,6 +9,7 @@ pub mod exit;
 pub mod log;
 pub mod meta;
 pub mod output;
+pub mod pasted;
 pub mod settings;
 pub mod store;
 pub mod text;

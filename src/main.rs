@@ -17,7 +17,9 @@ fn main() -> ExitCode {
         Err(err) => err.exit(),
     };
     cli.global.note_env_sources(&matches);
-    if let Err(usage) = civimg::usage::check(&cli) {
+    if let Err(usage) =
+        civimg::usage::read_pasted(&mut cli).and_then(|()| civimg::usage::check(&cli))
+    {
         usage.into_clap(&mut cmd).exit();
     }
     match civimg::run(cli) {

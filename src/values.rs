@@ -162,6 +162,41 @@ impl clap::builder::TypedValueParser for ApiKeyParser {
     }
 }
 
+/// One `--tag` value: tag ids an image must carry all of (`4` or `4,6`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagSet(Vec<u64>);
+
+impl TagSet {
+    /// The ids, in the order given, each once.
+    pub fn ids(&self) -> &[u64] {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for TagSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<String> = self.0.iter().map(u64::to_string).collect();
+        f.write_str(&ids.join(","))
+    }
+}
+
+impl std::str::FromStr for TagSet {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut ids = Vec::new();
+        for part in s.split(',') {
+            let id: u64 = part.trim().parse().map_err(|_| {
+                "a tag id is a number; A,B means images with all of them".to_string()
+            })?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        Ok(TagSet(ids))
+    }
+}
+
 /// `--limit`: the API answers 400 above 200, so say so before asking.
 pub fn parse_limit(s: &str) -> Result<u32, String> {
     let n: u32 = s
@@ -242,10 +277,27 @@ pub fn parse_concurrency(s: &str) -> Result<usize, String> {
     }
 }
 
-/// `--username`: the API's zod schema allows `^[A-Za-z0-9_]*$` only (doc/api.md).
+/// `--username`: sent as typed, since the API slugifies it (doc/api.md, "The official
+/// reference"); refused only when it cannot be a name: empty, control characters, over 128
+/// bytes, or nothing the API would keep of it.
+/// A `/user/NAME` page URL and `@NAME` are read as the name (issue 16).
 pub fn parse_username(s: &str) -> Result<String, String> {
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err("a Civitai username has only letters, digits and _".into());
+    let s = &crate::pasted::username_of(s);
+    if s.trim().is_empty() {
+        return Err("a username cannot be empty".into());
+    }
+    if s.chars().any(char::is_control) {
+        return Err("a username cannot hold control characters".into());
+    }
+    if s.len() > 128 {
+        return Err("a username is at most 128 bytes".into());
+    }
+    if username_slug(s).is_empty() {
+        return Err(
+            "the API keeps only letters, digits and _ of a username: this one would be read as \
+             no username at all"
+                .into(),
+        );
     }
     Ok(s.to_string())
 }
@@ -295,4 +347,13 @@ pub enum MetaFormat {
     Table,
     /// One JSON object per record (every field, `source` = api or the file)
     Json,
+}
+
+/// How the API reads a `username`: it "auto-slugifies" it (doc/api.md, "The official
+/// reference"). The reference does not publish the rule; civimg's reading keeps the characters a
+/// Civitai username can hold (ASCII letters, digits, `_`) and drops the rest.
+pub fn username_slug(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }

@@ -24,6 +24,8 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/api/v1/images", get(images))
         .route("/api/v1/models/{id}", get(super::models::model))
+        .route("/api/v1/posts/{id}", get(super::posts::post))
+        .route("/api/v1/model-versions/{id}", get(super::versions::version))
         .route("/api/trpc/image.getInfinite", get(super::trpc::infinite))
         .route("/__fake/fault", post(inject))
         .route("/__fake/mode", post(set_mode))

@@ -39,7 +39,9 @@
 //! The imageId path (`imageId` given) and the modelId-only path (`modelId` without `postId`,
 //! `modelVersionId`, `username` or `userId`) emit a numeric `nextCursor` (the id of the next
 //! page's first item) and wrap meta as `{"id", "meta"}`; elsewhere the cursor is `"offset|ms"`.
-//! `GET /api/v1/models/{id}` lists a catalog model's versions, newest first. Collections are
+//! `GET /api/v1/models/{id}` lists a catalog model's versions, newest first;
+//! `GET /api/v1/model-versions/{id}` answers a catalog version, `GET /api/v1/posts/{id}` a post of
+//! the dataset (first 100 images by id); unknown ids of all three are 404s. Collections are
 //! served over the site's tRPC `image.getInfinite` (see `trpc.rs` for which items they hold).
 //!
 //! # Modes and faults
@@ -68,13 +70,15 @@ mod meta;
 mod models;
 mod modes;
 mod page;
+mod posts;
 mod query;
 mod record;
 mod server;
 mod trpc;
 mod util;
+mod versions;
 
 pub use faults::Fault;
-pub use modes::Modes;
+pub use modes::{Modes, OFF};
 pub use record::Recorded;
 pub use server::{FakeCivitai, FakeConfig, Ports};

@@ -42,14 +42,37 @@ pub struct Modes {
     /// Anonymous callers (no `Authorization: Bearer …`) get PG only, whatever they ask for; a
     /// Bearer key gets the levels asked for (reference images.md, "Auth").
     pub anon_pg: bool,
+    /// `username` is slugified (ASCII letters, digits and `_` kept, the rest dropped) instead of
+    /// refused with a 400 (reference images.md: "auto-slugified"; the rule is the fake's guess).
+    pub slug_usernames: bool,
+    /// The site's tRPC answers 401 UNAUTHORIZED to collection requests without a Bearer key
+    /// (reference collections.md: collections belong to accounts).
+    pub collections_need_key: bool,
     /// Items carry `thumbnail`: `{url, width, height}` on videos, `null` elsewhere (reference
     /// images.md, item fields).
     pub thumbnails: bool,
 }
 
+/// Every switch off (the default), usable in constants.
+pub const OFF: Modes = Modes {
+    legacy: false,
+    bdx_cursors: false,
+    flat_meta: false,
+    no_models_api: false,
+    public_only: false,
+    tags_all_of: false,
+    page_ignored: false,
+    default_limit_50: false,
+    feed_cursors: false,
+    anon_pg: false,
+    slug_usernames: false,
+    collections_need_key: false,
+    thumbnails: false,
+};
+
 impl Modes {
-    /// Every switch of the official reference on (`public_only` … `thumbnails`), the older
-    /// quirks (`legacy`, `bdx_cursors`, `flat_meta`, `no_models_api`) and `anon_pg` off.
+    /// The official reference's listing rules on; the older quirks (`legacy`, `bdx_cursors`,
+    /// `flat_meta`, `no_models_api`), `anon_pg` and `collections_need_key` off.
     pub fn reference() -> Modes {
         Modes {
             public_only: true,
@@ -57,6 +80,7 @@ impl Modes {
             page_ignored: true,
             default_limit_50: true,
             feed_cursors: true,
+            slug_usernames: true,
             thumbnails: true,
             ..Modes::default()
         }
@@ -73,6 +97,7 @@ impl Modes {
                 flat_meta: self.flat_meta,
                 no_models_api: self.no_models_api,
                 anon_pg: self.anon_pg,
+                collections_need_key: self.collections_need_key,
                 ..Modes::reference()
             };
         }
@@ -87,6 +112,8 @@ impl Modes {
         self.default_limit_50 = flag("default_limit_50", self.default_limit_50);
         self.feed_cursors = flag("feed_cursors", self.feed_cursors);
         self.anon_pg = flag("anon_pg", self.anon_pg);
+        self.slug_usernames = flag("slug_usernames", self.slug_usernames);
+        self.collections_need_key = flag("collections_need_key", self.collections_need_key);
         self.thumbnails = flag("thumbnails", self.thumbnails);
     }
 }

@@ -168,6 +168,7 @@ impl Query {
         let mut p = Params {
             pairs: &pairs,
             issues: &mut issues,
+            slug: modes.slug_usernames,
         };
         let limit_sent = p.bounded("limit", 0, Some(200));
         let limit = limit_sent.unwrap_or(if modes.default_limit_50 { 50 } else { 100 });
@@ -179,7 +180,7 @@ impl Query {
         let with_tags = p.choice("withTags", &BOOLS).is_some_and(|k| k % 2 == 0);
         let flat_meta = p.choice("flatMeta", &BOOLS).is_some_and(|k| k % 2 == 0);
         let unknown_user = p
-            .get("username")
+            .username_value()
             .is_some_and(|u| !ds.knows_user(&u.to_lowercase()));
         let key = p.list_key(ds);
         let base_models = p.base_models();
@@ -236,6 +237,8 @@ impl Query {
 struct Params<'a> {
     pairs: &'a [(String, String)],
     issues: &'a mut Vec<Value>,
+    /// The `slug_usernames` mode.
+    slug: bool,
 }
 
 impl Params<'_> {
@@ -305,8 +308,21 @@ impl Params<'_> {
         found
     }
 
-    fn username(&mut self) -> Option<String> {
+    /// `username` as the API reads it: slugified with the `slug_usernames` mode.
+    fn username_value(&self) -> Option<String> {
         let v = self.get("username")?;
+        Some(match self.slug {
+            true => v
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect(),
+            false => v.to_string(),
+        })
+    }
+
+    fn username(&mut self) -> Option<String> {
+        let v = self.username_value()?;
+        let v = v.as_str();
         if v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Some(v.to_string());
         }

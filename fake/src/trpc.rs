@@ -34,8 +34,16 @@ pub fn holds(collection: u64, e: &Entry) -> Option<bool> {
 /// The handler.
 pub async fn infinite(
     State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
     UrlQuery(q): UrlQuery<std::collections::HashMap<String, String>>,
 ) -> Response {
+    let keyed = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer ") && v.len() > 7);
+    if app.modes.read().unwrap().collections_need_key && !keyed {
+        return error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "Please log in");
+    }
     let input: Option<Value> = q.get("input").and_then(|i| serde_json::from_str(i).ok());
     let Some(input) = input.as_ref().and_then(|i| i.get("json")) else {
         return error(

@@ -15,7 +15,7 @@ pub mod usage;
 pub use crate::settings::flags::GlobalArgs;
 use crate::values::{parse_concurrency, parse_count, parse_limit, parse_page, parse_username};
 pub use crate::values::{
-    ApiKey, ByteSize, ColorWhen, Format, MediaType, MetaFormat, Nsfw, Period, Sort,
+    ApiKey, ByteSize, ColorWhen, Format, MediaType, MetaFormat, Nsfw, Period, Sort, TagSet,
 };
 
 /// List, inspect and bulk-download images from Civitai.
@@ -42,7 +42,8 @@ pub enum Command {
   civimg list --username alice --format jsonl | jq -r .url
   civimg list --username alice --max 500 --format csv > alice.csv
   civimg list --collection-id 5001 --format jsonl
-  civimg list --username alice --username bob --with-tags --format csv")]
+  civimg list --username alice --username bob --with-tags --format csv
+  civimg list https://civitai.com/user/alice --max 20")]
     List(ListArgs),
 
     /// Download full-resolution originals, resumably, several at a time
@@ -50,6 +51,8 @@ pub enum Command {
   civimg download --username alice -o gallery/
   civimg download --model-id 123 --sort newest --stop-after-known 50 -o model123/
   civimg download --username alice --username bob -o both/
+  civimg download https://civitai.com/models/123 https://civitai.com/images/456 -o pasted/
+  civimg download --input links.txt -o picked/
   civimg list --username alice -f jsonl | jq -c 'select(.width > 1000)' | civimg download --input -")]
     Download(DownloadArgs),
 
@@ -138,7 +141,10 @@ pub struct DownloadArgs {
     #[arg(long, value_name = "TEMPLATE", verbatim_doc_comment)]
     pub name: Option<NameTemplate>,
 
-    /// Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin
+    /// Read what to download from FILE (- is stdin) instead of querying: JSON lines as
+    /// `civimg list --format jsonl` prints them, or one image id or Civitai page URL per line,
+    /// mixed. Page URLs are walked at --nsfw / --browsing-level; any other line (CSV …) stops
+    /// the run with an error
     #[arg(long, value_name = "FILE|-")]
     pub input: Option<PathBuf>,
 
@@ -196,7 +202,15 @@ pub struct MetaArgs {
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Query")]
 pub struct QueryArgs {
-    /// Items per page, 1-200 (the API's default is 100)
+    /// Civitai page URLs or image ids, as pasted from the browser: /user/NAME (also /images,
+    /// /videos, /posts), /models/ID[/slug][?modelVersionId=V], /posts/ID, /images/ID,
+    /// /collections/ID on civitai.com, civitai.red or civitai.green. Each is read as the
+    /// matching target flag (--username, --model-id …); requests still go to --base-url
+    #[arg(value_name = "URL|ID")]
+    pub pasted: Vec<String>,
+
+    /// Items per page, 1-200, sent with every request of a walk and kept when it is resumed
+    /// [default: 100]
     #[arg(long, value_name = "N", value_parser = parse_limit)]
     pub limit: Option<u32>,
 
@@ -215,7 +229,8 @@ pub struct QueryArgs {
     #[arg(long, value_name = "ID")]
     pub model_version_id: Vec<u64>,
 
-    /// Only images by this user (letters, digits and _); repeatable
+    /// Only images by this user, sent as typed (the API keeps letters, digits and _ of it;
+    /// @NAME and a /user/NAME page URL work too); repeatable
     #[arg(long, value_name = "NAME", value_parser = parse_username)]
     pub username: Vec<String>,
 
@@ -223,9 +238,9 @@ pub struct QueryArgs {
     #[arg(long, value_name = "ID")]
     pub user_id: Vec<u64>,
 
-    /// Only this image
+    /// Only this image, at whatever browsing level it has; repeatable
     #[arg(long, value_name = "ID")]
-    pub image_id: Option<u64>,
+    pub image_id: Vec<u64>,
 
     /// Images of this collection, over the site's own internal API (tRPC), which may change
     /// without notice; repeatable. Not combined with the other target flags
@@ -257,15 +272,17 @@ pub struct QueryArgs {
     #[arg(long, value_name = "NAME")]
     pub base_model: Vec<String>,
 
-    /// Only images with this tag id (any of them); repeatable
-    #[arg(long, value_name = "ID")]
-    pub tag: Vec<u64>,
+    /// Only images with this tag id. Repeated (--tag 4 --tag 6): images with either, one walk
+    /// per tag, each image once. Comma-joined (--tag 4,6): images with all of them
+    #[arg(long, value_name = "ID[,ID…]")]
+    pub tag: Vec<TagSet>,
 
     /// Ask for each image's tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)
     #[arg(long)]
     pub with_tags: bool,
 
-    /// Start at this page (page × limit may not exceed 1000; cursors go further)
+    /// Only 1: the API ignores page numbers on listings and would answer page 1 for any other
+    /// (use --cursor to go on where a walk stopped, --max to take fewer items)
     #[arg(long, value_name = "N", value_parser = parse_page)]
     pub page: Option<u32>,
 

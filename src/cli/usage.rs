@@ -5,11 +5,7 @@ use clap::error::ErrorKind;
 
 use crate::base_url;
 use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
-use crate::query::{sent_limit, API_DEFAULT_LIMIT};
 use crate::window::DateWindow;
-
-/// The API's page cap: `page * limit > 1000` answers 429 (doc/api.md).
-pub const PAGE_WINDOW: u64 = 1000;
 
 /// A usage error: which subcommand's usage to show, and what is wrong.
 #[derive(Debug)]
@@ -44,6 +40,53 @@ impl Usage {
     }
 }
 
+/// Reads the pasted URLs and ids of `list` and `download` into their target flags
+/// (`crate::pasted`); an argument of no accepted form is a usage error that lists them.
+pub fn read_pasted(cli: &mut Cli) -> Result<(), Usage> {
+    let (sub, q) = match &mut cli.command {
+        Command::List(args) => ("list", &mut args.query),
+        Command::Download(args) => ("download", &mut args.query),
+        _ => return Ok(()),
+    };
+    absorb(q).map_err(|(kind, why)| Usage::new(Some(sub), kind, why))
+}
+
+/// Moves `q.pasted` into the target flags it stands for.
+fn absorb(q: &mut QueryArgs) -> Result<(), (ErrorKind, String)> {
+    use crate::cli::MediaType;
+    use crate::pasted::Pasted;
+    for text in std::mem::take(&mut q.pasted) {
+        match Pasted::parse(&text).map_err(|why| (ErrorKind::InvalidValue, why))? {
+            Pasted::User(name) => q.username.push(name),
+            Pasted::UserVideos(name) => {
+                if q.media_type.is_some_and(|t| t != MediaType::Video) {
+                    let why = format!("{text} lists videos, but --type asks for another type");
+                    return Err((ErrorKind::ArgumentConflict, why));
+                }
+                q.media_type = Some(MediaType::Video);
+                q.username.push(name);
+            }
+            Pasted::Model(id) => q.model_id.push(id),
+            Pasted::ModelVersion(id) => q.model_version_id.push(id),
+            Pasted::Post(id) => q.post_id.push(id),
+            Pasted::Image(id) => q.image_id.push(id),
+            Pasted::Collection(id) => q.collection_id.push(id),
+        }
+    }
+    // clap refuses --collection-id beside other targets; a pasted collection the same.
+    let others = target_flags(q)
+        .into_iter()
+        .filter(|(flag, on)| *on && !matches!(*flag, "--collection-id" | "--tag"))
+        .count();
+    if !q.collection_id.is_empty() && others > 0 {
+        let why = "a collection cannot be combined with other targets (users, models, posts, \
+                   images): list it in a run of its own"
+            .to_string();
+        return Err((ErrorKind::ArgumentConflict, why));
+    }
+    Ok(())
+}
+
 /// Every check, in the order a user would fix them.
 pub fn check(cli: &Cli) -> Result<(), Usage> {
     if let Some(base) = &cli.global.base_url {
@@ -61,11 +104,11 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
     }
 }
 
-/// `--page N` with `N × limit` past the API's window is a 429 the API would send anyway;
-/// `--since` after `--until` is a window no item can fall in.
+/// `--page N` past the first, which the API ignores; `--since` after `--until`, a window no item
+/// can fall in.
 fn check_query(q: &QueryArgs, sub: &'static str) -> Result<(), Usage> {
     // doc/api.md, legacy path: `Random` answers 400 "Random sort requires a collectionId".
-    if q.sort == Some(Sort::Random) && q.image_id.is_some() {
+    if q.sort == Some(Sort::Random) && !q.image_id.is_empty() {
         return Err(Usage::new(
             Some(sub),
             ErrorKind::ArgumentConflict,
@@ -77,18 +120,18 @@ fn check_query(q: &QueryArgs, sub: &'static str) -> Result<(), Usage> {
     if let Err(why) = DateWindow::new(q.since, q.until, q.sort) {
         return Err(Usage::new(Some(sub), ErrorKind::ArgumentConflict, why));
     }
-    if let Some(page) = q.page {
-        let limit = u64::from(sent_limit(q).unwrap_or(API_DEFAULT_LIMIT));
-        if u64::from(page) * limit > PAGE_WINDOW {
-            return Err(Usage::new(
-                Some(sub),
-                ErrorKind::ValueValidation,
-                format!(
-                    "--page {page} with {limit} items per page reaches past item {PAGE_WINDOW}, \
-                     which the API refuses; walk with cursors instead (leave out --page)"
-                ),
-            ));
-        }
+    // doc/api.md, "The official reference": `page` is ignored on listings (only lookups by
+    // image id or bare model id honour it), so page 2 would silently be page 1 again.
+    if let Some(page) = q.page.filter(|&p| p > 1) {
+        return Err(Usage::new(
+            Some(sub),
+            ErrorKind::ValueValidation,
+            format!(
+                "--page {page}: the API ignores page numbers on listings and would answer page 1 \
+                 again; to go on where a walk stopped, use the --cursor it printed; to take \
+                 fewer items, use --max"
+            ),
+        ));
     }
     Ok(())
 }
@@ -155,7 +198,7 @@ fn target_flags(q: &QueryArgs) -> [(&'static str, bool); 8] {
         ("--model-id", !q.model_id.is_empty()),
         ("--model-version-id", !q.model_version_id.is_empty()),
         ("--post-id", !q.post_id.is_empty()),
-        ("--image-id", q.image_id.is_some()),
+        ("--image-id", !q.image_id.is_empty()),
         ("--collection-id", !q.collection_id.is_empty()),
         ("--tag", !q.tag.is_empty()),
     ]
@@ -183,14 +226,13 @@ fn filters(q: &QueryArgs) -> Vec<&'static str> {
 }
 
 /// The flags that choose which items the API returns, by flag name; `--input` replaces them.
+/// (The level flags stay: they apply to the page URLs an input may hold.)
 fn api_choices(q: &QueryArgs) -> Vec<&'static str> {
     let choices = [
         ("--base-model", !q.base_model.is_empty()),
         ("--type", q.media_type.is_some()),
         ("--sort", q.sort.is_some()),
         ("--period", q.period.is_some()),
-        ("--nsfw", q.nsfw.is_some()),
-        ("--browsing-level", q.browsing_level.is_some()),
         ("--cursor", q.cursor.is_some()),
         ("--page", q.page.is_some()),
         ("--limit", q.limit.is_some()),
@@ -206,7 +248,64 @@ mod tests {
     use clap::Parser;
 
     fn usage(args: &[&str]) -> Result<(), Usage> {
-        check(&Cli::try_parse_from(args).unwrap())
+        let mut cli = Cli::try_parse_from(args).unwrap();
+        read_pasted(&mut cli)?;
+        check(&cli)
+    }
+
+    fn query_of(args: &[&str]) -> QueryArgs {
+        let mut cli = Cli::try_parse_from(args).unwrap();
+        read_pasted(&mut cli).unwrap();
+        match cli.command {
+            Command::List(a) => a.query,
+            Command::Download(a) => a.query,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn pasted_urls_become_target_flags() {
+        let q = query_of(&[
+            "civimg",
+            "download",
+            "https://civitai.com/user/alice_ai",
+            "https://civitai.red/models/101/rv?modelVersionId=1002",
+            "https://civitai.green/models/102",
+            "https://civitai.com/posts/7",
+            "https://civitai.com/images/8",
+            "9",
+            "--image-id",
+            "10",
+        ]);
+        assert_eq!(q.username, ["alice_ai"]);
+        assert_eq!(q.model_version_id, [1002]);
+        assert_eq!(q.model_id, [102]);
+        assert_eq!(q.post_id, [7]);
+        assert_eq!(q.image_id, [10, 8, 9]);
+        assert!(q.pasted.is_empty());
+        let q = query_of(&["civimg", "list", "https://civitai.com/user/bob/videos"]);
+        assert_eq!(q.media_type, Some(crate::cli::MediaType::Video));
+        // A pasted URL is a filter: download needs no other.
+        assert!(usage(&["civimg", "download", "https://civitai.com/user/bob"]).is_ok());
+        let err = usage(&["civimg", "list", "https://example.com/user/bob"]).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidValue);
+        assert!(err.message.contains("/models/ID"), "{}", err.message);
+        let err = usage(&[
+            "civimg",
+            "list",
+            "https://civitai.com/collections/5",
+            "--username",
+            "bob",
+        ]);
+        assert_eq!(err.unwrap_err().kind, ErrorKind::ArgumentConflict);
+        let err = usage(&[
+            "civimg",
+            "list",
+            "https://civitai.com/user/bob/videos",
+            "--type",
+            "image",
+        ]);
+        assert_eq!(err.unwrap_err().kind, ErrorKind::ArgumentConflict);
     }
 
     #[test]
@@ -274,11 +373,10 @@ mod tests {
     }
 
     #[test]
-    fn page_times_limit_stays_in_the_window() {
-        assert!(usage(&["civimg", "list", "--page", "10"]).is_ok());
-        assert!(usage(&["civimg", "list", "--page", "11"]).is_err());
-        assert!(usage(&["civimg", "list", "--page", "5", "--limit", "200"]).is_ok());
-        assert!(usage(&["civimg", "list", "--page", "6", "--limit", "200"]).is_err());
-        assert!(usage(&["civimg", "list", "--page", "100", "--max", "10"]).is_ok());
+    fn only_the_first_page_can_be_asked_for() {
+        assert!(usage(&["civimg", "list", "--page", "1"]).is_ok());
+        let err = usage(&["civimg", "list", "--page", "2", "--limit", "10"]).unwrap_err();
+        assert!(err.message.contains("--cursor") && err.message.contains("--max"));
+        assert!(usage(&["civimg", "list", "--page", "5", "--username", "bob"]).is_err());
     }
 }

@@ -48,12 +48,18 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
         }
     }
     writer.finish()?;
-    if walk.emitted() == 0 && !walk.unknown_user() {
+    if walk.emitted() == 0 && walk.some_target_exists() {
         if let Some(hint) = pg_only_hint(&query) {
             settings.log().warn(hint);
         }
     }
-    Ok(ExitCode::SUCCESS)
+    if let Some(notice) = walk.pg_cap_notice() {
+        settings.log().warn(notice);
+    }
+    match walk.missing_error() {
+        Some(missing) => Err(missing),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// doc/api.md: with neither `nsfw` nor `browsingLevel` the API answers PG images only, so an

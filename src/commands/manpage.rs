@@ -111,7 +111,7 @@ fn closing_sections() -> Roff {
     roff.control("SH", ["EXIT STATUS"]);
     for (code, meaning) in [
         ("0", "Success, including a pipe closed early by the reader (civimg list | head)."),
-        ("1", "A runtime failure: the API refused, the network failed, a file failed to download, meta found no generation data."),
+        ("1", "A runtime failure: a target does not exist, the API refused, the network failed, a file failed to download, an --input line is not an item, id or URL, meta found no generation data."),
         ("2", "A usage error: an unknown flag, an invalid value, or flags that cannot go together; nothing was requested."),
         ("130", "Interrupted by Ctrl-C; partial downloads are kept and resume on the next run."),
     ] {

@@ -53,6 +53,10 @@ pub const ITEM_FIELDS: &[&str] = &[
     "stats.cryCount",
     "stats.dislikeCount",
     "stats.commentCount",
+    "thumbnail",
+    "thumbnail.url",
+    "thumbnail.width",
+    "thumbnail.height",
 ];
 
 /// Paths below these are open-ended.
@@ -171,6 +175,10 @@ pub const DEFAULT_CSV_FIELDS: &[&str] = &[
     "baseModel",
     "modelVersionIds",
     "hash",
+    // doc/api.md, "The official reference": a video's still, null for images.
+    "thumbnail.url",
+    "thumbnail.width",
+    "thumbnail.height",
     "stats.likeCount",
     "stats.heartCount",
     "stats.laughCount",

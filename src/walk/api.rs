@@ -49,6 +49,8 @@ pub struct Item {
     pub id: Option<u64>,
     /// The `username`, if any.
     pub username: Option<String>,
+    /// The browsing level bit (PG=1 … XXX=16), from `browsingLevel` or `nsfwLevel`, if any.
+    pub level: Option<u64>,
 }
 
 /// The fields read from every item; the rest of the object is skipped, not built.
@@ -58,6 +60,10 @@ struct Keys<'a> {
     id: Option<Value>,
     #[serde(default)]
     username: Option<Value>,
+    #[serde(default, rename = "browsingLevel")]
+    browsing_level: Option<Value>,
+    #[serde(default, rename = "nsfwLevel", borrow)]
+    nsfw_level: Option<&'a RawValue>,
     #[serde(default, borrow)]
     meta: Option<&'a RawValue>,
 }
@@ -80,14 +86,36 @@ impl<'de> Deserialize<'de> for Item {
         let keys: Keys = serde_json::from_str(raw.get()).unwrap_or_default();
         let id = keys.id.as_ref().and_then(Value::as_u64);
         let username = keys.username.and_then(|u| u.as_str().map(str::to_string));
+        let named = keys.nsfw_level.map(RawValue::get);
+        let level = keys
+            .browsing_level
+            .as_ref()
+            .and_then(Value::as_u64)
+            .or_else(|| named.and_then(level_of_name));
         let wrapped = keys.meta.is_some_and(is_wrapper);
         let raw = if wrapped {
             unwrap_meta(&raw).unwrap_or(raw)
         } else {
             raw
         };
-        Ok(Item { raw, id, username })
+        Ok(Item {
+            raw,
+            id,
+            username,
+            level,
+        })
     }
+}
+
+/// The level bit of an `nsfwLevel` name as JSON text (`"None"` PG … `"X"`), doc/api.md.
+fn level_of_name(name: &str) -> Option<u64> {
+    Some(match name {
+        "\"None\"" => 1,
+        "\"Soft\"" => 2,
+        "\"Mature\"" => 4,
+        "\"X\"" => 8,
+        _ => return None,
+    })
 }
 
 fn is_wrapper(meta: &RawValue) -> bool {
@@ -107,14 +135,37 @@ fn unwrap_meta(raw: &RawValue) -> Option<Box<RawValue>> {
 impl Item {
     /// An item built here rather than received (a collection's, in the REST shape).
     pub fn from_value(value: &Value) -> Option<Item> {
+        let level = value
+            .get("browsingLevel")
+            .and_then(Value::as_u64)
+            .or_else(|| {
+                let name = value.get("nsfwLevel")?.to_string();
+                level_of_name(&name)
+            });
         Some(Item {
             id: item_id(value),
+            level,
             username: value
                 .get("username")
                 .and_then(Value::as_str)
                 .map(str::to_string),
             raw: serde_json::value::to_raw_value(value).ok()?,
         })
+    }
+
+    /// The ids in the item's `tags` (`[{"id": …}]`, sent with `withTags=true`); `None` when it
+    /// has no such list.
+    pub fn tag_ids(&self) -> Option<Vec<u64>> {
+        #[derive(Deserialize)]
+        struct Tags {
+            tags: Option<Vec<TagRef>>,
+        }
+        #[derive(Deserialize)]
+        struct TagRef {
+            id: Option<u64>,
+        }
+        let tags = serde_json::from_str::<Tags>(self.raw.get()).ok()?.tags?;
+        Some(tags.into_iter().filter_map(|t| t.id).collect())
     }
 
     /// The JSON text as the API sent it.
@@ -162,7 +213,14 @@ pub fn item_id(item: &Value) -> Option<u64> {
 /// `{"error":{"name":"ZodError","message":"[{\"path\":[\"limit\"],\"message\":\"Too big…\"}]"}}`.
 pub fn error_message(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
-    let error = value.get("error")?;
+    let Some(error) = value.get("error") else {
+        // The official reference's newer shape: `{"message": "…"}` at the top (errors.md).
+        return value
+            .get("message")
+            .and_then(Value::as_str)
+            .filter(|m| !m.trim().is_empty())
+            .map(str::to_string);
+    };
     let text = match error {
         Value::String(s) => s.clone(),
         Value::Object(obj) => {
@@ -178,6 +236,26 @@ pub fn error_message(body: &[u8]) -> Option<String> {
         Some(code) => format!("{text} ({code})"),
         None => text,
     })
+}
+
+/// Whether a 400's body refuses the cursor rather than another parameter: the reference's
+/// top-level `{"message": …}` (errors.md: "This cursor cannot be continued…", "…can no longer be
+/// continued…"), or a zod issue about `cursor`.
+pub fn refuses_cursor(body: &[u8]) -> bool {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return false;
+    };
+    if value.get("error").is_none() && value.get("message").is_some_and(Value::is_string) {
+        return true;
+    }
+    let issues = value
+        .pointer("/error/message")
+        .and_then(Value::as_str)
+        .and_then(|m| serde_json::from_str::<Vec<Value>>(m).ok())
+        .unwrap_or_default();
+    issues
+        .iter()
+        .any(|i| i.pointer("/path/0").and_then(Value::as_str) == Some("cursor"))
 }
 
 /// `limit: Too big: expected number to be <=200; username: Invalid` from a zod issues list.
@@ -236,6 +314,20 @@ mod tests {
             "Blocked (REGION_BLOCKED)"
         );
         assert!(error_message(b"<html>oops</html>").is_none());
+    }
+
+    #[test]
+    fn top_level_messages_are_read_and_cursor_refusals_known() {
+        let body = br#"{"message":"This cursor cannot be continued with these filters"}"#;
+        assert_eq!(
+            error_message(body).unwrap(),
+            "This cursor cannot be continued with these filters"
+        );
+        assert!(refuses_cursor(body));
+        let zod = br#"{"error":{"name":"ZodError","message":"[{\"path\":[\"cursor\"],\"message\":\"Invalid cursor\"}]"}}"#;
+        assert!(refuses_cursor(zod));
+        let limit = br#"{"error":{"name":"ZodError","message":"[{\"path\":[\"limit\"],\"message\":\"Too big\"}]"}}"#;
+        assert!(!refuses_cursor(limit));
     }
 
     #[test]

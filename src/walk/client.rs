@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, ORIGIN, REFERER};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -25,11 +25,30 @@ pub enum ApiError {
     /// A 400: the API's validation rejected a parameter.
     #[error("the API rejected the request: {0}")]
     Rejected(String),
+    /// A 400 refusing the cursor sent (doc/api.md, "The official reference": a cursor is refused
+    /// with other parameters than it came with, or once expired). It cannot be used again.
+    #[error("the API refused the cursor: {0}")]
+    CursorRefused(String),
+    /// The site's tRPC answered 401 or 403 to a collection: collections need a key (or this
+    /// key may not see that collection).
+    #[error("{host} answered HTTP {status} to the collection request: {}", if *keyed {
+        "the API key given may not see this collection"
+    } else {
+        "collections need an API key: give one with --api-key or CIVITAI_API_KEY"
+    })]
+    CollectionRefused {
+        status: u16,
+        host: String,
+        keyed: bool,
+    },
     /// The page cap of doc/api.md: `page * limit > 1000` answers 429 and waiting does not help.
     #[error("HTTP 429 from {host}: {message}; use cursors: drop --page")]
     PageCap { host: String, message: String },
-    /// Any other unsuccessful status; the message comes from a JSON error body, never from HTML.
-    #[error("HTTP {status} from {host}{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
+    /// Any other unsuccessful status; the message comes from a JSON error body, never from HTML
+    /// (Cloudflare's 520-524 are named instead).
+    #[error("HTTP {status}{} from {host}{}",
+        retry::cloudflare_name(*status).map(|n| format!(" ({n})")).unwrap_or_default(),
+        message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
     Status {
         status: u16,
         host: String,
@@ -186,6 +205,11 @@ impl Client {
         self.policy
     }
 
+    /// Whether requests carry an API key.
+    pub fn has_key(&self) -> bool {
+        self.auth.is_some()
+    }
+
     /// The API host, for messages.
     pub fn host(&self) -> &str {
         &self.host
@@ -235,8 +259,50 @@ impl Client {
         url.query_pairs_mut()
             .append_pair("input", &crate::trpc::input(collection, params, cursor));
         let what = format!("page {page_no} of collection {collection}");
-        let answer: crate::trpc::Answer = self.get_json(&url, &what).await?;
+        // The site's own pages send these with their tRPC calls; the site may refuse calls
+        // without them.
+        let page = self.api_url(&["collections", &collection.to_string()]);
+        let site = [
+            (REFERER, HeaderValue::from_str(page.as_str()).ok()),
+            (
+                ORIGIN,
+                HeaderValue::from_str(&page.origin().ascii_serialization()).ok(),
+            ),
+        ];
+        let extra: Vec<_> = site
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        let answer: crate::trpc::Answer = match self.get_json_with(&url, &what, &extra).await {
+            Ok(answer) => answer,
+            Err(ApiError::Status {
+                status: status @ (401 | 403),
+                ..
+            }) => {
+                return Err(ApiError::CollectionRefused {
+                    status,
+                    host: self.host.clone(),
+                    keyed: self.has_key(),
+                })
+            }
+            Err(e) => return Err(e),
+        };
         Ok(answer.into_page(&self.image_host))
+    }
+
+    /// Whether `GET {base}/api/v1/{path…}` answers (a 404: no).
+    pub async fn answers(&self, path: &[&str]) -> Result<bool, ApiError> {
+        let mut segments = vec!["api", "v1"];
+        segments.extend_from_slice(path);
+        let url = self.api_url(&segments);
+        match self
+            .get_json::<serde_json::Value>(&url, &path.join(" "))
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(ApiError::Status { status: 404, .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// `{base}/…segments`, keeping the base's path prefix.
@@ -251,11 +317,21 @@ impl Client {
         url: &Url,
         what: &str,
     ) -> Result<T, ApiError> {
+        self.get_json_with(url, what, &[]).await
+    }
+
+    /// [`Client::get_json`] with extra request headers.
+    async fn get_json_with<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        what: &str,
+        extra: &[(HeaderName, HeaderValue)],
+    ) -> Result<T, ApiError> {
         let mut attempt = 0;
         loop {
             self.pacer.wait().await;
             self.log.verbose(&format!("GET {}", display_url(url)));
-            match self.try_get(url, what).await {
+            match self.try_get(url, what, extra).await {
                 Ok(answer) => {
                     self.pacer.succeeded();
                     return Ok(answer);
@@ -289,8 +365,12 @@ impl Client {
         &self,
         url: &Url,
         what: &str,
+        extra: &[(HeaderName, HeaderValue)],
     ) -> Result<T, (ApiError, Option<Duration>)> {
         let mut req = self.http.get(url.clone()).timeout(self.timeout);
+        for (k, v) in extra {
+            req = req.header(k, v.clone());
+        }
         if let Some(auth) = &self.auth {
             req = req.header(AUTHORIZATION, auth.clone());
         }
@@ -313,7 +393,8 @@ impl Client {
             Err(e) => return Err((self.transport(&e), None)),
         };
         if !status.is_success() {
-            return Err((self.status_error(status, &body), wait));
+            let sent_cursor = url.query_pairs().any(|(k, _)| k == "cursor");
+            return Err((self.status_error(status, &body, sent_cursor), wait));
         }
         serde_json::from_slice::<T>(&body).map_err(|e| {
             let err = ApiError::InvalidJson {
@@ -325,9 +406,12 @@ impl Client {
         })
     }
 
-    fn status_error(&self, status: StatusCode, body: &[u8]) -> ApiError {
+    fn status_error(&self, status: StatusCode, body: &[u8], sent_cursor: bool) -> ApiError {
         let message = api::error_message(body);
         match (status.as_u16(), message) {
+            (400, Some(m)) if sent_cursor && api::refuses_cursor(body) => {
+                ApiError::CursorRefused(m)
+            }
             (400, Some(m)) => ApiError::Rejected(m),
             (429, Some(m)) if m.contains("too many pages") => ApiError::PageCap {
                 host: self.host.clone(),
@@ -545,6 +629,9 @@ mod tests {
             host: "civitai.com".into(),
             message: None,
         };
-        assert_eq!(e.to_string(), "HTTP 520 from civitai.com");
+        assert_eq!(
+            e.to_string(),
+            "HTTP 520 (Cloudflare: the origin answered with an unknown error) from civitai.com"
+        );
     }
 }

@@ -14,6 +14,10 @@ pub trait PageSource: Sync {
     fn log(&self) -> &Log;
     /// The host pages come from, for messages.
     fn host(&self) -> &str;
+    /// Whether requests carry an API key (for the notice about anonymous PG caps).
+    fn has_key(&self) -> bool {
+        false
+    }
     /// One page of `GET /api/v1/images` with these parameters; `page_no` names it in errors.
     fn get_page(
         &self,
@@ -28,6 +32,8 @@ pub trait PageSource: Sync {
     fn as_client(&self) -> Option<&Client> {
         None
     }
+    /// Whether `GET {base}/api/v1/{path…}` answers (a 404: no), for the not-found checks.
+    fn answers(&self, path: &[&str]) -> impl Future<Output = Result<bool, ApiError>> + Send;
     /// One page of a collection.
     fn collection_page(
         &self,
@@ -47,8 +53,16 @@ impl PageSource for Client {
         Some(self)
     }
 
+    fn answers(&self, path: &[&str]) -> impl Future<Output = Result<bool, ApiError>> + Send {
+        Client::answers(self, path)
+    }
+
     fn host(&self) -> &str {
         Client::host(self)
+    }
+
+    fn has_key(&self) -> bool {
+        Client::has_key(self)
     }
 
     fn get_page(

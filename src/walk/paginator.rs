@@ -13,9 +13,10 @@ use std::collections::{HashSet, VecDeque};
 use super::pages::PageSource;
 use crate::api::{Item, Page};
 use crate::client::{ApiError, Client};
-use crate::query::ImageQuery;
+use crate::query::{ImageQuery, ALL_LEVELS};
 use crate::segments::{Kind, Resume, Segment};
 use crate::walk::model::{ModelWalk, Start};
+use crate::walk::not_found::{self, NotFound};
 use crate::walk::sort_key::Order;
 
 /// Pages in a row without a new item after which a walk stops (issue 8): doc/api.md allows short
@@ -64,11 +65,19 @@ pub struct Paginator<'a, S: PageSource = Client> {
     met_ids: HashSet<u64>,
     seen_cursors: HashSet<String>,
     warned: HashSet<&'static str>,
+    /// Unlisted models already said to be walked on the legacy path.
+    unlisted_warned: HashSet<String>,
     done: bool,
     /// Items dropped because they belong to another user than `--username` asked for.
     foreign: u64,
-    /// The walk ended because `--username` named no known user (already said on stderr).
-    unknown_user: bool,
+    /// What turned out not to exist, in the order found, each once.
+    missing: Vec<NotFound>,
+    /// The targets that turned out not to exist.
+    absent: HashSet<usize>,
+    /// Items each target brought (before de-duplication): an empty target is checked.
+    received: Vec<u64>,
+    /// A target whose last stretch just ended, to check if it brought nothing.
+    finished: Option<usize>,
     /// Items without a readable `createdAt` were reported.
     warned_undated: bool,
     /// Pages in a row of the current stretch that brought no new item.
@@ -77,6 +86,8 @@ pub struct Paginator<'a, S: PageSource = Client> {
     model: Option<ModelWalk>,
     /// A target that came out incomplete without stopping the others: reported at the end.
     deferred: Option<WalkError>,
+    /// Some item above PG came back (for [`Paginator::pg_cap_notice`]).
+    above_pg: bool,
 }
 
 impl<'a, S: PageSource> Paginator<'a, S> {
@@ -89,6 +100,18 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         };
         let mut seen_cursors = HashSet::new();
         seen_cursors.extend(cursor.clone());
+        for user in &query.targets {
+            let Some(name) = user.param("username") else {
+                continue;
+            };
+            let slug = crate::query::username_slug(name);
+            if slug != name {
+                client.log().notice(&format!(
+                    "--username {}: the API reads usernames as letters, digits and _ only, so it will look for {slug}",
+                    crate::text::escape_line(name)
+                ));
+            }
+        }
         Paginator {
             client,
             query,
@@ -103,13 +126,18 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             met_ids: HashSet::new(),
             seen_cursors,
             warned: HashSet::new(),
+            unlisted_warned: HashSet::new(),
             done: false,
             foreign: 0,
-            unknown_user: false,
+            missing: Vec::new(),
+            absent: HashSet::new(),
+            received: vec![0; query.targets.len()],
+            finished: None,
             warned_undated: false,
             empty_streak: 0,
             model: None,
             deferred: None,
+            above_pg: false,
         }
     }
 
@@ -118,9 +146,34 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         self.emitted
     }
 
-    /// Whether the walk ended on an unknown `--username` (a warning said so already).
-    pub fn unknown_user(&self) -> bool {
-        self.unknown_user
+    /// What was found not to exist (each target then skipped; the run fails at the end).
+    pub fn missing(&self) -> &[NotFound] {
+        &self.missing
+    }
+
+    /// Whether some target exists: only then does an empty walk deserve the level hint.
+    pub fn some_target_exists(&self) -> bool {
+        self.absent.len() < self.query.targets.len()
+    }
+
+    /// The error that ends a run with missing targets: each named, one line.
+    pub fn missing_error(&self) -> Option<anyhow::Error> {
+        let all: Vec<String> = self.missing.iter().map(ToString::to_string).collect();
+        (!all.is_empty()).then(|| anyhow::anyhow!("{}", all.join("; ")))
+    }
+
+    /// After a walk without a key that asked for levels above PG and got none: the API may cap
+    /// anonymous callers at PG (doc/api.md, "The official reference"), so say how to give a key.
+    pub fn pg_cap_notice(&self) -> Option<&'static str> {
+        let asked_above_pg = match (self.query.param("browsingLevel"), self.query.param("nsfw")) {
+            (Some(mask), _) => mask.parse::<u64>().is_ok_and(|m| m & !1 != 0),
+            (None, Some(nsfw)) => !matches!(nsfw, "None" | "false"),
+            (None, None) => false,
+        };
+        (asked_above_pg && !self.client.has_key() && !self.above_pg && self.pages > 0).then_some(
+            "no image above PG came back: Civitai may cap requests without an API key at PG; \
+             give one with --api-key or CIVITAI_API_KEY",
+        )
     }
 
     /// Stops the walk: no further page is requested.
@@ -142,6 +195,9 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     /// The next page's new items (possibly none), or `None` when the walk is over.
     pub async fn next_page(&mut self) -> Result<Option<Batch>, WalkError> {
         loop {
+            if let Some(target) = self.finished.take() {
+                self.check_target(target).await?;
+            }
             if self.done {
                 return Ok(None);
             }
@@ -183,10 +239,37 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         }
     }
 
+    /// A target whose walk brought nothing is looked up once (`not_found`): one that does
+    /// not exist is recorded, and the walk goes on with the next.
+    async fn check_target(&mut self, target: usize) -> Result<(), WalkError> {
+        if self.done || self.received.get(target).is_none_or(|&n| n > 0) {
+            return Ok(());
+        }
+        match not_found::first_missing(self.client, &self.query.targets[target]).await {
+            Ok(Some(missing)) => self.note_missing(target, missing),
+            Ok(None) => {}
+            Err(error) => {
+                self.done = true;
+                return Err(WalkError {
+                    error,
+                    resume_cursor: None,
+                    items_done: self.emitted,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The next items of a model's merged walk (see `walk::model`), started on first use.
     async fn model_page(&mut self, segment: &Segment, model: u64) -> Result<Batch, WalkError> {
         if self.model.is_none() {
-            let walk = self.start_model(segment, model).await?;
+            let Some(walk) = self.start_model(segment, model).await? else {
+                // A model that does not exist: recorded, its target skipped.
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            };
             self.model = Some(walk);
         }
         let walk = self.model.as_mut().expect("started above");
@@ -207,10 +290,19 @@ impl<'a, S: PageSource> Paginator<'a, S> {
                     items: Vec::new(),
                 });
             }
+            // doc/api.md, legacy path: an unknown `username` answers 404 "User not found".
+            Err(ApiError::Status { status: 404, .. }) if segment.param("username").is_some() => {
+                let user = segment.param("username").unwrap_or_default().to_string();
+                self.skip_target_as_missing(segment.target, NotFound::User(user));
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            }
             Err(error) => {
                 // Nothing handed out yet: the same command again is the resume.
                 self.cursor = (self.stretch_emitted > 0).then_some(resume);
-                return Err(self.fail(user_error(error, segment), segment));
+                return Err(self.fail(error, segment));
             }
         };
         self.pages += 1;
@@ -228,13 +320,26 @@ impl<'a, S: PageSource> Paginator<'a, S> {
 
     /// Lists the model's published versions and starts their merged walk; a model the models
     /// endpoint does not know is walked on the API's own model listing alone, loudly.
-    async fn start_model(&mut self, segment: &Segment, model: u64) -> Result<ModelWalk, WalkError> {
+    async fn start_model(
+        &mut self,
+        segment: &Segment,
+        model: u64,
+    ) -> Result<Option<ModelWalk>, WalkError> {
         self.client
             .log()
             .verbose(&format!("listing the versions of model {model}"));
         let versions = match self.client.model_versions(model).await {
             Ok(versions) => versions,
-            Err(ApiError::Status { status: 404, .. }) => Vec::new(),
+            Err(ApiError::Status { status: 404, .. }) => {
+                match not_found::unlisted_model(self.client, model).await {
+                    Ok(Some(missing)) => {
+                        self.skip_target_as_missing(segment.target, missing);
+                        return Ok(None);
+                    }
+                    Ok(None) => Vec::new(),
+                    Err(error) => return Err(self.fail(error, segment)),
+                }
+            }
             Err(error) => return Err(self.fail(error, segment)),
         };
         let order = Order::of(self.query.sort);
@@ -269,32 +374,53 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             let error = ApiError::Rejected("a model walk needs the HTTP client".into());
             return Err(self.fail(error, segment));
         };
-        Ok(ModelWalk::start(client, model, start))
+        Ok(Some(ModelWalk::start(client, model, start)))
     }
 
     /// One page of `GET /api/v1/images` for this stretch.
     async fn rest_page(&mut self, segment: &Segment, legacy: bool) -> Result<Batch, WalkError> {
         self.warn_about_sort(legacy);
         let page_no = self.pages + 1;
+        // An explicit image is asked at every level (issue 16), as `meta ID` does.
+        let every_level = segment.param("imageId").is_some();
         let mut params: Vec<(&str, &str)> = self
             .query
             .params
             .iter()
+            .filter(|(k, _)| !(every_level && matches!(*k, "browsingLevel" | "nsfw")))
             .chain(&segment.params)
             .map(|(k, v)| (*k, v.as_str()))
             .collect();
+        if every_level {
+            params.push(("browsingLevel", ALL_LEVELS));
+        }
         if let Some(c) = &self.cursor {
             params.push(("cursor", c));
         }
         let page = match self.client.get_page(&params, page_no).await {
             Ok(page) => page,
-            Err(error) => return Err(self.fail(user_error(error, segment), segment)),
+            // doc/api.md, legacy path: an unknown `username` answers 404 "User not found".
+            Err(ApiError::Status { status: 404, .. }) if segment.param("username").is_some() => {
+                let user = segment.param("username").unwrap_or_default().to_string();
+                self.skip_target_as_missing(segment.target, NotFound::User(user));
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            }
+            Err(error) => return Err(self.fail(error, segment)),
         };
         self.pages = page_no;
+        if legacy && !page.items.is_empty() {
+            self.warn_unlisted(segment);
+        }
         if legacy && self.looks_timed_out(&page) {
             return Err(self.fail(ApiError::ProbableTimeout, segment));
         }
         self.last_full = page.items.len() >= self.query.limit();
+        if !legacy {
+            self.note_old_cursor(page.metadata.next_cursor.as_deref());
+        }
         let (batch, news) = self.take_page(segment, page);
         self.count_empty(segment, !news)?;
         Ok(batch)
@@ -303,15 +429,48 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     /// One page of a collection (the site's tRPC; see `client::collection_page`).
     async fn collection_page(&mut self, segment: &Segment, id: u64) -> Result<Batch, WalkError> {
         let page_no = self.pages + 1;
-        let page = self
+        let params: Vec<(&'static str, String)> = self
+            .query
+            .params
+            .iter()
+            .chain(&segment.params)
+            .cloned()
+            .collect();
+        let page = match self
             .client
-            .collection_page(id, &self.query.params, self.cursor.as_deref(), page_no)
+            .collection_page(id, &params, self.cursor.as_deref(), page_no)
             .await
-            .map_err(|error| self.fail(error, segment))?;
+        {
+            Ok(page) => page,
+            Err(ApiError::Status { status: 404, .. }) => {
+                self.skip_target_as_missing(segment.target, NotFound::Collection(id));
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            }
+            Err(error) => return Err(self.fail(error, segment)),
+        };
         self.pages = page_no;
         let (batch, news) = self.take_page(segment, page);
         self.count_empty(segment, !news)?;
         Ok(batch)
+    }
+
+    /// Says under `-v`, once, when the search path hands out an old-style cursor: such a walk
+    /// follows the API's older rules (doc/api.md, "The official reference": unlisted images
+    /// included, several tags meaning any of them), so two runs may list different sets.
+    fn note_old_cursor(&mut self, next: Option<&str>) {
+        let Some(cursor) = next else { return };
+        let old = !cursor.starts_with("feed:") && cursor.parse::<u64>().is_err();
+        if old && self.warned.insert("old cursor") {
+            self.client.log().verbose(&format!(
+                "page {} came with an old-style cursor ({}): the API answers this walk by its older \
+                 rules (images of unlisted posts included, several tags meaning any of them)",
+                self.pages,
+                crate::text::escape_line(cursor)
+            ));
+        }
     }
 
     /// [`MAX_EMPTY_PAGES`] pages in a row of one stretch that brought nothing new at all (no
@@ -331,7 +490,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     }
 
     /// The filters every page passes, then the move to the next cursor; also whether the page
-    /// brought anything new, kept or not.
+    /// brought anything new, kept or not (items `--tag A,B` leaves out count as new).
     fn take_page(&mut self, segment: &Segment, page: Page) -> (Batch, bool) {
         let ids: Vec<u64> = page.items.iter().filter_map(|i| i.id).collect();
         let unmet = ids
@@ -359,7 +518,12 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     /// The items of a page this run hands out; `true` when the stretch ends here (an unknown
     /// user, or a sorted walk past the date window).
     fn keep(&mut self, segment: &Segment, items: Vec<Item>) -> (Vec<Item>, bool) {
+        self.above_pg |= items.iter().any(|i| i.level.is_some_and(|l| l > 1));
+        let items = self.keep_tagged(segment, items);
         let (items, unknown_user) = self.keep_requested_user(segment, items);
+        if let Some(n) = self.received.get_mut(segment.target) {
+            *n += items.len() as u64;
+        }
         let (items, past) = self.keep_window(items);
         (self.take_new(items), unknown_user || past)
     }
@@ -368,6 +532,20 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     /// reads like the end; right after a full page it almost certainly is not.
     fn looks_timed_out(&self, page: &Page) -> bool {
         page.items.is_empty() && page.metadata.next_cursor.is_none() && self.last_full
+    }
+
+    /// Says once per model that a model the models endpoint does not list is walked on the
+    /// legacy path.
+    fn warn_unlisted(&mut self, segment: &Segment) {
+        let Some(model) = segment.param("modelId") else {
+            return;
+        };
+        if segment.param("imageId").is_none() && self.unlisted_warned.insert(model.to_string()) {
+            self.client.log().warn(&format!(
+                "the API lists no versions of model {model}; walking it on the API's legacy path, \
+                 which loses one image per page unless --sort oldest"
+            ));
+        }
     }
 
     /// Says once per kind when the API ignores the sort asked for (doc/api.md, "Three backends").
@@ -402,7 +580,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     fn walk_error(&self, error: ApiError, segment: &Segment) -> WalkError {
         let named = self.query.targets.len() > 1 || self.query.targets[0].model.is_some();
         let resume_cursor = match error {
-            ApiError::UnknownUser(_) | ApiError::Rejected(_) => None,
+            ApiError::UnknownUser(_) | ApiError::Rejected(_) | ApiError::CursorRefused(_) => None,
             // Nothing came and no page was passed: the same command again is the resume.
             _ if self.emitted == 0 && self.cursor.is_none() => None,
             _ => Resume::format(segment, self.cursor.as_deref(), named),
@@ -414,6 +592,38 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         }
     }
 
+    /// `--tag A,B` means images carrying all of them. The API answers any of them on some
+    /// requests (doc/api.md, "The official reference": the exception class, old-style cursors)
+    /// and collections may not filter at all, so the items' own `tags` decide; an item without
+    /// them cannot be shown to match and is left out, said once.
+    fn keep_tagged(&mut self, segment: &Segment, items: Vec<Item>) -> Vec<Item> {
+        let want = crate::query::tag_ids_in(&segment.params);
+        let collection = matches!(segment.kind, Kind::Collection(_));
+        // One tag: the API filters on REST; collections are checked whatever the count.
+        let checked = want.len() > 1 || (collection && !want.is_empty());
+        if !checked {
+            return items;
+        }
+        let mut untagged = 0;
+        let kept: Vec<Item> = items
+            .into_iter()
+            .filter(|item| match item.tag_ids() {
+                Some(have) => want.iter().all(|t| have.contains(t)),
+                None => {
+                    untagged += 1;
+                    false
+                }
+            })
+            .collect();
+        if untagged > 0 && self.warned.insert("untagged") {
+            self.client.log().warn(&format!(
+                "the API sent items without their tags: --tag {} cannot be checked on them, so they are left out",
+                segment.param("tags").unwrap_or_default()
+            ));
+        }
+        kept
+    }
+
     /// doc/api.md: "Deleted or renamed users can return unrelated images". With `--username`,
     /// other users' items are dropped; when the first page that has items has none of that
     /// user's, the API ignored the filter (unknown user) and the stretch ends there instead of
@@ -422,6 +632,8 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         let Some(user) = segment.param("username") else {
             return (items, false);
         };
+        // The API looks the name up slugified; its items carry the real name.
+        let user = &crate::query::username_slug(user);
         let total = items.len();
         let kept: Vec<Item> = items
             .into_iter()
@@ -432,14 +644,10 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             })
             .collect();
         let dropped = (total - kept.len()) as u64;
-        // One warning: an unknown user is said as such, not also as skipped items.
+        // An unknown user is checked once the stretch ends (`check_target`), and said as
+        // such, not also as skipped items.
         let unknown = total > 0 && kept.is_empty() && self.stretch_emitted == 0;
-        if unknown {
-            self.client.log().warn(&format!(
-                "no images by {user}: the API answered with other users' images (unknown, deleted or renamed user?)"
-            ));
-            self.unknown_user = true;
-        } else if dropped > 0 && self.foreign == 0 {
+        if !unknown && dropped > 0 && self.foreign == 0 {
             self.client.log().warn(&format!(
                 "the API returned images of other users for --username {user}; they are skipped"
             ));
@@ -505,9 +713,30 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         }
     }
 
-    /// The current stretch is over: the next one starts from its beginning.
+    /// The current stretch is over: the next one starts from its beginning. When it was its
+    /// target's last, the target is checked before the next page if it brought nothing.
     fn end_stretch(&mut self) {
-        self.queue.pop_front();
+        let ended = self.queue.pop_front().map(|s| s.target);
+        if ended.is_some() && self.queue.front().map(|s| s.target) != ended {
+            self.finished = ended;
+        }
+        self.next_stretch();
+    }
+
+    /// Records a missing target, once however many combinations it is part of.
+    fn note_missing(&mut self, target: usize, missing: NotFound) {
+        self.absent.insert(target);
+        if !self.missing.contains(&missing) {
+            self.missing.push(missing);
+        }
+    }
+
+    /// Records `missing` and drops every stretch of its target, which is at the front.
+    fn skip_target_as_missing(&mut self, target: usize, missing: NotFound) {
+        self.note_missing(target, missing);
+        while self.queue.front().is_some_and(|s| s.target == target) {
+            self.queue.pop_front();
+        }
         self.next_stretch();
     }
 
@@ -519,16 +748,6 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         self.seen_cursors.clear();
         self.empty_streak = 0;
         self.model = None;
-    }
-}
-
-/// The legacy path's 404 "User not found" for a stretch with a username (doc/api.md).
-fn user_error(error: ApiError, segment: &Segment) -> ApiError {
-    match (&error, segment.param("username")) {
-        (ApiError::Status { status: 404, .. }, Some(user)) => {
-            ApiError::UnknownUser(user.to_string())
-        }
-        _ => error,
     }
 }
 

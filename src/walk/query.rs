@@ -6,15 +6,19 @@ use crate::window::DateWindow;
 /// Largest page the API serves (doc/api.md: `limit` 0..200).
 pub const MAX_LIMIT: u32 = 200;
 
-/// The API's page size when `limit` is not sent (doc/api.md).
-pub const API_DEFAULT_LIMIT: u32 = 100;
+/// `browsingLevel` for every level (PG=1 … XXX=16): what an explicit `--image-id` is asked at,
+/// and what the not-found checks look at.
+pub const ALL_LEVELS: &str = "31";
 
-/// The `limit` sent for these flags, if any. Without --limit, a small --max asks for no more
-/// than it needs, and a large one asks for full pages: fewer round trips than the API's
-/// default of 100.
-pub fn sent_limit(args: &QueryArgs) -> Option<u32> {
-    args.limit
-        .or(args.max.map(|m| m.min(MAX_LIMIT as u64) as u32))
+/// The page size civimg asks for without `--limit`. The API's own default changed (100, then 50
+/// by the official reference), so civimg always sends one.
+pub const DEFAULT_LIMIT: u32 = 100;
+
+/// The `limit` sent with every request of a walk: `--limit`, else [`DEFAULT_LIMIT`]. Never
+/// derived from `--max`: a resumed walk must send the limit its cursor came with, whatever
+/// `--max` it has (doc/api.md, "The official reference": a cursor with another limit is refused).
+pub fn sent_limit(args: &QueryArgs) -> u32 {
+    args.limit.unwrap_or(DEFAULT_LIMIT)
 }
 
 /// What to ask `GET /api/v1/images` for, and how far to walk.
@@ -50,6 +54,11 @@ pub struct Target {
 }
 
 impl Target {
+    /// The tag ids an item must all carry, from `--tag A,B` (empty without `--tag`).
+    pub fn tag_ids(&self) -> Vec<u64> {
+        tag_ids_in(&self.params)
+    }
+
     /// The value of one of the target's parameters.
     pub fn param(&self, key: &str) -> Option<&str> {
         param_in(&self.params, key)
@@ -72,10 +81,46 @@ impl Target {
         }
     }
 
+    /// The target a pasted URL or id stands for (an `--input` line).
+    pub fn from_pasted(pasted: &crate::pasted::Pasted) -> Target {
+        use crate::pasted::Pasted;
+        let param = |k: &'static str, v: String| Target {
+            params: vec![(k, v)],
+            ..Target::default()
+        };
+        match pasted {
+            Pasted::User(name) => param("username", name.clone()),
+            Pasted::UserVideos(name) => Target {
+                params: vec![("username", name.clone()), ("type", "video".into())],
+                ..Target::default()
+            },
+            Pasted::Model(id) => Target {
+                model: Some(*id),
+                ..Target::default()
+            },
+            Pasted::ModelVersion(id) => param("modelVersionId", id.to_string()),
+            Pasted::Post(id) => param("postId", id.to_string()),
+            Pasted::Image(id) => param("imageId", id.to_string()),
+            Pasted::Collection(id) => Target {
+                collection: Some(*id),
+                ..Target::default()
+            },
+        }
+    }
+
     /// Whether the API answers this target from its legacy database path (`imageId`).
     pub fn is_legacy(&self) -> bool {
         self.param("imageId").is_some()
     }
+}
+
+pub use crate::values::username_slug;
+
+/// The ids of a `tags` parameter among these (empty without one).
+pub fn tag_ids_in(params: &[(&'static str, String)]) -> Vec<u64> {
+    param_in(params, "tags").map_or(vec![], |t| {
+        t.split(',').filter_map(|id| id.parse().ok()).collect()
+    })
 }
 
 /// The value of `key` among API parameters (the query's, a target's or a stretch's).
@@ -93,6 +138,7 @@ fn label_of(key: &str) -> &str {
         "modelId" => "model",
         "modelVersionId" => "model version",
         "imageId" => "image",
+        "tags" => "tag",
         other => other,
     }
 }
@@ -108,20 +154,24 @@ impl ImageQuery {
                 params.push((k, v));
             }
         };
-        push("limit", limit.map(|n| n.to_string()));
+        push("limit", Some(limit.to_string()));
         push("nsfw", args.nsfw.map(|n| nsfw_param(n).to_string()));
         push("browsingLevel", args.browsing_level.map(|n| n.to_string()));
         push("sort", args.sort.map(|s| sort_param(s).to_string()));
         push("period", args.period.map(|p| period_param(p).to_string()));
         push("type", args.media_type.map(|t| type_param(t).to_string()));
         push("baseModels", join_nonempty(&args.base_model));
-        let tags: Vec<String> = args.tag.iter().map(u64::to_string).collect();
-        push("tags", join_nonempty(&tags));
-        push("page", args.page.map(|n| n.to_string()));
+        // `--page 1` is where a walk starts anyway; later pages are refused (usage.rs).
         push("withMeta", with_meta.then(|| "true".to_string()));
         // doc/api.md: `flatMeta=true` forces the flat meta shape on every path.
         push("flatMeta", with_meta.then(|| "true".to_string()));
-        push("withTags", args.with_tags.then(|| "true".to_string()));
+        // `--tag A,B` means all of them; where the API answers any of them (doc/api.md, "The
+        // official reference"), only the items' own tags can tell, so they are asked for.
+        let all_of = args.tag.iter().any(|t| t.ids().len() > 1);
+        push(
+            "withTags",
+            (args.with_tags || all_of).then(|| "true".to_string()),
+        );
         let window =
             DateWindow::new(args.since, args.until, args.sort).map_err(anyhow::Error::msg)?;
         Ok(ImageQuery {
@@ -139,11 +189,11 @@ impl ImageQuery {
         param_in(&self.params, key)
     }
 
-    /// Page size the API uses for this query (doc/api.md: default 100).
+    /// Page size of this query (always sent).
     pub fn limit(&self) -> usize {
         self.param("limit")
             .and_then(|l| l.parse().ok())
-            .unwrap_or(API_DEFAULT_LIMIT as usize)
+            .unwrap_or(DEFAULT_LIMIT as usize)
     }
 }
 
@@ -170,7 +220,10 @@ fn targets(args: &QueryArgs) -> Vec<Target> {
     cross("modelVersionId", ids(&args.model_version_id));
     cross("username", args.username.clone());
     cross("userId", ids(&args.user_id));
-    cross("imageId", ids(args.image_id.as_slice()));
+    cross("imageId", ids(&args.image_id));
+    // Each --tag value is a target: repeated values mean any of them, one walk each.
+    let tag_sets: Vec<String> = args.tag.iter().map(|t| t.to_string()).collect();
+    cross("tags", tag_sets.clone());
     // A model with a version given is a plain filter; alone it is a merged model walk.
     if args.model_version_id.is_empty() {
         let models = args.model_id.clone();
@@ -189,12 +242,19 @@ fn targets(args: &QueryArgs) -> Vec<Target> {
         cross("modelId", ids(&args.model_id));
     }
     if !args.collection_id.is_empty() {
+        let tags: Vec<Option<&String>> = match tag_sets.is_empty() {
+            true => vec![None],
+            false => tag_sets.iter().map(Some).collect(),
+        };
         out = args
             .collection_id
             .iter()
-            .map(|&c| Target {
-                collection: Some(c),
-                ..Target::default()
+            .flat_map(|&c| {
+                tags.iter().map(move |t| Target {
+                    collection: Some(c),
+                    params: t.map(|t| vec![("tags", t.clone())]).unwrap_or_default(),
+                    ..Target::default()
+                })
             })
             .collect();
     }
@@ -265,35 +325,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn max_without_limit_asks_for_what_it_needs() {
+    fn limit_is_always_sent_and_never_follows_max() {
+        for max in [None, Some(5), Some(5000)] {
+            let args = QueryArgs {
+                max,
+                ..Default::default()
+            };
+            let q = ImageQuery::from_args(&args, false).unwrap();
+            assert_eq!(q.param("limit"), Some("100"), "{max:?}");
+        }
         let args = QueryArgs {
+            limit: Some(20),
             max: Some(5),
             ..Default::default()
         };
-        assert_eq!(
-            ImageQuery::from_args(&args, false).unwrap().param("limit"),
-            Some("5")
-        );
-        let args = QueryArgs {
-            max: Some(5000),
-            ..Default::default()
-        };
-        assert_eq!(
-            ImageQuery::from_args(&args, false).unwrap().param("limit"),
-            Some("200")
-        );
+        let q = ImageQuery::from_args(&args, false).unwrap();
+        assert_eq!(q.param("limit"), Some("20"));
     }
 
     #[test]
     fn repeatable_flags_are_comma_joined() {
         let args = QueryArgs {
             base_model: vec!["SDXL 1.0".into(), "Pony".into()],
-            tag: vec![4, 5],
             ..Default::default()
         };
         let q = ImageQuery::from_args(&args, true).unwrap();
         assert_eq!(q.param("baseModels"), Some("SDXL 1.0,Pony"));
-        assert_eq!(q.param("tags"), Some("4,5"));
         assert_eq!(q.param("withMeta"), Some("true"));
+    }
+
+    #[test]
+    fn repeated_tags_are_targets_and_joined_tags_ask_for_tags() {
+        let tag = |s: &str| s.parse::<crate::cli::TagSet>().unwrap();
+        let args = QueryArgs {
+            tag: vec![tag("4"), tag("6")],
+            ..Default::default()
+        };
+        let q = ImageQuery::from_args(&args, false).unwrap();
+        let sets: Vec<_> = q.targets.iter().map(|t| t.param("tags")).collect();
+        assert_eq!(sets, [Some("4"), Some("6")]);
+        assert_eq!(q.param("withTags"), None);
+        let args = QueryArgs {
+            tag: vec![tag("4,6,4")],
+            ..Default::default()
+        };
+        let q = ImageQuery::from_args(&args, false).unwrap();
+        assert_eq!(q.targets[0].tag_ids(), [4, 6]);
+        assert_eq!(q.param("withTags"), Some("true"));
     }
 }

@@ -112,9 +112,23 @@ impl Pacer {
     }
 }
 
-/// Statuses that mean "try again later" (doc/api.md: 429, 503 with `Retry-After`, CDN 502/504).
+/// Statuses that mean "try again later" (doc/api.md: 429, 503 with `Retry-After`, CDN 502/504,
+/// and Cloudflare's own 520-524 pages, "The official reference").
 pub fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+    matches!(status.as_u16(), 429 | 502 | 503 | 504 | 520..=524)
+}
+
+/// What Cloudflare means by one of its own statuses (reference errors.md; 524 is its timeout),
+/// for messages: its HTML page is never shown.
+pub fn cloudflare_name(status: u16) -> Option<&'static str> {
+    Some(match status {
+        520 => "Cloudflare: the origin answered with an unknown error",
+        521 => "Cloudflare: the origin is down",
+        522 => "Cloudflare: connecting to the origin timed out",
+        523 => "Cloudflare: the origin is unreachable",
+        524 => "Cloudflare: the origin took longer than 30 s to answer",
+        _ => return None,
+    })
 }
 
 /// `Retry-After` as seconds or as an HTTP date (RFC 9110 allows both); a date in the past

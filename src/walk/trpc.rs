@@ -122,7 +122,7 @@ pub fn rest_item(t: &Value, image_host: &Url) -> Value {
         .get("url")
         .and_then(Value::as_str)
         .and_then(|uuid| file_url(image_host, uuid, kind));
-    json!({
+    let mut item = json!({
         "id": t.get("id"),
         "url": url,
         "hash": t.get("hash"),
@@ -139,7 +139,13 @@ pub fn rest_item(t: &Value, image_host: &Url) -> Value {
         "username": t.pointer("/user/username"),
         "baseModel": t.get("baseModel"),
         "modelVersionIds": t.get("modelVersionIds"),
-    })
+    });
+    // tRPC gives tag ids only: REST's `[{"id": …}]` shape, so `--tag` can be checked on them.
+    if let Some(ids) = t.get("tagIds").and_then(Value::as_array) {
+        let tags: Vec<Value> = ids.iter().map(|id| json!({ "id": id })).collect();
+        item["tags"] = Value::Array(tags);
+    }
+    item
 }
 
 /// `{host}/{key}/{uuid}/original=true/{uuid}.{ext}` like the REST urls; `None` for a uuid that

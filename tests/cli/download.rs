@@ -271,19 +271,31 @@ fn input_from_list_through_jq_style_filtering() {
         ])
         .run_ok();
     let items = json_lines(&listed.stdout);
-    let mut input = String::from_utf8(listed.stdout.clone()).unwrap();
-    input.push_str("this is not json\n{\"id\": 5}\n");
     let dir = TempDir::new().unwrap();
     fake.clear_requests();
-    let out = civimg(&fake)
+    civimg(&fake)
         .args(["download", "--input", "-", "-o"])
         .arg(dir.path())
-        .write_stdin(input)
+        .write_stdin(listed.stdout.clone())
         .run_ok();
-    let err = text(&out.stderr);
-    assert!(err.contains("line 7") && err.contains("line 8"), "{err}");
     assert!(fake.api_requests().is_empty());
     assert_originals(&fake, dir.path(), &items);
+    // Issue 16: a line that is no item, id or URL stops the run with the fix, not a warning
+    // per line and exit 0.
+    let mut input = String::from_utf8(listed.stdout.clone()).unwrap();
+    input.push_str("this is not json\n{\"id\": 5}\n");
+    let out = civimg(&fake)
+        .args(["download", "--input", "-", "--overwrite", "-o"])
+        .arg(dir.path())
+        .write_stdin(input)
+        .run_fails(1);
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("civimg: error: standard input line 7: `this is not json`")
+            && err.contains("--format jsonl")
+            && !err.contains("line 8"),
+        "{err}"
+    );
 }
 
 #[test]

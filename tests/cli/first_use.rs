@@ -46,7 +46,6 @@ fn flags_that_choose_items_are_refused_with_input_but_max_still_limits() {
         &["--username", "bob"][..],
         &["--sort", "newest"],
         &["--period", "week"],
-        &["--browsing-level", "3"],
         &["--cursor", "5|1"],
         &["--page", "2"],
         &["--tag", "4"],
@@ -82,9 +81,9 @@ fn usage_errors_for_the_walk_come_before_any_request() {
         &["download", "--username", "bob", "--stop-after-known", "5"],
     );
     assert!(err.contains("--sort newest"), "{err}");
-    // doc/api.md: page × limit > 1000 answers 429.
+    // doc/api.md, "The official reference": `page` is ignored on listings.
     let err = usage_error(&fake, &["list", "--page", "11"]);
-    assert!(err.contains("cursors"), "{err}");
+    assert!(err.contains("--cursor"), "{err}");
     usage_error(&fake, &["list", "--page", "3", "--limit", "400"]);
     usage_error(
         &fake,
@@ -93,15 +92,15 @@ fn usage_errors_for_the_walk_come_before_any_request() {
             "--username",
             "bob",
             "--page",
-            "6",
+            "2",
             "--limit",
             "200",
         ],
     );
     civimg(&fake)
-        .args(["list", "--page", "5", "--limit", "200", "-f", "jsonl"])
+        .args(["list", "--page", "1", "--limit", "200", "-f", "jsonl"])
         .run_ok();
-    assert_eq!(fake.api_requests()[0].param("page"), Some("5"));
+    assert_eq!(fake.api_requests()[0].param("limit"), Some("200"));
 }
 
 #[test]
@@ -249,16 +248,25 @@ fn an_empty_result_at_the_default_level_says_how_to_ask_for_more() {
     assert_eq!(json_lines(&out.stdout).len(), 1);
 }
 
+// Issue 16: a misspelt user is an error (a nightly job must not stay green), said once,
+// after one look at every level.
 #[test]
-fn an_unknown_user_gets_one_warning() {
+fn an_unknown_user_is_one_error() {
     let fake = FakeCivitai::start();
     let out = civimg(&fake)
         .args(["list", "--username", "no_such_user"])
-        .run_ok();
+        .run_fails(1);
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("no images by no_such_user"), "{err}");
-    assert_eq!(fake.api_requests().len(), 1);
+    assert!(
+        err.starts_with(
+            "civimg: error: no images by a user named no_such_user at any browsing level"
+        ),
+        "{err}"
+    );
+    let reqs = fake.api_requests();
+    assert_eq!(reqs.len(), 2, "the walk, then one look at every level");
+    assert_eq!(reqs[1].param("browsingLevel"), Some("31"));
 }
 
 /// The `# source` comment of `key` in `config show`'s output.

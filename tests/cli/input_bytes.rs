@@ -126,7 +126,8 @@ fn an_item_nested_too_deep_is_named_and_the_reason_said() {
         "{{\"id\":9,\"url\":\"x\",\"x\":{}}}\n",
         &format!("{}1{}", "[".repeat(300), "]".repeat(300))
     );
-    let out = download(&fake, line.as_bytes(), &dir).run_ok();
+    // Issue 16: an `--input` line civimg cannot read stops the run (exit 1) naming it.
+    let out = download(&fake, line.as_bytes(), &dir).run_fails(1);
     let err = text(&out.stderr);
     assert!(
         err.contains("line 1: not JSON (nested deeper than 128 levels"),

@@ -30,7 +30,7 @@ fn every_query_flag_reaches_the_api_in_its_spelling() {
             "--username",
             "alice_ai",
         ])
-        .args(["--user-id", "14", "--image-id", "15", "--nsfw", "mature"])
+        .args(["--user-id", "14", "--nsfw", "mature"])
         .args([
             "--browsing-level",
             "3",
@@ -47,9 +47,11 @@ fn every_query_flag_reaches_the_api_in_its_spelling() {
             "--base-model",
             "Pony",
         ])
-        .args(["--tag", "4", "--tag", "5"])
+        .args(["--tag", "4,5"])
+        // No post 11 exists: the run ends with that error, after the request looked at here.
         .assert()
-        .success();
+        .code(1)
+        .stderr(predicates::str::contains("no post 11"));
     let reqs = fake.api_requests();
     let r = &reqs[0];
     let expect = [
@@ -59,7 +61,6 @@ fn every_query_flag_reaches_the_api_in_its_spelling() {
         ("modelVersionId", "13"),
         ("username", "alice_ai"),
         ("userId", "14"),
-        ("imageId", "15"),
         ("nsfw", "Mature"),
         ("browsingLevel", "3"),
         ("sort", "Most Reactions"),
@@ -67,6 +68,7 @@ fn every_query_flag_reaches_the_api_in_its_spelling() {
         ("type", "video"),
         ("baseModels", "SDXL 1.0,Pony"),
         ("tags", "4,5"),
+        ("withTags", "true"),
         ("withMeta", "true"),
     ];
     for (k, v) in expect {
@@ -100,7 +102,7 @@ fn sorts_and_periods_are_sent_as_the_api_spells_them() {
             "list",
             "--no-meta",
             "--page",
-            "2",
+            "1",
             "--limit",
             "10",
             "--nsfw",
@@ -109,7 +111,7 @@ fn sorts_and_periods_are_sent_as_the_api_spells_them() {
         .assert()
         .success();
     let r = fake.api_requests().pop().unwrap();
-    assert_eq!(r.param("page"), Some("2"));
+    assert_eq!(r.param("page"), None, "page 1 is where a walk starts");
     assert_eq!(r.param("nsfw"), Some("true"));
     assert_eq!(r.param("withMeta"), None);
 }
@@ -125,7 +127,7 @@ fn invalid_values_are_usage_errors_listing_what_is_allowed() {
         .code(2)
         .stderr(predicates::str::contains("at most 200 per page"));
     civimg(&fake)
-        .args(["list", "--username", "bad name!"])
+        .args(["list", "--username", "bad\u{1b}name"])
         .assert()
         .code(2);
     assert!(fake.api_requests().is_empty(), "nothing was sent");
@@ -205,7 +207,8 @@ fn max_stops_without_fetching_pages_it_does_not_need() {
     assert_eq!(json_lines(&out.stdout).len(), 5);
     let reqs = fake.api_requests();
     assert_eq!(reqs.len(), 1);
-    assert_eq!(reqs[0].param("limit"), Some("5"));
+    // doc/api.md, "The official reference": one limit for the whole walk, whatever --max.
+    assert_eq!(reqs[0].param("limit"), Some("100"));
 
     fake.clear_requests();
     let out = civimg(&fake)
@@ -322,10 +325,17 @@ fn a_rejected_request_reads_as_one_line() {
 fn html_error_pages_name_the_status_and_host_not_the_html() {
     let fake = FakeCivitai::start();
     fake.inject(Fault::Html520);
-    let out = civimg(&fake).args(["list", "--max", "3"]).run_fails(1);
+    let out = civimg(&fake)
+        .args(["--retries", "0", "list", "--max", "3"])
+        .run_fails(1);
     let err = text(&out.stderr);
     let host = fake.base_url().trim_start_matches("http://").to_string();
-    assert!(err.contains(&format!("HTTP 520 from {host}")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "HTTP 520 (Cloudflare: the origin answered with an unknown error) from {host}"
+        )),
+        "{err}"
+    );
     assert!(!err.contains('<'), "{err}");
     assert!(!err.contains("panicked"));
 }
@@ -394,15 +404,22 @@ fn connection_refused_names_the_host() {
     assert!(err.contains(&format!("cannot connect to {host}")), "{err}");
 }
 
-// doc/api.md: page × limit > 1000 answers 429; civimg says so before asking.
+// doc/api.md, "The official reference": `page` is ignored on listings; page 2 would be page 1.
 #[test]
-fn the_page_cap_is_a_usage_error_that_suggests_cursors() {
+fn a_page_past_the_first_is_a_usage_error_that_suggests_cursor_and_max() {
     let fake = FakeCivitai::start();
-    civimg(&fake)
-        .args(["list", "--page", "6", "--limit", "200"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("cursors"));
+    for args in [
+        &["list", "--page", "6", "--limit", "200"][..],
+        &["list", "--page", "2", "--username", "bob"],
+        &["download", "--page", "3", "--username", "bob", "-o", "x"],
+    ] {
+        civimg(&fake)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--cursor"))
+            .stderr(predicates::str::contains("--max"));
+    }
     assert_eq!(fake.api_requests().len(), 0);
 }
 

@@ -22,6 +22,8 @@ mod meta_generators;
 mod meta_linear;
 mod model_walk;
 mod one_dir;
+mod pasted;
+mod reference;
 mod scripted;
 mod store;
 mod support;

@@ -177,11 +177,7 @@ fn collections_refuse_other_targets_and_name_unknown_ones() {
     let out = civimg(&fake)
         .args(["list", "--collection-id", "777"])
         .run_fails(1);
-    let err = text(&out.stderr);
-    assert!(
-        err.contains("HTTP 404") && err.contains("Collection not found"),
-        "{err}"
-    );
+    assert_eq!(text(&out.stderr), "civimg: error: no collection 777\n");
 }
 
 /// Items of a REST walk with these params and `nsfw=X`.
@@ -261,8 +257,10 @@ fn repeated_flags_of_two_kinds_give_every_combination() {
     let out = civimg(&fake)
         .args(["list", "--username", "bob", "--username", "carol_x"])
         .args(["--post-id", "1", "--post-id", "2", "--format", "jsonl"])
-        .run_ok();
+        .run_fails(1);
     assert!(json_lines(&out.stdout).is_empty());
+    // Neither post exists: each is named once, however many combinations it is in.
+    assert_eq!(text(&out.stderr), "civimg: error: no post 1; no post 2\n");
     let combos: Vec<(String, String)> = fake
         .api_requests()
         .iter()
@@ -320,13 +318,13 @@ fn the_download_summary_counts_per_target() {
     );
     assert!(
         err.contains(&format!(
-            "username bob: {} downloaded, 0 already present, 0 failed",
+            "username bob: {} new, 0 already present, 0 failed\n",
             bob.len()
         )),
         "{err}"
     );
     assert!(
-        err.contains(&format!("username carol_x: {} downloaded", carol.len())),
+        err.contains(&format!("username carol_x: {} new", carol.len())),
         "{err}"
     );
     assert_eq!(files_below(dir.path()).len(), total);
@@ -350,11 +348,14 @@ fn the_download_summary_counts_per_target() {
     ]);
     let err = text(&out.stderr);
     assert!(
-        err.contains("username bob: 0 downloaded, 2 already present"),
+        err.contains("username bob: 0 new, 2 already present, 0 failed; stopped early after 2 known in a row"),
         "{err}"
     );
     assert!(
-        err.contains(&format!("username carol_x: {} downloaded", carol.len())),
+        err.contains(&format!(
+            "username carol_x: {} new, 0 already present, 0 failed\n",
+            carol.len()
+        )),
         "{err}"
     );
     let bob_pages = fake
@@ -410,4 +411,37 @@ fn a_walk_over_several_targets_resumes_in_the_right_one() {
         walk_ids(&fake, &[("username", "alice_ai"), ("limit", "20")]),
     );
     assert_eq!(all, want, "nothing lost, nothing twice");
+}
+
+// Issue 16: a run of one target says when --stop-after-known ended its listing early.
+#[test]
+fn a_single_target_summary_says_it_stopped_early_on_known_items() {
+    let fake = FakeCivitai::start();
+    let dir = TempDir::new().unwrap();
+    let run = || {
+        civimg(&fake)
+            .args([
+                "download",
+                "--username",
+                "bob",
+                "--nsfw",
+                "X",
+                "--sort",
+                "newest",
+            ])
+            .args(["--stop-after-known", "2", "--limit", "2", "-o"])
+            .arg(dir.path())
+            .run_ok()
+    };
+    let first = text(&run().stderr);
+    assert!(first.contains("civimg: 7 downloaded"), "{first}");
+    assert!(!first.contains("stopped early"), "{first}");
+    let again = text(&run().stderr);
+    assert!(again.contains("civimg: 0 downloaded"), "{again}");
+    assert!(
+        again.contains(
+            "civimg: the listing stopped early after 2 known items in a row (--stop-after-known)"
+        ),
+        "{again}"
+    );
 }

@@ -203,7 +203,8 @@ fn an_unknown_user_on_the_legacy_path_is_named() {
         .run_fails(1);
     assert_eq!(
         text(&out.stderr),
-        "civimg: error: no Civitai user named nobody_here\n"
+        "civimg: error: no images by a user named nobody_here at any browsing level: is the name \
+         spelt as in the profile URL, civitai.com/user/NAME?\n"
     );
 }
 

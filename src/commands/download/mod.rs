@@ -9,6 +9,7 @@ mod body;
 mod digest;
 mod fallback;
 mod finish;
+mod input_line;
 mod lock;
 pub use crate::store::name;
 mod original;
@@ -107,27 +108,55 @@ struct Outcome {
 pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let dir = settings.out_dir(args.out.as_deref());
     check_args(args, &dir)?;
+    settings.image_fallback_host()?;
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
     let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
-    let ctx = Arc::new(Ctx::new(settings, args, &client, dir, log.clone())?);
-    let (tx, rx) = mpsc::channel(1);
+    // Nothing is created on disk before the listing has an item (issue 16): a target that
+    // does not exist, or an empty one, leaves no folder behind. A folder civimg already
+    // keeps state in is locked and checked before any request, as before.
+    let early = match dir.join(".civimg").symlink_metadata() {
+        Ok(_) => Some(Ctx::new(settings, args, &client, dir.clone(), log.clone())?),
+        Err(_) => None,
+    };
+    let (tx, mut rx) = mpsc::channel(1);
     let steer = Arc::new(source::Steer::default());
     // One page may be listed before the first is taken in; each intake allows one more.
     let demand = Arc::new(Semaphore::new(1));
-    let producer = match &args.input {
-        Some(path) => tokio::spawn(source::from_input(path.clone(), tx, steer.clone(), log)),
-        None => {
-            let listing =
-                source::from_api(client, query.clone(), tx, steer.clone(), demand.clone());
-            tokio::spawn(listing)
-        }
-    };
     let labels = match &args.input {
         Some(_) => vec![],
         None => query.targets.iter().map(|t| t.label()).collect(),
     };
+    let producer = match &args.input {
+        Some(path) => {
+            let walks = source::InputWalks {
+                client: client.clone(),
+                query,
+                steer: steer.clone(),
+            };
+            tokio::spawn(source::from_input(path.clone(), tx, walks))
+        }
+        None => {
+            let listing =
+                source::from_api(client.clone(), query, tx, steer.clone(), demand.clone());
+            tokio::spawn(listing)
+        }
+    };
+    let Some(first) = first_items(&mut rx, &demand).await else {
+        let listing = producer.await.context("the listing task failed")?;
+        progress.clear();
+        // A listing that failed before its first item (a target not found) is only its error.
+        listing?;
+        let summary = Summary::new(args.dry_run, labels);
+        summary.print(&dir, false, &[]);
+        return Ok(summary.exit_code());
+    };
+    let ctx = match early {
+        Some(ctx) => ctx,
+        None => Ctx::new(settings, args, &client, dir, log)?,
+    };
+    let ctx = Arc::new(ctx);
     let mut runner = Runner {
         ctx,
         progress,
@@ -141,7 +170,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         seen: HashSet::new(),
     };
     let concurrency = settings.concurrency(args.concurrency);
-    let interrupted = runner.drive(rx, concurrency).await?;
+    let interrupted = runner.drive(first, rx, concurrency).await?;
     runner.progress.clear();
     runner.summary.bytes = runner.ctx.bytes.load(Ordering::Relaxed);
     if interrupted {
@@ -157,6 +186,20 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         .print(&runner.ctx.dir, false, &runner.ctx.renamed_files());
     listing?;
     Ok(runner.summary.exit_code())
+}
+
+/// The listing's first page that has items (`None`: it ended without any); empty pages
+/// before it are taken in at once.
+async fn first_items(
+    rx: &mut mpsc::Receiver<source::Intake>,
+    demand: &Semaphore,
+) -> Option<source::Intake> {
+    loop {
+        match rx.recv().await {
+            Some(page) if page.items.is_empty() => demand.add_permits(1),
+            other => return other,
+        }
+    }
 }
 
 /// Refuses, before anything is created or requested, what cannot work.
@@ -250,12 +293,15 @@ impl Runner {
     /// Runs until the listing is exhausted and every transfer settled; `Ok(true)` on Ctrl-C.
     async fn drive(
         &mut self,
+        first: source::Intake,
         mut rx: mpsc::Receiver<source::Intake>,
         concurrency: usize,
     ) -> Result<bool> {
         let permits = Arc::new(Semaphore::new(concurrency));
         let mut tasks: JoinSet<Outcome> = JoinSet::new();
         let mut pending: VecDeque<Job> = VecDeque::new();
+        self.intake(first, &mut pending)?;
+        self.demand.add_permits(1);
         let mut listing_open = true;
         let ctrl_c = tokio::signal::ctrl_c();
         tokio::pin!(ctrl_c);
@@ -400,8 +446,9 @@ impl Runner {
         let streak = if current != target { 0 } else { streak };
         let streak = if known { streak + 1 } else { 0 };
         self.known_streak = (target, streak);
-        if self.stop_after_known.is_some_and(|n| streak >= n) {
+        if let Some(n) = self.stop_after_known.filter(|&n| streak == n) {
             self.steer.skip.store(target + 1, Ordering::SeqCst);
+            self.summary.stopped_early(target, n);
         }
     }
 

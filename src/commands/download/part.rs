@@ -65,6 +65,10 @@ pub fn read_source(part: &Path) -> Option<Source> {
         .take(MAX_SOURCE)
         .read_to_string(&mut text)
         .ok()?;
+    // A record written in part (a crash) lacks its final newline: none.
+    if !text.ends_with('\n') {
+        return None;
+    }
     let mut lines = text.lines();
     let origin = lines.next()?.to_string();
     let total = match lines.next()? {
@@ -74,11 +78,13 @@ pub fn read_source(part: &Path) -> Option<Source> {
     (origin.contains("://") && !origin.is_empty()).then_some(Source { origin, total })
 }
 
-/// Records where `part`'s bytes come from (written whole, never through a link).
+/// Records where `part`'s bytes come from, in a file created fresh (never through a link).
+/// No temporary and rename: a torn record reads as none, and a `.part` without a record must
+/// prove itself, so a crash mid-write can only cost a range request, never splice a file.
 pub fn write_source(part: &Path, source: &Source) -> std::io::Result<()> {
     let total = source.total.map(|t| t.to_string()).unwrap_or_default();
     let text = format!("{}\n{total}\n", source.origin);
-    safe_fs::write_whole(&source_path(part), text.as_bytes())
+    safe_fs::create_fresh(&source_path(part))?.write_all(text.as_bytes())
 }
 
 /// Removes a `.part` and its companion (links themselves, never their targets).
@@ -201,6 +207,8 @@ mod tests {
         assert_eq!(read_source(&part), Some(unknown));
         std::fs::write(source_path(&part), "https://h\nnot a number\n").unwrap();
         assert_eq!(read_source(&part), None);
+        std::fs::write(source_path(&part), "https://h\n12").unwrap();
+        assert_eq!(read_source(&part), None, "torn");
         std::fs::write(&part, b"x").unwrap();
         remove(&part).unwrap();
         assert!(!part.exists() && !source_path(&part).exists());

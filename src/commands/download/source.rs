@@ -15,6 +15,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::sync::mpsc::Sender;
 use tokio::sync::Semaphore;
 
+use super::input_line::{self, Line};
 use crate::client::Client;
 use crate::log::Log;
 use crate::paginator::Paginator;
@@ -60,27 +61,17 @@ pub async fn from_api(
             walk.skip_target(target);
         }
         let Some(batch) = walk.next_page().await? else {
-            if walk.emitted() == 0 && !walk.unknown_user() {
+            if walk.emitted() == 0 && walk.some_target_exists() {
                 if let Some(hint) = crate::commands::list::pg_only_hint(&query) {
                     client.log().warn(hint);
                 }
             }
-            return Ok(());
-        };
-        let mut items = Vec::with_capacity(batch.items.len());
-        for item in &batch.items {
-            match item.try_value() {
-                Ok(value) => items.push(value),
-                Err(why) => {
-                    let id = item
-                        .id
-                        .map_or("without an id".to_string(), |id| id.to_string());
-                    client
-                        .log()
-                        .warn(&format!("item {id} skipped: {}", escape_line(&why)));
-                }
+            if let Some(notice) = walk.pg_cap_notice() {
+                client.log().warn(notice);
             }
-        }
+            return walk.missing_error().map_or(Ok(()), Err);
+        };
+        let items = values_of(&client, &batch.items);
         let intake = Intake {
             target: batch.target,
             items,
@@ -89,6 +80,25 @@ pub async fn from_api(
             return Ok(());
         }
     }
+}
+
+/// A page's items as value trees; an item nested too deep to read is skipped with a warning.
+fn values_of(client: &Client, items: &[crate::api::Item]) -> Vec<Value> {
+    let mut values = Vec::with_capacity(items.len());
+    for item in items {
+        match item.try_value() {
+            Ok(value) => values.push(value),
+            Err(why) => {
+                let id = item
+                    .id
+                    .map_or("without an id".to_string(), |id| id.to_string());
+                client
+                    .log()
+                    .warn(&format!("item {id} skipped: {}", escape_line(&why)));
+            }
+        }
+    }
+    values
 }
 
 /// Takes one page's worth of demand; `false` when the downloader has gone.
@@ -102,23 +112,30 @@ async fn wait_for_demand(demand: &Semaphore) -> bool {
     }
 }
 
-/// Reads JSON lines (as `civimg list --format jsonl` prints them) from a file or `-`.
-/// A malformed line is reported with its number and skipped.
-pub async fn from_input(
-    path: PathBuf,
-    tx: Sender<Intake>,
-    stop: Arc<Steer>,
-    log: Log,
-) -> Result<()> {
+/// Reads `--input` from a file or `-`: JSON lines (as `civimg list --format jsonl` prints them)
+/// and image ids or Civitai page URLs, mixed (`input_line`). The first line that is none of
+/// them ends the run with an error that names the fix; the lines before it in the same batch
+/// are not handed on.
+pub async fn from_input(path: PathBuf, tx: Sender<Intake>, walks: InputWalks) -> Result<()> {
     if path == Path::new("-") {
-        read_lines(tokio::io::stdin(), "standard input", tx, stop, log).await
+        read_lines(tokio::io::stdin(), "standard input", tx, walks).await
     } else {
         let file = tokio::fs::File::open(&path)
             .await
             .with_context(|| format!("cannot open {}", path.display()))?;
         let name = path.display().to_string();
-        read_lines(file, &name, tx, stop, log).await
+        read_lines(file, &name, tx, walks).await
     }
+}
+
+/// What the target lines of `--input` are walked with.
+pub struct InputWalks {
+    /// The API client (its log is the run's).
+    pub client: Client,
+    /// The common parameters (`withMeta` …); each target line becomes its only target.
+    pub query: ImageQuery,
+    /// The downloader's steering.
+    pub steer: Arc<Steer>,
 }
 
 /// Longest `--input` line read (issue 21): an item is a few KiB, and a line without an end
@@ -132,13 +149,14 @@ async fn read_lines<R: AsyncRead + Unpin>(
     reader: R,
     name: &str,
     tx: Sender<Intake>,
-    steer: Arc<Steer>,
-    log: Log,
+    walks: InputWalks,
 ) -> Result<()> {
+    let log = walks.client.log().clone();
     let send = |items: Vec<Value>| tx.send(Intake { target: 0, items });
     let mut reader = BufReader::new(reader);
     let mut line = Vec::new();
     let mut batch = Vec::with_capacity(INPUT_BATCH);
+    let mut missing: Vec<String> = Vec::new();
     let mut number = 0u64;
     let mut not_text = NotText::default();
     loop {
@@ -169,23 +187,59 @@ async fn read_lines<R: AsyncRead + Unpin>(
         if text.trim().is_empty() {
             continue;
         }
-        match parse_line(text) {
-            Ok(item) => batch.push(item),
-            Err(why) => log.warn(&format!("{name} line {number}: {why}; skipped")),
-        }
-        let full = batch.len() == INPUT_BATCH;
+        let target = match input_line::read(text) {
+            Ok(Line::Item(item)) => {
+                batch.push(item);
+                None
+            }
+            Ok(Line::Target(pasted)) => Some(pasted),
+            Err(why) => {
+                not_text.warn(name, &log);
+                anyhow::bail!("{name} line {number}: {why}")
+            }
+        };
+        let full = batch.len() == INPUT_BATCH || (target.is_some() && !batch.is_empty());
         if full
-            && (steer.stop.load(Ordering::SeqCst)
+            && (walks.steer.stop.load(Ordering::SeqCst)
                 || send(std::mem::take(&mut batch)).await.is_err())
         {
             return Ok(());
+        }
+        if let Some(pasted) = target {
+            missing.extend(walk_target(&walks, &pasted, &tx).await?);
         }
     }
     if !batch.is_empty() {
         let _ = send(batch).await;
     }
     not_text.warn(name, &log);
-    Ok(())
+    match missing.is_empty() {
+        true => Ok(()),
+        false => anyhow::bail!("{}", missing.join("; ")),
+    }
+}
+
+/// Walks one target line of `--input`, sending its pages; returns what was not found.
+async fn walk_target(
+    walks: &InputWalks,
+    pasted: &crate::pasted::Pasted,
+    tx: &Sender<Intake>,
+) -> Result<Vec<String>> {
+    let query = ImageQuery {
+        targets: vec![crate::query::Target::from_pasted(pasted)],
+        ..walks.query.clone()
+    };
+    let mut walk = Paginator::new(&walks.client, &query);
+    while let Some(batch) = walk.next_page().await? {
+        if walks.steer.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let items = values_of(&walks.client, &batch.items);
+        if tx.send(Intake { target: 0, items }).await.is_err() {
+            break;
+        }
+    }
+    Ok(walk.missing().iter().map(ToString::to_string).collect())
 }
 
 /// Lines of `--input` that were not UTF-8 text: how many, and the first.
@@ -216,34 +270,5 @@ impl NotText {
                 self.first
             )),
         }
-    }
-}
-
-/// One line must be a JSON object with a numeric `id` and a string `url`.
-fn parse_line(line: &str) -> std::result::Result<Value, String> {
-    let value: Value = serde_json::from_str(line)
-        .map_err(|e| format!("not JSON ({})", crate::api::json_error(&e)))?;
-    if !value.is_object() {
-        return Err("not a JSON object".into());
-    }
-    if value.get("id").and_then(Value::as_u64).is_none() {
-        return Err("no numeric \"id\"".into());
-    }
-    if value.get("url").and_then(Value::as_str).is_none() {
-        return Err("no \"url\"".into());
-    }
-    Ok(value)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_need_an_object_with_id_and_url() {
-        assert!(parse_line(r#"{"id":1,"url":"http://x/a/b/c/d"}"#).is_ok());
-        assert!(parse_line(r#"{"id":"1","url":"u"}"#).is_err());
-        assert!(parse_line(r#"[1]"#).is_err());
-        assert!(parse_line(r#"{"id":1"#).is_err());
     }
 }

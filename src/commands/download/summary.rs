@@ -46,6 +46,8 @@ struct TargetCounts {
     label: String,
     counts: Counts,
     failed: u64,
+    /// Its listing ended on `--stop-after-known`.
+    stopped: bool,
 }
 
 /// Counts of a download run.
@@ -60,6 +62,8 @@ pub struct Summary {
     pub failed: Vec<(u64, String)>,
     /// Per target, when the run walks more than one.
     targets: Vec<TargetCounts>,
+    /// `--stop-after-known N` ended a listing (of the only target, or of some of several).
+    stopped_after: Option<u64>,
 }
 
 impl Summary {
@@ -84,6 +88,15 @@ impl Summary {
             dry_run,
             bytes: 0,
             failed: Vec::new(),
+            stopped_after: None,
+        }
+    }
+
+    /// Notes that target `target`'s listing ended after `known` complete items in a row.
+    pub fn stopped_early(&mut self, target: usize, known: u64) {
+        self.stopped_after = Some(known);
+        if let Some(t) = self.targets.get_mut(target) {
+            t.stopped = true;
         }
     }
 
@@ -136,22 +149,31 @@ impl Summary {
             ));
         }
         for t in &self.targets {
+            let stop = match (t.stopped, self.stopped_after) {
+                (true, Some(n)) => format!("; stopped early after {n} known in a row"),
+                _ => String::new(),
+            };
             if self.dry_run {
                 say(format!(
-                    "civimg:   {}: {} to download, {} already present",
+                    "civimg:   {}: {} to download, {} already present{stop}",
                     escape_line(&t.label),
                     t.counts.planned,
                     t.counts.present
                 ));
             } else {
                 say(format!(
-                    "civimg:   {}: {} downloaded, {} already present, {} failed",
+                    "civimg:   {}: {} new, {} already present, {} failed{stop}",
                     escape_line(&t.label),
                     t.counts.downloaded,
                     t.counts.present,
                     t.failed
                 ));
             }
+        }
+        if let (true, Some(n)) = (self.targets.is_empty(), self.stopped_after) {
+            say(format!(
+                "civimg: the listing stopped early after {n} known items in a row (--stop-after-known)"
+            ));
         }
         renamed_lines(renamed).into_iter().for_each(&say);
         for (id, why) in &self.failed {

@@ -166,7 +166,6 @@ async fn try_once(
             origin: provenance::origin_of(url),
             total: reply.total,
         };
-        part::remove(part).map_err(TryError::Write)?;
         part::write_source(part, &source).map_err(TryError::Write)?;
     }
     let (mut digest, file) = if reply.start > 0 {

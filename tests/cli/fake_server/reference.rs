@@ -33,16 +33,7 @@ fn tags_of(item: &Value) -> Vec<u64> {
 
 const PUBLIC_ONLY: Modes = Modes {
     public_only: true,
-    legacy: false,
-    bdx_cursors: false,
-    flat_meta: false,
-    no_models_api: false,
-    tags_all_of: false,
-    page_ignored: false,
-    default_limit_50: false,
-    feed_cursors: false,
-    anon_pg: false,
-    thumbnails: false,
+    ..crate::fake::OFF
 };
 
 // images.md: unlisted and early-access posts are listed only on the exception class.
