@@ -276,8 +276,16 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         let next = walk.next_batch().await;
         let resume = walk.resume_cursor();
         let shortfall = walk.shortfall();
+        let alone = walk.legacy_alone();
         let items = match next {
-            Ok(Some(items)) => items,
+            Ok(Some(items)) => {
+                if alone && !items.is_empty() && self.unlisted_warned.insert(model.to_string()) {
+                    self.client.log().warn(&format!(
+                        "the API lists no versions of model {model}; walking it on the API's own model listing alone (its legacy path)"
+                    ));
+                }
+                items
+            }
             Ok(None) => {
                 if let Some(error) = shortfall {
                     self.cursor = Some(resume);
@@ -344,9 +352,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         };
         let order = Order::of(self.query.sort);
         if versions.is_empty() {
-            self.client.log().warn(&format!(
-                "the API lists no versions of model {model}; walking it on the API's own model listing alone (its legacy path)"
-            ));
+            // Said once the walk has images (`model_page`): one with none is a missing target.
             self.warn_about_sort(true);
         } else if order == Order::Sequential && self.warned.insert("collected") {
             self.client.log().warn(&format!(

@@ -276,6 +276,11 @@ impl ModelWalk {
         })
     }
 
+    /// Whether the model's own listing is all there is (the models endpoint listed no version).
+    pub fn legacy_alone(&self) -> bool {
+        self.streams.len() == 1 && self.streams[0].source == Source::Legacy
+    }
+
     /// Why the walk is incomplete, once it is over: the legacy listing (the only one with the
     /// model's unlisted and early-access images) stopped early, or came back empty while the
     /// versions had images (what a timeout on its first page looks like).
