@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List images matching a query, as a table, JSON lines, JSON or CSV')
             [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Download full-resolution originals, resumably, several at a time')
             [CompletionResult]::new('meta', 'meta', [CompletionResultType]::ParameterValue, 'Show how an image was made: prompt, seed, sampler, model, resources')
+            [CompletionResult]::new('resources', 'resources', [CompletionResultType]::ParameterValue, 'Which models, LoRAs and embeddings made these images, and which of them you lack')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff): every subcommand and option, exit codes, the config file')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show where the config file is and what it holds')
@@ -130,6 +131,7 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never for auto)')
             [CompletionResult]::new('--sidecar', '--sidecar', [CompletionResultType]::ParameterName, 'Write <name>.json with the full item beside each file')
             [CompletionResult]::new('--captions', '--captions', [CompletionResultType]::ParameterName, 'Write <stem>.txt with the prompt beside each file (for LoRA training tools)')
+            [CompletionResult]::new('--embed-meta', '--embed-meta', [CompletionResultType]::ParameterName, 'Write the item''s generation data into each saved PNG, JPEG or WebP that has none, as A1111 text (PNG `parameters` chunk, EXIF UserComment) that A1111, Forge, ComfyUI loaders, image browsers and `civimg meta` read; files with data of their own stay as they are, and with --sidecar a video''s or audio file''s sidecar gets the text under `parameters`. Off by default: originals stay byte-identical')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be saved where, download nothing')
             [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Fetch and replace files even when the archive says they are complete')
             [CompletionResult]::new('--with-tags', '--with-tags', [CompletionResultType]::ParameterName, 'Ask for each image''s tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)')
@@ -153,6 +155,51 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('--image-fallback-host', '--image-fallback-host', [CompletionResultType]::ParameterName, 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never for auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (no progress, no retry notices)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (no progress, no retry notices)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request URLs and retry decisions on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request URLs and retry decisions on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'civimg;resources' {
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin')
+            [CompletionResult]::new('--have', '--have', [CompletionResultType]::ParameterName, 'Folder of model files (.safetensors, .ckpt, .pt, .bin, subfolders too) to check each resource against by hash: present or missing; repeatable. Hashes are remembered by path, size and modified time, so only new or changed files are read again')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Items per page, 1-200, sent with every request of a walk and kept when it is resumed [default: 100]')
+            [CompletionResult]::new('--post-id', '--post-id', [CompletionResultType]::ParameterName, 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once')
+            [CompletionResult]::new('--model-id', '--model-id', [CompletionResultType]::ParameterName, 'Only images made with this model; repeatable. Without --model-version-id: every image of the model (unlisted and early-access posts included), in one --sort order across its versions, walked side by side and merged')
+            [CompletionResult]::new('--model-version-id', '--model-version-id', [CompletionResultType]::ParameterName, 'Only images made with this model version; repeatable')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Only images by this user, sent as typed (the API keeps letters, digits and _ of it; @NAME and a /user/NAME page URL work too); repeatable')
+            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'Only images by this user id; repeatable')
+            [CompletionResult]::new('--image-id', '--image-id', [CompletionResultType]::ParameterName, 'Only this image, at whatever browsing level it has; repeatable')
+            [CompletionResult]::new('--collection-id', '--collection-id', [CompletionResultType]::ParameterName, 'Images of this collection, over the site''s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags')
+            [CompletionResult]::new('--nsfw', '--nsfw', [CompletionResultType]::ParameterName, 'Legacy content filter (browsing level wins over it)')
+            [CompletionResult]::new('--browsing-level', '--browsing-level', [CompletionResultType]::ParameterName, 'Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API''s default is 1, PG only)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the results (the API''s default is most-reactions). The API honours random only in collections; --image-id always comes newest first')
+            [CompletionResult]::new('--period', '--period', [CompletionResultType]::ParameterName, 'Time window the results come from (the API''s default is all-time)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only images, only videos or only audio')
+            [CompletionResult]::new('--base-model', '--base-model', [CompletionResultType]::ParameterName, 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only images with this tag id. Repeated (--tag 4 --tag 6): images with either, one walk per tag, each image once. Comma-joined (--tag 4,6): images with all of them')
+            [CompletionResult]::new('--page', '--page', [CompletionResultType]::ParameterName, 'Only 1: the API ignores page numbers on listings and would answer page 1 for any other (use --cursor to go on where a walk stopped, --max to take fewer items)')
+            [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this cursor (as printed when a walk stops early)')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Stop after N items in total')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time. With --sort newest the walk stops at the first older item; in any other order every page is read')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only items created on or before DATE: a UTC day (YYYY-MM-DD, the whole day counts) or an RFC 3339 time. With --sort oldest the walk stops at the first newer item; in any other order every page is read')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key, sent only as `Authorization: Bearer` to the base-url host')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for the next bytes of a response [default: 30]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]')
+            [CompletionResult]::new('--api-interval', '--api-interval', [CompletionResultType]::ParameterName, 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine')
+            [CompletionResult]::new('--image-host', '--image-host', [CompletionResultType]::ParameterName, 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]')
+            [CompletionResult]::new('--image-fallback-host', '--image-fallback-host', [CompletionResultType]::ParameterName, 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never for auto)')
+            [CompletionResult]::new('--missing', '--missing', [CompletionResultType]::ParameterName, 'Only the resources that no --have folder holds')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Ask the API nothing about versions: use only what the cache already knows')
+            [CompletionResult]::new('--with-tags', '--with-tags', [CompletionResultType]::ParameterName, 'Ask for each image''s tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (no progress, no retry notices)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (no progress, no retry notices)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request URLs and retry decisions on stderr')
@@ -273,6 +320,7 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List images matching a query, as a table, JSON lines, JSON or CSV')
             [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Download full-resolution originals, resumably, several at a time')
             [CompletionResult]::new('meta', 'meta', [CompletionResultType]::ParameterValue, 'Show how an image was made: prompt, seed, sampler, model, resources')
+            [CompletionResult]::new('resources', 'resources', [CompletionResultType]::ParameterValue, 'Which models, LoRAs and embeddings made these images, and which of them you lack')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff): every subcommand and option, exit codes, the config file')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show where the config file is and what it holds')
@@ -286,6 +334,9 @@ Register-ArgumentCompleter -Native -CommandName 'civimg' -ScriptBlock {
             break
         }
         'civimg;help;meta' {
+            break
+        }
+        'civimg;help;resources' {
             break
         }
         'civimg;help;completions' {

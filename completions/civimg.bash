@@ -37,6 +37,9 @@ _civimg() {
             civimg,meta)
                 cmd="civimg__subcmd__meta"
                 ;;
+            civimg,resources)
+                cmd="civimg__subcmd__resources"
+                ;;
             civimg__subcmd__config,help)
                 cmd="civimg__subcmd__config__subcmd__help"
                 ;;
@@ -76,6 +79,9 @@ _civimg() {
             civimg__subcmd__help,meta)
                 cmd="civimg__subcmd__help__subcmd__meta"
                 ;;
+            civimg__subcmd__help,resources)
+                cmd="civimg__subcmd__help__subcmd__resources"
+                ;;
             civimg__subcmd__help__subcmd__config,path)
                 cmd="civimg__subcmd__help__subcmd__config__subcmd__path"
                 ;;
@@ -89,7 +95,7 @@ _civimg() {
 
     case "${cmd}" in
         civimg)
-            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help --version list download meta completions man config help"
+            opts="-q -v -h -V --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help --version list download meta resources completions man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -395,7 +401,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__download)
-            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --dry-run --overwrite --stop-after-known --max-file-size --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
+            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --embed-meta --dry-run --overwrite --stop-after-known --max-file-size --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,7 +563,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__help)
-            opts="list download meta completions man config help"
+            opts="list download meta resources completions man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -683,6 +689,20 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__help__subcmd__meta)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        civimg__subcmd__help__subcmd__resources)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -901,6 +921,152 @@ _civimg() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-fallback-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        civimg__subcmd__resources)
+            opts="-f -q -v -h --input --have --missing --offline --format --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --have)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table jsonl json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table jsonl json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model-version-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collection-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nsfw)
+                    COMPREPLY=($(compgen -W "none soft mature x true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --browsing-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "newest oldest most-reactions most-comments most-collected random" -- "${cur}"))
+                    return 0
+                    ;;
+                --period)
+                    COMPREPLY=($(compgen -W "day week month year all-time" -- "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -W "image video audio" -- "${cur}"))
+                    return 0
+                    ;;
+                --base-model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --page)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cursor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --base-url)

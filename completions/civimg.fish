@@ -42,6 +42,7 @@ complete -c civimg -n "__fish_civimg_needs_command" -s V -l version -d 'Print ve
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "list" -d 'List images matching a query, as a table, JSON lines, JSON or CSV'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "download" -d 'Download full-resolution originals, resumably, several at a time'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "meta" -d 'Show how an image was made: prompt, seed, sampler, model, resources'
+complete -c civimg -n "__fish_civimg_needs_command" -f -a "resources" -d 'Which models, LoRAs and embeddings made these images, and which of them you lack'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "man" -d 'Print the manual page (roff): every subcommand and option, exit codes, the config file'
 complete -c civimg -n "__fish_civimg_needs_command" -f -a "config" -d 'Show where the config file is and what it holds'
@@ -158,6 +159,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l sidecar -d 'Write <name>.json with the full item beside each file'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l captions -d 'Write <stem>.txt with the prompt beside each file (for LoRA training tools)'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l embed-meta -d 'Write the item\'s generation data into each saved PNG, JPEG or WebP that has none, as A1111 text (PNG `parameters` chunk, EXIF UserComment) that A1111, Forge, ComfyUI loaders, image browsers and `civimg meta` read; files with data of their own stay as they are, and with --sidecar a video\'s or audio file\'s sidecar gets the text under `parameters`. Off by default: originals stay byte-identical'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l dry-run -d 'Print what would be saved where, download nothing'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l overwrite -d 'Fetch and replace files even when the archive says they are complete'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l with-tags -d 'Ask for each image\'s tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)'
@@ -180,6 +182,65 @@ never\t'Never colour'"
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l have -d 'Folder of model files (.safetensors, .ckpt, .pt, .bin, subfolders too) to check each resource against by hash: present or missing; repeatable. Hashes are remembered by path, size and modified time, so only new or changed files are read again' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'A readable table sized to the terminal'
+jsonl\t'One JSON object per line, exactly as the API sent it'
+json\t'One JSON array'
+csv\t'A header row, then one row per item with flattened columns'"
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l limit -d 'Items per page, 1-200, sent with every request of a walk and kept when it is resumed [default: 100]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l model-id -d 'Only images made with this model; repeatable. Without --model-version-id: every image of the model (unlisted and early-access posts included), in one --sort order across its versions, walked side by side and merged' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l model-version-id -d 'Only images made with this model version; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l username -d 'Only images by this user, sent as typed (the API keeps letters, digits and _ of it; @NAME and a /user/NAME page URL work too); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l user-id -d 'Only images by this user id; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l image-id -d 'Only this image, at whatever browsing level it has; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l collection-id -d 'Images of this collection, over the site\'s own internal API (tRPC), which may change without notice; repeatable. Not combined with the other target flags' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
+soft\t'Up to PG-13'
+mature\t'Up to R'
+x\t'Everything'
+true\t'R and above only'
+false\t'Same as leaving it out'"
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l browsing-level -d 'Browsing level bitmask: PG=1 PG13=2 R=4 X=8 XXX=16 (the API\'s default is 1, PG only)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l sort -d 'Order of the results (the API\'s default is most-reactions). The API honours random only in collections; --image-id always comes newest first' -r -f -a "newest\t''
+oldest\t''
+most-reactions\t''
+most-comments\t''
+most-collected\t''
+random\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l period -d 'Time window the results come from (the API\'s default is all-time)' -r -f -a "day\t''
+week\t''
+month\t''
+year\t''
+all-time\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l type -d 'Only images, only videos or only audio' -r -f -a "image\t''
+video\t''
+audio\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l base-model -d 'Only this base model, exactly as Civitai names it ("SDXL 1.0", Pony …); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l tag -d 'Only images with this tag id. Repeated (--tag 4 --tag 6): images with either, one walk per tag, each image once. Comma-joined (--tag 4,6): images with all of them' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l page -d 'Only 1: the API ignores page numbers on listings and would answer page 1 for any other (use --cursor to go on where a walk stopped, --max to take fewer items)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l max -d 'Stop after N items in total' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l since -d 'Only items created on or after DATE: a UTC day (YYYY-MM-DD) or an RFC 3339 time. With --sort newest the walk stops at the first older item; in any other order every page is read' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l until -d 'Only items created on or before DATE: a UTC day (YYYY-MM-DD, the whole day counts) or an RFC 3339 time. With --sort oldest the walk stops at the first newer item; in any other order every page is read' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l image-host -d 'Host that file URLs built from a bare uuid point at (collections) [default: https://image.civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l image-fallback-host -d 'Second origin for files whose host keeps timing out or answering 5xx after the retries: {URL}/file/civitai-media-cache/{uuid}/original; none turns it off [default: https://image-b2.civitai.com]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l config -d 'Config file [default: $XDG_CONFIG_HOME/civimg/config.toml]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l missing -d 'Only the resources that no --have folder holds'
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l offline -d 'Ask the API nothing about versions: use only what the cache already knows'
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l with-tags -d 'Ask for each image\'s tags (JSON keeps `tags`; csv and --fields tags show the names, ;-joined)'
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
@@ -256,12 +317,13 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_su
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "list" -d 'List images matching a query, as a table, JSON lines, JSON or CSV'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "download" -d 'Download full-resolution originals, resumably, several at a time'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "meta" -d 'Show how an image was made: prompt, seed, sampler, model, resources'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "man" -d 'Print the manual page (roff): every subcommand and option, exit codes, the config file'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "config" -d 'Show where the config file is and what it holds'
-complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta completions man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta resources completions man config help" -f -a "list" -d 'List images matching a query, as a table, JSON lines, JSON or CSV'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta resources completions man config help" -f -a "download" -d 'Download full-resolution originals, resumably, several at a time'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta resources completions man config help" -f -a "meta" -d 'Show how an image was made: prompt, seed, sampler, model, resources'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta resources completions man config help" -f -a "resources" -d 'Which models, LoRAs and embeddings made these images, and which of them you lack'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta resources completions man config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta resources completions man config help" -f -a "man" -d 'Print the manual page (roff): every subcommand and option, exit codes, the config file'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta resources completions man config help" -f -a "config" -d 'Show where the config file is and what it holds'
+complete -c civimg -n "__fish_civimg_using_subcommand help; and not __fish_seen_subcommand_from list download meta resources completions man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c civimg -n "__fish_civimg_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c civimg -n "__fish_civimg_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)'

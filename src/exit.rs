@@ -4,8 +4,8 @@
 
 use std::process::ExitCode;
 
-use crate::paginator::WalkError;
 use crate::text::escape_line;
+use crate::walk::paginator::WalkError;
 
 /// Exit code for a run that failed at runtime.
 pub const FAILURE: u8 = 1;
@@ -22,7 +22,7 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     if let Some(walk) = err.chain().find_map(|e| e.downcast_ref::<WalkError>()) {
         if let Some(cursor) = &walk.resume_cursor {
             eprintln!("{}", resume_hint(walk.items_done, cursor));
-        } else if matches!(walk.error, crate::client::ApiError::CursorRefused(_)) {
+        } else if matches!(walk.error, crate::walk::client::ApiError::CursorRefused(_)) {
             eprintln!("{}", restart_hint(walk.items_done));
         }
     }

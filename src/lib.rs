@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod embed;
 pub mod exit;
 pub mod log;
 pub mod meta;
@@ -15,13 +16,6 @@ pub mod store;
 pub mod text;
 pub mod values;
 pub mod walk;
-
-// The paths these modules had before the folders were laid out (kept while other branches
-// still use them; removed once every branch has merged).
-pub use cli::usage;
-pub use commands::download;
-pub use settings::config;
-pub use walk::{api, base_url, client, hops, paginator, query, retry, segments, trpc, window};
 
 use std::process::ExitCode;
 
@@ -54,7 +48,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Download(args) => {
             let settings = Settings::resolve(&cli.global)?;
-            return block_on(download::run(&settings, args));
+            return block_on(commands::download::run(&settings, args));
+        }
+        Command::Resources(args) => {
+            let settings = Settings::resolve(&cli.global)?;
+            return block_on(commands::resources::run(&settings, args));
         }
         Command::Meta(args) => {
             let settings = Settings::resolve(&cli.global)?;

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     };
     cli.global.note_env_sources(&matches);
     if let Err(usage) =
-        civimg::usage::read_pasted(&mut cli).and_then(|()| civimg::usage::check(&cli))
+        civimg::cli::usage::read_pasted(&mut cli).and_then(|()| civimg::cli::usage::check(&cli))
     {
         usage.into_clap(&mut cmd).exit();
     }

@@ -25,7 +25,19 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v1/images", get(images))
         .route("/api/v1/models/{id}", get(super::models::model))
         .route("/api/v1/posts/{id}", get(super::posts::post))
-        .route("/api/v1/model-versions/{id}", get(super::versions::version))
+        .route("/api/v1/model-versions/{id}", get(super::versions::by_id))
+        .route(
+            "/api/v1/model-versions/mini/{id}",
+            get(super::versions::mini),
+        )
+        .route(
+            "/api/v1/model-versions/by-hash/{hash}",
+            get(super::versions::get_by_hash),
+        )
+        .route(
+            "/api/v1/model-versions/by-hash",
+            post(super::versions::post_by_hash),
+        )
         .route("/api/trpc/image.getInfinite", get(super::trpc::infinite))
         .route("/__fake/fault", post(inject))
         .route("/__fake/mode", post(set_mode))

@@ -74,8 +74,6 @@ pub struct Version {
     pub name: &'static str,
     /// Exact base model name (one of [`BASE_MODELS`]).
     pub base: &'static str,
-    /// AutoV2-style short hash used in `meta`.
-    pub hash: &'static str,
 }
 
 /// A model with its versions: the unit of `modelId`.
@@ -90,13 +88,9 @@ pub struct Model {
     pub versions: &'static [Version],
 }
 
-const fn v(id: u64, name: &'static str, base: &'static str, hash: &'static str) -> Version {
-    Version {
-        id,
-        name,
-        base,
-        hash,
-    }
+/// A version; its hashes are its model file's (`versions.rs`, [`Version::hash`]).
+const fn v(id: u64, name: &'static str, base: &'static str) -> Version {
+    Version { id, name, base }
 }
 
 /// Models of the dataset. Video checkpoints are only used by videos.
@@ -105,89 +99,86 @@ pub const MODELS: &[Model] = &[
         id: 101,
         name: "Realistic Vision",
         kind: ModelKind::Checkpoint,
-        versions: &[
-            v(1001, "V5.1", "SD 1.5", "15012c538f"),
-            v(1002, "V6.0 B1", "SD 1.5", "c9e1ec5d7a"),
-        ],
+        versions: &[v(1001, "V5.1", "SD 1.5"), v(1002, "V6.0 B1", "SD 1.5")],
     },
     Model {
         id: 102,
         name: "DreamShaper XL",
         kind: ModelKind::Checkpoint,
         versions: &[
-            v(1011, "Turbo DPM++ SDE", "SDXL 1.0", "676f0d60c8"),
-            v(1012, "Lightning", "SDXL 1.0", "fdbe56354b"),
+            v(1011, "Turbo DPM++ SDE", "SDXL 1.0"),
+            v(1012, "Lightning", "SDXL 1.0"),
         ],
     },
     Model {
         id: 103,
         name: "Pony Diffusion V6 XL",
         kind: ModelKind::Checkpoint,
-        versions: &[v(1021, "V6 (start with this one)", "Pony", "67ab2fd8ec")],
+        versions: &[v(1021, "V6 (start with this one)", "Pony")],
     },
     Model {
         id: 104,
         name: "WAI-NSFW-illustrious-SDXL",
         kind: ModelKind::Checkpoint,
         versions: &[
-            v(1031, "v11.0", "Illustrious", "a810e710a2"),
-            v(1032, "v12.0", "Illustrious", "0c1d9a5a8b"),
-            v(1033, "v13.0", "Illustrious", "bdb59bac77"),
+            v(1031, "v11.0", "Illustrious"),
+            v(1032, "v12.0", "Illustrious"),
+            v(1033, "v13.0", "Illustrious"),
         ],
     },
     Model {
         id: 105,
         name: "FLUX.1 [dev]",
         kind: ModelKind::Checkpoint,
-        versions: &[v(1041, "fp8", "Flux.1 D", "4610115bb0")],
+        versions: &[v(1041, "fp8", "Flux.1 D")],
     },
     Model {
         id: 106,
         name: "Juggernaut XL",
         kind: ModelKind::Checkpoint,
-        versions: &[v(1051, "Ragnarok", "SDXL 1.0", "dd08fa32f9")],
+        versions: &[v(1051, "Ragnarok", "SDXL 1.0")],
     },
     Model {
         id: 107,
         name: "NoobAI-XL",
         kind: ModelKind::Checkpoint,
-        versions: &[v(1061, "Epsilon 1.1", "NoobAI", "6681e8e4b1")],
+        versions: &[v(1061, "Epsilon 1.1", "NoobAI")],
     },
     Model {
         id: 108,
         name: "Wan 2.1 T2V",
         kind: ModelKind::Checkpoint,
-        versions: &[v(1071, "14B", "Wan Video", "9c2ad0d7e3")],
+        versions: &[v(1071, "14B", "Wan Video")],
     },
     Model {
         id: 201,
         name: "Detail Tweaker",
         kind: ModelKind::Lora,
-        versions: &[v(2001, "v1.0", "SD 1.5", "7c6bdefbef")],
+        versions: &[v(2001, "v1.0", "SD 1.5")],
     },
     Model {
         id: 202,
         name: "add-detail-xl",
         kind: ModelKind::Lora,
-        versions: &[v(2011, "v1", "SDXL 1.0", "0d9bd1b873")],
+        versions: &[v(2011, "v1", "SDXL 1.0")],
     },
     Model {
         id: 203,
         name: "Pony Style Mix",
         kind: ModelKind::Lora,
-        versions: &[v(2021, "v2", "Pony", "51f3a2bd90")],
+        versions: &[v(2021, "v2", "Pony")],
     },
     Model {
         id: 204,
         name: "Flux Realism",
         kind: ModelKind::Lora,
-        versions: &[v(2031, "v1", "Flux.1 D", "e2c5a7d31a")],
+        versions: &[v(2031, "v1", "Flux.1 D")],
     },
     Model {
         id: 205,
         name: "Anime Lineart",
         kind: ModelKind::Lora,
-        versions: &[v(2041, "v3", "Illustrious", "39c0a2b1f4")],
+        versions: &[v(2041, "v3", "Illustrious")],
     },
 ];
 

@@ -39,7 +39,7 @@ pub fn file_for_path(
     ds: &Dataset,
     path: &str,
     image_size: Option<u64>,
-    stills: bool,
+    (stills, bare): (bool, bool),
 ) -> Option<(FileSpec, &'static str)> {
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let [key, uuid, variant, _name] = parts[..] else {
@@ -68,27 +68,28 @@ pub fn file_for_path(
             ));
         }
     }
-    Some(file_of(entry, original, image_size))
+    Some(file_seeded(entry, original, image_size, 0, bare))
 }
 
-/// The original (or resized variant) of an entry, with the `Content-Type` to send.
-pub fn file_of(e: &Entry, original: bool, image_size: Option<u64>) -> (FileSpec, &'static str) {
-    file_seeded(e, original, image_size, 0)
-}
-
-/// [`file_of`] with the filler drawn under another seed (`salt` 0: the usual bytes).
+/// The original (or resized variant) of an entry, with the `Content-Type` to send, its filler
+/// drawn under `salt` (0: the usual bytes); `bare`: an original without its generation text.
 pub fn file_seeded(
     e: &Entry,
     original: bool,
     image_size: Option<u64>,
     salt: u64,
+    bare: bool,
 ) -> (FileSpec, &'static str) {
     let f = e.file.as_ref().expect("entry with a file");
     let seed = e.id.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ salt;
     if original {
         let len = image_size.unwrap_or(f.size);
         // Built per request: a few hundred bytes, never the file itself.
-        let meta = e.facts.as_deref().and_then(MetaSpec::generate);
+        let meta = e
+            .facts
+            .as_deref()
+            .and_then(MetaSpec::generate)
+            .filter(|_| !bare);
         let text = match (meta, f.format) {
             (Some(m), Format::Png) => m.png_text(),
             (Some(m), Format::Jpeg | Format::Webp) => vec![("parameters", m.parameters_text())],
@@ -194,7 +195,8 @@ async fn serve(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
     };
     let found = {
         let ds = app.dataset.read().unwrap();
-        file_for_path(&ds, uri.path(), app.image_size, app.video_stills)
+        let bare = app.modes.read().unwrap().bare_originals;
+        file_for_path(&ds, uri.path(), app.image_size, (app.video_stills, bare))
     };
     let Some((spec, content_type)) = found else {
         return (StatusCode::NOT_FOUND, "Not Found").into_response();

@@ -40,8 +40,11 @@
 //! `modelVersionId`, `username` or `userId`) emit a numeric `nextCursor` (the id of the next
 //! page's first item) and wrap meta as `{"id", "meta"}`; elsewhere the cursor is `"offset|ms"`.
 //! `GET /api/v1/models/{id}` lists a catalog model's versions, newest first;
-//! `GET /api/v1/model-versions/{id}` answers a catalog version, `GET /api/v1/posts/{id}` a post of
-//! the dataset (first 100 images by id); unknown ids of all three are 404s. Collections are
+//! `GET /api/v1/posts/{id}` a post of the dataset (first 100 images by id); unknown ids are
+//! 404s. `/api/v1/model-versions/{id}`, `/mini/{id}`, `/by-hash/{hash}` and `POST /by-hash`
+//! answer for the catalog's versions (unknown ones 404); each version's model file is
+//! [`model_file`] (a few KiB that tests write to disk), and its hashes, quoted by the items'
+//! `meta`, are that file's. Collections are
 //! served over the site's tRPC `image.getInfinite` (see `trpc.rs` for which items they hold).
 //!
 //! # Modes and faults
@@ -82,3 +85,4 @@ pub use faults::Fault;
 pub use modes::{Modes, OFF};
 pub use record::Recorded;
 pub use server::{FakeCivitai, FakeConfig, Ports};
+pub use versions::{model_file, model_file_name, version_json};

@@ -103,7 +103,8 @@ pub fn fallback_file(app: &App, path: &str) -> Option<(FileSpec, &'static str)> 
     let ds = app.dataset.read().unwrap();
     let entry = ds.by_uuid(uuid)?;
     let salt = if app.fallback_differs { OTHER_COPY } else { 0 };
-    Some(file_seeded(entry, true, app.image_size, salt))
+    let bare = app.modes.read().unwrap().bare_originals;
+    Some(file_seeded(entry, true, app.image_size, salt, bare))
 }
 
 async fn serve_fallback(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {

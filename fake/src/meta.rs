@@ -104,7 +104,7 @@ impl MetaSpec {
         match &self.flavour {
             Flavour::A1111 { clip_skip, hires } => {
                 m.insert("Model".into(), json!(c.ckpt.0.name));
-                m.insert("Model hash".into(), json!(c.ckpt.1.hash));
+                m.insert("Model hash".into(), json!(c.ckpt.1.hash()));
                 if *clip_skip {
                     m.insert("Clip skip".into(), json!("2"));
                 }
@@ -158,10 +158,10 @@ fn lora_file(m: &Model) -> String {
 }
 
 fn resources(c: &Common) -> Value {
-    let mut list = vec![json!({"name": c.ckpt.0.name, "type": "model", "hash": c.ckpt.1.hash})];
+    let mut list = vec![json!({"name": c.ckpt.0.name, "type": "model", "hash": c.ckpt.1.hash()})];
     if let Some((m, v)) = c.lora {
         list.push(
-            json!({"name": lora_file(m), "type": "lora", "weight": LORA_WEIGHT, "hash": v.hash}),
+            json!({"name": lora_file(m), "type": "lora", "weight": LORA_WEIGHT, "hash": v.hash()}),
         );
     }
     Value::Array(list)
@@ -184,7 +184,14 @@ fn a1111_text(c: &Common, clip_skip: bool, hires: Option<(f64, f64, &str)>) -> S
     }
     t.push_str(&format!(
         "\nSteps: {}, Sampler: {}, CFG scale: {}, Seed: {}, Size: {}x{}, Model hash: {}, Model: {}",
-        c.steps, c.sampler, c.cfg, c.seed, c.width, c.height, c.ckpt.1.hash, c.ckpt.0.name
+        c.steps,
+        c.sampler,
+        c.cfg,
+        c.seed,
+        c.width,
+        c.height,
+        c.ckpt.1.hash(),
+        c.ckpt.0.name
     ));
     if let Some((denoise, up, upscaler)) = hires {
         t.push_str(&format!(
@@ -199,7 +206,7 @@ fn a1111_text(c: &Common, clip_skip: bool, hires: Option<(f64, f64, &str)>) -> S
         t.push_str(&format!(
             ", Lora hashes: \"{}: {}, extra_detail: 0a1b2c3d4e5f\"",
             lora_file(m),
-            v.hash
+            v.hash()
         ));
     }
     t.push_str(", Version: v1.10.1");

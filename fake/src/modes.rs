@@ -51,6 +51,9 @@ pub struct Modes {
     /// Items carry `thumbnail`: `{url, width, height}` on videos, `null` elsewhere (reference
     /// images.md, item fields).
     pub thumbnails: bool,
+    /// Originals carry no generation text (PNG chunks, EXIF), as many real uploads are
+    /// stripped; `meta` in the API is unchanged. For `download --embed-meta`.
+    pub bare_originals: bool,
 }
 
 /// Every switch off (the default), usable in constants.
@@ -68,6 +71,7 @@ pub const OFF: Modes = Modes {
     slug_usernames: false,
     collections_need_key: false,
     thumbnails: false,
+    bare_originals: false,
 };
 
 impl Modes {
@@ -115,5 +119,6 @@ impl Modes {
         self.slug_usernames = flag("slug_usernames", self.slug_usernames);
         self.collections_need_key = flag("collections_need_key", self.collections_need_key);
         self.thumbnails = flag("thumbnails", self.thumbnails);
+        self.bare_originals = flag("bare_originals", self.bare_originals);
     }
 }

@@ -13,7 +13,6 @@ use tokio::sync::oneshot;
 use super::app::{App, Transfers};
 use super::dataset::Dataset;
 use super::faults::{Fault, FaultQueue};
-use super::images::file_of;
 use super::json::MetaMode;
 use super::modes::Modes;
 use super::page::{render, Serve};
@@ -308,7 +307,10 @@ impl FakeCivitai {
     pub fn original_bytes(&self, id: u64) -> Vec<u8> {
         let ds = self.app.dataset.read().unwrap();
         let e = ds.by_id(id).unwrap_or_else(|| panic!("no item {id}"));
-        file_of(e, true, self.app.image_size).0.to_vec()
+        let bare = self.app.modes.read().unwrap().bare_originals;
+        super::images::file_seeded(e, true, self.app.image_size, 0, bare)
+            .0
+            .to_vec()
     }
 
     /// Build every item's JSON now instead of on first use, so the first walk costs no more

@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::store::name::NameTemplate;
-use crate::window::DateArg;
+use crate::walk::window::DateArg;
 
+pub mod query;
+mod resources;
 pub mod usage;
 
 pub use crate::settings::flags::GlobalArgs;
@@ -17,6 +19,7 @@ use crate::values::{parse_concurrency, parse_count, parse_limit, parse_page, par
 pub use crate::values::{
     ApiKey, ByteSize, ColorWhen, Format, MediaType, MetaFormat, Nsfw, Period, Sort, TagSet,
 };
+pub use resources::ResourcesArgs;
 
 /// List, inspect and bulk-download images from Civitai.
 #[derive(Debug, Parser)]
@@ -63,6 +66,17 @@ pub enum Command {
   civimg meta image.png --format json | jq .seed
   civimg meta gallery/")]
     Meta(MetaArgs),
+
+    /// Which models, LoRAs and embeddings made these images, and which of them you lack.
+    ///
+    /// The images: Civitai page URLs, ids and the query flags as for `list`, or --input, or
+    /// downloaded files and folders named in place of URLs
+    #[command(after_help = "Examples:
+  civimg resources --username alice
+  civimg resources gallery/ --have ~/models --missing
+  civimg resources --post-id 7000565 --format jsonl | jq -r .downloadUrl
+  civimg list --username alice -f jsonl | civimg resources --input - --format csv")]
+    Resources(ResourcesArgs),
 
     /// Print a shell completion script
     #[command(after_help = "Examples:
@@ -155,6 +169,14 @@ pub struct DownloadArgs {
     /// Write <stem>.txt with the prompt beside each file (for LoRA training tools)
     #[arg(long)]
     pub captions: bool,
+
+    /// Write the item's generation data into each saved PNG, JPEG or WebP that has none, as
+    /// A1111 text (PNG `parameters` chunk, EXIF UserComment) that A1111, Forge, ComfyUI
+    /// loaders, image browsers and `civimg meta` read; files with data of their own stay as
+    /// they are, and with --sidecar a video's or audio file's sidecar gets the text under
+    /// `parameters`. Off by default: originals stay byte-identical
+    #[arg(long)]
+    pub embed_meta: bool,
 
     /// Print what would be saved where, download nothing
     #[arg(long)]

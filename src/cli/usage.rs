@@ -3,9 +3,9 @@
 
 use clap::error::ErrorKind;
 
-use crate::base_url;
-use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, Sort};
-use crate::window::DateWindow;
+use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, ResourcesArgs, Sort};
+use crate::walk::base_url;
+use crate::walk::window::DateWindow;
 
 /// A usage error: which subcommand's usage to show, and what is wrong.
 #[derive(Debug)]
@@ -46,6 +46,26 @@ pub fn read_pasted(cli: &mut Cli) -> Result<(), Usage> {
     let (sub, q) = match &mut cli.command {
         Command::List(args) => ("list", &mut args.query),
         Command::Download(args) => ("download", &mut args.query),
+        Command::Resources(args) => {
+            // `resources` also reads downloaded files and folders: an argument that names
+            // an existing path is one of those, the rest are pasted URLs and ids.
+            let (paths, pasted): (Vec<String>, Vec<String>) =
+                std::mem::take(&mut args.query.pasted)
+                    .into_iter()
+                    .partition(|p| std::path::Path::new(p).exists());
+            args.paths = paths.into_iter().map(std::path::PathBuf::from).collect();
+            args.query.pasted = pasted;
+            if !args.paths.is_empty() && !args.query.pasted.is_empty() {
+                return Err(Usage::new(
+                    Some("resources"),
+                    ErrorKind::ArgumentConflict,
+                    "name downloaded files and folders, or Civitai URLs and ids, not both \
+                     in one run"
+                        .into(),
+                ));
+            }
+            ("resources", &mut args.query)
+        }
         _ => return Ok(()),
     };
     absorb(q).map_err(|(kind, why)| Usage::new(Some(sub), kind, why))
@@ -100,6 +120,7 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
             check_query(&args.query, "list")
         }
         Command::Download(args) => check_download(args),
+        Command::Resources(args) => check_resources(args),
         _ => Ok(()),
     }
 }
@@ -174,6 +195,49 @@ fn check_download(args: &DownloadArgs) -> Result<(), Usage> {
         ));
     }
     check_query(q, "download")
+}
+
+/// `resources` reads paths, `--input` or a walk: the query flags choose only the walk, and a
+/// walk needs a filter, as for `download`.
+fn check_resources(args: &ResourcesArgs) -> Result<(), Usage> {
+    let q = &args.query;
+    if !args.paths.is_empty() && args.input.is_some() {
+        return Err(Usage::new(
+            Some("resources"),
+            ErrorKind::ArgumentConflict,
+            "FILE|DIR cannot be used with --input: name one source of images".into(),
+        ));
+    }
+    let source = if !args.paths.is_empty() {
+        Some("FILE|DIR")
+    } else if args.input.is_some() {
+        Some("--input")
+    } else {
+        None
+    };
+    if let Some(source) = source {
+        let chosen = api_choices(q);
+        if let Some(first) = chosen.first() {
+            return Err(Usage::new(
+                Some("resources"),
+                ErrorKind::ArgumentConflict,
+                format!("{first} cannot be used with {source}: those decide the images"),
+            ));
+        }
+        return Ok(());
+    }
+    if filters(q).is_empty() {
+        return Err(Usage::new(
+            Some("resources"),
+            ErrorKind::MissingRequiredArgument,
+            format!(
+                "no images given: name downloaded files or folders, --input, or choose images \
+                 with {}, or take a sample of the feed with --max N",
+                FILTER_FLAGS.join(", ")
+            ),
+        ));
+    }
+    check_query(q, "resources")
 }
 
 /// The flags that choose a part of the feed, as the no-filter refusal names them.

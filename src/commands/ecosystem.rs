@@ -46,7 +46,7 @@ pub fn man(out: &mut dyn Write, stdout_is_terminal: bool) -> Result<()> {
 pub fn config_path(explicit: Option<&std::path::Path>, out: &mut dyn Write) -> Result<()> {
     let path = explicit
         .map(ToOwned::to_owned)
-        .or_else(crate::config::default_path)
+        .or_else(crate::settings::config::default_path)
         .ok_or_else(|| anyhow::anyhow!("this platform has no config directory; use --config"))?;
     writeln!(out, "{}", path.display())?;
     Ok(())

@@ -7,9 +7,9 @@ use anyhow::Result;
 
 use crate::cli::{Format, ListArgs};
 use crate::output;
-use crate::paginator::Paginator;
-use crate::query::ImageQuery;
 use crate::settings::Settings;
+use crate::walk::paginator::Paginator;
+use crate::walk::query::ImageQuery;
 
 /// Runs `list`; items already written stay written when a later page fails.
 pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {

@@ -125,6 +125,10 @@ fn closing_sections() -> Roff {
     let others = [
         ("CIVIMG_CONFIG", "Config file, as --config."),
         (
+            "CIVIMG_CACHE_DIR",
+            "Folder of the resources cache, instead of $XDG_CACHE_HOME/civimg (~/.cache/civimg).",
+        ),
+        (
             "NO_COLOR",
             "When set and not empty, --color auto means never.",
         ),
@@ -160,6 +164,14 @@ fn closing_sections() -> Roff {
         "What download has completed in DIR (id, name, size, SHA-256): a re-run fetches only \
          what is new.",
     )]);
+    roff.control("TP", [])
+        .text([bold("$XDG_CACHE_HOME/civimg/")]);
+    roff.text([roman(
+        "What resources remembers (~/.cache/civimg; CIVIMG_CACHE_DIR moves it): the API's \
+         answers about model versions, one versions-HOST.json per API host, kept until the \
+         file is deleted (a hash the API did not know is asked again after a week), and \
+         model-hashes.json, the SHA-256 of every --have file by path, size and modified time.",
+    )]);
     roff
 }
 
@@ -176,6 +188,7 @@ mod tests {
             ".SH \"CIVIMG LIST\"",
             ".SH \"CIVIMG DOWNLOAD\"",
             ".SH \"CIVIMG META\"",
+            ".SH \"CIVIMG RESOURCES\"",
             ".SH \"CIVIMG CONFIG SHOW\"",
             ".SH \"EXIT STATUS\"",
             ".SH ENVIRONMENT",

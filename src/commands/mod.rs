@@ -5,3 +5,4 @@ pub mod ecosystem;
 pub mod list;
 pub mod manpage;
 pub mod meta;
+pub mod resources;

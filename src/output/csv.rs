@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::api::Item;
+use crate::walk::api::Item;
 use anyhow::Result;
 
 use super::fields::{Row, DEFAULT_CSV_FIELDS};

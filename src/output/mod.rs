@@ -10,7 +10,7 @@ mod table;
 
 use std::io::Write;
 
-use crate::api::Item;
+use crate::walk::api::Item;
 use anyhow::Result;
 
 use crate::text::{escape_line, fit_width};

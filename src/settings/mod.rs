@@ -13,10 +13,10 @@ use anyhow::{Context, Result};
 use self::config::Loaded;
 use self::flags::GlobalArgs;
 use self::keys::{Key, Setting};
-use crate::client::{Client, ClientConfig};
 use crate::log::Log;
 use crate::store::name::NameTemplate;
 use crate::values::{ApiKey, Format};
+use crate::walk::client::{Client, ClientConfig};
 
 /// Everything the commands need from the global options.
 #[derive(Debug, Clone)]
@@ -261,7 +261,7 @@ impl Settings {
                 self.image_host
             )
         })?;
-        let base = crate::base_url::parse_base_url(&self.base_url).map_err(|why| {
+        let base = crate::walk::base_url::parse_base_url(&self.base_url).map_err(|why| {
             // Flags and the environment were checked as usage errors; this is the file's.
             match self.origin(keys::BASE_URL.name) {
                 Origin::File(path) => anyhow::anyhow!(

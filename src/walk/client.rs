@@ -11,10 +11,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use url::Url;
 
-use crate::api::{self, Page};
 use crate::log::Log;
-use crate::retry::{self, Pacer, RetryPolicy, MAX_RETRY_AFTER};
 use crate::values::ApiKey;
+use crate::walk::api::{self, Page};
+use crate::walk::retry::{self, Pacer, RetryPolicy, MAX_RETRY_AFTER};
 
 /// `civimg/<version>`, sent with every request.
 pub const USER_AGENT: &str = concat!("civimg/", env!("CARGO_PKG_VERSION"));
@@ -256,8 +256,10 @@ impl Client {
         page_no: u64,
     ) -> Result<Page, ApiError> {
         let mut url = self.api_url(&["api", "trpc", "image.getInfinite"]);
-        url.query_pairs_mut()
-            .append_pair("input", &crate::trpc::input(collection, params, cursor));
+        url.query_pairs_mut().append_pair(
+            "input",
+            &crate::walk::trpc::input(collection, params, cursor),
+        );
         let what = format!("page {page_no} of collection {collection}");
         // The site's own pages send these with their tRPC calls; the site may refuse calls
         // without them.
@@ -273,7 +275,8 @@ impl Client {
             .into_iter()
             .filter_map(|(k, v)| Some((k, v?)))
             .collect();
-        let answer: crate::trpc::Answer = match self.get_json_with(&url, &what, &extra).await {
+        let answer: crate::walk::trpc::Answer = match self.get_json_with(&url, &what, &extra).await
+        {
             Ok(answer) => answer,
             Err(ApiError::Status {
                 status: status @ (401 | 403),
@@ -317,7 +320,18 @@ impl Client {
         url: &Url,
         what: &str,
     ) -> Result<T, ApiError> {
-        self.get_json_with(url, what, &[]).await
+        self.send_json(url, None, what, &[]).await
+    }
+
+    /// POSTs `body` as JSON to `url` on the API host and parses the answer, pacing and
+    /// retrying like [`Client::get_json`] (the model-versions by-hash lookup).
+    pub async fn post_json<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        body: &serde_json::Value,
+        what: &str,
+    ) -> Result<T, ApiError> {
+        self.send_json(url, Some(body), what, &[]).await
     }
 
     /// [`Client::get_json`] with extra request headers.
@@ -327,11 +341,23 @@ impl Client {
         what: &str,
         extra: &[(HeaderName, HeaderValue)],
     ) -> Result<T, ApiError> {
+        self.send_json(url, None, what, extra).await
+    }
+
+    /// One request loop for GET and POST: pacing, retries, readable errors.
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        body: Option<&serde_json::Value>,
+        what: &str,
+        extra: &[(HeaderName, HeaderValue)],
+    ) -> Result<T, ApiError> {
         let mut attempt = 0;
+        let method = if body.is_some() { "POST" } else { "GET" };
         loop {
             self.pacer.wait().await;
-            self.log.verbose(&format!("GET {}", display_url(url)));
-            match self.try_get(url, what, extra).await {
+            self.log.verbose(&format!("{method} {}", display_url(url)));
+            match self.try_get(url, body, what, extra).await {
                 Ok(answer) => {
                     self.pacer.succeeded();
                     return Ok(answer);
@@ -364,10 +390,19 @@ impl Client {
     async fn try_get<T: DeserializeOwned>(
         &self,
         url: &Url,
+        body: Option<&serde_json::Value>,
         what: &str,
         extra: &[(HeaderName, HeaderValue)],
     ) -> Result<T, (ApiError, Option<Duration>)> {
-        let mut req = self.http.get(url.clone()).timeout(self.timeout);
+        let mut req = match body {
+            Some(body) => self
+                .http
+                .post(url.clone())
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string()),
+            None => self.http.get(url.clone()),
+        }
+        .timeout(self.timeout);
         for (k, v) in extra {
             req = req.header(k, v.clone());
         }
@@ -471,7 +506,7 @@ async fn read_capped(mut resp: reqwest::Response) -> Result<Option<Vec<u8>>, req
 pub fn transport_error(host: &str, err: &reqwest::Error) -> ApiError {
     let failed = err
         .url()
-        .map(|first| host_of(&crate::hops::latest(first).unwrap_or_else(|| first.clone())));
+        .map(|first| host_of(&crate::walk::hops::latest(first).unwrap_or_else(|| first.clone())));
     let host = failed.as_deref().unwrap_or(host);
     if err.is_redirect() {
         return ApiError::Redirect {
@@ -536,7 +571,7 @@ fn redirect_policy(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Ac
         attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
     } else {
         if let Some(first) = attempt.previous().first() {
-            crate::hops::record(first, attempt.url());
+            crate::walk::hops::record(first, attempt.url());
         }
         attempt.follow()
     }

@@ -8,7 +8,7 @@ use super::api::Page;
 use super::client::{ApiError, Client};
 use crate::log::Log;
 
-/// The requests a [`super::paginator::Paginator`] makes.
+/// The requests the paginator makes.
 pub trait PageSource: Sync {
     /// Where notices go.
     fn log(&self) -> &Log;

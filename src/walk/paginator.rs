@@ -11,12 +11,12 @@
 use std::collections::{HashSet, VecDeque};
 
 use super::pages::PageSource;
-use crate::api::{Item, Page};
-use crate::client::{ApiError, Client};
-use crate::query::{ImageQuery, ALL_LEVELS};
-use crate::segments::{Kind, Resume, Segment};
+use crate::walk::api::{Item, Page};
+use crate::walk::client::{ApiError, Client};
 use crate::walk::model::{ModelWalk, Start};
 use crate::walk::not_found::{self, NotFound};
+use crate::walk::query::{ImageQuery, ALL_LEVELS};
+use crate::walk::segments::{Kind, Resume, Segment};
 use crate::walk::sort_key::Order;
 
 /// Pages in a row without a new item after which a walk stops (issue 8): doc/api.md allows short
@@ -104,7 +104,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             let Some(name) = user.param("username") else {
                 continue;
             };
-            let slug = crate::query::username_slug(name);
+            let slug = crate::walk::query::username_slug(name);
             if slug != name {
                 client.log().notice(&format!(
                     "--username {}: the API reads usernames as letters, digits and _ only, so it will look for {slug}",
@@ -567,7 +567,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
                 "legacy",
                 format!(
                     "the API's legacy path (--image-id, unlisted models) ignores --sort {} and returns the newest first",
-                    crate::query::sort_param(s).to_lowercase().replace(' ', "-")
+                    crate::walk::query::sort_param(s).to_lowercase().replace(' ', "-")
                 ),
             ),
             _ => return,
@@ -603,7 +603,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     /// and collections may not filter at all, so the items' own `tags` decide; an item without
     /// them cannot be shown to match and is left out, said once.
     fn keep_tagged(&mut self, segment: &Segment, items: Vec<Item>) -> Vec<Item> {
-        let want = crate::query::tag_ids_in(&segment.params);
+        let want = crate::walk::query::tag_ids_in(&segment.params);
         let collection = matches!(segment.kind, Kind::Collection(_));
         // One tag: the API filters on REST; collections are checked whatever the count.
         let checked = want.len() > 1 || (collection && !want.is_empty());
@@ -639,7 +639,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             return (items, false);
         };
         // The API looks the name up slugified; its items carry the real name.
-        let user = &crate::query::username_slug(user);
+        let user = &crate::walk::query::username_slug(user);
         let total = items.len();
         let kept: Vec<Item> = items
             .into_iter()

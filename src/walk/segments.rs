@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 
-use crate::query::{param_in, ImageQuery, Target};
+use crate::walk::query::{param_in, ImageQuery, Target};
 
 /// How a stretch gets its pages.
 #[derive(Debug, Clone, PartialEq, Eq)]

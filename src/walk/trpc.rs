@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use url::Url;
 
-use crate::api::{Item, Metadata, Page};
+use crate::walk::api::{Item, Metadata, Page};
 
 /// The CDN account key that starts every file path (doc/api.md, "Hosts").
 const CDN_KEY: &str = "xG1nkqKTMzGDvpLrqFT7WA";

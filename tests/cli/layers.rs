@@ -17,8 +17,6 @@ const KNOWN: &[&str] = &[
     // `TryError`, `Ctx` and the retry loop shared by the transfer files; goes with the
     // download engine split.
     "files: commands/download/body, commands/download/provenance, commands/download/request, commands/download/transfer",
-    // Only `walk/query -> cli`: `ImageQuery::from_args` takes the clap `QueryArgs`.
-    "folders: cli, output, settings, store, walk",
 ];
 
 #[test]

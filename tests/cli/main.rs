@@ -4,6 +4,7 @@ use civimg_fake as fake;
 
 mod download;
 mod ecosystem;
+mod embed;
 mod errors_first_use;
 mod fake_server;
 mod fallback;
@@ -24,6 +25,7 @@ mod model_walk;
 mod one_dir;
 mod pasted;
 mod reference;
+mod resources;
 mod scripted;
 mod store;
 mod support;

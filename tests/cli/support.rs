@@ -32,6 +32,7 @@ pub const MACHINE_ENV: &[&str] = &[
     "CIVITAI_BASE_URL",
     "CIVIMG_CONFIG",
     "CIVIMG_IMAGE_HOST",
+    "CIVIMG_CACHE_DIR",
     "COLUMNS",
     "CLICOLOR_FORCE",
 ];
@@ -41,6 +42,8 @@ pub const MACHINE_ENV: &[&str] = &[
 /// fallback point it at the fake's own).
 pub const TEST_ENV: &[(&str, &str)] = &[
     ("XDG_CONFIG_HOME", "/nonexistent/civimg-tests"),
+    // `resources` keeps a cache: tests that use it name their own folder.
+    ("XDG_CACHE_HOME", "/nonexistent/civimg-tests"),
     ("CIVIMG_IMAGE_FALLBACK_HOST", "none"),
     ("NO_COLOR", "1"),
 ];

@@ -70,7 +70,7 @@ pub async fn receive(
             Ok(Some(Ok(chunk))) => chunk,
             Ok(None) => break,
             Ok(Some(Err(e))) => {
-                let msg = crate::client::transport_error(host, &e).to_string();
+                let msg = crate::walk::client::transport_error(host, &e).to_string();
                 return Err(TryError::down(msg, None, true));
             }
             Err(_) => {

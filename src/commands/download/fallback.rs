@@ -12,7 +12,7 @@ use url::Url;
 use super::name::uuid_from_url;
 use super::transfer::{self, Fetched, FileError};
 use super::Ctx;
-use crate::client::{display_url, host_of};
+use crate::walk::client::{display_url, host_of};
 
 /// `{host}/file/civitai-media-cache/{uuid}/original` for a file URL of the usual
 /// `…/{key}/{uuid}/{variant}/{name}` shape; `None` for any other shape or an odd uuid.

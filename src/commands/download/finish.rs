@@ -24,7 +24,13 @@ pub(super) async fn download(
     }
     let part = ctx.dir.join(part_name(ctx, job));
     let (fetched, part) = super::video::fetch(ctx, job, &part, bar).await?;
-    let rel = claim_name(ctx, job, fetched.ext, fetched.size, &fetched.sha256);
+    // `--embed-meta` may save a copy holding the item's text: its size and hash are recorded.
+    let embedded = super::embed::apply(ctx, job, &part, &fetched).await?;
+    let (saved, size, sha256) = match &embedded {
+        Some(e) => (e.path.clone(), e.size, e.sha256.clone()),
+        None => (part.clone(), fetched.size, fetched.sha256.clone()),
+    };
+    let rel = claim_name(ctx, job, fetched.ext, size, &sha256);
     let path = ctx.dir.join(&rel);
     let local = |e: std::io::Error, p: &Path| {
         FileError::Local(format!("cannot write {}: {e}", p.display()))
@@ -32,17 +38,21 @@ pub(super) async fn download(
     if let Some(parent) = path.parent() {
         super::safe_fs::create_dirs_inside(&ctx.dir, parent).map_err(|e| local(e, parent))?;
     }
-    std::fs::rename(&part, &path).map_err(|e| local(e, &path))?;
+    std::fs::rename(&saved, &path).map_err(|e| local(e, &path))?;
+    if embedded.is_some() {
+        std::fs::remove_file(&part).map_err(|e| local(e, &part))?;
+    }
     let _ = super::part::forget_source(&part);
     ctx.archive
         .append(&Record {
             id: job.id,
             name: slash_path(&rel),
-            size: fetched.size,
-            sha256: fetched.sha256,
+            size,
+            sha256,
         })
         .map_err(FileError::Unrecorded)?;
-    write_extras(ctx, &rel, job.id, &job.item).map_err(|e| FileError::Local(format!("{e:#}")))?;
+    let item = super::embed::sidecar_item(ctx, job, fetched.ext);
+    write_extras(ctx, &rel, job.id, &item).map_err(|e| FileError::Local(format!("{e:#}")))?;
     Ok(Saved::Downloaded)
 }
 
@@ -86,8 +96,10 @@ pub(super) fn unrecorded_file(ctx: &Ctx, item: &Value, id: u64) -> Option<PathBu
 /// overwrites a file it did not write.
 async fn adopt(ctx: &Ctx, job: &Job, rel: &Path) -> Result<bool, FileError> {
     let path = ctx.dir.join(rel);
-    ctx.log
-        .verbose(&format!("HEAD {}", crate::client::display_url(&job.url)));
+    ctx.log.verbose(&format!(
+        "HEAD {}",
+        crate::walk::client::display_url(&job.url)
+    ));
     // Under the stall rule of every request: an answer within `--timeout`.
     let head = tokio::time::timeout(ctx.timeout, ctx.http.head(job.url.clone()).send()).await;
     let Ok(Ok(resp)) = head else {

@@ -35,7 +35,7 @@ pub fn read(line: &str) -> Result<Line, String> {
 /// A JSON object with a numeric `id` and a string `url`.
 fn item(text: &str) -> Result<Value, String> {
     let value: Value = serde_json::from_str(text)
-        .map_err(|e| format!("not JSON ({}); {FIX}", crate::api::json_error(&e)))?;
+        .map_err(|e| format!("not JSON ({}); {FIX}", crate::walk::api::json_error(&e)))?;
     let has_id = value.get("id").and_then(Value::as_u64).is_some();
     let has_url = value.get("url").and_then(Value::as_str).is_some();
     if has_id && has_url {

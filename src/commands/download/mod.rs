@@ -4,25 +4,24 @@
 //! handed to a transfer (`transfer`) under a semaphore of `-j` permits, and every finished file
 //! is named (`name`, `sniff`), recorded and reported (`progress`, `summary`).
 
-mod archive;
 mod body;
 mod digest;
+mod embed;
 mod fallback;
 mod finish;
 mod input_line;
-mod lock;
-pub use crate::store::name;
 mod original;
-mod part;
 mod progress;
 mod provenance;
 mod request;
-mod safe_fs;
 mod sniff;
 mod source;
 mod summary;
 mod transfer;
 mod video;
+
+pub use crate::store::name;
+use crate::store::{archive, lock, part, safe_fs};
 
 use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -41,12 +40,12 @@ use self::name::NameTemplate;
 use self::progress::Progress;
 use self::summary::Summary;
 use self::transfer::FileError;
-use crate::api::item_id;
 use crate::cli::DownloadArgs;
 use crate::log::Log;
-use crate::query::ImageQuery;
-use crate::retry::RetryPolicy;
 use crate::settings::Settings;
+use crate::walk::api::item_id;
+use crate::walk::query::ImageQuery;
+use crate::walk::retry::RetryPolicy;
 
 /// What every transfer shares.
 pub struct Ctx {
@@ -59,6 +58,8 @@ pub struct Ctx {
     overwrite: bool,
     sidecar: bool,
     captions: bool,
+    /// `--embed-meta`: write the item's generation data into saved images that have none.
+    embed_meta: bool,
     /// `--image-fallback-host`: the second origin for files whose host is unreachable.
     fallback: fallback::Fallback,
     /// Final names (and captions) taken in this run, and by which id: two items never share
@@ -112,7 +113,8 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
-    let query = ImageQuery::from_args(&args.query, args.sidecar || args.captions)?;
+    let with_meta = args.sidecar || args.captions || args.embed_meta;
+    let query = ImageQuery::from_args(&args.query, with_meta)?;
     // Nothing is created on disk before the listing has an item (issue 16): a target that
     // does not exist, or an empty one, leaves no folder behind. A folder civimg already
     // keeps state in is locked and checked before any request, as before.
@@ -221,7 +223,7 @@ impl Ctx {
     fn new(
         settings: &Settings,
         args: &DownloadArgs,
-        client: &crate::client::Client,
+        client: &crate::walk::client::Client,
         dir: PathBuf,
         log: Log,
     ) -> Result<Self> {
@@ -244,6 +246,7 @@ impl Ctx {
             overwrite: args.overwrite,
             sidecar: args.sidecar,
             captions: args.captions,
+            embed_meta: args.embed_meta,
             fallback: fallback::Fallback::new(settings.image_fallback_host()?),
             claimed: Mutex::new(finish::Claims::default()),
             renamed: Mutex::new(Vec::new()),

@@ -20,8 +20,8 @@ use super::part::{self, Source};
 use super::request::content_range;
 use super::transfer::TryError;
 use super::{safe_fs, Ctx};
-use crate::client::{display_url, host_of};
-use crate::retry;
+use crate::walk::client::{display_url, host_of};
+use crate::walk::retry;
 
 /// Bytes at the end of a `.part` compared with a new host's copy before resuming from it.
 pub const OVERLAP: u64 = 64 * 1024;
@@ -100,7 +100,7 @@ async fn prove(
         display_url(url),
         have - 1
     ));
-    crate::hops::forget(url);
+    crate::walk::hops::forget(url);
     let request = ctx
         .http
         .get(url.clone())
@@ -110,7 +110,7 @@ async fn prove(
     let resp = match tokio::time::timeout(ctx.timeout, request).await {
         Err(_) => return Err(stalled(ctx, &host)),
         Ok(Err(e)) => {
-            let why = crate::client::transport_error(&host, &e).to_string();
+            let why = crate::walk::client::transport_error(&host, &e).to_string();
             return Err(TryError::down(why, None, true));
         }
         Ok(Ok(resp)) => resp,
@@ -168,7 +168,7 @@ async fn read_exactly(
             Err(_) => return Err(stalled(ctx, host)),
             Ok(None) => break,
             Ok(Some(Err(e))) => {
-                let why = crate::client::transport_error(host, &e).to_string();
+                let why = crate::walk::client::transport_error(host, &e).to_string();
                 return Err(TryError::down(why, None, true));
             }
             Ok(Some(Ok(chunk))) => {

@@ -9,7 +9,7 @@ use url::Url;
 
 use super::transfer::TryError;
 use super::Ctx;
-use crate::retry;
+use crate::walk::retry;
 
 /// What an HTML page instead of the file is called in messages (issue 8).
 pub fn html_page(status: u16) -> String {
@@ -35,11 +35,13 @@ pub async fn send(ctx: &Ctx, url: &Url, have: u64, host: &str) -> Result<Reply, 
     } else {
         String::new()
     };
-    ctx.log
-        .verbose(&format!("GET {}{range}", crate::client::display_url(url)));
-    crate::hops::forget(url);
+    ctx.log.verbose(&format!(
+        "GET {}{range}",
+        crate::walk::client::display_url(url)
+    ));
+    crate::walk::hops::forget(url);
     let resp = req.send().await.map_err(|e| {
-        let err = crate::client::transport_error(host, &e);
+        let err = crate::walk::client::transport_error(host, &e);
         // A redirect loop or an unusable URL meets the same fate on every try.
         if e.is_redirect() || e.is_builder() {
             TryError::Fail(err.to_string())
@@ -49,12 +51,12 @@ pub async fn send(ctx: &Ctx, url: &Url, have: u64, host: &str) -> Result<Reply, 
     })?;
     let status = resp.status();
     // After a redirect, messages name the host that answered, not the one first asked.
-    let answered = crate::client::host_of(resp.url());
+    let answered = crate::walk::client::host_of(resp.url());
     let host = answered.as_str();
     if resp.url() != url {
         ctx.log.verbose(&format!(
             "  redirected to {}",
-            crate::client::display_url(resp.url())
+            crate::walk::client::display_url(resp.url())
         ));
     }
     let reply = match status {

@@ -16,11 +16,11 @@ use tokio::sync::mpsc::Sender;
 use tokio::sync::Semaphore;
 
 use super::input_line::{self, Line};
-use crate::client::Client;
 use crate::log::Log;
-use crate::paginator::Paginator;
-use crate::query::ImageQuery;
 use crate::text::escape_line;
+use crate::walk::client::Client;
+use crate::walk::paginator::Paginator;
+use crate::walk::query::ImageQuery;
 
 /// Items per page sent from `--input`.
 const INPUT_BATCH: usize = 200;
@@ -83,7 +83,7 @@ pub async fn from_api(
 }
 
 /// A page's items as value trees; an item nested too deep to read is skipped with a warning.
-fn values_of(client: &Client, items: &[crate::api::Item]) -> Vec<Value> {
+fn values_of(client: &Client, items: &[crate::walk::api::Item]) -> Vec<Value> {
     let mut values = Vec::with_capacity(items.len());
     for item in items {
         match item.try_value() {
@@ -226,7 +226,7 @@ async fn walk_target(
     tx: &Sender<Intake>,
 ) -> Result<Vec<String>> {
     let query = ImageQuery {
-        targets: vec![crate::query::Target::from_pasted(pasted)],
+        targets: vec![crate::walk::query::Target::from_pasted(pasted)],
         ..walks.query.clone()
     };
     let mut walk = Paginator::new(&walks.client, &query);

@@ -12,8 +12,8 @@ use super::digest::FileDigest;
 use super::part::{self, PartWriter};
 use super::provenance::{self, Held};
 use super::{body, request, safe_fs, sniff, Ctx};
-use crate::client::host_of;
-use crate::retry::{self, RetryPolicy, MAX_RETRY_AFTER};
+use crate::walk::client::host_of;
+use crate::walk::retry::{self, RetryPolicy, MAX_RETRY_AFTER};
 
 /// How a file failed.
 #[derive(Debug)]
@@ -121,7 +121,7 @@ pub async fn fetch(
         attempt += 1;
         ctx.log.notice(&format!(
             "{}: {msg}; retrying in {} (retry {attempt} of {})",
-            crate::client::display_url(url),
+            crate::walk::client::display_url(url),
             retry::human_wait(delay),
             policy.retries
         ));

@@ -3,8 +3,8 @@
 use anyhow::{anyhow, Context, Result};
 use serde_json::Value;
 
-use crate::client::Client;
 use crate::meta::GenRecord;
+use crate::walk::client::Client;
 
 /// Every browsing level a key can see (PG=1 … XXX=16). Without it the API answers PG only
 /// (doc/api.md, "with neither, the default is 1"), so an R-rated image would read as "not found"

@@ -3,7 +3,7 @@
 //! Each argument is a target; a target that fails is reported on stderr and the others still
 //! print. The exit code is 1 when any failed (`exit.rs`).
 
-mod lookup;
+pub(crate) mod lookup;
 mod target;
 
 use std::io::{BufWriter, IsTerminal, Write};
@@ -13,11 +13,11 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Result};
 
 use crate::cli::MetaArgs;
-use crate::client::Client;
 use crate::exit;
 use crate::meta::{read_file_or_sidecar, GenRecord};
 use crate::output::RecordWriter;
 use crate::settings::Settings;
+use crate::walk::client::Client;
 
 use self::target::Target;
 
