@@ -93,7 +93,7 @@ set edit:completion:arg-completer[civimg] = {|@words|
             cand --concurrency 'Files transferred at once, 1-32 [default: 4]'
             cand --name 'File name template; / makes subfolders [default: {id}.{ext}]'
             cand --input 'Read what to download from FILE (- is stdin) instead of querying: JSON lines as `civimg list --format jsonl` prints them, or one image id or Civitai page URL per line, mixed. Page URLs are walked at --nsfw / --browsing-level; any other line (CSV …) stops the run with an error'
-            cand --stop-after-known 'With --sort newest: stop listing after N items in a row that are already complete'
+            cand --stop-after-known 'With --sort newest: stop listing a target after N items in a row that are already complete (a model''s in its merged order, so a new image in any version is fetched)'
             cand --max-file-size 'Largest file to save: bytes, or K, M, G (powers of 1024)'
             cand --limit 'Items per page, 1-200, sent with every request of a walk and kept when it is resumed [default: 100]'
             cand --post-id 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once'

@@ -108,7 +108,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -s o -l out -d '
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s j -l concurrency -d 'Files transferred at once, 1-32 [default: 4]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read what to download from FILE (- is stdin) instead of querying: JSON lines as `civimg list --format jsonl` prints them, or one image id or Civitai page URL per line, mixed. Page URLs are walked at --nsfw / --browsing-level; any other line (CSV …) stops the run with an error' -r -F
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing after N items in a row that are already complete' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing a target after N items in a row that are already complete (a model\'s in its merged order, so a new image in any version is fetched)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l max-file-size -d 'Largest file to save: bytes, or K, M, G (powers of 1024)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200, sent with every request of a walk and kept when it is resumed [default: 100]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r

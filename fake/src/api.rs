@@ -71,9 +71,11 @@ fn images_inner(app: &App, headers: &HeaderMap, raw: &str) -> Response {
         epoch: app.cursor_epoch.load(Ordering::SeqCst),
         ..Serve::default()
     };
+    let mut statement_timeout = false;
     match app.faults.next_api() {
         Some(Fault::RepeatCursor) => serve.repeat = true,
         Some(Fault::OldCursor) => serve.old_cursor = true,
+        Some(Fault::StatementTimeout) => statement_timeout = true,
         Some(f) => return fault_response(f),
         None => {}
     }
@@ -94,6 +96,14 @@ fn images_inner(app: &App, headers: &HeaderMap, raw: &str) -> Response {
     if modes.anon_pg && !has_bearer(headers) {
         // Reference images.md, "Auth": anonymous callers are capped at the public level.
         query.levels &= 1;
+    }
+    if statement_timeout {
+        // Only a model walk on the legacy path runs that long (doc/api.md, "Legacy database
+        // path"): any other request passes the fault on to the next one.
+        if query.numeric_path && query.key.image.is_none() {
+            return fault_response(Fault::StatementTimeout);
+        }
+        app.faults.requeue_front(Fault::StatementTimeout);
     }
     if serve.old_cursor && query.cursor.is_some() {
         // Only a first page hands out an old cursor: keep the fault for the next request.

@@ -95,7 +95,7 @@ pub fn generated_entry(f: Facts, post: Option<u64>) -> Entry {
         base_model: versions.first().map(|(_, v)| v.base.to_string()),
         tags: f.tags.iter().map(|&t| u64::from(t)).collect(),
         created_ms: f.created_ms,
-        keys: [f.reactions(), f.stats[5], f.collected, mix(f.id ^ 0x5EED)],
+        keys: [f.reactions(), f.comments(), f.collected, mix(f.id ^ 0x5EED)],
         json: OnceLock::new(),
         file: Some(FileRef {
             format: f.format,

@@ -25,7 +25,9 @@ pub enum Fault {
         retry_after: Option<u64>,
     },
     /// 200 `{"items":[],"metadata":{}}`: the legacy path's query ran past its statement timeout
-    /// and the page looks like the end of the walk (doc/api.md, "Legacy database path").
+    /// and the page looks like the end of the walk (doc/api.md, "Legacy database path"). Only a
+    /// `modelId`-without-`modelVersionId` page on the legacy path takes it; other requests pass
+    /// it on to the next.
     StatementTimeout,
     /// 451 with `"code":"REGION_BLOCKED"`.
     Api451,

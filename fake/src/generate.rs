@@ -133,6 +133,15 @@ impl Facts {
         cry + laugh + like + heart
     }
 
+    /// The comment count, the key of `Most Comments` (0 when `stats` is not emitted, as for
+    /// reactions: the sort key is what an item shows).
+    pub fn comments(&self) -> u64 {
+        if self.stats_missing() {
+            return 0;
+        }
+        self.stats[5]
+    }
+
     /// Items whose `stats` field is absent from the JSON.
     pub fn stats_missing(&self) -> bool {
         self.index % 53 == 7

@@ -47,7 +47,7 @@ const SUBCOMMAND_HELP: &str =
 pub enum Command {
     /// List images matching a query, as a table, JSON lines, JSON or CSV
     #[command(help_template = SUBCOMMAND_HELP, after_help = "Examples:
-  civimg list --model-id 123 --sort newest
+  civimg list --model-id 123 --sort newest --max 20
   civimg list --username alice --format jsonl | jq -r .url
   civimg list --username alice --max 500 --format csv > alice.csv
   civimg list --collection-id 5001 --format jsonl
@@ -193,7 +193,8 @@ pub struct DownloadArgs {
     #[arg(long)]
     pub overwrite: bool,
 
-    /// With --sort newest: stop listing after N items in a row that are already complete
+    /// With --sort newest: stop listing a target after N items in a row that are already
+    /// complete (a model's in its merged order, so a new image in any version is fetched)
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub stop_after_known: Option<u64>,
 
@@ -250,8 +251,8 @@ pub struct QueryArgs {
 
     /// Only images made with this model; repeatable
     ///
-    /// Without --model-version-id the model is walked version by version (newest version
-    /// first, each in --sort order): the only walk the API answers completely
+    /// Without --model-version-id: every image of the model (unlisted and early-access posts
+    /// included), in one --sort order across its versions, walked side by side and merged
     #[arg(help_heading = "Targets", long, value_name = "ID")]
     pub model_id: Vec<u64>,
 

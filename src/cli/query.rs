@@ -84,7 +84,7 @@ fn targets(args: &QueryArgs) -> Vec<Target> {
     // Each --tag value is a target: repeated values mean any of them, one walk each.
     let tag_sets: Vec<String> = args.tag.iter().map(|t| t.to_string()).collect();
     cross("tags", tag_sets.clone());
-    // A model with a version given is a plain filter; alone it is walked version by version.
+    // A model with a version given is a plain filter; alone it is a merged model walk.
     if args.model_version_id.is_empty() {
         let models = args.model_id.clone();
         if !models.is_empty() {

@@ -71,6 +71,10 @@ pub enum ApiError {
     /// past the server's statement timeout answers (doc/api.md, "Legacy database path").
     #[error("the API ended the walk with an empty page right after a full one: probably a server timeout, not the end (the listing is incomplete)")]
     ProbableTimeout,
+    /// A model walk's legacy listing, the only one with the model's unlisted and early-access
+    /// images, ended early (doc/api.md, "Legacy database path": a statement timeout).
+    #[error("model {model}: the API's own listing of the model, the only one that holds its unlisted and early-access images, stopped after {reached} images (probably a server timeout): images only it lists may be missing")]
+    ModelCutShort { model: u64, reached: u64 },
     /// The server asked for a longer wait than civimg will sit through.
     #[error("{host} asks to wait {secs}s before the next request; try again later")]
     TooLongWait { host: String, secs: u64 },

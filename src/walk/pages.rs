@@ -27,6 +27,11 @@ pub trait PageSource: Sync {
     /// A model's version ids, newest first.
     fn model_versions(&self, model: u64)
         -> impl Future<Output = Result<Vec<u64>, ApiError>> + Send;
+    /// The HTTP client behind this source, for a walk that runs requests side by side in
+    /// tasks of its own (a model's merged walk, `walk::model`); a scripted source has none.
+    fn as_client(&self) -> Option<&Client> {
+        None
+    }
     /// Whether `GET {base}/api/v1/{path…}` answers (a 404: no), for the not-found checks.
     fn answers(&self, path: &[&str]) -> impl Future<Output = Result<bool, ApiError>> + Send;
     /// One page of a collection.
@@ -42,6 +47,10 @@ pub trait PageSource: Sync {
 impl PageSource for Client {
     fn log(&self) -> &Log {
         Client::log(self)
+    }
+
+    fn as_client(&self) -> Option<&Client> {
+        Some(self)
     }
 
     fn answers(&self, path: &[&str]) -> impl Future<Output = Result<bool, ApiError>> + Send {

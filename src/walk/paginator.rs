@@ -13,9 +13,11 @@ use std::collections::{HashSet, VecDeque};
 use super::pages::PageSource;
 use crate::walk::api::{Item, Page};
 use crate::walk::client::{ApiError, Client};
+use crate::walk::model::{ModelWalk, Start};
 use crate::walk::not_found::{self, NotFound};
 use crate::walk::query::{ImageQuery, ALL_LEVELS};
 use crate::walk::segments::{Kind, Resume, Segment};
+use crate::walk::sort_key::Order;
 
 /// Pages in a row without a new item after which a walk stops (issue 8): doc/api.md allows short
 /// and empty pages, but not a walk in place forever.
@@ -80,6 +82,10 @@ pub struct Paginator<'a, S: PageSource = Client> {
     warned_undated: bool,
     /// Pages in a row of the current stretch that brought no new item.
     empty_streak: u64,
+    /// The current stretch's merged model walk, once started.
+    model: Option<ModelWalk>,
+    /// A target that came out incomplete without stopping the others: reported at the end.
+    deferred: Option<WalkError>,
     /// Some item above PG came back (for [`Paginator::pg_cap_notice`]).
     above_pg: bool,
 }
@@ -129,6 +135,8 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             finished: None,
             warned_undated: false,
             empty_streak: 0,
+            model: None,
+            deferred: None,
             above_pg: false,
         }
     }
@@ -195,13 +203,13 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             }
             let Some(segment) = self.queue.front().cloned() else {
                 self.done = true;
-                return Ok(None);
+                return self.deferred.take().map_or(Ok(None), Err);
             };
             if !self.reach_resume(&segment) {
                 continue;
             }
             match segment.kind {
-                Kind::Model(model) => self.expand(&segment, model).await?,
+                Kind::Model(model) => return self.model_page(&segment, model).await.map(Some),
                 Kind::Rest { legacy } => return self.rest_page(&segment, legacy).await.map(Some),
                 Kind::Collection(c) => return self.collection_page(&segment, c).await.map(Some),
             }
@@ -219,8 +227,6 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             self.cursor = resume.cursor.clone();
             self.seen_cursors.extend(self.cursor.clone());
             self.resume = None;
-            true
-        } else if segment.holds(key) {
             true
         } else {
             self.queue.pop_front();
@@ -254,10 +260,79 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         Ok(())
     }
 
-    /// Replaces a model with one stretch per version; a model the models endpoint does not
-    /// know is a missing target, or (when images are listed under it) walked on the legacy
-    /// path, loudly.
-    async fn expand(&mut self, segment: &Segment, model: u64) -> Result<(), WalkError> {
+    /// The next items of a model's merged walk (see `walk::model`), started on first use.
+    async fn model_page(&mut self, segment: &Segment, model: u64) -> Result<Batch, WalkError> {
+        if self.model.is_none() {
+            let Some(walk) = self.start_model(segment, model).await? else {
+                // A model that does not exist: recorded, its target skipped.
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            };
+            self.model = Some(walk);
+        }
+        let walk = self.model.as_mut().expect("started above");
+        let next = walk.next_batch().await;
+        let resume = walk.resume_cursor();
+        let shortfall = walk.shortfall();
+        let alone = walk.legacy_alone();
+        let items = match next {
+            Ok(Some(items)) => {
+                if alone && !items.is_empty() && self.unlisted_warned.insert(model.to_string()) {
+                    self.client.log().warn(&format!(
+                        "the API lists no versions of model {model}; walking it on the API's own model listing alone (its legacy path)"
+                    ));
+                }
+                items
+            }
+            Ok(None) => {
+                if let Some(error) = shortfall {
+                    self.cursor = Some(resume);
+                    self.stretch_emitted += 1;
+                    self.deferred = Some(self.walk_error(error, segment));
+                }
+                self.end_stretch();
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            }
+            // doc/api.md, legacy path: an unknown `username` answers 404 "User not found".
+            Err(ApiError::Status { status: 404, .. }) if segment.param("username").is_some() => {
+                let user = segment.param("username").unwrap_or_default().to_string();
+                self.skip_target_as_missing(segment.target, NotFound::User(user));
+                return Ok(Batch {
+                    target: segment.target,
+                    items: Vec::new(),
+                });
+            }
+            Err(error) => {
+                // Nothing handed out yet: the same command again is the resume.
+                self.cursor = (self.stretch_emitted > 0).then_some(resume);
+                return Err(self.fail(error, segment));
+            }
+        };
+        self.pages += 1;
+        let (items, stop) = self.keep(segment, items);
+        if stop {
+            self.end_stretch();
+        } else if self.query.max.is_some_and(|max| self.emitted >= max) {
+            self.done = true;
+        }
+        Ok(Batch {
+            target: segment.target,
+            items,
+        })
+    }
+
+    /// Lists the model's published versions and starts their merged walk; a model the models
+    /// endpoint does not know is walked on the API's own model listing alone, loudly.
+    async fn start_model(
+        &mut self,
+        segment: &Segment,
+        model: u64,
+    ) -> Result<Option<ModelWalk>, WalkError> {
         self.client
             .log()
             .verbose(&format!("listing the versions of model {model}"));
@@ -267,7 +342,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
                 match not_found::unlisted_model(self.client, model).await {
                     Ok(Some(missing)) => {
                         self.skip_target_as_missing(segment.target, missing);
-                        return Ok(());
+                        return Ok(None);
                     }
                     Ok(None) => Vec::new(),
                     Err(error) => return Err(self.fail(error, segment)),
@@ -275,18 +350,37 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             }
             Err(error) => return Err(self.fail(error, segment)),
         };
-        // An unlisted model is said so once its walk has images (`warn_unlisted`): one with
-        // none is a missing target, not a warning and an error.
-        let replacement = if versions.is_empty() {
-            vec![segment.legacy_model(model)]
+        let order = Order::of(self.query.sort);
+        if versions.is_empty() {
+            // Said once the walk has images (`model_page`): one with none is a missing target.
+            self.warn_about_sort(true);
+        } else if order == Order::Sequential && self.warned.insert("collected") {
+            self.client.log().warn(&format!(
+                "the API's items carry no collect count, so --sort most-collected cannot merge the versions of model {model}: \
+                 they come one after another, then the images only the API's own model listing holds"
+            ));
         } else {
-            segment.versions(model, &versions)
-        };
-        self.queue.pop_front();
-        for s in replacement.into_iter().rev() {
-            self.queue.push_front(s);
+            self.warn_about_sort(false);
         }
-        Ok(())
+        let params = self
+            .query
+            .params
+            .iter()
+            .chain(&segment.params)
+            .cloned()
+            .collect();
+        let start = Start {
+            params,
+            versions,
+            order,
+            limit: self.query.limit(),
+            resume: self.cursor.take(),
+        };
+        let Some(client) = self.client.as_client() else {
+            let error = ApiError::Rejected("a model walk needs the HTTP client".into());
+            return Err(self.fail(error, segment));
+        };
+        Ok(Some(ModelWalk::start(client, model, start)))
     }
 
     /// One page of `GET /api/v1/images` for this stretch.
@@ -404,19 +498,12 @@ impl<'a, S: PageSource> Paginator<'a, S> {
     /// The filters every page passes, then the move to the next cursor; also whether the page
     /// brought anything new, kept or not (items `--tag A,B` leaves out count as new).
     fn take_page(&mut self, segment: &Segment, page: Page) -> (Batch, bool) {
-        self.above_pg |= page.items.iter().any(|i| i.level.is_some_and(|l| l > 1));
         let ids: Vec<u64> = page.items.iter().filter_map(|i| i.id).collect();
         let unmet = ids
             .iter()
             .any(|id| !self.seen_ids.contains(id) && !self.met_ids.contains(id));
-        let items = self.keep_tagged(segment, page.items);
-        let (items, unknown_user) = self.keep_requested_user(segment, items);
-        if let Some(n) = self.received.get_mut(segment.target) {
-            *n += items.len() as u64;
-        }
-        let (items, past) = self.keep_window(items);
-        let items = self.take_new(items);
-        if unknown_user || past {
+        let (items, stop) = self.keep(segment, page.items);
+        if stop {
             self.end_stretch();
         } else {
             self.advance(page.metadata.next_cursor);
@@ -432,6 +519,19 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             items,
         };
         (batch, news)
+    }
+
+    /// The items of a page this run hands out; `true` when the stretch ends here (an unknown
+    /// user, or a sorted walk past the date window).
+    fn keep(&mut self, segment: &Segment, items: Vec<Item>) -> (Vec<Item>, bool) {
+        self.above_pg |= items.iter().any(|i| i.level.is_some_and(|l| l > 1));
+        let items = self.keep_tagged(segment, items);
+        let (items, unknown_user) = self.keep_requested_user(segment, items);
+        if let Some(n) = self.received.get_mut(segment.target) {
+            *n += items.len() as u64;
+        }
+        let (items, past) = self.keep_window(items);
+        (self.take_new(items), unknown_user || past)
     }
 
     /// doc/api.md, legacy path: a query past ~20 s answers `{"items":[],"metadata":{}}`, which
@@ -479,6 +579,11 @@ impl<'a, S: PageSource> Paginator<'a, S> {
 
     fn fail(&mut self, error: ApiError, segment: &Segment) -> WalkError {
         self.done = true;
+        self.walk_error(error, segment)
+    }
+
+    /// The error for a stretch that failed, with the cursor that continues it.
+    fn walk_error(&self, error: ApiError, segment: &Segment) -> WalkError {
         let named = self.query.targets.len() > 1 || self.query.targets[0].model.is_some();
         let resume_cursor = match error {
             ApiError::UnknownUser(_) | ApiError::Rejected(_) | ApiError::CursorRefused(_) => None,
@@ -648,6 +753,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         self.last_full = false;
         self.seen_cursors.clear();
         self.empty_streak = 0;
+        self.model = None;
     }
 }
 

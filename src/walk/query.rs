@@ -39,7 +39,8 @@ pub struct ImageQuery {
 pub struct Target {
     /// The target's own filters, in the API's spellings.
     pub params: Vec<(&'static str, String)>,
-    /// `--model-id` without `--model-version-id`: walked version by version (doc/api.md, "Legacy
+    /// `--model-id` without `--model-version-id`: its versions and its own listing merged in one
+    /// order (`walk::model`; doc/api.md, "Legacy
     /// database path": only that walk is complete and sorted).
     pub model: Option<u64>,
     /// `--collection-id`: walked over the site's tRPC `image.getInfinite`.

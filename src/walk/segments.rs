@@ -1,4 +1,4 @@
-//! The stretches a walk is made of: one per target, a model's one per version, and the resume
+//! The stretches a walk is made of: one per target (a model is one, merged in `walk::model`), and the resume
 //! cursors that name where in them a stopped walk picks up again.
 //!
 //! A walk over one plain target prints and takes the API's cursor as it is. A walk over several
@@ -16,7 +16,7 @@ pub enum Kind {
     /// `GET /api/v1/images`; `legacy` when the API answers it from its database path
     /// (`imageId`, or `modelId` without a version: doc/api.md, "Three backends").
     Rest { legacy: bool },
-    /// A model whose versions are not listed yet.
+    /// A model, walked as one merged list of its versions (`walk::model`).
     Model(u64),
     /// A collection, over the site's tRPC.
     Collection(u64),
@@ -59,35 +59,6 @@ impl Segment {
         }
     }
 
-    /// One stretch per version of a model, on the search path (a version given), in the order
-    /// given.
-    pub fn versions(&self, model: u64, versions: &[u64]) -> Vec<Segment> {
-        versions
-            .iter()
-            .map(|v| {
-                let mut params = self.params.clone();
-                params.push(("modelId", model.to_string()));
-                params.push(("modelVersionId", v.to_string()));
-                Segment {
-                    target: self.target,
-                    params,
-                    kind: Kind::Rest { legacy: false },
-                }
-            })
-            .collect()
-    }
-
-    /// The whole model on the legacy path, for a model the models endpoint does not list.
-    pub fn legacy_model(&self, model: u64) -> Segment {
-        let mut params = self.params.clone();
-        params.push(("modelId", model.to_string()));
-        Segment {
-            target: self.target,
-            params,
-            kind: Kind::Rest { legacy: true },
-        }
-    }
-
     /// The value of one of its parameters.
     pub fn param(&self, key: &str) -> Option<&str> {
         param_in(&self.params, key)
@@ -109,12 +80,6 @@ impl Segment {
             Kind::Rest { .. } => {}
         }
         ser.finish()
-    }
-
-    /// Whether a resume key names this stretch or one inside it (a version of this model).
-    pub fn holds(&self, key: &str) -> bool {
-        let own = self.key();
-        key == own || (matches!(self.kind, Kind::Model(_)) && key.starts_with(&format!("{own}&")))
     }
 }
 
@@ -185,16 +150,12 @@ mod tests {
     }
 
     #[test]
-    fn a_model_holds_its_versions() {
+    fn a_model_is_named_by_its_id() {
         let model = Segment {
             target: 0,
-            params: vec![],
+            params: vec![("username", "bob".into())],
             kind: Kind::Model(7),
         };
-        assert!(model.holds("modelId=7"));
-        let v = &model.versions(7, &[70, 71])[1];
-        assert_eq!(v.key(), "modelId=7&modelVersionId=71");
-        assert!(model.holds(&v.key()));
-        assert!(!model.holds("modelId=70"));
+        assert_eq!(model.key(), "username=bob&modelId=7");
     }
 }

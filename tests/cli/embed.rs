@@ -59,7 +59,7 @@ fn meta_json(fake: &FakeCivitai, target: &std::ffi::OsStr) -> Value {
     let out = civimg(fake)
         .arg("meta")
         .arg(target)
-        .args(["--format", "json"])
+        .args(["--format", "jsonl"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));

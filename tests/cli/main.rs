@@ -22,6 +22,7 @@ mod meta;
 mod meta_files;
 mod meta_generators;
 mod meta_linear;
+mod model_walk;
 mod one_dir;
 mod pasted;
 mod reference;

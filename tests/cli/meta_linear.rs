@@ -36,9 +36,12 @@ fn assert_linear(what: &str, n: usize, run: impl Fn(usize)) {
     );
 }
 
-/// `civimg meta FILE --format json`: its one record.
+/// `civimg meta FILE --format jsonl`: its one record.
 fn meta_of(path: &Path) -> Value {
-    let out = bare().args(["meta", "--format", "json"]).arg(path).run_ok();
+    let out = bare()
+        .args(["meta", "--format", "jsonl"])
+        .arg(path)
+        .run_ok();
     json_lines(&out.stdout).remove(0)
 }
 
@@ -110,7 +113,7 @@ fn resources_are_deduplicated_in_linear_time_and_bounded() {
             .collect();
         let stub = stub_api(json!({"items": [item_with("p", resources)], "metadata": {}}));
         let out = bare()
-            .args(["--base-url", &stub.base, "meta", "1", "--format", "json"])
+            .args(["--base-url", &stub.base, "meta", "1", "--format", "jsonl"])
             .run_ok();
         let record = &json_lines(&out.stdout)[0];
         assert_eq!(record["resources"].as_array().unwrap().len(), 100);

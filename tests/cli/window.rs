@@ -57,16 +57,28 @@ fn a_week_of_a_model_newest_first_stops_past_since() {
         "and newer items"
     );
     assert_eq!(ids(&got), ids(&want));
-    // It read up to the page holding the first item older than the week, and no further.
-    let first_older = all
-        .iter()
-        .position(|i| i["createdAt"].as_str().unwrap() < "2026-10-01")
-        .unwrap();
+    // Each of the model's listings (its versions and its own, merged in one order) was read up
+    // to the page holding its first item older than the week, and no further.
     assert!(pages < all_pages, "{pages} of {all_pages} pages");
-    assert!(
-        pages <= first_older / 20 + 2,
-        "{pages} pages, first older item #{first_older}"
-    );
+    let asked = fake.api_requests();
+    for version in [Some("1011"), Some("1012"), None] {
+        let mut params = vec![("modelId", "102"), ("nsfw", "X"), ("limit", "20")];
+        params.push(("sort", "Newest"));
+        params.extend(version.map(|v| ("modelVersionId", v)));
+        let listing = fake.walk(&params);
+        let first_older = listing
+            .iter()
+            .position(|i| i["createdAt"].as_str().unwrap() < "2026-10-01")
+            .unwrap();
+        let read = asked
+            .iter()
+            .filter(|r| r.param("modelVersionId") == version && r.param("imageId").is_none())
+            .count();
+        assert!(
+            read <= first_older / 20 + 2,
+            "{version:?}: {read} pages, first older item #{first_older}"
+        );
+    }
     assert!(
         fake.api_requests()
             .iter()
