@@ -2,9 +2,11 @@
 //!
 //! Both send pages of items down a channel and fetch the next page only once the downloader
 //! has taken in the previous one (a `demand` permit): downloads start while the listing goes
-//! on, and at most one page waits ahead. Both pass their items through the run's one filter
-//! (`walk::filter`: de-duplication, `--max`, `--stop-after-known`): the walk's own, or one
-//! over all of `--input`.
+//! on, and at most one page waits in the channel. The downloader takes pages in as they come,
+//! while fewer than a few thousand of its jobs wait, so the listing runs ahead of the
+//! transfers. Both sources pass their items through the run's one filter (`walk::filter`:
+//! de-duplication, `--max`, `--stop-after-known`): the walk's own, or one over all of
+//! `--input`.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
