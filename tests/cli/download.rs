@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -487,15 +487,12 @@ fn ctrl_c_keeps_partial_files_and_a_rerun_finishes() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until some bytes are on disk, then interrupt.
-    let started = Instant::now();
-    while !has_part_file(dir.path()) {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no transfer started"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    // Wait until the fake has sent two chunks of some body (transfers are under way, none
+    // near its end), then interrupt.
+    assert!(
+        fake.wait_for_body_bytes(2 * 64 * 1024, Duration::from_secs(60)),
+        "no transfer started"
+    );
     std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -518,16 +515,6 @@ fn ctrl_c_keeps_partial_files_and_a_rerun_finishes() {
     }
     civimg(&fake).args(args).arg(dir.path()).assert().success();
     assert_originals(&fake, dir.path(), &bob_all(&fake));
-}
-
-fn has_part_file(dir: &Path) -> bool {
-    dir.exists()
-        && files_below(dir).iter().any(|f| {
-            f.to_string_lossy().ends_with(".part")
-                && std::fs::metadata(dir.join(f))
-                    .map(|m| m.len() > 0)
-                    .unwrap_or(false)
-        })
 }
 
 // Disk full or read-only: a clear error naming the path, completed files kept, no partial

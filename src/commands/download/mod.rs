@@ -1,33 +1,25 @@
 //! `civimg download`: a bounded concurrent downloader of full-resolution originals.
 //!
-//! The listing feeds pages in (`source`), each item is either already complete (`archive`) or
-//! handed to a transfer (`transfer`) under a semaphore of `-j` permits, and every finished file
-//! is named (`name`, `sniff`), recorded and reported (`progress`, `summary`).
+//! The listing feeds pages in (`source`), each item is either already complete (the store's
+//! archive) or handed to a job (`finish`) under a semaphore of `-j` permits: the fetcher
+//! (`crate::fetch`) brings its bytes, the store (`crate::store`) names and records the file,
+//! and the run is reported (`progress`, `summary`).
+//!
+//! Three parts share a run: the command's own settings (here), the [`Fetcher`] and the
+//! [`Store`].
 
-mod body;
-mod digest;
 mod embed;
-mod fallback;
 mod finish;
 mod input_line;
-mod original;
 mod progress;
-mod provenance;
-mod request;
-mod sniff;
 mod source;
 mod summary;
-mod transfer;
-mod video;
-
-pub use crate::store::name;
-use crate::store::{archive, lock, part, safe_fs};
 
 use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
@@ -35,57 +27,29 @@ use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 use url::Url;
 
-use self::archive::Archive;
-use self::name::NameTemplate;
 use self::progress::Progress;
 use self::summary::Summary;
-use self::transfer::FileError;
 use crate::cli::DownloadArgs;
+use crate::fetch::{original, FetchConfig, Fetcher, FileError};
 use crate::log::Log;
 use crate::settings::Settings;
+use crate::store::archive::Archive;
+use crate::store::{Store, StoreOptions};
 use crate::walk::api::item_id;
 use crate::walk::query::ImageQuery;
-use crate::walk::retry::RetryPolicy;
 
-/// What every transfer shares.
+/// What every job shares: the fetcher, the store, and the command's own settings.
 pub struct Ctx {
-    http: reqwest::Client,
-    dir: PathBuf,
-    template: NameTemplate,
-    policy: RetryPolicy,
-    log: Log,
-    archive: Archive,
-    overwrite: bool,
-    sidecar: bool,
-    captions: bool,
+    fetcher: Fetcher,
+    store: Store,
     /// `--embed-meta`: write the item's generation data into saved images that have none.
     embed_meta: bool,
-    /// `--image-fallback-host`: the second origin for files whose host is unreachable.
-    fallback: fallback::Fallback,
-    /// Final names (and captions) taken in this run, and by which id: two items never share
-    /// a name.
-    claimed: Mutex<finish::Claims>,
-    /// Files saved as `{stem}-{id}` because their name was taken: (saved, wanted).
-    renamed: Mutex<Vec<(PathBuf, PathBuf)>>,
-    bytes: AtomicU64,
-    /// `--max-file-size`, in bytes.
-    max_file_size: u64,
-    /// `--timeout`: a body must deliver 1 KiB within it.
-    timeout: std::time::Duration,
-    /// Held for the whole run (none for a dry run, which writes nothing).
-    _lock: Option<lock::DirLock>,
+    log: Log,
 }
 
-impl Ctx {
-    /// The files saved under another name so far, for the summary.
-    fn renamed_files(&self) -> Vec<(PathBuf, PathBuf)> {
-        self.renamed.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
-    fn add_bytes(&self, n: u64) {
-        self.bytes.fetch_add(n, Ordering::Relaxed);
-    }
-}
+/// Most jobs waiting for a transfer while the listing runs ahead: a page more is taken in only
+/// below it. An item is a few KiB, so this bounds the listing's lead to some tens of MiB.
+const MAX_AHEAD: usize = 4000;
 
 /// One item to fetch.
 struct Job {
@@ -158,7 +122,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         Some(ctx) => ctx,
         None => Ctx::new(settings, args, &client, dir, log)?,
     };
-    if !ctx.template.has_ext() {
+    if !ctx.store.template().has_ext() {
         ctx.log
             .warn("the --name template has no {ext}: files will be saved without an extension");
     }
@@ -180,15 +144,19 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     runner.progress.clear();
     if interrupted {
         producer.abort();
-        runner
-            .summary
-            .print(&runner.ctx.dir, true, &runner.ctx.renamed_files());
+        runner.summary.print(
+            runner.ctx.store.dir(),
+            true,
+            &runner.ctx.store.renamed_files(),
+        );
         return Ok(ExitCode::from(crate::exit::INTERRUPTED));
     }
     let listing = producer.await.context("the listing task failed")?;
-    runner
-        .summary
-        .print(&runner.ctx.dir, false, &runner.ctx.renamed_files());
+    runner.summary.print(
+        runner.ctx.store.dir(),
+        false,
+        &runner.ctx.store.renamed_files(),
+    );
     listing?;
     Ok(runner.summary.exit_code())
 }
@@ -222,7 +190,8 @@ fn check_args(args: &DownloadArgs, dir: &Path) -> Result<()> {
 }
 
 impl Ctx {
-    /// Opens the output directory and its archive (only reads it for a dry run).
+    /// Opens the output directory and its archive (only reads it for a dry run), and sets up
+    /// the fetcher.
     fn new(
         settings: &Settings,
         args: &DownloadArgs,
@@ -230,33 +199,26 @@ impl Ctx {
         dir: PathBuf,
         log: Log,
     ) -> Result<Self> {
-        let (archive, lock) = if args.dry_run {
-            (Archive::load(&dir)?, None)
-        } else {
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            let lock = lock::acquire(&dir)?;
-            (Archive::open(&dir)?, Some(lock))
-        };
-        warn_about_the_archive(&archive, &dir, &log);
-        Ok(Ctx {
-            http: client.http().clone(),
-            dir,
-            template: settings.name_template(args.name.as_ref()),
-            policy: client.policy(),
-            log,
-            archive,
+        let options = StoreOptions {
             overwrite: args.overwrite,
             sidecar: args.sidecar,
             captions: args.captions,
-            embed_meta: args.embed_meta,
-            fallback: fallback::Fallback::new(settings.image_fallback_host()?),
-            claimed: Mutex::new(finish::Claims::default()),
-            renamed: Mutex::new(Vec::new()),
-            bytes: AtomicU64::new(0),
-            max_file_size: args.max_file_size.bytes(),
+        };
+        let template = settings.name_template(args.name.as_ref());
+        let store = Store::open(dir, template, options, args.dry_run)?;
+        warn_about_the_archive(store.archive(), store.dir(), &log);
+        let config = FetchConfig {
+            http: client.http().clone(),
+            policy: client.policy(),
             timeout: settings.timeout,
-            _lock: lock,
+            max_file_size: args.max_file_size.bytes(),
+            fallback_host: settings.image_fallback_host()?,
+        };
+        Ok(Ctx {
+            fetcher: Fetcher::new(config, log.clone()),
+            store,
+            embed_meta: args.embed_meta,
+            log,
         })
     }
 }
@@ -328,7 +290,8 @@ impl Runner {
                         // The summary carries the error, before the counts it is part of.
                         self.stop_all(&mut tasks).await;
                         self.progress.clear();
-                        self.summary.print(&self.ctx.dir, false, &self.ctx.renamed_files());
+                        let renamed = self.ctx.store.renamed_files();
+                        self.summary.print(self.ctx.store.dir(), false, &renamed);
                         return Err(anyhow::Error::new(crate::exit::Reported));
                     }
                 }
@@ -336,7 +299,7 @@ impl Runner {
                     let permit = permit.context("the transfer pool closed")?;
                     if let Some(job) = pending.pop_front() {
                         let ctx = self.ctx.clone();
-                        let bar = self.progress.transfer(label(&job));
+                        let bar = self.progress.transfer(finish::shown_name(&ctx, &job, None));
                         tasks.spawn(async move {
                             let result = finish::download(&ctx, &job, &bar).await;
                             drop(bar);
@@ -345,7 +308,9 @@ impl Runner {
                         });
                     }
                 }
-                page = rx.recv(), if listing_open && pending.is_empty() => match page {
+                // The listing runs ahead of the transfers (items are small), so the total and
+                // an ETA are known early; at most `MAX_AHEAD` jobs wait.
+                page = rx.recv(), if listing_open && pending.len() < MAX_AHEAD => match page {
                     Some(page) => {
                         self.intake(page, &mut pending)?;
                         self.demand.add_permits(1);
@@ -407,20 +372,13 @@ impl Runner {
                 }
             };
             // The complete file's path, looked up (and stat-ed) once per item.
-            let complete = if self.ctx.overwrite {
-                None
-            } else {
-                let rec = self.ctx.archive.complete(id);
-                rec.map(|rec| PathBuf::from(&rec.name))
-            };
+            let complete = self.ctx.store.complete(id);
             self.count_known(target, complete.is_some());
             if let Some(rel) = complete {
                 self.present(target, &rel, id, &item);
             } else if self.dry_run {
-                let path = self
-                    .ctx
-                    .dir
-                    .join(self.ctx.template.render(&item, Some("*")));
+                let store = &self.ctx.store;
+                let path = store.dir().join(store.template().render(&item, Some("*")));
                 // `--dry-run | head -1`: a closed stdout ends the run quietly (exit 0).
                 use std::io::Write;
                 writeln!(std::io::stdout().lock(), "{id}\t{url}\t{}", path.display())
@@ -428,11 +386,7 @@ impl Runner {
                 self.summary.count(target, summary::Tally::Planned);
                 self.progress.settled(0);
             } else {
-                let unrecorded = if self.ctx.overwrite {
-                    None
-                } else {
-                    finish::unrecorded_file(&self.ctx, &item, id)
-                };
+                let unrecorded = self.ctx.store.unrecorded_file(&item, id);
                 pending.push_back(Job {
                     id,
                     target,
@@ -461,24 +415,22 @@ impl Runner {
     /// Counts an item whose file `rel` is complete on disk, writing its missing extras.
     fn present(&mut self, target: usize, rel: &Path, id: u64, item: &Value) {
         if !self.dry_run {
-            if let Err(e) = finish::write_extras(&self.ctx, rel, id, item) {
+            if let Err(e) = self.ctx.store.write_extras(rel, id, item) {
                 self.ctx.log.warn(&format!("{e:#}"));
             }
         }
         self.summary.count(target, summary::Tally::Present);
-        self.progress
-            .settled(self.ctx.bytes.load(Ordering::Relaxed));
+        self.progress.settled(self.ctx.fetcher.received());
     }
 
     fn fail_now(&mut self, target: usize, id: u64, why: String) {
         self.summary.fail(target, id, why);
-        self.progress
-            .settled(self.ctx.bytes.load(Ordering::Relaxed));
+        self.progress.settled(self.ctx.fetcher.received());
     }
 
     /// Counts a finished transfer; a full or read-only disk comes back as the run's error.
     fn settle(&mut self, outcome: Outcome) -> Result<()> {
-        let bytes = self.ctx.bytes.load(Ordering::Relaxed);
+        let bytes = self.ctx.fetcher.received();
         let target = outcome.target;
         match outcome.result {
             Ok(finish::Saved::Downloaded(size)) => {
@@ -506,14 +458,4 @@ impl Runner {
         self.progress.settled(bytes);
         Ok(())
     }
-}
-
-/// A transfer bar's label: the id and the host's file name.
-fn label(job: &Job) -> String {
-    let name = job
-        .url
-        .path_segments()
-        .and_then(|mut s| s.next_back())
-        .unwrap_or("");
-    format!("{} {name}", job.id)
 }

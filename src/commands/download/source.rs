@@ -2,8 +2,9 @@
 //!
 //! Both send pages of items down a channel and fetch the next page only once the downloader
 //! has taken in the previous one (a `demand` permit): downloads start while the listing goes
-//! on, at most one page waits ahead, and `--stop-after-known` ends a target before the next
-//! request.
+//! on, at most one page waits in the channel, and `--stop-after-known` ends a target before
+//! the next request. The downloader takes pages in as they come, while fewer than a few
+//! thousand of its jobs wait, so the listing runs ahead of the transfers.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
