@@ -15,7 +15,7 @@ mod progress;
 mod source;
 mod summary;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -35,7 +35,7 @@ use crate::log::Log;
 use crate::settings::Settings;
 use crate::store::archive::Archive;
 use crate::store::{Store, StoreOptions};
-use crate::walk::api::item_id;
+use crate::text::escape_line;
 use crate::walk::query::ImageQuery;
 
 /// What every job shares: the fetcher, the store, and the command's own settings.
@@ -94,18 +94,23 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         Some(_) => vec![],
         None => query.targets.iter().map(|t| t.label()).collect(),
     };
+    let known = match args.stop_after_known {
+        Some(after) => Some((after, known_items(&dir, args.overwrite)?)),
+        None => None,
+    };
     let producer = match &args.input {
         Some(path) => {
             let walks = source::InputWalks {
                 client: client.clone(),
                 query,
                 steer: steer.clone(),
+                known,
             };
             tokio::spawn(source::from_input(path.clone(), tx, walks))
         }
         None => {
-            let listing =
-                source::from_api(client.clone(), query, tx, steer.clone(), demand.clone());
+            let (steer, demand) = (steer.clone(), demand.clone());
+            let listing = source::from_api(client.clone(), query, tx, steer, demand, known);
             tokio::spawn(listing)
         }
     };
@@ -134,10 +139,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         steer,
         demand,
         stop_after_known: args.stop_after_known,
-        max: args.query.max,
-        known_streak: (0, 0),
         dry_run: args.dry_run,
-        seen: HashSet::new(),
     };
     let concurrency = settings.concurrency(args.concurrency);
     let interrupted = runner.drive(first, rx, concurrency).await?;
@@ -173,6 +175,16 @@ async fn first_items(
             other => return other,
         }
     }
+}
+
+/// `--stop-after-known`'s test of an item: complete in the archive as it is on disk now (never,
+/// with `--overwrite`). Read on its own, before the listing starts: nothing is created.
+fn known_items(dir: &Path, overwrite: bool) -> Result<crate::walk::filter::Known> {
+    if overwrite {
+        return Ok(Arc::new(|_| false));
+    }
+    let archive = Archive::load(dir)?;
+    Ok(Arc::new(move |id| archive.complete(id).is_some()))
 }
 
 /// Refuses, before anything is created or requested, what cannot work.
@@ -248,13 +260,9 @@ struct Runner {
     summary: Summary,
     steer: Arc<source::Steer>,
     demand: Arc<Semaphore>,
+    /// `--stop-after-known`: the listing decides where it stops; the summary says so.
     stop_after_known: Option<u64>,
-    /// `--max`: the API walk stops there itself; `--input` is cut here.
-    max: Option<u64>,
-    /// The target being listed and how many complete items in a row it has shown.
-    known_streak: (usize, u64),
     dry_run: bool,
-    seen: HashSet<u64>,
 }
 
 impl Runner {
@@ -338,23 +346,27 @@ impl Runner {
     }
 
     /// Sorts a page into already-complete items and jobs; fails only when a dry run cannot
-    /// print.
+    /// print. The page has passed the run's filter already (`walk::filter`).
     fn intake(&mut self, page: source::Intake, pending: &mut VecDeque<Job>) -> Result<()> {
         let target = page.target;
+        if let Some(n) = self.stop_after_known.filter(|_| page.known_stop) {
+            self.summary.stopped_early(target, n);
+        }
         for item in page.items {
-            let Some(id) = item_id(&item) else {
+            let Some(id) = item.id else {
                 self.ctx
                     .log
                     .warn("an item without a numeric id was skipped");
                 continue;
             };
-            if self.max.is_some_and(|max| self.seen.len() as u64 >= max) {
-                self.steer.stop.store(true, Ordering::SeqCst);
-                break;
-            }
-            if !self.seen.insert(id) {
-                continue;
-            }
+            let item = match item.try_value() {
+                Ok(value) => value,
+                Err(why) => {
+                    let why = escape_line(&why);
+                    self.ctx.log.warn(&format!("item {id} skipped: {why}"));
+                    continue;
+                }
+            };
             self.progress.seen(1);
             let url = match item
                 .get("url")
@@ -373,7 +385,6 @@ impl Runner {
             };
             // The complete file's path, looked up (and stat-ed) once per item.
             let complete = self.ctx.store.complete(id);
-            self.count_known(target, complete.is_some());
             if let Some(rel) = complete {
                 self.present(target, &rel, id, &item);
             } else if self.dry_run {
@@ -397,19 +408,6 @@ impl Runner {
             }
         }
         Ok(())
-    }
-
-    /// `--stop-after-known`: N complete items in a row end the listing of their target; the
-    /// next target is listed as usual.
-    fn count_known(&mut self, target: usize, known: bool) {
-        let (current, streak) = self.known_streak;
-        let streak = if current != target { 0 } else { streak };
-        let streak = if known { streak + 1 } else { 0 };
-        self.known_streak = (target, streak);
-        if let Some(n) = self.stop_after_known.filter(|&n| streak == n) {
-            self.steer.skip.store(target + 1, Ordering::SeqCst);
-            self.summary.stopped_early(target, n);
-        }
     }
 
     /// Counts an item whose file `rel` is complete on disk, writing its missing extras.
