@@ -170,7 +170,11 @@ impl Builder {
         hdlr.extend_from_slice(&[0; 13]);
         body.extend(full_box_bytes(b"hdlr", Some((0, 0)), &hdlr));
         if self.pitm {
-            body.extend(full_box_bytes(b"pitm", Some((0, 0)), &PRIMARY.to_be_bytes()));
+            body.extend(full_box_bytes(
+                b"pitm",
+                Some((0, 0)),
+                &PRIMARY.to_be_bytes(),
+            ));
         }
         body.extend(self.iinf());
         body.extend(self.iloc(mdat_data_at));

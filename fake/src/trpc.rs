@@ -173,7 +173,8 @@ fn trpc_item(rest: &Value, e: &Entry, with_meta: bool) -> Value {
         _ => None,
     };
     let video = e.kind == "video";
-    let mut metadata = json!({"hash": rest["hash"], "width": rest["width"], "height": rest["height"]});
+    let mut metadata =
+        json!({"hash": rest["hash"], "width": rest["width"], "height": rest["height"]});
     if video {
         metadata["duration"] = json!(3.0 + (i % 20) as f64 / 4.0);
     }

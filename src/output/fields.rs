@@ -378,9 +378,7 @@ impl<'v> Row<'v> {
 fn normalized_key(path: &str) -> Option<(&str, &str)> {
     let below = path.strip_prefix("meta.")?;
     let (key, rest) = below.split_once('.').unwrap_or((below, ""));
-    NORMALIZED_META_KEYS
-        .contains(&key)
-        .then_some((key, rest))
+    NORMALIZED_META_KEYS.contains(&key).then_some((key, rest))
 }
 
 /// Resources in a cell: their names joined by `;`, as `civimg meta --format csv` writes them.
@@ -560,7 +558,10 @@ mod tests {
         assert_eq!(row.cell("meta.generator"), "");
         // A raw key keeps its raw value.
         assert_eq!(row.cell("meta.Hires upscale"), "2");
-        let fields = vec!["meta.resources.0.name".to_string(), "meta.hires".to_string()];
+        let fields = vec![
+            "meta.resources.0.name".to_string(),
+            "meta.hires".to_string(),
+        ];
         assert_eq!(
             project(&item, &fields),
             json!({"meta": {"resources": {"0": {"name": "armor"}}, "hires": want["hires"]}})

@@ -285,7 +285,10 @@ mod tests {
         assert_eq!(r["modelVersionIds"], json!([9]));
         let r = rest_item(&json!({"id": 8, "modelVersionId": null}), &host);
         assert_eq!(r["modelVersionIds"], Value::Null);
-        let r = rest_item(&json!({"id": 9, "thumbnailUrl": "javascript:alert(1)"}), &host);
+        let r = rest_item(
+            &json!({"id": 9, "thumbnailUrl": "javascript:alert(1)"}),
+            &host,
+        );
         assert!(r.get("thumbnail").is_none());
         let r = rest_item(&json!({"id": 9, "thumbnailUrl": "../../x"}), &host);
         assert!(r.get("thumbnail").is_none());

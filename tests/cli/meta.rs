@@ -296,7 +296,11 @@ fn avif_and_heic_files_give_their_exif_and_xmp_records() {
     let dir = TempDir::new().unwrap();
     let a1111 = dir.path().join("a1111.avif");
     let tiff = tiff_user_comment(A1111);
-    std::fs::write(&a1111, Builder::avif(640, 480).exif(&tiff, Place::File).build()).unwrap();
+    std::fs::write(
+        &a1111,
+        Builder::avif(640, 480).exif(&tiff, Place::File).build(),
+    )
+    .unwrap();
     // A ComfyUI saver's AVIF: the graph in EXIF `Model` as `prompt: {…}` (as in its WebPs).
     let comfy = dir.path().join("comfy.avif");
     let prompt = format!("prompt:{COMFY_GRAPH}");
@@ -305,14 +309,24 @@ fn avif_and_heic_files_give_their_exif_and_xmp_records() {
     std::fs::write(&comfy, bytes).unwrap();
     // An XMP packet only (an editor re-saved it): its exif:UserComment holds the text.
     let xmp = dir.path().join("xmp.heic");
-    let escaped = A1111.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;");
-    let packet = format!("<x:xmpmeta><rdf:Description exif:UserComment=\"{escaped}\"/></x:xmpmeta>");
-    let bytes = Builder::heic(4032, 3024).xmp(packet.as_bytes(), Place::File).build();
+    let escaped = A1111
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;");
+    let packet =
+        format!("<x:xmpmeta><rdf:Description exif:UserComment=\"{escaped}\"/></x:xmpmeta>");
+    let bytes = Builder::heic(4032, 3024)
+        .xmp(packet.as_bytes(), Place::File)
+        .build();
     std::fs::write(&xmp, bytes).unwrap();
     // Sizes from `ispe` when the record has none.
     let sized = dir.path().join("sized.avif");
     let tiff = tiff_user_comment("a cat\nSteps: 20, Seed: 7");
-    std::fs::write(&sized, Builder::avif(640, 480).exif(&tiff, Place::File).build()).unwrap();
+    std::fs::write(
+        &sized,
+        Builder::avif(640, 480).exif(&tiff, Place::File).build(),
+    )
+    .unwrap();
     let plain = dir.path().join("plain.avif");
     std::fs::write(&plain, Builder::avif(64, 64).build()).unwrap();
 
@@ -329,7 +343,10 @@ fn avif_and_heic_files_give_their_exif_and_xmp_records() {
     assert_eq!(records[1]["generator"], "ComfyUI");
     assert_eq!(records[2]["source"], sized.display().to_string());
     assert_eq!(records[2]["seed"], 7);
-    assert_eq!((records[2]["width"].as_u64(), records[2]["height"].as_u64()), (Some(640), Some(480)));
+    assert_eq!(
+        (records[2]["width"].as_u64(), records[2]["height"].as_u64()),
+        (Some(640), Some(480))
+    );
     assert_a1111(&records[3], &xmp);
 }
 

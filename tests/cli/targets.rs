@@ -104,8 +104,14 @@ fn collection_items_keep_versions_dates_types_stills_and_durations() {
         assert!(trpc["publishedAt"].is_string() && trpc["mimeType"].is_string());
         assert_eq!(item["publishedAt"], trpc["publishedAt"], "{id}");
         assert_eq!(item["mimeType"], trpc["mimeType"], "{id}");
-        let versions = item["modelVersionIds"].as_array().cloned().unwrap_or_default();
-        let listed = trpc["modelVersionIds"].as_array().cloned().unwrap_or_default();
+        let versions = item["modelVersionIds"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let listed = trpc["modelVersionIds"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         assert!(listed.iter().all(|v| versions.contains(v)), "{id}: {item}");
         if trpc["modelVersionId"].is_number() {
             assert!(versions.contains(&trpc["modelVersionId"]), "{id}: {item}");
@@ -130,19 +136,34 @@ fn collection_items_keep_versions_dates_types_stills_and_durations() {
     let video = got.iter().find(|i| i["type"] == "video").unwrap();
     let out = civimg(&fake)
         .args(["--image-host", &fake.image_base()])
-        .args(["list", "--collection-id", "5001", "--nsfw", "X", "--type", "video"])
+        .args([
+            "list",
+            "--collection-id",
+            "5001",
+            "--nsfw",
+            "X",
+            "--type",
+            "video",
+        ])
         .args(["--format", "csv", "--max", "1"])
         .args(["--fields", "id,publishedAt,mimeType,duration,thumbnail.url"])
         .run_ok();
-    let want = format!(
-        "id,publishedAt,mimeType,duration,thumbnail.url\n{},{},{},{},{}\n",
-        video["id"],
-        video["publishedAt"].as_str().unwrap(),
-        video["mimeType"].as_str().unwrap(),
-        video["duration"],
-        video["thumbnail"]["url"].as_str().unwrap()
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        ["id", "publishedAt", "mimeType", "duration", "thumbnail.url"]
     );
-    assert_eq!(text(&out.stdout), want);
+    assert_eq!(rows.len(), 1);
+    let want = [
+        video["id"].to_string(),
+        video["publishedAt"].as_str().unwrap().to_string(),
+        video["mimeType"].as_str().unwrap().to_string(),
+        video["duration"].to_string(),
+        video["thumbnail"]["url"].as_str().unwrap().to_string(),
+    ];
+    assert_eq!(rows[0].iter().collect::<Vec<_>>(), want);
 }
 
 #[test]

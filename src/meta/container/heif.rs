@@ -333,12 +333,20 @@ fn item_locations(iloc: &[u8], ids: &[u32], found: &mut Vec<(u32, Location)>) ->
     let (offset_size, length_size) = ((sizes >> 4) as usize, (sizes & 15) as usize);
     let sizes = f.uint(1)?;
     let base_size = (sizes >> 4) as usize;
-    let index_size = if version == 0 { 0 } else { (sizes & 15) as usize };
+    let index_size = if version == 0 {
+        0
+    } else {
+        (sizes & 15) as usize
+    };
     let count = f.uint(if version < 2 { 2 } else { 4 })?;
     let mut extents_seen = 0usize;
     for _ in 0..count {
         let id = f.id(version == 2)?;
-        let method = if version == 0 { 0 } else { f.uint(2)? as u16 & 15 };
+        let method = if version == 0 {
+            0
+        } else {
+            f.uint(2)? as u16 & 15
+        };
         let _data_reference = f.uint(2)?;
         let base = f.uint(base_size)?;
         let extent_count = f.uint(2)? as usize;
@@ -391,7 +399,9 @@ fn item_data<R: Read + Seek>(
         } else {
             length
         };
-        let fits = start.checked_add(length).is_some_and(|end| end <= source_len);
+        let fits = start
+            .checked_add(length)
+            .is_some_and(|end| end <= source_len);
         total = total.saturating_add(length);
         if !fits || total > MAX_CHUNK {
             return Ok(None);

@@ -7,7 +7,8 @@
 //! Everything here is bounded: a file yields at most [`MAX_TEXT`] bytes of text across all
 //! its entries (compressed text inflated), and only chunks a parser reads are inflated; no
 //! single chunk, segment or item is read past [`MAX_CHUNK`] bytes. The readers take any
-//! `Read + Seek`, so [`read_bytes`] runs them over bytes in memory (the property tests do).
+//! `Read + Seek`, so they run over bytes in memory as well as over files
+//! (`crate::meta::read_bytes`; the property tests in `props.rs`).
 
 mod exif;
 mod heif;
@@ -20,7 +21,7 @@ mod xmp;
 #[cfg(test)]
 mod props;
 
-use std::io::{BufRead, Cursor, Read, Seek};
+use std::io::{BufRead, Read, Seek};
 
 use anyhow::Result;
 
@@ -122,7 +123,7 @@ pub(crate) struct Entries {
     pub texts: Vec<(String, String)>,
     /// Pixel size from the image header.
     pub size: Option<(u32, u32)>,
-    /// Bytes of text held.
+    /// Bytes of text held (keys are not counted: each is at most its chunk).
     held: usize,
 }
 
@@ -137,14 +138,14 @@ impl Entries {
 
     /// Adds an entry unless the file already gave too many, or too much text.
     pub(crate) fn push(&mut self, key: &str, text: String) {
-        let held = self.held.saturating_add(key.len() + text.len());
+        let held = self.held.saturating_add(text.len());
         if self.texts.len() < MAX_ENTRIES && held <= MAX_TEXT {
             self.held = held;
             self.texts.push((key.to_string(), text));
         }
     }
 
-    /// Bytes of key and text held in all.
+    /// Bytes of text held in all.
     #[cfg(test)]
     pub(crate) fn held(&self) -> usize {
         self.held
@@ -226,9 +227,10 @@ pub(crate) fn read<R: BufRead + Seek>(reader: &mut R, container: Container) -> R
 
 /// The container of an image held in memory and its entries; None when the bytes are no
 /// image read here.
+#[cfg(test)]
 pub(crate) fn read_bytes(bytes: &[u8]) -> Option<(Container, Result<Entries>)> {
     let container = Container::sniff(bytes.get(..12).unwrap_or(bytes))?;
-    Some((container, read(&mut Cursor::new(bytes), container)))
+    Some((container, read(&mut std::io::Cursor::new(bytes), container)))
 }
 
 /// A1111 parameters hidden in the low bits of a PNG's alpha channel, read only when the
