@@ -544,7 +544,10 @@ mod tests {
         for key in NORMALIZED_META_KEYS {
             let path = format!("meta.{key}");
             assert_eq!(row.json(&path).as_ref(), want.get(*key), "{path}");
-            assert!(check_fields(&[path.clone()], false).is_ok(), "{path}");
+            assert!(
+                check_fields(std::slice::from_ref(&path), false).is_ok(),
+                "{path}"
+            );
         }
         assert_eq!(row.json("meta.resources"), Some(want["resources"].clone()));
         assert_eq!(record.resources.len(), 3, "{:?}", record.resources);

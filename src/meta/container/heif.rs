@@ -90,7 +90,7 @@ fn find_meta<R: Read + Seek>(reader: &mut R, file_len: u64) -> Result<Option<Vec
             return Ok(None);
         };
         let end = match h.size {
-            Some(size) => at.checked_add(size).unwrap_or(u64::MAX),
+            Some(size) => at.saturating_add(size),
             None => file_len,
         };
         if &h.kind == b"meta" {
