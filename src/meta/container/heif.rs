@@ -500,6 +500,20 @@ mod tests {
         }
     }
 
+    // ComfyUI's AVIF saver writes its graphs as XMP in its own namespace.
+    #[test]
+    fn comfy_graphs_in_an_xmp_item_become_prompt_and_workflow() {
+        let xmp = r#"<rdf:Description xmlns:comfy="https://github.com/Comfy-Org/ComfyUI">
+            <comfy:prompt>{&quot;3&quot;:{}}</comfy:prompt>
+            <comfy:workflow>{&quot;nodes&quot;:[]}</comfy:workflow></rdf:Description>"#;
+        let bytes = Builder::avif(2, 2).xmp(xmp.as_bytes(), Place::File).build();
+        let (container, e) = crate::meta::container::read_bytes(&bytes).unwrap();
+        let e = e.unwrap();
+        assert_eq!(container, crate::meta::container::Container::Avif);
+        assert_eq!(e.get("prompt"), Some(r#"{"3":{}}"#));
+        assert_eq!(e.get("workflow"), Some(r#"{"nodes":[]}"#));
+    }
+
     #[test]
     fn the_primary_items_ispe_gives_the_size() {
         // The second item's `ispe` is listed first and is larger: the primary's still wins.

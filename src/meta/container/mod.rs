@@ -207,8 +207,8 @@ impl Budget {
     }
 }
 
-/// Reads the entries of a file of a known container. An XMP `exif:UserComment` stands in
-/// for a missing EXIF one.
+/// Reads the entries of a file of a known container, with what its XMP packet adds
+/// ([`from_xmp`]).
 pub(crate) fn read<R: BufRead + Seek>(reader: &mut R, container: Container) -> Result<Entries> {
     let mut budget = Budget::new();
     let mut entries = match container {
@@ -217,12 +217,29 @@ pub(crate) fn read<R: BufRead + Seek>(reader: &mut R, container: Container) -> R
         Container::WebP => webp::read(reader),
         Container::Avif | Container::Heif => heif::read(reader, &mut budget),
     }?;
+    // The packet is lent out, not copied, while what it adds is pushed after it.
+    if let Some(at) = entries.texts.iter().position(|(k, _)| k == "XMP") {
+        let packet = std::mem::take(&mut entries.texts[at].1);
+        from_xmp(&mut entries, &packet);
+        entries.texts[at].1 = packet;
+    }
+    Ok(entries)
+}
+
+/// Fields an XMP packet holds that the file gave no other way: `exif:UserComment` stands in
+/// for a missing EXIF one, ComfyUI's `comfy:prompt` and `comfy:workflow` for missing
+/// `prompt` and `workflow` entries.
+fn from_xmp(entries: &mut Entries, packet: &str) {
     if entries.get("UserComment").is_none() {
-        if let Some(text) = entries.get("XMP").and_then(xmp::user_comment) {
+        if let Some(text) = xmp::user_comment(packet) {
             entries.push("UserComment", text);
         }
     }
-    Ok(entries)
+    for (key, graph) in xmp::comfy_graphs(packet) {
+        if entries.get(key).is_none() {
+            entries.push(key, graph);
+        }
+    }
 }
 
 /// The container of an image held in memory and its entries; None when the bytes are no
