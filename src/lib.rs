@@ -7,6 +7,8 @@ pub mod cli;
 pub mod commands;
 pub mod embed;
 pub mod exit;
+pub mod fetch;
+pub mod item;
 pub mod log;
 pub mod meta;
 pub mod output;

@@ -1,8 +1,8 @@
 //! State shared by all handlers of one fake server.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use super::dataset::Dataset;
 use super::faults::FaultQueue;
@@ -37,17 +37,45 @@ pub struct App {
     pub server_time_us: AtomicU64,
 }
 
-/// Counts image bodies in flight.
+/// Counts image bodies in flight, and the body bytes handed out, for tests to wait on.
 #[derive(Default)]
 pub struct Transfers {
     now: AtomicUsize,
     max: AtomicUsize,
+    /// Body bytes handed to the connection so far, on every file host.
+    sent: Mutex<u64>,
+    /// Notified whenever `sent` grows.
+    more: Condvar,
 }
 
 impl Transfers {
     /// The highest number of bodies ever in flight at once.
     pub fn max(&self) -> usize {
         self.max.load(Ordering::SeqCst)
+    }
+
+    /// `n` more body bytes were handed to a connection.
+    pub fn sent(&self, n: u64) {
+        *self.sent.lock().unwrap_or_else(|e| e.into_inner()) += n;
+        self.more.notify_all();
+    }
+
+    /// Blocks until at least `bytes` body bytes were handed out in all, or `guard` passed;
+    /// whether they were.
+    pub fn wait_for_sent(&self, bytes: u64, guard: Duration) -> bool {
+        let until = Instant::now() + guard;
+        let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+        while *sent < bytes {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            sent = match self.more.wait_timeout(sent, left) {
+                Ok((sent, _)) => sent,
+                Err(e) => e.into_inner().0,
+            };
+        }
+        true
     }
 }
 

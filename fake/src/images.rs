@@ -349,6 +349,7 @@ impl Transfer {
         let mut buf = vec![0u8; n as usize];
         self.spec.read_at(self.pos, &mut buf);
         self.pos += n;
+        self.tracker.sent(n);
         Some((Ok(Bytes::from(buf)), self))
     }
 }

@@ -328,6 +328,13 @@ impl FakeCivitai {
         }
     }
 
+    /// Blocks until the file hosts have handed out at least `bytes` body bytes in all (what a
+    /// test waits on before interrupting a transfer), or until `guard` has passed (a failure
+    /// guard, not a timing): whether they have.
+    pub fn wait_for_body_bytes(&self, bytes: u64, guard: Duration) -> bool {
+        self.app.transfers.wait_for_sent(bytes, guard)
+    }
+
     /// The highest number of image bodies that were in flight at once.
     pub fn max_concurrent_transfers(&self) -> usize {
         self.app.transfers.max()

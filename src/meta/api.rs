@@ -112,11 +112,13 @@ fn hashes(rec: &mut GenRecord) {
 
 /// Returns the object holding the generation keys and, for the `{"id": N, "meta": {…}}`
 /// wrapper, the wrapper itself. None for an empty object or a null inner meta.
+///
+/// An item's meta is flat by now (`crate::item` takes the wrapper off at intake); a wrapper
+/// still comes in JSON read from files (a sidecar of an older run, data found in an image),
+/// and is known by the intake's rule: `meta` (an object or null), optionally `id`, nothing else.
 fn unwrap_api_meta(obj: &Obj) -> Option<(&Obj, Option<&Obj>)> {
-    // The wrapper has `meta` and few other keys; a flat meta never has a `meta` object.
-    let is_wrapper = obj.len() <= 3
-        && !obj.contains_key("prompt")
-        && matches!(obj.get("meta"), Some(Value::Object(_) | Value::Null));
+    let is_wrapper = matches!(obj.get("meta"), Some(Value::Object(_) | Value::Null))
+        && obj.keys().all(|k| k == "id" || k == "meta");
     let (inner, wrapper) = if is_wrapper {
         (obj.get("meta")?.as_object()?, Some(obj))
     } else {

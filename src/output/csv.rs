@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::walk::api::Item;
+use crate::item::Item;
 use anyhow::Result;
 
 use super::fields::{Row, DEFAULT_CSV_FIELDS};

@@ -280,28 +280,16 @@ pub const DEFAULT_CSV_FIELDS: &[&str] = &[
     "meta.Model",
 ];
 
-/// The value at a dotted path. `meta.*` also looks inside the `{id, meta}` wrapper that the
-/// imageId / modelId-only path sends (doc/api.md).
+/// The value at a dotted path (an array's element by its index). The item's `meta` is flat:
+/// the legacy wrapper was taken off at intake (`crate::item`).
 pub fn lookup<'v>(item: &'v Value, path: &str) -> Option<&'v Value> {
     let mut cur = item;
-    let mut segments = path.split('.').peekable();
-    while let Some(seg) = segments.next() {
+    for seg in path.split('.') {
         cur = cur
             .get(seg)
             .or_else(|| cur.get(seg.parse::<usize>().ok()?))?;
-        if seg == "meta" && segments.peek().is_some_and(|next| *next != "meta") {
-            cur = unwrap_meta(cur);
-        }
     }
     Some(cur)
-}
-
-/// The flat meta object inside a `{"id": …, "meta": {…}}` wrapper, or the value itself.
-pub fn unwrap_meta(meta: &Value) -> &Value {
-    match meta.get("meta") {
-        Some(inner @ Value::Object(_)) if meta.get("prompt").is_none() => inner,
-        _ => meta,
-    }
 }
 
 /// One item's cells. Its `meta` is parsed into a [`GenRecord`] at most once, and only when a
@@ -449,12 +437,17 @@ mod tests {
         assert_eq!(Row::new(&json!({"id": 1})).cell("tags"), "");
     }
 
+    /// An item as a run has it: through the intake, which takes the legacy wrapper off.
+    fn taken_in(item: Value) -> Value {
+        crate::item::Item::from_value(&item).unwrap().value()
+    }
+
     #[test]
     fn paths_reach_nested_and_wrapped_meta() {
         let flat = json!({"id": 1, "stats": {"likeCount": 3}, "meta": {"prompt": "a cat"}});
         assert_eq!(cell(lookup(&flat, "stats.likeCount")), "3");
         assert_eq!(cell(lookup(&flat, "meta.prompt")), "a cat");
-        let wrapped = json!({"id": 1, "meta": {"id": 1, "meta": {"prompt": "a dog"}}});
+        let wrapped = taken_in(json!({"id": 1, "meta": {"id": 1, "meta": {"prompt": "a dog"}}}));
         assert_eq!(cell(lookup(&wrapped, "meta.prompt")), "a dog");
         assert_eq!(cell(lookup(&wrapped, "missing.path")), "");
         let null_meta = json!({"id": 1, "meta": null});
@@ -467,7 +460,7 @@ mod tests {
             "Clip skip": "2", "Size": "512x768", "seed": 42, "steps": "bad"});
         for item in [
             json!({"id": 1, "meta": meta}),
-            json!({"id": 1, "meta": {"id": 1, "meta": meta}}),
+            taken_in(json!({"id": 1, "meta": {"id": 1, "meta": meta}})),
         ] {
             let row = Row::new(&item);
             assert_eq!(row.cell("meta.model"), "juggernaut");

@@ -10,7 +10,7 @@ mod table;
 
 use std::io::Write;
 
-use crate::walk::api::Item;
+use crate::item::Item;
 use anyhow::Result;
 
 use crate::text::{escape_line, fit_width};

@@ -8,8 +8,8 @@ use anyhow::Result;
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width};
 use serde_json::Value;
 
+use crate::item::Item;
 use crate::text::width;
-use crate::walk::api::Item;
 
 use super::columns::{self, Cut, Spec, DEFAULTS, DISPLAY_ORDER};
 use super::fields::Row;

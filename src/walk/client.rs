@@ -14,7 +14,7 @@ use url::Url;
 use crate::log::Log;
 use crate::values::ApiKey;
 use crate::walk::api::{self, Page};
-use crate::walk::retry::{self, Pacer, RetryPolicy, MAX_RETRY_AFTER};
+use crate::walk::retry::{self, Pacer, Retry, RetryPolicy, Retrying};
 
 /// `civimg/<version>`, sent with every request.
 pub const USER_AGENT: &str = concat!("civimg/", env!("CARGO_PKG_VERSION"));
@@ -344,7 +344,8 @@ impl Client {
         self.send_json(url, None, what, extra).await
     }
 
-    /// One request loop for GET and POST: pacing, retries, readable errors.
+    /// One request loop for GET and POST: pacing, retries (the shared loop of
+    /// [`retry::with_retries`]), readable errors.
     async fn send_json<T: DeserializeOwned>(
         &self,
         url: &Url,
@@ -352,38 +353,20 @@ impl Client {
         what: &str,
         extra: &[(HeaderName, HeaderValue)],
     ) -> Result<T, ApiError> {
-        let mut attempt = 0;
         let method = if body.is_some() { "POST" } else { "GET" };
-        loop {
+        retry::with_retries(self.policy, self, || async move {
             self.pacer.wait().await;
             self.log.verbose(&format!("{method} {}", display_url(url)));
             match self.try_get(url, body, what, extra).await {
                 Ok(answer) => {
                     self.pacer.succeeded();
-                    return Ok(answer);
+                    Ok(answer)
                 }
-                Err((err, wait)) if err.is_retryable() && attempt < self.policy.retries => {
-                    let delay = self.policy.delay(attempt, wait);
-                    if delay > MAX_RETRY_AFTER {
-                        return Err(ApiError::TooLongWait {
-                            host: self.host.clone(),
-                            secs: delay.as_secs(),
-                        });
-                    }
-                    // Later requests keep at least this distance until the server is fine.
-                    self.pacer.throttled(delay);
-                    attempt += 1;
-                    self.log.notice(&format!(
-                        "{}; retrying in {} (retry {attempt} of {})",
-                        err.to_string().trim_end_matches('.'),
-                        retry::human_wait(delay),
-                        self.policy.retries
-                    ));
-                    tokio::time::sleep(delay).await;
-                }
-                Err((err, _)) => return Err(err),
+                Err((err, wait)) if err.is_retryable() => Err(Retry::Again(err, wait)),
+                Err((err, _)) => Err(Retry::Stop(err)),
             }
-        }
+        })
+        .await
     }
 
     /// One try; on failure also returns the server's `Retry-After`.
@@ -499,6 +482,27 @@ async fn read_capped(mut resp: reqwest::Response) -> Result<Option<Vec<u8>>, req
         body.extend_from_slice(&chunk);
     }
     Ok(Some(body))
+}
+
+/// The API client's turns of the retry loop: a wait too long to sit through is its own error;
+/// a retry keeps later requests at least that far apart until the server is fine, and says so.
+impl Retrying<ApiError> for Client {
+    fn too_long(&self, _err: ApiError, delay: Duration) -> ApiError {
+        ApiError::TooLongWait {
+            host: self.host.clone(),
+            secs: delay.as_secs(),
+        }
+    }
+
+    fn retrying(&self, err: &ApiError, delay: Duration, attempt: u32) {
+        self.pacer.throttled(delay);
+        self.log.notice(&format!(
+            "{}; retrying in {} (retry {attempt} of {})",
+            err.to_string().trim_end_matches('.'),
+            retry::human_wait(delay),
+            self.policy.retries
+        ));
+    }
 }
 
 /// Describes a transport failure by its innermost cause, naming the host that failed: the one

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod base_url;
 pub mod client;
+pub mod filter;
 pub mod hops;
 pub mod model;
 pub mod not_found;

@@ -7,7 +7,7 @@
 //! /api/v1/posts/{id}` for a post, and the images endpoint at every browsing level for an image
 //! or a user (a user whose images are all above the asked level exists).
 
-use crate::walk::api::Item;
+use crate::item::Item;
 use crate::walk::client::ApiError;
 use crate::walk::pages::PageSource;
 use crate::walk::query::{Target, ALL_LEVELS};

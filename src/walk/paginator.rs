@@ -5,14 +5,17 @@
 //! (string or number) and goes back verbatim. `nextPage` is never followed: every request is
 //! built from the base URL, so a key in the header can never travel to another host.
 //!
-//! Every page passes through [`Paginator::next_page`], the one place where items enter a run:
-//! the user check, the de-duplication across targets and `--max` all happen there.
+//! Every page passes through [`Paginator::next_page`], the one place where items of a walk
+//! enter a run: the tag and user checks happen there, then the run's [`Filter`] (window,
+//! de-duplication across targets, `--max`, `--stop-after-known`).
 
 use std::collections::{HashSet, VecDeque};
 
 use super::pages::PageSource;
-use crate::walk::api::{Item, Page};
+use crate::item::Item;
+use crate::walk::api::Page;
 use crate::walk::client::{ApiError, Client};
+use crate::walk::filter::{Filter, Known};
 use crate::walk::model::{ModelWalk, Start};
 use crate::walk::not_found::{self, NotFound};
 use crate::walk::query::{ImageQuery, ALL_LEVELS};
@@ -42,6 +45,30 @@ pub struct Batch {
     pub target: usize,
     /// The items, none of them seen before in this run.
     pub items: Vec<Item>,
+    /// `--stop-after-known`: the target's listing ended with this page's last item.
+    pub known_stop: bool,
+}
+
+impl Batch {
+    /// A page that brought nothing (yet) for `target`.
+    fn empty(target: usize) -> Batch {
+        Batch {
+            target,
+            items: Vec::new(),
+            known_stop: false,
+        }
+    }
+}
+
+/// Where a page's filters end the walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ends {
+    /// Nowhere: the walk goes on.
+    Nothing,
+    /// The current stretch (an unknown user, a sorted walk past the window).
+    Stretch,
+    /// Every stretch of the target (`--stop-after-known`).
+    Target,
 }
 
 /// Walks pages lazily; memory holds one page and the ids seen so far. The pages come from the
@@ -54,12 +81,12 @@ pub struct Paginator<'a, S: PageSource = Client> {
     resume: Option<Resume>,
     cursor: Option<String>,
     pages: u64,
-    emitted: u64,
+    /// The window, de-duplication, `--max` and `--stop-after-known`.
+    filter: Filter,
     /// Items emitted from the current stretch.
     stretch_emitted: u64,
     /// Whether the current stretch's last page was full (the legacy timeout check).
     last_full: bool,
-    seen_ids: HashSet<u64>,
     /// Ids met on a page but not handed out (another user's, outside `--since/--until`): a
     /// page of them is progress the first time (issue 21), not when they come again.
     met_ids: HashSet<u64>,
@@ -119,10 +146,9 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             resume,
             cursor,
             pages: 0,
-            emitted: 0,
+            filter: Filter::new(query.window, query.max),
             stretch_emitted: 0,
             last_full: false,
-            seen_ids: HashSet::new(),
             met_ids: HashSet::new(),
             seen_cursors,
             warned: HashSet::new(),
@@ -143,7 +169,13 @@ impl<'a, S: PageSource> Paginator<'a, S> {
 
     /// Items handed out so far.
     pub fn emitted(&self) -> u64 {
-        self.emitted
+        self.filter.taken()
+    }
+
+    /// `--stop-after-known`: a target's listing ends with its `after`-th item in a row that
+    /// `known` says is complete (see `walk::filter`).
+    pub fn stop_after_known(&mut self, after: u64, known: Known) {
+        self.filter.stop_after_known(after, known);
     }
 
     /// What was found not to exist (each target then skipped; the run fails at the end).
@@ -183,7 +215,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
 
     /// Ends target `target` early if it is still being walked (`--stop-after-known`): the
     /// walk goes on with the next.
-    pub fn skip_target(&mut self, target: usize) {
+    fn skip_target(&mut self, target: usize) {
         if self.queue.front().is_some_and(|s| s.target == target) {
             while self.queue.front().is_some_and(|s| s.target == target) {
                 self.queue.pop_front();
@@ -253,7 +285,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
                 return Err(WalkError {
                     error,
                     resume_cursor: None,
-                    items_done: self.emitted,
+                    items_done: self.filter.taken(),
                 });
             }
         }
@@ -265,10 +297,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         if self.model.is_none() {
             let Some(walk) = self.start_model(segment, model).await? else {
                 // A model that does not exist: recorded, its target skipped.
-                return Ok(Batch {
-                    target: segment.target,
-                    items: Vec::new(),
-                });
+                return Ok(Batch::empty(segment.target));
             };
             self.model = Some(walk);
         }
@@ -293,19 +322,13 @@ impl<'a, S: PageSource> Paginator<'a, S> {
                     self.deferred = Some(self.walk_error(error, segment));
                 }
                 self.end_stretch();
-                return Ok(Batch {
-                    target: segment.target,
-                    items: Vec::new(),
-                });
+                return Ok(Batch::empty(segment.target));
             }
             // doc/api.md, legacy path: an unknown `username` answers 404 "User not found".
             Err(ApiError::Status { status: 404, .. }) if segment.param("username").is_some() => {
                 let user = segment.param("username").unwrap_or_default().to_string();
                 self.skip_target_as_missing(segment.target, NotFound::User(user));
-                return Ok(Batch {
-                    target: segment.target,
-                    items: Vec::new(),
-                });
+                return Ok(Batch::empty(segment.target));
             }
             Err(error) => {
                 // Nothing handed out yet: the same command again is the resume.
@@ -314,15 +337,12 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             }
         };
         self.pages += 1;
-        let (items, stop) = self.keep(segment, items);
-        if stop {
-            self.end_stretch();
-        } else if self.query.max.is_some_and(|max| self.emitted >= max) {
-            self.done = true;
-        }
+        let (items, ends) = self.keep(segment, items);
+        self.end(segment.target, ends);
         Ok(Batch {
             target: segment.target,
             items,
+            known_stop: ends == Ends::Target,
         })
     }
 
@@ -409,10 +429,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             Err(ApiError::Status { status: 404, .. }) if segment.param("username").is_some() => {
                 let user = segment.param("username").unwrap_or_default().to_string();
                 self.skip_target_as_missing(segment.target, NotFound::User(user));
-                return Ok(Batch {
-                    target: segment.target,
-                    items: Vec::new(),
-                });
+                return Ok(Batch::empty(segment.target));
             }
             Err(error) => return Err(self.fail(error, segment)),
         };
@@ -450,10 +467,7 @@ impl<'a, S: PageSource> Paginator<'a, S> {
             Ok(page) => page,
             Err(ApiError::Status { status: 404, .. }) => {
                 self.skip_target_as_missing(segment.target, NotFound::Collection(id));
-                return Ok(Batch {
-                    target: segment.target,
-                    items: Vec::new(),
-                });
+                return Ok(Batch::empty(segment.target));
             }
             Err(error) => return Err(self.fail(error, segment)),
         };
@@ -501,15 +515,14 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         let ids: Vec<u64> = page.items.iter().filter_map(|i| i.id).collect();
         let unmet = ids
             .iter()
-            .any(|id| !self.seen_ids.contains(id) && !self.met_ids.contains(id));
-        let (items, stop) = self.keep(segment, page.items);
-        if stop {
-            self.end_stretch();
-        } else {
-            self.advance(page.metadata.next_cursor);
+            .any(|&id| !self.filter.seen(id) && !self.met_ids.contains(&id));
+        let (items, ends) = self.keep(segment, page.items);
+        match ends {
+            Ends::Nothing => self.advance(page.metadata.next_cursor),
+            ends => self.end(segment.target, ends),
         }
         for id in ids {
-            if !self.seen_ids.contains(&id) {
+            if !self.filter.seen(id) {
                 self.met_ids.insert(id);
             }
         }
@@ -517,21 +530,47 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         let batch = Batch {
             target: segment.target,
             items,
+            known_stop: ends == Ends::Target,
         };
         (batch, news)
     }
 
-    /// The items of a page this run hands out; `true` when the stretch ends here (an unknown
-    /// user, or a sorted walk past the date window).
-    fn keep(&mut self, segment: &Segment, items: Vec<Item>) -> (Vec<Item>, bool) {
+    /// The items of a page this run hands out, and where the walk ends because of them.
+    fn keep(&mut self, segment: &Segment, items: Vec<Item>) -> (Vec<Item>, Ends) {
         self.above_pg |= items.iter().any(|i| i.level.is_some_and(|l| l > 1));
         let items = self.keep_tagged(segment, items);
         let (items, unknown_user) = self.keep_requested_user(segment, items);
         if let Some(n) = self.received.get_mut(segment.target) {
             *n += items.len() as u64;
         }
-        let (items, past) = self.keep_window(items);
-        (self.take_new(items), unknown_user || past)
+        let passed = self.filter.page(segment.target, items);
+        if passed.undated > 0 && !self.warned_undated {
+            self.warned_undated = true;
+            self.client.log().warn(
+                "items without a readable createdAt are left out of the --since/--until window",
+            );
+        }
+        self.stretch_emitted += passed.items.len() as u64;
+        let ends = if passed.known_stop {
+            Ends::Target
+        } else if unknown_user || passed.past {
+            Ends::Stretch
+        } else {
+            Ends::Nothing
+        };
+        (passed.items, ends)
+    }
+
+    /// Ends what a page's filters ended; with `--max` reached, the whole walk.
+    fn end(&mut self, target: usize, ends: Ends) {
+        match ends {
+            Ends::Nothing => {}
+            Ends::Stretch => self.end_stretch(),
+            Ends::Target => self.skip_target(target),
+        }
+        if self.filter.full() {
+            self.done = true;
+        }
     }
 
     /// doc/api.md, legacy path: a query past ~20 s answers `{"items":[],"metadata":{}}`, which
@@ -588,13 +627,13 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         let resume_cursor = match error {
             ApiError::UnknownUser(_) | ApiError::Rejected(_) | ApiError::CursorRefused(_) => None,
             // Nothing came and no page was passed: the same command again is the resume.
-            _ if self.emitted == 0 && self.cursor.is_none() => None,
+            _ if self.filter.taken() == 0 && self.cursor.is_none() => None,
             _ => Resume::format(segment, self.cursor.as_deref(), named),
         };
         WalkError {
             error,
             resume_cursor,
-            items_done: self.emitted,
+            items_done: self.filter.taken(),
         }
     }
 
@@ -662,47 +701,12 @@ impl<'a, S: PageSource> Paginator<'a, S> {
         (kept, unknown)
     }
 
-    /// `--since` / `--until` (`window`): drops items outside the window; `true` once a sorted
-    /// stretch has gone past it (the next target starts from its beginning).
-    fn keep_window(&mut self, items: Vec<Item>) -> (Vec<Item>, bool) {
-        let Some(window) = &self.query.window else {
-            return (items, false);
-        };
-        let page = window.filter(items);
-        if page.undated > 0 && !self.warned_undated {
-            self.warned_undated = true;
-            self.client.log().warn(
-                "items without a readable createdAt are left out of the --since/--until window",
-            );
-        }
-        (page.kept, page.past)
-    }
-
-    /// Drops items already emitted (in any target) and cuts the page at `--max`.
-    fn take_new(&mut self, items: Vec<Item>) -> Vec<Item> {
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            if self.query.max.is_some_and(|max| self.emitted >= max) {
-                break;
-            }
-            if let Some(id) = item.id {
-                if !self.seen_ids.insert(id) {
-                    continue;
-                }
-            }
-            self.emitted += 1;
-            self.stretch_emitted += 1;
-            out.push(item);
-        }
-        out
-    }
-
     /// Moves to the next cursor; on none (or a repeat) to the next stretch; on `--max`, stops.
     fn advance(&mut self, next: Option<String>) {
         if self.done {
             return;
         }
-        if self.query.max.is_some_and(|max| self.emitted >= max) {
+        if self.filter.full() {
             self.done = true;
             return;
         }

@@ -46,6 +46,57 @@ impl RetryPolicy {
     }
 }
 
+/// How one try ended, short of success.
+pub enum Retry<E> {
+    /// Worth another try: after the server's wait (`Retry-After`) when it gave one, else after
+    /// the policy's backoff.
+    Again(E, Option<Duration>),
+    /// No other try can fare better.
+    Stop(E),
+}
+
+/// What a retry loop's user says at its two turns (the API client, a file transfer).
+pub trait Retrying<E> {
+    /// The error to end with when the wait before the next try would be `delay`, longer than
+    /// [`MAX_RETRY_AFTER`].
+    fn too_long(&self, err: E, delay: Duration) -> E;
+
+    /// Called before waiting `delay` for retry number `attempt` (from 1) after `err`.
+    fn retrying(&self, err: &E, delay: Duration, attempt: u32);
+}
+
+/// The one retry skeleton: try, classify, wait (the server's `Retry-After` or the backoff),
+/// try again, until a try succeeds, fails for good, the retries are spent (the last error is
+/// returned) or the server asks for too long a wait.
+pub async fn with_retries<T, E, F, Fut>(
+    policy: RetryPolicy,
+    turns: &impl Retrying<E>,
+    mut once: F,
+) -> Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Retry<E>>>,
+{
+    let mut attempt = 0;
+    loop {
+        let (err, wait) = match once().await {
+            Ok(done) => return Ok(done),
+            Err(Retry::Stop(err)) => return Err(err),
+            Err(Retry::Again(err, wait)) => (err, wait),
+        };
+        if attempt >= policy.retries {
+            return Err(err);
+        }
+        let delay = policy.delay(attempt, wait);
+        if delay > MAX_RETRY_AFTER {
+            return Err(turns.too_long(err, delay));
+        }
+        attempt += 1;
+        turns.retrying(&err, delay, attempt);
+        tokio::time::sleep(delay).await;
+    }
+}
+
 /// Below this, a gap left over from a throttle is dropped: the server is fine again.
 const MIN_GAP: Duration = Duration::from_millis(50);
 
@@ -218,6 +269,77 @@ mod tests {
         p.throttled(Duration::from_secs(1));
         p.wait().await;
         assert!(t0.elapsed() >= Duration::from_secs(1));
+    }
+
+    /// Counts the turns of a retry loop.
+    #[derive(Default)]
+    struct Turns(std::sync::Mutex<Vec<(String, Duration, u32)>>);
+
+    impl Retrying<String> for Turns {
+        fn too_long(&self, err: String, delay: Duration) -> String {
+            format!("{err}; asks {}s", delay.as_secs())
+        }
+
+        fn retrying(&self, err: &String, delay: Duration, attempt: u32) {
+            self.0.lock().unwrap().push((err.clone(), delay, attempt));
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_retry_loop_waits_as_asked_and_gives_up_with_the_last_error() {
+        let turns = Turns::default();
+        let mut tries = 0;
+        let got: Result<(), String> = with_retries(RetryPolicy::new(2), &turns, || {
+            tries += 1;
+            let n = tries;
+            async move {
+                Err(Retry::Again(
+                    format!("try {n}"),
+                    Some(Duration::from_secs(3)),
+                ))
+            }
+        })
+        .await;
+        assert_eq!(got, Err("try 3".to_string()));
+        let seen = turns.0.lock().unwrap().clone();
+        let three = Duration::from_secs(3);
+        assert_eq!(
+            seen,
+            vec![
+                ("try 1".to_string(), three, 1),
+                ("try 2".to_string(), three, 2)
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_retry_loop_stops_at_once_on_a_final_error_or_too_long_a_wait() {
+        let turns = Turns::default();
+        let stop: Result<u8, String> = with_retries(RetryPolicy::new(5), &turns, || async {
+            Err(Retry::Stop("gone".to_string()))
+        })
+        .await;
+        assert_eq!(stop, Err("gone".to_string()));
+        let long = MAX_RETRY_AFTER + Duration::from_secs(1);
+        let wait: Result<u8, String> = with_retries(RetryPolicy::new(5), &turns, || async move {
+            Err(Retry::Again("busy".to_string(), Some(long)))
+        })
+        .await;
+        assert_eq!(wait, Err("busy; asks 601s".to_string()));
+        assert!(turns.0.lock().unwrap().is_empty());
+        let mut tries = 0;
+        let later: Result<u8, String> = with_retries(RetryPolicy::new(5), &turns, || {
+            tries += 1;
+            let n = tries;
+            async move {
+                match n {
+                    1 => Err(Retry::Again("once".to_string(), None)),
+                    _ => Ok(7),
+                }
+            }
+        })
+        .await;
+        assert_eq!(later, Ok(7));
     }
 
     #[test]

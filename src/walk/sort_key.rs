@@ -8,8 +8,8 @@ use std::cmp::Ordering;
 
 use serde::Deserialize;
 
+use crate::item::Item;
 use crate::values::Sort;
-use crate::walk::api::Item;
 use crate::walk::window::parse_rfc3339;
 
 /// How a merged walk orders its items.

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use url::Url;
 
-use crate::walk::api::{Item, Metadata, Page};
+use crate::item::Item;
+use crate::walk::api::{Metadata, Page};
 
 /// The CDN account key that starts every file path (doc/api.md, "Hosts").
 const CDN_KEY: &str = "xG1nkqKTMzGDvpLrqFT7WA";

@@ -5,8 +5,8 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
+use crate::item::Item;
 use crate::values::Sort;
-use crate::walk::api::Item;
 
 const DAY_MS: i64 = 86_400_000;
 

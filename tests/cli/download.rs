@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -458,6 +458,95 @@ fn stop_after_known_costs_one_or_two_pages() {
         .stderr(predicates::str::contains("needs --sort newest"));
 }
 
+// Issue 17: `--stop-after-known N` stops at the N-th complete item in a row, in walk order, not
+// at the end of its page: nothing after that item is taken, from the API or from `--input`.
+#[test]
+fn stop_after_known_stops_at_the_item_not_at_the_end_of_its_page() {
+    let fake = FakeCivitai::start();
+    let dir = TempDir::new().unwrap();
+    let walk = [
+        "--username",
+        "alice_ai",
+        "--nsfw",
+        "X",
+        "--sort",
+        "newest",
+        "--limit",
+        "20",
+    ];
+    let listed = civimg(&fake)
+        .arg("list")
+        .args(walk)
+        .args(["--max", "20", "--format", "jsonl"])
+        .run_ok();
+    let order: Vec<u64> = json_lines(&listed.stdout)
+        .iter()
+        .map(|i| i["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(order.len(), 20);
+    assert_eq!(fake.api_requests().len(), 1, "the first page is full");
+    civimg(&fake)
+        .arg("download")
+        .args(walk)
+        .args(["--max", "10", "-o"])
+        .arg(dir.path())
+        .run_ok();
+    // The first page now holds 4 new items, 6 complete ones, then 10 new ones.
+    for id in &order[..4] {
+        let name = files_below(dir.path())
+            .into_iter()
+            .find(|f| f.file_stem().unwrap().to_string_lossy() == id.to_string())
+            .unwrap();
+        std::fs::remove_file(dir.path().join(name)).unwrap();
+    }
+    let planned = |out: &std::process::Output| -> Vec<u64> {
+        let stdout = text(&out.stdout);
+        let ids = stdout
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().parse());
+        ids.collect::<Result<_, _>>().unwrap()
+    };
+    fake.clear_requests();
+    let out = civimg(&fake)
+        .arg("download")
+        .args(walk)
+        .args(["--stop-after-known", "2", "--dry-run", "-o"])
+        .arg(dir.path())
+        .run_ok();
+    assert_eq!(planned(&out), order[..4]);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("dry run: 4 to download, 2 already present"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the listing stopped early after 2 known items in a row"),
+        "{err}"
+    );
+    assert_eq!(fake.api_requests().len(), 1);
+    // The same items from --input stop at the same one.
+    let out = civimg(&fake)
+        .args(["download", "--input", "-", "--stop-after-known", "2"])
+        .args(["--dry-run", "-o"])
+        .arg(dir.path())
+        .write_stdin(listed.stdout.clone())
+        .run_ok();
+    assert_eq!(planned(&out), order[..4]);
+    assert!(text(&out.stderr).contains("4 to download, 2 already present"));
+    // A real run fetches those 4 and nothing after the stop.
+    fake.clear_requests();
+    let out = civimg(&fake)
+        .arg("download")
+        .args(walk)
+        .args(["--stop-after-known", "2", "-o"])
+        .arg(dir.path())
+        .run_ok();
+    let err = text(&out.stderr);
+    assert!(err.contains("4 downloaded"), "{err}");
+    assert!(err.contains("2 already present"), "{err}");
+    assert_eq!(files_below(dir.path()).len(), 10);
+}
+
 #[test]
 fn ctrl_c_keeps_partial_files_and_a_rerun_finishes() {
     let fake = FakeCivitai::start_with(FakeConfig {
@@ -487,15 +576,12 @@ fn ctrl_c_keeps_partial_files_and_a_rerun_finishes() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until some bytes are on disk, then interrupt.
-    let started = Instant::now();
-    while !has_part_file(dir.path()) {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no transfer started"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    // Wait until the fake has sent two chunks of some body (transfers are under way, none
+    // near its end), then interrupt.
+    assert!(
+        fake.wait_for_body_bytes(2 * 64 * 1024, Duration::from_secs(60)),
+        "no transfer started"
+    );
     std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -518,16 +604,6 @@ fn ctrl_c_keeps_partial_files_and_a_rerun_finishes() {
     }
     civimg(&fake).args(args).arg(dir.path()).assert().success();
     assert_originals(&fake, dir.path(), &bob_all(&fake));
-}
-
-fn has_part_file(dir: &Path) -> bool {
-    dir.exists()
-        && files_below(dir).iter().any(|f| {
-            f.to_string_lossy().ends_with(".part")
-                && std::fs::metadata(dir.join(f))
-                    .map(|m| m.len() > 0)
-                    .unwrap_or(false)
-        })
 }
 
 // Disk full or read-only: a clear error naming the path, completed files kept, no partial

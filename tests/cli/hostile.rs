@@ -328,7 +328,6 @@ fn a_redirect_loop_or_a_broken_location_is_not_retried() {
 #[test]
 fn ctrl_c_keeps_every_received_byte_in_the_part() {
     use crate::fake::FakeConfig;
-    use std::time::Instant;
     let fake = FakeCivitai::start_with(FakeConfig {
         image_size: Some(1 << 20),
         // 64 KiB now, then one more every 300 ms: well under civimg's 256 KiB write buffer
@@ -352,15 +351,11 @@ fn ctrl_c_keeps_every_received_byte_in_the_part() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while !part.exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no transfer started"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    std::thread::sleep(Duration::from_millis(400));
+    // The second chunk leaves the fake 300 ms after the first: by then the first arrived.
+    assert!(
+        fake.wait_for_body_bytes(2 * 64 * 1024, Duration::from_secs(60)),
+        "no transfer started"
+    );
     std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

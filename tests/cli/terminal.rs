@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::fake::FakeCivitai;
 use civimg::text::shell_quote;
 
-use crate::support::{civimg, json_lines, RunExt, MACHINE_ENV, TEST_ENV};
+use crate::support::{civimg, json_lines, real_ext, RunExt, MACHINE_ENV, TEST_ENV};
 
 /// What came out of the terminal (stdout and stderr together, `\r` removed) and the exit code.
 pub struct Screen {
@@ -307,15 +307,20 @@ fn ctrl_c_leaves_only_the_summary_on_screen() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    // Ctrl-C typed into the terminal, as a person does: the terminal echoes it (`^C`) at the
-    // cursor, which sits at the end of a full-width bar line.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Ctrl-C typed into the terminal, as a person does, once a transfer is drawn: the
+    // terminal echoes it (`^C`) at the cursor, which sits at the end of a full-width bar line.
+    let screen = Watched::start(child.stdout.take().unwrap());
+    assert!(
+        screen.wait_for("KiB/", std::time::Duration::from_secs(60)),
+        "no transfer was drawn: {}",
+        screen.so_far()
+    );
     let mut keyboard = child.stdin.take().unwrap();
     std::io::Write::write_all(&mut keyboard, b"\x03").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let status = child.wait().unwrap();
     drop(keyboard);
-    let raw = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(130), "{raw}");
+    let raw = screen.finish();
+    assert_eq!(status.code(), Some(130), "{raw}");
     assert!(
         raw.contains("KiB/"),
         "a transfer was drawn before Ctrl-C: {raw}"
@@ -338,6 +343,70 @@ fn ctrl_c_leaves_only_the_summary_on_screen() {
         screen.join(" ").contains("run the same command again"),
         "{screen:#?}"
     );
+}
+
+// Issue 17: the listing runs ahead of the downloads (items are small), so the overall line
+// shows the total and an ETA while the first files are still coming, and each transfer row
+// shows the file's local name, not the host's uuid.
+#[test]
+fn the_listing_runs_ahead_and_rows_show_local_names() {
+    let fake = FakeCivitai::start_with(crate::fake::FakeConfig {
+        image_size: Some(1 << 20),
+        // 16 chunks 100 ms apart: each file takes ~1.6 s, two at a time.
+        chunk_delay: std::time::Duration::from_millis(100),
+        ..crate::fake::FakeConfig::default()
+    });
+    let query = [
+        "--username",
+        "alice_ai",
+        "--nsfw",
+        "x",
+        "--limit",
+        "20",
+        "--max",
+        "60",
+    ];
+    let items = json_lines(
+        &civimg(&fake)
+            .args(["list", "-f", "jsonl"])
+            .args(query)
+            .run_ok()
+            .stdout,
+    );
+    assert_eq!(items.len(), 60);
+    let dir = tempfile::TempDir::new().unwrap();
+    let (base, out_dir) = (fake.base_url(), dir.path().display().to_string());
+    let mut args = vec!["--base-url", base.as_str(), "download"];
+    args.extend(query);
+    args.extend(["-j", "2", "-o", out_dir.as_str()]);
+    let mut child = terminal(100, &[], &args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let screen = Watched::start(child.stdout.take().unwrap());
+    let guard = std::time::Duration::from_secs(60);
+    assert!(screen.wait_for("/60 files", guard), "{}", screen.so_far());
+    assert!(screen.wait_for("ETA", guard), "{}", screen.so_far());
+    // Three pages listed, and only the first files asked for: the listing did not wait for
+    // the transfers (it used to wait until all but the last page's files had started).
+    let asked = fake.image_requests().len();
+    let first = items[0]["id"].as_u64().unwrap();
+    let name = format!("{first}.{}", real_ext(&fake.original_bytes(first)));
+    assert!(screen.wait_for(&name, guard), "{}", screen.so_far());
+    let mut keyboard = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut keyboard, b"\x03").unwrap();
+    let status = child.wait().unwrap();
+    drop(keyboard);
+    let raw = screen.finish();
+    assert_eq!(status.code(), Some(130), "{raw}");
+    assert!(
+        asked < 20,
+        "the total came after {asked} files were asked for"
+    );
+    let url = items[0]["url"].as_str().unwrap();
+    let uuid = url.rsplit('/').nth(2).unwrap();
+    assert!(!raw.contains(uuid), "the host's name is not shown: {raw}");
 }
 
 // A file saved beside a user's own file of the same name is counted and named; long summary
@@ -396,4 +465,70 @@ fn renamed_files_are_named_and_the_summary_wraps_at_60_columns() {
         .position(|l| l.contains("downloaded ("))
         .unwrap();
     assert!(lines[summary + 1].starts_with("        "), "{text}");
+}
+
+/// The bytes drawn so far and whether the output has ended, and its signal of more.
+type Drawn = (std::sync::Mutex<(Vec<u8>, bool)>, std::sync::Condvar);
+
+/// A terminal's output read as it comes, so a test can wait for what is drawn.
+pub struct Watched {
+    seen: std::sync::Arc<Drawn>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl Watched {
+    /// Reads `out` on its own thread until it ends.
+    pub fn start(mut out: impl std::io::Read + Send + 'static) -> Watched {
+        let seen = std::sync::Arc::new((
+            std::sync::Mutex::new((Vec::new(), false)),
+            std::sync::Condvar::new(),
+        ));
+        let shared = seen.clone();
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                let n = out.read(&mut buf).unwrap_or(0);
+                let (lock, more) = &*shared;
+                let mut state = lock.lock().unwrap();
+                state.0.extend_from_slice(&buf[..n]);
+                state.1 = n == 0;
+                more.notify_all();
+                if n == 0 {
+                    return;
+                }
+            }
+        });
+        Watched { seen, reader }
+    }
+
+    /// Blocks until `text` was drawn (true), the output ended without it or `guard` passed
+    /// (a failure guard, not a timing).
+    pub fn wait_for(&self, text: &str, guard: std::time::Duration) -> bool {
+        let until = std::time::Instant::now() + guard;
+        let (lock, more) = &*self.seen;
+        let mut state = lock.lock().unwrap();
+        loop {
+            if String::from_utf8_lossy(&state.0).contains(text) {
+                return true;
+            }
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if state.1 || left.is_zero() {
+                return false;
+            }
+            state = more.wait_timeout(state, left).unwrap().0;
+        }
+    }
+
+    /// What was drawn so far.
+    pub fn so_far(&self) -> String {
+        String::from_utf8_lossy(&self.seen.0.lock().unwrap().0).into_owned()
+    }
+
+    /// Everything, once the output has ended.
+    pub fn finish(self) -> String {
+        let Watched { seen, reader } = self;
+        reader.join().unwrap();
+        let drawn = seen.0.lock().unwrap();
+        String::from_utf8_lossy(&drawn.0).into_owned()
+    }
 }

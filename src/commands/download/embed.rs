@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::transfer::{Fetched, FileError};
 use super::{Ctx, Job};
 use crate::embed::{self, Kind};
+use crate::fetch::{Fetched, FileError};
 use crate::meta::GenRecord;
 
 /// The file to give the final name, when the text was embedded.

@@ -1,17 +1,17 @@
 //! What one `--input` line means (issue 16): a JSON item as `civimg list --format jsonl` prints
 //! it, or an image id or Civitai page URL (`crate::pasted`), mixed freely. Anything else (a CSV
 //! row, a table) is refused with the fix, never skipped: a run over the wrong format must fail
-//! loudly, not download nothing and exit 0.
+//! loudly, not download nothing and exit 0. An item line goes through the same intake as an
+//! item of an API page (`crate::item`).
 
-use serde_json::Value;
-
+use crate::item::{json_error, Item};
 use crate::pasted::Pasted;
 
 /// One line of `--input`, read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum Line {
     /// A listed item, downloaded as it is.
-    Item(Value),
+    Item(Item),
     /// A target to walk (an image id is one too).
     Target(Pasted),
 }
@@ -32,14 +32,18 @@ pub fn read(line: &str) -> Result<Line, String> {
     })
 }
 
-/// A JSON object with a numeric `id` and a string `url`.
-fn item(text: &str) -> Result<Value, String> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| format!("not JSON ({}); {FIX}", crate::walk::api::json_error(&e)))?;
-    let has_id = value.get("id").and_then(Value::as_u64).is_some();
-    let has_url = value.get("url").and_then(Value::as_str).is_some();
-    if has_id && has_url {
-        Ok(value)
+/// A JSON object with a numeric `id` and a string `url`, nested no deeper than the JSON
+/// reader follows.
+fn item(text: &str) -> Result<Item, String> {
+    let not_json = |e: &serde_json::Error| format!("not JSON ({}); {FIX}", json_error(e));
+    let item = Item::from_text(text).map_err(|e| not_json(&e))?;
+    let value: serde_json::Value = serde_json::from_str(item.raw()).map_err(|e| not_json(&e))?;
+    let has_url = value
+        .get("url")
+        .and_then(serde_json::Value::as_str)
+        .is_some();
+    if item.id.is_some() && has_url {
+        Ok(item)
     } else {
         Err(format!(
             "a JSON item needs a numeric \"id\" and a \"url\" (list with --fields leaves them \
@@ -63,11 +67,15 @@ mod tests {
     #[test]
     fn items_ids_and_urls_mix() {
         let item = read(r#"{"id":1,"url":"http://x/a/b/c/d"}"#).unwrap();
-        assert!(matches!(item, Line::Item(v) if v["id"] == 1));
-        assert_eq!(read(" 469632 "), Ok(Line::Target(Pasted::Image(469632))));
+        assert!(matches!(item, Line::Item(i) if i.id == Some(1)));
+        let target = |line: &str| match read(line) {
+            Ok(Line::Target(pasted)) => pasted,
+            other => panic!("{line}: {other:?}"),
+        };
+        assert_eq!(target(" 469632 "), Pasted::Image(469632));
         assert_eq!(
-            read("https://civitai.com/user/bob"),
-            Ok(Line::Target(Pasted::User("bob".into())))
+            target("https://civitai.com/user/bob"),
+            Pasted::User("bob".into())
         );
     }
 

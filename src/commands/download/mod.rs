@@ -1,33 +1,25 @@
 //! `civimg download`: a bounded concurrent downloader of full-resolution originals.
 //!
-//! The listing feeds pages in (`source`), each item is either already complete (`archive`) or
-//! handed to a transfer (`transfer`) under a semaphore of `-j` permits, and every finished file
-//! is named (`name`, `sniff`), recorded and reported (`progress`, `summary`).
+//! The listing feeds pages in (`source`), each item is either already complete (the store's
+//! archive) or handed to a job (`finish`) under a semaphore of `-j` permits: the fetcher
+//! (`crate::fetch`) brings its bytes, the store (`crate::store`) names and records the file,
+//! and the run is reported (`progress`, `summary`).
+//!
+//! Three parts share a run: the command's own settings (here), the [`Fetcher`] and the
+//! [`Store`].
 
-mod body;
-mod digest;
 mod embed;
-mod fallback;
 mod finish;
 mod input_line;
-mod original;
 mod progress;
-mod provenance;
-mod request;
-mod sniff;
 mod source;
 mod summary;
-mod transfer;
-mod video;
 
-pub use crate::store::name;
-use crate::store::{archive, lock, part, safe_fs};
-
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
@@ -35,57 +27,29 @@ use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 use url::Url;
 
-use self::archive::Archive;
-use self::name::NameTemplate;
 use self::progress::Progress;
 use self::summary::Summary;
-use self::transfer::FileError;
 use crate::cli::DownloadArgs;
+use crate::fetch::{original, FetchConfig, Fetcher, FileError};
 use crate::log::Log;
 use crate::settings::Settings;
-use crate::walk::api::item_id;
+use crate::store::archive::Archive;
+use crate::store::{Store, StoreOptions};
+use crate::text::escape_line;
 use crate::walk::query::ImageQuery;
-use crate::walk::retry::RetryPolicy;
 
-/// What every transfer shares.
+/// What every job shares: the fetcher, the store, and the command's own settings.
 pub struct Ctx {
-    http: reqwest::Client,
-    dir: PathBuf,
-    template: NameTemplate,
-    policy: RetryPolicy,
-    log: Log,
-    archive: Archive,
-    overwrite: bool,
-    sidecar: bool,
-    captions: bool,
+    fetcher: Fetcher,
+    store: Store,
     /// `--embed-meta`: write the item's generation data into saved images that have none.
     embed_meta: bool,
-    /// `--image-fallback-host`: the second origin for files whose host is unreachable.
-    fallback: fallback::Fallback,
-    /// Final names (and captions) taken in this run, and by which id: two items never share
-    /// a name.
-    claimed: Mutex<finish::Claims>,
-    /// Files saved as `{stem}-{id}` because their name was taken: (saved, wanted).
-    renamed: Mutex<Vec<(PathBuf, PathBuf)>>,
-    bytes: AtomicU64,
-    /// `--max-file-size`, in bytes.
-    max_file_size: u64,
-    /// `--timeout`: a body must deliver 1 KiB within it.
-    timeout: std::time::Duration,
-    /// Held for the whole run (none for a dry run, which writes nothing).
-    _lock: Option<lock::DirLock>,
+    log: Log,
 }
 
-impl Ctx {
-    /// The files saved under another name so far, for the summary.
-    fn renamed_files(&self) -> Vec<(PathBuf, PathBuf)> {
-        self.renamed.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
-    fn add_bytes(&self, n: u64) {
-        self.bytes.fetch_add(n, Ordering::Relaxed);
-    }
-}
+/// Most jobs waiting for a transfer while the listing runs ahead: a page more is taken in only
+/// below it. An item is a few KiB, so this bounds the listing's lead to some tens of MiB.
+const MAX_AHEAD: usize = 4000;
 
 /// One item to fetch.
 struct Job {
@@ -130,18 +94,23 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         Some(_) => vec![],
         None => query.targets.iter().map(|t| t.label()).collect(),
     };
+    let known = match args.stop_after_known {
+        Some(after) => Some((after, known_items(&dir, args.overwrite)?)),
+        None => None,
+    };
     let producer = match &args.input {
         Some(path) => {
             let walks = source::InputWalks {
                 client: client.clone(),
                 query,
                 steer: steer.clone(),
+                known,
             };
             tokio::spawn(source::from_input(path.clone(), tx, walks))
         }
         None => {
-            let listing =
-                source::from_api(client.clone(), query, tx, steer.clone(), demand.clone());
+            let (steer, demand) = (steer.clone(), demand.clone());
+            let listing = source::from_api(client.clone(), query, tx, steer, demand, known);
             tokio::spawn(listing)
         }
     };
@@ -158,7 +127,7 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         Some(ctx) => ctx,
         None => Ctx::new(settings, args, &client, dir, log)?,
     };
-    if !ctx.template.has_ext() {
+    if !ctx.store.template().has_ext() {
         ctx.log
             .warn("the --name template has no {ext}: files will be saved without an extension");
     }
@@ -170,25 +139,26 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         steer,
         demand,
         stop_after_known: args.stop_after_known,
-        max: args.query.max,
-        known_streak: (0, 0),
         dry_run: args.dry_run,
-        seen: HashSet::new(),
     };
     let concurrency = settings.concurrency(args.concurrency);
     let interrupted = runner.drive(first, rx, concurrency).await?;
     runner.progress.clear();
     if interrupted {
         producer.abort();
-        runner
-            .summary
-            .print(&runner.ctx.dir, true, &runner.ctx.renamed_files());
+        runner.summary.print(
+            runner.ctx.store.dir(),
+            true,
+            &runner.ctx.store.renamed_files(),
+        );
         return Ok(ExitCode::from(crate::exit::INTERRUPTED));
     }
     let listing = producer.await.context("the listing task failed")?;
-    runner
-        .summary
-        .print(&runner.ctx.dir, false, &runner.ctx.renamed_files());
+    runner.summary.print(
+        runner.ctx.store.dir(),
+        false,
+        &runner.ctx.store.renamed_files(),
+    );
     listing?;
     Ok(runner.summary.exit_code())
 }
@@ -207,6 +177,16 @@ async fn first_items(
     }
 }
 
+/// `--stop-after-known`'s test of an item: complete in the archive as it is on disk now (never,
+/// with `--overwrite`). Read on its own, before the listing starts: nothing is created.
+fn known_items(dir: &Path, overwrite: bool) -> Result<crate::walk::filter::Known> {
+    if overwrite {
+        return Ok(Arc::new(|_| false));
+    }
+    let archive = Archive::load(dir)?;
+    Ok(Arc::new(move |id| archive.complete(id).is_some()))
+}
+
 /// Refuses, before anything is created or requested, what cannot work.
 fn check_args(args: &DownloadArgs, dir: &Path) -> Result<()> {
     // Usage errors (no filter, --input conflicts, --stop-after-known) are `usage.rs`'s.
@@ -222,7 +202,8 @@ fn check_args(args: &DownloadArgs, dir: &Path) -> Result<()> {
 }
 
 impl Ctx {
-    /// Opens the output directory and its archive (only reads it for a dry run).
+    /// Opens the output directory and its archive (only reads it for a dry run), and sets up
+    /// the fetcher.
     fn new(
         settings: &Settings,
         args: &DownloadArgs,
@@ -230,33 +211,26 @@ impl Ctx {
         dir: PathBuf,
         log: Log,
     ) -> Result<Self> {
-        let (archive, lock) = if args.dry_run {
-            (Archive::load(&dir)?, None)
-        } else {
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            let lock = lock::acquire(&dir)?;
-            (Archive::open(&dir)?, Some(lock))
-        };
-        warn_about_the_archive(&archive, &dir, &log);
-        Ok(Ctx {
-            http: client.http().clone(),
-            dir,
-            template: settings.name_template(args.name.as_ref()),
-            policy: client.policy(),
-            log,
-            archive,
+        let options = StoreOptions {
             overwrite: args.overwrite,
             sidecar: args.sidecar,
             captions: args.captions,
-            embed_meta: args.embed_meta,
-            fallback: fallback::Fallback::new(settings.image_fallback_host()?),
-            claimed: Mutex::new(finish::Claims::default()),
-            renamed: Mutex::new(Vec::new()),
-            bytes: AtomicU64::new(0),
-            max_file_size: args.max_file_size.bytes(),
+        };
+        let template = settings.name_template(args.name.as_ref());
+        let store = Store::open(dir, template, options, args.dry_run)?;
+        warn_about_the_archive(store.archive(), store.dir(), &log);
+        let config = FetchConfig {
+            http: client.http().clone(),
+            policy: client.policy(),
             timeout: settings.timeout,
-            _lock: lock,
+            max_file_size: args.max_file_size.bytes(),
+            fallback_host: settings.image_fallback_host()?,
+        };
+        Ok(Ctx {
+            fetcher: Fetcher::new(config, log.clone()),
+            store,
+            embed_meta: args.embed_meta,
+            log,
         })
     }
 }
@@ -286,13 +260,9 @@ struct Runner {
     summary: Summary,
     steer: Arc<source::Steer>,
     demand: Arc<Semaphore>,
+    /// `--stop-after-known`: the listing decides where it stops; the summary says so.
     stop_after_known: Option<u64>,
-    /// `--max`: the API walk stops there itself; `--input` is cut here.
-    max: Option<u64>,
-    /// The target being listed and how many complete items in a row it has shown.
-    known_streak: (usize, u64),
     dry_run: bool,
-    seen: HashSet<u64>,
 }
 
 impl Runner {
@@ -328,7 +298,8 @@ impl Runner {
                         // The summary carries the error, before the counts it is part of.
                         self.stop_all(&mut tasks).await;
                         self.progress.clear();
-                        self.summary.print(&self.ctx.dir, false, &self.ctx.renamed_files());
+                        let renamed = self.ctx.store.renamed_files();
+                        self.summary.print(self.ctx.store.dir(), false, &renamed);
                         return Err(anyhow::Error::new(crate::exit::Reported));
                     }
                 }
@@ -336,7 +307,7 @@ impl Runner {
                     let permit = permit.context("the transfer pool closed")?;
                     if let Some(job) = pending.pop_front() {
                         let ctx = self.ctx.clone();
-                        let bar = self.progress.transfer(label(&job));
+                        let bar = self.progress.transfer(finish::shown_name(&ctx, &job, None));
                         tasks.spawn(async move {
                             let result = finish::download(&ctx, &job, &bar).await;
                             drop(bar);
@@ -345,7 +316,9 @@ impl Runner {
                         });
                     }
                 }
-                page = rx.recv(), if listing_open && pending.is_empty() => match page {
+                // The listing runs ahead of the transfers (items are small), so the total and
+                // an ETA are known early; at most `MAX_AHEAD` jobs wait.
+                page = rx.recv(), if listing_open && pending.len() < MAX_AHEAD => match page {
                     Some(page) => {
                         self.intake(page, &mut pending)?;
                         self.demand.add_permits(1);
@@ -373,23 +346,27 @@ impl Runner {
     }
 
     /// Sorts a page into already-complete items and jobs; fails only when a dry run cannot
-    /// print.
+    /// print. The page has passed the run's filter already (`walk::filter`).
     fn intake(&mut self, page: source::Intake, pending: &mut VecDeque<Job>) -> Result<()> {
         let target = page.target;
+        if let Some(n) = self.stop_after_known.filter(|_| page.known_stop) {
+            self.summary.stopped_early(target, n);
+        }
         for item in page.items {
-            let Some(id) = item_id(&item) else {
+            let Some(id) = item.id else {
                 self.ctx
                     .log
                     .warn("an item without a numeric id was skipped");
                 continue;
             };
-            if self.max.is_some_and(|max| self.seen.len() as u64 >= max) {
-                self.steer.stop.store(true, Ordering::SeqCst);
-                break;
-            }
-            if !self.seen.insert(id) {
-                continue;
-            }
+            let item = match item.try_value() {
+                Ok(value) => value,
+                Err(why) => {
+                    let why = escape_line(&why);
+                    self.ctx.log.warn(&format!("item {id} skipped: {why}"));
+                    continue;
+                }
+            };
             self.progress.seen(1);
             let url = match item
                 .get("url")
@@ -407,20 +384,12 @@ impl Runner {
                 }
             };
             // The complete file's path, looked up (and stat-ed) once per item.
-            let complete = if self.ctx.overwrite {
-                None
-            } else {
-                let rec = self.ctx.archive.complete(id);
-                rec.map(|rec| PathBuf::from(&rec.name))
-            };
-            self.count_known(target, complete.is_some());
+            let complete = self.ctx.store.complete(id);
             if let Some(rel) = complete {
                 self.present(target, &rel, id, &item);
             } else if self.dry_run {
-                let path = self
-                    .ctx
-                    .dir
-                    .join(self.ctx.template.render(&item, Some("*")));
+                let store = &self.ctx.store;
+                let path = store.dir().join(store.template().render(&item, Some("*")));
                 // `--dry-run | head -1`: a closed stdout ends the run quietly (exit 0).
                 use std::io::Write;
                 writeln!(std::io::stdout().lock(), "{id}\t{url}\t{}", path.display())
@@ -428,11 +397,7 @@ impl Runner {
                 self.summary.count(target, summary::Tally::Planned);
                 self.progress.settled(0);
             } else {
-                let unrecorded = if self.ctx.overwrite {
-                    None
-                } else {
-                    finish::unrecorded_file(&self.ctx, &item, id)
-                };
+                let unrecorded = self.ctx.store.unrecorded_file(&item, id);
                 pending.push_back(Job {
                     id,
                     target,
@@ -445,40 +410,25 @@ impl Runner {
         Ok(())
     }
 
-    /// `--stop-after-known`: N complete items in a row end the listing of their target; the
-    /// next target is listed as usual.
-    fn count_known(&mut self, target: usize, known: bool) {
-        let (current, streak) = self.known_streak;
-        let streak = if current != target { 0 } else { streak };
-        let streak = if known { streak + 1 } else { 0 };
-        self.known_streak = (target, streak);
-        if let Some(n) = self.stop_after_known.filter(|&n| streak == n) {
-            self.steer.skip.store(target + 1, Ordering::SeqCst);
-            self.summary.stopped_early(target, n);
-        }
-    }
-
     /// Counts an item whose file `rel` is complete on disk, writing its missing extras.
     fn present(&mut self, target: usize, rel: &Path, id: u64, item: &Value) {
         if !self.dry_run {
-            if let Err(e) = finish::write_extras(&self.ctx, rel, id, item) {
+            if let Err(e) = self.ctx.store.write_extras(rel, id, item) {
                 self.ctx.log.warn(&format!("{e:#}"));
             }
         }
         self.summary.count(target, summary::Tally::Present);
-        self.progress
-            .settled(self.ctx.bytes.load(Ordering::Relaxed));
+        self.progress.settled(self.ctx.fetcher.received());
     }
 
     fn fail_now(&mut self, target: usize, id: u64, why: String) {
         self.summary.fail(target, id, why);
-        self.progress
-            .settled(self.ctx.bytes.load(Ordering::Relaxed));
+        self.progress.settled(self.ctx.fetcher.received());
     }
 
     /// Counts a finished transfer; a full or read-only disk comes back as the run's error.
     fn settle(&mut self, outcome: Outcome) -> Result<()> {
-        let bytes = self.ctx.bytes.load(Ordering::Relaxed);
+        let bytes = self.ctx.fetcher.received();
         let target = outcome.target;
         match outcome.result {
             Ok(finish::Saved::Downloaded(size)) => {
@@ -506,14 +456,4 @@ impl Runner {
         self.progress.settled(bytes);
         Ok(())
     }
-}
-
-/// A transfer bar's label: the id and the host's file name.
-fn label(job: &Job) -> String {
-    let name = job
-        .url
-        .path_segments()
-        .and_then(|mut s| s.next_back())
-        .unwrap_or("");
-    format!("{} {name}", job.id)
 }

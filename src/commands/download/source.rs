@@ -2,23 +2,26 @@
 //!
 //! Both send pages of items down a channel and fetch the next page only once the downloader
 //! has taken in the previous one (a `demand` permit): downloads start while the listing goes
-//! on, at most one page waits ahead, and `--stop-after-known` ends a target before the next
-//! request.
+//! on, and at most one page waits in the channel. The downloader takes pages in as they come,
+//! while fewer than a few thousand of its jobs wait, so the listing runs ahead of the
+//! transfers. Both sources pass their items through the run's one filter (`walk::filter`:
+//! de-duplication, `--max`, `--stop-after-known`): the walk's own, or one over all of
+//! `--input`.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::sync::mpsc::Sender;
 use tokio::sync::Semaphore;
 
 use super::input_line::{self, Line};
+use crate::item::Item;
 use crate::log::Log;
-use crate::text::escape_line;
 use crate::walk::client::Client;
+use crate::walk::filter::{Filter, Known};
 use crate::walk::paginator::Paginator;
 use crate::walk::query::ImageQuery;
 
@@ -30,7 +33,9 @@ pub struct Intake {
     /// Index of the target in the query (always 0 for `--input`).
     pub target: usize,
     /// The items.
-    pub items: Vec<Value>,
+    pub items: Vec<Item>,
+    /// `--stop-after-known` ended the target's listing with the last of these items.
+    pub known_stop: bool,
 }
 
 /// What the downloader asks of the listing between two pages.
@@ -38,9 +43,10 @@ pub struct Intake {
 pub struct Steer {
     /// Stop listing altogether.
     pub stop: AtomicBool,
-    /// `target + 1` of a target to end now (`--stop-after-known`); 0 for none.
-    pub skip: AtomicUsize,
 }
+
+/// `--stop-after-known N` and what tells a complete item.
+pub type KnownStop = Option<(u64, Known)>;
 
 /// Walks the API, sending each page; stops early when told to or when the receiver is gone.
 pub async fn from_api(
@@ -49,16 +55,17 @@ pub async fn from_api(
     tx: Sender<Intake>,
     steer: Arc<Steer>,
     demand: Arc<Semaphore>,
+    known: KnownStop,
 ) -> Result<()> {
     let mut walk = Paginator::new(&client, &query);
+    if let Some((after, known)) = known {
+        walk.stop_after_known(after, known);
+    }
     loop {
         // Wait until the previous page was taken in, then look at the steering again.
         if !wait_for_demand(&demand).await || steer.stop.load(Ordering::SeqCst) {
             walk.stop();
             return Ok(());
-        }
-        if let Some(target) = steer.skip.swap(0, Ordering::SeqCst).checked_sub(1) {
-            walk.skip_target(target);
         }
         let Some(batch) = walk.next_page().await? else {
             if walk.emitted() == 0 && walk.some_target_exists() {
@@ -71,34 +78,15 @@ pub async fn from_api(
             }
             return walk.missing_error().map_or(Ok(()), Err);
         };
-        let items = values_of(&client, &batch.items);
         let intake = Intake {
             target: batch.target,
-            items,
+            items: batch.items,
+            known_stop: batch.known_stop,
         };
         if tx.send(intake).await.is_err() {
             return Ok(());
         }
     }
-}
-
-/// A page's items as value trees; an item nested too deep to read is skipped with a warning.
-fn values_of(client: &Client, items: &[crate::walk::api::Item]) -> Vec<Value> {
-    let mut values = Vec::with_capacity(items.len());
-    for item in items {
-        match item.try_value() {
-            Ok(value) => values.push(value),
-            Err(why) => {
-                let id = item
-                    .id
-                    .map_or("without an id".to_string(), |id| id.to_string());
-                client
-                    .log()
-                    .warn(&format!("item {id} skipped: {}", escape_line(&why)));
-            }
-        }
-    }
-    values
 }
 
 /// Takes one page's worth of demand; `false` when the downloader has gone.
@@ -136,6 +124,50 @@ pub struct InputWalks {
     pub query: ImageQuery,
     /// The downloader's steering.
     pub steer: Arc<Steer>,
+    /// `--stop-after-known`, over the input in its order.
+    pub known: KnownStop,
+}
+
+/// `--input`'s items on their way to the downloader: through one filter for the whole input
+/// (its lines and the walks of its target lines alike), then down the channel.
+struct Feed<'a> {
+    filter: Filter,
+    tx: &'a Sender<Intake>,
+    steer: &'a Steer,
+}
+
+impl<'a> Feed<'a> {
+    fn new(walks: &'a InputWalks, tx: &'a Sender<Intake>) -> Self {
+        let mut filter = Filter::new(None, walks.query.max);
+        if let Some((after, known)) = &walks.known {
+            filter.stop_after_known(*after, known.clone());
+        }
+        Feed {
+            filter,
+            tx,
+            steer: &walks.steer,
+        }
+    }
+
+    /// Sends the items the filter passes; `false` when nothing more is wanted: `--max` was
+    /// reached before, a known stop ended the input with these, or the downloader stopped.
+    async fn send(&mut self, items: Vec<Item>) -> bool {
+        if self.steer.stop.load(Ordering::SeqCst) || self.filter.full() {
+            return false;
+        }
+        let passed = self.filter.page(0, items);
+        let intake = Intake {
+            target: 0,
+            items: passed.items,
+            known_stop: passed.known_stop,
+        };
+        self.tx.send(intake).await.is_ok() && !passed.known_stop
+    }
+
+    /// Whether a walk should ask for no further page.
+    fn done(&self) -> bool {
+        self.filter.full() || self.steer.stop.load(Ordering::SeqCst)
+    }
 }
 
 /// Longest `--input` line read (issue 21): an item is a few KiB, and a line without an end
@@ -152,7 +184,7 @@ async fn read_lines<R: AsyncRead + Unpin>(
     walks: InputWalks,
 ) -> Result<()> {
     let log = walks.client.log().clone();
-    let send = |items: Vec<Value>| tx.send(Intake { target: 0, items });
+    let mut feed = Feed::new(&walks, &tx);
     let mut reader = BufReader::new(reader);
     let mut line = Vec::new();
     let mut batch = Vec::with_capacity(INPUT_BATCH);
@@ -172,7 +204,7 @@ async fn read_lines<R: AsyncRead + Unpin>(
         number += 1;
         if !line.ends_with(b"\n") && n as u64 > MAX_INPUT_LINE {
             if !batch.is_empty() {
-                let _ = send(std::mem::take(&mut batch)).await;
+                feed.send(std::mem::take(&mut batch)).await;
             }
             not_text.warn(name, &log);
             anyhow::bail!(
@@ -199,18 +231,19 @@ async fn read_lines<R: AsyncRead + Unpin>(
             }
         };
         let full = batch.len() == INPUT_BATCH || (target.is_some() && !batch.is_empty());
-        if full
-            && (walks.steer.stop.load(Ordering::SeqCst)
-                || send(std::mem::take(&mut batch)).await.is_err())
-        {
+        if full && !feed.send(std::mem::take(&mut batch)).await {
             return Ok(());
         }
         if let Some(pasted) = target {
-            missing.extend(walk_target(&walks, &pasted, &tx).await?);
+            let (more, not_found) = walk_target(&walks, &pasted, &mut feed).await?;
+            missing.extend(not_found);
+            if !more {
+                return Ok(());
+            }
         }
     }
     if !batch.is_empty() {
-        let _ = send(batch).await;
+        feed.send(batch).await;
     }
     not_text.warn(name, &log);
     match missing.is_empty() {
@@ -219,27 +252,27 @@ async fn read_lines<R: AsyncRead + Unpin>(
     }
 }
 
-/// Walks one target line of `--input`, sending its pages; returns what was not found.
+/// Walks one target line of `--input`, feeding its pages on; returns whether the input goes
+/// on after it, and what was not found.
 async fn walk_target(
     walks: &InputWalks,
     pasted: &crate::pasted::Pasted,
-    tx: &Sender<Intake>,
-) -> Result<Vec<String>> {
+    feed: &mut Feed<'_>,
+) -> Result<(bool, Vec<String>)> {
     let query = ImageQuery {
         targets: vec![crate::walk::query::Target::from_pasted(pasted)],
         ..walks.query.clone()
     };
     let mut walk = Paginator::new(&walks.client, &query);
+    let mut more = true;
     while let Some(batch) = walk.next_page().await? {
-        if walks.steer.stop.load(Ordering::SeqCst) {
-            break;
-        }
-        let items = values_of(&walks.client, &batch.items);
-        if tx.send(Intake { target: 0, items }).await.is_err() {
+        more = feed.send(batch.items).await;
+        if !more || feed.done() {
             break;
         }
     }
-    Ok(walk.missing().iter().map(ToString::to_string).collect())
+    let not_found = walk.missing().iter().map(ToString::to_string).collect();
+    Ok((more, not_found))
 }
 
 /// Lines of `--input` that were not UTF-8 text: how many, and the first.

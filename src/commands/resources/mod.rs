@@ -180,14 +180,21 @@ fn read_input(path: &Path, log: &Log, mut each: impl FnMut(&GenRecord)) -> Resul
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match serde_json::from_slice::<Value>(&line) {
-            Ok(item) if item.is_object() => {
+        match input_item(&line) {
+            Some(item) => {
                 let rec = item.get("meta").and_then(GenRecord::from_api_meta);
                 each(&rec.unwrap_or_default());
             }
-            _ => log.warn(&format!("{name} line {number}: not a JSON item; skipped")),
+            None => log.warn(&format!("{name} line {number}: not a JSON item; skipped")),
         }
     }
+}
+
+/// A line of `--input` through the items' intake (`crate::item`, as `download --input` reads
+/// it), as a tree: `None` unless it is a JSON object the reader can follow.
+fn input_item(line: &[u8]) -> Option<Value> {
+    let item = crate::item::Item::from_text(std::str::from_utf8(line).ok()?).ok()?;
+    item.try_value().ok().filter(Value::is_object)
 }
 
 fn skip_rest_of_line(reader: &mut dyn BufRead) -> Result<()> {

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
-use crate::walk::api::Item;
+use crate::item::Item;
 use crate::walk::client::{ApiError, Client};
 use crate::walk::query::param_in;
 use crate::walk::sort_key::{Key, Order};

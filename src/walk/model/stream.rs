@@ -7,7 +7,8 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use crate::walk::api::{Item, Page};
+use crate::item::Item;
+use crate::walk::api::Page;
 use crate::walk::client::{ApiError, Client};
 use crate::walk::paginator::MAX_EMPTY_PAGES;
 use crate::walk::sort_key::{Key, Order};

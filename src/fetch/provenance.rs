@@ -15,11 +15,12 @@ use reqwest::header::RANGE;
 use reqwest::StatusCode;
 use url::Url;
 
+use super::attempt::TryError;
 use super::body::Window;
-use super::part::{self, Source};
 use super::request::content_range;
-use super::transfer::TryError;
-use super::{safe_fs, Ctx};
+use super::Fetcher;
+use crate::store::part::{self, Source};
+use crate::store::safe_fs;
 use crate::walk::client::{display_url, host_of};
 use crate::walk::retry;
 
@@ -46,7 +47,7 @@ pub fn origin_of(url: &Url) -> String {
 }
 
 /// Decides whether the `.part` at `part` may be resumed from `url`.
-pub async fn check(ctx: &Ctx, url: &Url, part: &Path) -> Result<Held, TryError> {
+pub async fn check(fetcher: &Fetcher, url: &Url, part: &Path) -> Result<Held, TryError> {
     let have = part::resumable_len(part).map_err(TryError::Write)?;
     if have == 0 {
         return Ok(Held::Fresh);
@@ -62,7 +63,7 @@ pub async fn check(ctx: &Ctx, url: &Url, part: &Path) -> Result<Held, TryError> 
         }
     }
     let total = recorded.and_then(|s| s.total);
-    match prove(ctx, url, part, have, total).await? {
+    match prove(fetcher, url, part, have, total).await? {
         Ok(total) => {
             let source = Source {
                 origin,
@@ -75,7 +76,7 @@ pub async fn check(ctx: &Ctx, url: &Url, part: &Path) -> Result<Held, TryError> 
             })
         }
         Err(why) => {
-            ctx.log.notice(&format!(
+            fetcher.log.notice(&format!(
                 "{} is not the same file as the {have} bytes held ({why}); starting over",
                 display_url(url)
             ));
@@ -87,7 +88,7 @@ pub async fn check(ctx: &Ctx, url: &Url, part: &Path) -> Result<Held, TryError> 
 /// One range request for the last bytes held: `Ok(Ok(total))` when `url` serves the same
 /// file, `Ok(Err(why))` when it does not (or will not say), `Err` when the host is down.
 async fn prove(
-    ctx: &Ctx,
+    fetcher: &Fetcher,
     url: &Url,
     part: &Path,
     have: u64,
@@ -95,20 +96,20 @@ async fn prove(
 ) -> Result<Result<u64, String>, TryError> {
     let host = host_of(url);
     let from = have - have.min(OVERLAP);
-    ctx.log.verbose(&format!(
+    fetcher.log.verbose(&format!(
         "GET {} (Range: bytes={from}-{}, to compare)",
         display_url(url),
         have - 1
     ));
     crate::walk::hops::forget(url);
-    let request = ctx
+    let request = fetcher
         .http
         .get(url.clone())
         .header(RANGE, format!("bytes={from}-{}", have - 1))
         .send();
     // The same stall rule as every file: an answer within `--timeout`.
-    let resp = match tokio::time::timeout(ctx.timeout, request).await {
-        Err(_) => return Err(stalled(ctx, &host)),
+    let resp = match tokio::time::timeout(fetcher.timeout, request).await {
+        Err(_) => return Err(stalled(fetcher, &host)),
         Ok(Err(e)) => {
             let why = crate::walk::client::transport_error(&host, &e).to_string();
             return Err(TryError::down(why, None, true));
@@ -138,7 +139,7 @@ async fn prove(
             total.unwrap_or(0)
         )));
     }
-    let got = read_exactly(ctx, resp, (have - from) as usize, &host).await?;
+    let got = read_exactly(fetcher, resp, (have - from) as usize, &host).await?;
     match got {
         Some(got)
             if held_bytes(part, from, got.len())
@@ -155,17 +156,17 @@ async fn prove(
 /// The body, when it is exactly `want` bytes (reads no more than one chunk past that), under
 /// the stall rule of every transfer.
 async fn read_exactly(
-    ctx: &Ctx,
+    fetcher: &Fetcher,
     resp: reqwest::Response,
     want: usize,
     host: &str,
 ) -> Result<Option<Vec<u8>>, TryError> {
     let mut got = Vec::with_capacity(want);
-    let mut window = Window::new(ctx.timeout);
+    let mut window = Window::new(fetcher.timeout);
     let mut body = resp.bytes_stream();
     loop {
         match tokio::time::timeout_at(window.deadline(), body.next()).await {
-            Err(_) => return Err(stalled(ctx, host)),
+            Err(_) => return Err(stalled(fetcher, host)),
             Ok(None) => break,
             Ok(Some(Err(e))) => {
                 let why = crate::walk::client::transport_error(host, &e).to_string();
@@ -183,10 +184,10 @@ async fn read_exactly(
     Ok((got.len() == want).then_some(got))
 }
 
-fn stalled(ctx: &Ctx, host: &str) -> TryError {
+fn stalled(fetcher: &Fetcher, host: &str) -> TryError {
     let why = format!(
         "timed out waiting for {host}: less than 1 KiB in {}s",
-        ctx.timeout.as_secs()
+        fetcher.timeout.as_secs()
     );
     TryError::down(why, None, true)
 }

@@ -8,9 +8,9 @@ use serde_json::Value;
 use url::Url;
 
 use super::original::with_variant;
-use super::sniff::{self, Media};
-use super::transfer::{Fetched, FileError};
-use super::{fallback, part, Ctx, Job};
+use super::{fallback, Fetched, Fetcher, FileError, Shown, Wanted};
+use crate::store::part;
+use crate::store::sniff::{self, Media};
 
 /// The variants a video is asked for, in turn, while it comes back as a still.
 const VARIANTS: [&str; 3] = [
@@ -19,27 +19,27 @@ const VARIANTS: [&str; 3] = [
     "transcode=true,original=true",
 ];
 
-/// Fetches a job's file; for a video, until the bytes are a video. Returns what was fetched
-/// and the `.part` that holds it.
+/// Fetches a file; for a video, until the bytes are a video. Returns what was fetched and
+/// the `.part` that holds it.
 pub(super) async fn fetch(
-    ctx: &Ctx,
-    job: &Job,
-    part: &Path,
-    bar: &indicatif::ProgressBar,
+    fetcher: &Fetcher,
+    file: &Wanted<'_>,
+    shown: &Shown<'_>,
 ) -> Result<(Fetched, PathBuf), FileError> {
-    if !is_video(&job.item) {
-        let fetched = fallback::fetch(ctx, &job.url, part, bar).await?;
+    let part = file.part;
+    if !file.video {
+        let fetched = fallback::fetch(fetcher, file.url, part, shown).await?;
         return Ok((fetched, part.to_path_buf()));
     }
     let mut sent = Vec::new();
     for (k, variant) in VARIANTS.iter().enumerate() {
-        let Some(url) = with_variant(&job.url, variant) else {
+        let Some(url) = with_variant(file.url, variant) else {
             // No variant segment to change: the URL as it is, once.
-            let fetched = fallback::fetch(ctx, &job.url, part, bar).await?;
+            let fetched = fallback::fetch(fetcher, file.url, part, shown).await?;
             return Ok((fetched, part.to_path_buf()));
         };
         let this_part = variant_part(part, k);
-        let fetched = match fallback::fetch(ctx, &url, &this_part, bar).await {
+        let fetched = match fallback::fetch(fetcher, &url, &this_part, shown).await {
             Ok(fetched) => fetched,
             // A later variant the host refuses: say so, and try the next one.
             Err(FileError::Remote(why)) if k > 0 => {
@@ -59,9 +59,9 @@ pub(super) async fn fetch(
         let _ = part::remove(&this_part);
         if let Some(next) = VARIANTS.get(k + 1) {
             // Detail for `-v`: without it the user sees the video saved, which is what happened.
-            ctx.log.verbose(&format!(
+            fetcher.log.verbose(&format!(
                 "{}: the host sent {what} for a video under {variant}; asking for {next}",
-                job.id
+                file.id
             ));
         }
         sent.push(format!("{what} for {variant}"));
@@ -73,7 +73,7 @@ pub(super) async fn fetch(
 }
 
 /// Whether an item is a video: its `type`, or for items without one, a video file name.
-fn is_video(item: &Value) -> bool {
+pub fn is_video(item: &Value) -> bool {
     match item.get("type").and_then(Value::as_str) {
         Some(kind) => kind == "video",
         None => item

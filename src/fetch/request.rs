@@ -7,8 +7,8 @@ use reqwest::header::{CONTENT_RANGE, CONTENT_TYPE, RANGE};
 use reqwest::StatusCode;
 use url::Url;
 
-use super::transfer::TryError;
-use super::Ctx;
+use super::attempt::TryError;
+use super::Fetcher;
 use crate::walk::retry;
 
 /// What an HTML page instead of the file is called in messages (issue 8).
@@ -27,15 +27,15 @@ pub struct Reply {
 }
 
 /// Asks for `url`, from byte `have` on when a `.part` holds its beginning.
-pub async fn send(ctx: &Ctx, url: &Url, have: u64, host: &str) -> Result<Reply, TryError> {
-    let mut req = ctx.http.get(url.clone());
+pub async fn send(fetcher: &Fetcher, url: &Url, have: u64, host: &str) -> Result<Reply, TryError> {
+    let mut req = fetcher.http.get(url.clone());
     let range = if have > 0 {
         req = req.header(RANGE, format!("bytes={have}-"));
         format!(" (Range: bytes={have}-)")
     } else {
         String::new()
     };
-    ctx.log.verbose(&format!(
+    fetcher.log.verbose(&format!(
         "GET {}{range}",
         crate::walk::client::display_url(url)
     ));
@@ -54,7 +54,7 @@ pub async fn send(ctx: &Ctx, url: &Url, have: u64, host: &str) -> Result<Reply, 
     let answered = crate::walk::client::host_of(resp.url());
     let host = answered.as_str();
     if resp.url() != url {
-        ctx.log.verbose(&format!(
+        fetcher.log.verbose(&format!(
             "  redirected to {}",
             crate::walk::client::display_url(resp.url())
         ));
@@ -94,7 +94,7 @@ pub async fn send(ctx: &Ctx, url: &Url, have: u64, host: &str) -> Result<Reply, 
     if is_html(reply.resp.headers()) {
         return Err(TryError::Refused(html_page(status.as_u16())));
     }
-    check_size(ctx, reply.total)?;
+    check_size(fetcher, reply.total)?;
     Ok(reply)
 }
 
@@ -129,11 +129,11 @@ fn partial(resp: reqwest::Response, have: u64, host: &str) -> Result<Reply, TryE
 }
 
 /// `--max-file-size`: a length above it fails the item before any byte is written.
-fn check_size(ctx: &Ctx, total: Option<u64>) -> Result<(), TryError> {
+fn check_size(fetcher: &Fetcher, total: Option<u64>) -> Result<(), TryError> {
     match total {
-        Some(total) if total > ctx.max_file_size => Err(TryError::Refused(format!(
+        Some(total) if total > fetcher.max_file_size => Err(TryError::Refused(format!(
             "the file is {} bytes, over --max-file-size {}",
-            total, ctx.max_file_size
+            total, fetcher.max_file_size
         ))),
         _ => Ok(()),
     }

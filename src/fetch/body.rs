@@ -7,12 +7,12 @@ use std::time::Duration;
 use futures::StreamExt;
 use tokio::time::Instant;
 
-use super::digest::FileDigest;
-use super::part::PartWriter;
+use super::attempt::TryError;
 use super::request::{html_page, Reply};
-use super::sniff::{self, SNIFF_LEN};
-use super::transfer::TryError;
-use super::Ctx;
+use super::{Fetcher, Shown};
+use crate::store::digest::FileDigest;
+use crate::store::part::PartWriter;
+use crate::store::sniff::{self, SNIFF_LEN};
 
 /// The least a transfer must deliver per `--timeout` to count as moving.
 pub const MIN_PROGRESS: u64 = 1024;
@@ -53,16 +53,19 @@ impl Window {
 /// this returns, whatever the outcome, unless the body was refused (the caller removes the
 /// `.part` then).
 pub async fn receive(
-    ctx: &Ctx,
+    fetcher: &Fetcher,
     reply: Reply,
     out: &mut PartWriter,
     digest: &mut FileDigest,
-    bar: &indicatif::ProgressBar,
+    shown: &Shown<'_>,
     host: &str,
 ) -> Result<(), TryError> {
     let status = reply.resp.status().as_u16();
     let mut checked = digest.head.len() >= SNIFF_LEN && is_media(digest, status).is_ok();
-    let mut window = Window::new(ctx.timeout);
+    if checked {
+        show_type(shown, digest);
+    }
+    let mut window = Window::new(fetcher.timeout);
     let mut body = reply.resp.bytes_stream();
     loop {
         let next = tokio::time::timeout_at(window.deadline, body.next()).await;
@@ -76,16 +79,16 @@ pub async fn receive(
             Err(_) => {
                 let msg = format!(
                     "timed out waiting for {host}: less than 1 KiB in {}s",
-                    ctx.timeout.as_secs()
+                    fetcher.timeout.as_secs()
                 );
                 return Err(TryError::down(msg, None, true));
             }
         };
         let len = chunk.len() as u64;
-        if digest.size + len > ctx.max_file_size {
+        if digest.size + len > fetcher.max_file_size {
             return Err(TryError::Refused(format!(
                 "the file passed --max-file-size {} bytes; cut off",
-                ctx.max_file_size
+                fetcher.max_file_size
             )));
         }
         window.add(len);
@@ -93,15 +96,23 @@ pub async fn receive(
         if !checked && digest.head.len() >= SNIFF_LEN {
             is_media(digest, status)?;
             checked = true;
+            show_type(shown, digest);
         }
         out.write(&chunk).await.map_err(TryError::Write)?;
-        bar.set_position(digest.size);
-        ctx.add_bytes(len);
+        shown.bar.set_position(digest.size);
+        fetcher.add_received(len);
     }
     if !checked {
         is_media(digest, status)?;
     }
     Ok(())
+}
+
+/// Names the bar's file with the type its first bytes tell.
+fn show_type(shown: &Shown<'_>, digest: &FileDigest) {
+    if let Some(ext) = sniff::extension(&digest.head) {
+        shown.typed(ext);
+    }
 }
 
 /// The body must start like a file type civimg knows; an HTML page or anything else is

@@ -9,9 +9,9 @@ use std::sync::Mutex;
 
 use url::Url;
 
-use super::name::uuid_from_url;
-use super::transfer::{self, Fetched, FileError};
-use super::Ctx;
+use super::transfer;
+use super::{Fetched, Fetcher, FileError, Shown};
+use crate::store::name::uuid_from_url;
 use crate::walk::client::{display_url, host_of};
 
 /// `{host}/file/civitai-media-cache/{uuid}/original` for a file URL of the usual
@@ -69,20 +69,20 @@ impl Fallback {
 /// Fetches `url` into `part`; when its host is unreachable after the retries, fetches the
 /// same file from the fallback host instead. A host found unreachable for one file gets a
 /// single try for the next ones (an outage costs every file its full retries otherwise),
-/// until it answers again. The key is never sent: `ctx.http` has none.
+/// until it answers again. The key is never sent: the fetcher's pool has none.
 pub async fn fetch(
-    ctx: &Ctx,
+    fetcher: &Fetcher,
     url: &Url,
     part: &Path,
-    bar: &indicatif::ProgressBar,
+    shown: &Shown<'_>,
 ) -> Result<Fetched, FileError> {
     let first = host_of(url);
-    let fallback = &ctx.fallback;
-    let mut policy = ctx.policy;
+    let fallback = &fetcher.fallback;
+    let mut policy = fetcher.policy;
     if fallback.host.is_some() && fallback.is_down(&first) {
         policy.retries = 0;
     }
-    let why = match transfer::fetch(ctx, url, part, bar, policy).await {
+    let why = match transfer::fetch(fetcher, url, part, shown, policy).await {
         Err(FileError::Unreachable(why)) => why,
         other => {
             fallback.mark(&first, false);
@@ -94,7 +94,7 @@ pub async fn fetch(
     };
     fallback.mark(&first, true);
     // User-info in either URL is never printed.
-    ctx.log.notice(&format!(
+    fetcher.log.notice(&format!(
         "{}: {why}; fetching the file from {}",
         display_url(url),
         display_url(&other)
@@ -108,7 +108,7 @@ pub async fn fetch(
     };
     // The `.part` the first host began is resumed only once the fallback proves it holds the
     // same file (`provenance`, inside each try).
-    transfer::fetch(ctx, &other, part, bar, ctx.policy)
+    transfer::fetch(fetcher, &other, part, shown, fetcher.policy)
         .await
         .map_err(failed)
 }
