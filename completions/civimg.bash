@@ -401,7 +401,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__download)
-            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --embed-meta --dry-run --overwrite --stop-after-known --max-file-size --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
+            opts="-o -j -q -v -h --out --concurrency --name --input --sidecar --captions --embed-meta --dry-run --overwrite --stop-after-known --max-file-size --username --user-id --model-id --model-version-id --post-id --image-id --collection-id --sort --period --browsing-level --nsfw --type --base-model --tag --with-tags --since --until --max --cursor --limit --page --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,11 +439,11 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --limit)
+                --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --post-id)
+                --user-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -455,11 +455,7 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --username)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-id)
+                --post-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -471,20 +467,20 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --nsfw)
-                    COMPREPLY=($(compgen -W "none soft mature x true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --browsing-level)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --sort)
                     COMPREPLY=($(compgen -W "newest oldest most-reactions most-comments most-collected random" -- "${cur}"))
                     return 0
                     ;;
                 --period)
                     COMPREPLY=($(compgen -W "day week month year all-time" -- "${cur}"))
+                    return 0
+                    ;;
+                --browsing-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nsfw)
+                    COMPREPLY=($(compgen -W "none soft mature x true false" -- "${cur}"))
                     return 0
                     ;;
                 --type)
@@ -499,11 +495,11 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --page)
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --cursor)
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -511,11 +507,15 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --since)
+                --cursor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --until)
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --page)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -717,7 +717,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__list)
-            opts="-f -q -v -h --format --fields --no-meta --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
+            opts="-f -q -v -h --format --fields --no-meta --username --user-id --model-id --model-version-id --post-id --image-id --collection-id --sort --period --browsing-level --nsfw --type --base-model --tag --with-tags --since --until --max --cursor --limit --page --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -735,11 +735,11 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --limit)
+                --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --post-id)
+                --user-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -751,11 +751,7 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --username)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-id)
+                --post-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -767,20 +763,20 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --nsfw)
-                    COMPREPLY=($(compgen -W "none soft mature x true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --browsing-level)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --sort)
                     COMPREPLY=($(compgen -W "newest oldest most-reactions most-comments most-collected random" -- "${cur}"))
                     return 0
                     ;;
                 --period)
                     COMPREPLY=($(compgen -W "day week month year all-time" -- "${cur}"))
+                    return 0
+                    ;;
+                --browsing-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nsfw)
+                    COMPREPLY=($(compgen -W "none soft mature x true false" -- "${cur}"))
                     return 0
                     ;;
                 --type)
@@ -795,11 +791,11 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --page)
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --cursor)
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -807,11 +803,15 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --since)
+                --cursor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --until)
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --page)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -967,7 +967,7 @@ _civimg() {
             return 0
             ;;
         civimg__subcmd__resources)
-            opts="-f -q -v -h --input --have --missing --offline --format --limit --post-id --model-id --model-version-id --username --user-id --image-id --collection-id --nsfw --browsing-level --sort --period --type --base-model --tag --with-tags --page --cursor --max --since --until --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
+            opts="-f -q -v -h --input --have --missing --offline --format --username --user-id --model-id --model-version-id --post-id --image-id --collection-id --sort --period --browsing-level --nsfw --type --base-model --tag --with-tags --since --until --max --cursor --limit --page --base-url --api-key --quiet --verbose --timeout --retries --api-interval --image-host --image-fallback-host --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,11 +989,11 @@ _civimg() {
                     COMPREPLY=($(compgen -W "table jsonl json csv" -- "${cur}"))
                     return 0
                     ;;
-                --limit)
+                --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --post-id)
+                --user-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1005,11 +1005,7 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --username)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-id)
+                --post-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1021,20 +1017,20 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --nsfw)
-                    COMPREPLY=($(compgen -W "none soft mature x true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --browsing-level)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --sort)
                     COMPREPLY=($(compgen -W "newest oldest most-reactions most-comments most-collected random" -- "${cur}"))
                     return 0
                     ;;
                 --period)
                     COMPREPLY=($(compgen -W "day week month year all-time" -- "${cur}"))
+                    return 0
+                    ;;
+                --browsing-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nsfw)
+                    COMPREPLY=($(compgen -W "none soft mature x true false" -- "${cur}"))
                     return 0
                     ;;
                 --type)
@@ -1049,11 +1045,11 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --page)
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --cursor)
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1061,11 +1057,15 @@ _civimg() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --since)
+                --cursor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --until)
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --page)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

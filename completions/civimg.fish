@@ -25,7 +25,7 @@ function __fish_civimg_using_subcommand
 end
 
 complete -c civimg -n "__fish_civimg_needs_command" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
-complete -c civimg -n "__fish_civimg_needs_command" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_needs_command" -l api-key -d 'API key' -r
 complete -c civimg -n "__fish_civimg_needs_command" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_needs_command" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
 complete -c civimg -n "__fish_civimg_needs_command" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
@@ -51,45 +51,45 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -s f -l format -d 'O
 jsonl\t'One JSON object per line, exactly as the API sent it'
 json\t'One JSON array'
 csv\t'A header row, then one row per item with flattened columns'"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler, meta.clipSkip… read the normalized generation data' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200, sent with every request of a walk and kept when it is resumed [default: 100]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id -d 'Only images made with this model version; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user, sent as typed (the API keeps letters, digits and _ of it; @NAME and a /user/NAME page URL work too); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l fields -d 'Fields to show, as dotted paths (id,username,meta.seed)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l username -d 'Only images by this user; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l user-id -d 'Only images by this user id; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-id -d 'Only this image, at whatever browsing level it has; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-id -d 'Only images made with this model; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l model-version-id -d 'Only images of this model version; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l post-id -d 'Only images of this post; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l image-id -d 'Only this image, at any level; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l collection-id -d 'Images of this collection; repeatable, alone' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
-soft\t'Up to PG-13'
-mature\t'Up to R'
-x\t'Everything'
-true\t'R and above only'
-false\t'Same as leaving it out'"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l browsing-level -d 'Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l sort -d 'Order of the results (the API\'s default is most-reactions)' -r -f -a "newest\t''
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l sort -d 'Order of the results [API\'s default: most-reactions]' -r -f -a "newest\t''
 oldest\t''
 most-reactions\t''
 most-comments\t''
 most-collected\t''
 random\t''"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l period -d 'Time window the results come from (the API\'s default is all-time)' -r -f -a "day\t''
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l period -d 'Time window of the results [API\'s default: all-time]' -r -f -a "day\t''
 week\t''
 month\t''
 year\t''
 all-time\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l browsing-level -d 'Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l nsfw -d 'Legacy content filter (--browsing-level wins)' -r -f -a "none\t'PG only'
+soft\t'Up to PG-13'
+mature\t'Up to R'
+x\t'Everything'
+true\t'R and above only'
+false\t'Same as leaving it out'"
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l type -d 'Only images, only videos or only audio' -r -f -a "image\t''
 video\t''
 audio\t''"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-model -d 'Only this base model ("SDXL 1.0", Pony …); repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l tag -d 'Only images with this tag id. Repeated (--tag 4 --tag 6): images with either, one walk per tag, each image once. Comma-joined (--tag 4,6): images with all of them' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l page -d 'Only 1: the API ignores page numbers on listings and would answer page 1 for any other (use --cursor to go on where a walk stopped, --max to take fewer items)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-model -d 'Only this base model; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l tag -d 'Only images with this tag id (4,6: all of them)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l since -d 'Only items created on or after DATE (YYYY-MM-DD)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l until -d 'Only items created on or before DATE (YYYY-MM-DD)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l max -d 'Stop after N items in total' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l since -d 'Only items created on or after DATE (YYYY-MM-DD or RFC 3339)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l until -d 'Only items created on or before DATE (YYYY-MM-DD or RFC 3339)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l limit -d 'Items per page, 1-200 [default: 100]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l page -d 'Only 1: the API ignores page numbers on listings and would answer page 1 for any other (use --cursor to go on where a walk stopped, --max to take fewer items)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l api-key -d 'API key' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
@@ -99,55 +99,55 @@ complete -c civimg -n "__fish_civimg_using_subcommand list" -l config -d 'Config
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c civimg -n "__fish_civimg_using_subcommand list" -l no-meta -d 'Do not ask the API for generation parameters (`meta` stays null)'
+complete -c civimg -n "__fish_civimg_using_subcommand list" -l no-meta -d 'Do not ask for generation data (`meta` stays null)'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -l with-tags -d 'Ask for each image\'s tags'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c civimg -n "__fish_civimg_using_subcommand download" -s o -l out -d 'Directory to save into, created if missing [default: .]' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand download" -s o -l out -d 'Directory to save into [default: .]' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s j -l concurrency -d 'Files transferred at once, 1-32 [default: 4]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template; / makes subfolders [default: {id}.{ext}]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read what to download from FILE (- is stdin) instead of querying: JSON lines as `civimg list --format jsonl` prints them, or one image id or Civitai page URL per line, mixed. Page URLs are walked at --nsfw / --browsing-level; any other line (CSV …) stops the run with an error' -r -F
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop listing a target after N items in a row that are already complete (a model\'s in its merged order, so a new image in any version is fetched)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l max-file-size -d 'Largest file to save: bytes, or K, M, G (powers of 1024)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200, sent with every request of a walk and kept when it is resumed [default: 100]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version-id -d 'Only images made with this model version; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user, sent as typed (the API keeps letters, digits and _ of it; @NAME and a /user/NAME page URL work too); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l name -d 'File name template [default: {id}.{ext}]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l input -d 'Read what to download from FILE (- is stdin)' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l stop-after-known -d 'With --sort newest: stop after N known in a row' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l max-file-size -d 'Largest file to save (K, M, G)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l username -d 'Only images by this user; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l user-id -d 'Only images by this user id; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-id -d 'Only this image, at whatever browsing level it has; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-id -d 'Only images made with this model; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l model-version-id -d 'Only images of this model version; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l post-id -d 'Only images of this post; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l image-id -d 'Only this image, at any level; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l collection-id -d 'Images of this collection; repeatable, alone' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
-soft\t'Up to PG-13'
-mature\t'Up to R'
-x\t'Everything'
-true\t'R and above only'
-false\t'Same as leaving it out'"
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l browsing-level -d 'Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l sort -d 'Order of the results (the API\'s default is most-reactions)' -r -f -a "newest\t''
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l sort -d 'Order of the results [API\'s default: most-reactions]' -r -f -a "newest\t''
 oldest\t''
 most-reactions\t''
 most-comments\t''
 most-collected\t''
 random\t''"
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l period -d 'Time window the results come from (the API\'s default is all-time)' -r -f -a "day\t''
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l period -d 'Time window of the results [API\'s default: all-time]' -r -f -a "day\t''
 week\t''
 month\t''
 year\t''
 all-time\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l browsing-level -d 'Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l nsfw -d 'Legacy content filter (--browsing-level wins)' -r -f -a "none\t'PG only'
+soft\t'Up to PG-13'
+mature\t'Up to R'
+x\t'Everything'
+true\t'R and above only'
+false\t'Same as leaving it out'"
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l type -d 'Only images, only videos or only audio' -r -f -a "image\t''
 video\t''
 audio\t''"
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-model -d 'Only this base model ("SDXL 1.0", Pony …); repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l tag -d 'Only images with this tag id. Repeated (--tag 4 --tag 6): images with either, one walk per tag, each image once. Comma-joined (--tag 4,6): images with all of them' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l page -d 'Only 1: the API ignores page numbers on listings and would answer page 1 for any other (use --cursor to go on where a walk stopped, --max to take fewer items)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-model -d 'Only this base model; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l tag -d 'Only images with this tag id (4,6: all of them)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l since -d 'Only items created on or after DATE (YYYY-MM-DD)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l until -d 'Only items created on or before DATE (YYYY-MM-DD)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l max -d 'Stop after N items in total' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l since -d 'Only items created on or after DATE (YYYY-MM-DD or RFC 3339)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l until -d 'Only items created on or before DATE (YYYY-MM-DD or RFC 3339)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l limit -d 'Items per page, 1-200 [default: 100]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l page -d 'Only 1: the API ignores page numbers on listings and would answer page 1 for any other (use --cursor to go on where a walk stopped, --max to take fewer items)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l api-key -d 'API key' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
@@ -157,11 +157,11 @@ complete -c civimg -n "__fish_civimg_using_subcommand download" -l config -d 'Co
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l color -d 'When to use colour (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l sidecar -d 'Write <name>.json with the full item beside each file'
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l captions -d 'Write <stem>.txt with the prompt beside each file (for LoRA training tools)'
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l embed-meta -d 'Write the item\'s generation data into each saved PNG, JPEG or WebP that has none, as A1111 text (PNG `parameters` chunk, EXIF UserComment) that A1111, Forge, ComfyUI loaders, image browsers and `civimg meta` read; files with data of their own stay as they are, and with --sidecar a video\'s or audio file\'s sidecar gets the text under `parameters`. Off by default: originals stay byte-identical'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l sidecar -d 'Write <name>.json with the item beside each file'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l captions -d 'Write <stem>.txt with the prompt beside each file'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l embed-meta -d 'Write generation data into files that lack it'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l dry-run -d 'Print what would be saved where, download nothing'
-complete -c civimg -n "__fish_civimg_using_subcommand download" -l overwrite -d 'Fetch and replace files even when the archive says they are complete'
+complete -c civimg -n "__fish_civimg_using_subcommand download" -l overwrite -d 'Fetch and replace files the archive calls complete'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -l with-tags -d 'Ask for each image\'s tags'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand download" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
@@ -171,7 +171,7 @@ json\t'One JSON array of the records (every field, `source` = api or the file), 
 jsonl\t'One JSON object a line, as `list`'
 csv\t'One row a record: the common fields, resources by name, ;-joined'"
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand meta" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand meta" -l api-key -d 'API key' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
@@ -184,50 +184,50 @@ never\t'Never colour'"
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand meta" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l input -d 'Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin' -r -F
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l have -d 'Folder of model files (.safetensors, .ckpt, .pt, .bin, subfolders too) to check each resource against by hash: present or missing; repeatable. Hashes are remembered by path, size and modified time, so only new or changed files are read again' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l input -d 'Read items as JSON lines from FILE (- is stdin)' -r -F
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l have -d 'Model folder to check resources in; repeatable' -r -F
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'A readable table sized to the terminal'
 jsonl\t'One JSON object per line, exactly as the API sent it'
 json\t'One JSON array'
 csv\t'A header row, then one row per item with flattened columns'"
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l limit -d 'Items per page, 1-200, sent with every request of a walk and kept when it is resumed [default: 100]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l post-id -d 'Only images of this post; repeatable. Repeated target flags give one target per combination of their values, walked in turn; an image is listed once' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l model-id -d 'Only images made with this model; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l model-version-id -d 'Only images made with this model version; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l username -d 'Only images by this user, sent as typed (the API keeps letters, digits and _ of it; @NAME and a /user/NAME page URL work too); repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l username -d 'Only images by this user; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -l user-id -d 'Only images by this user id; repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l image-id -d 'Only this image, at whatever browsing level it has; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l model-id -d 'Only images made with this model; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l model-version-id -d 'Only images of this model version; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l post-id -d 'Only images of this post; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l image-id -d 'Only this image, at any level; repeatable' -r
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -l collection-id -d 'Images of this collection; repeatable, alone' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l nsfw -d 'Legacy content filter (browsing level wins over it)' -r -f -a "none\t'PG only'
-soft\t'Up to PG-13'
-mature\t'Up to R'
-x\t'Everything'
-true\t'R and above only'
-false\t'Same as leaving it out'"
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l browsing-level -d 'Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l sort -d 'Order of the results (the API\'s default is most-reactions)' -r -f -a "newest\t''
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l sort -d 'Order of the results [API\'s default: most-reactions]' -r -f -a "newest\t''
 oldest\t''
 most-reactions\t''
 most-comments\t''
 most-collected\t''
 random\t''"
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l period -d 'Time window the results come from (the API\'s default is all-time)' -r -f -a "day\t''
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l period -d 'Time window of the results [API\'s default: all-time]' -r -f -a "day\t''
 week\t''
 month\t''
 year\t''
 all-time\t''"
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l browsing-level -d 'Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l nsfw -d 'Legacy content filter (--browsing-level wins)' -r -f -a "none\t'PG only'
+soft\t'Up to PG-13'
+mature\t'Up to R'
+x\t'Everything'
+true\t'R and above only'
+false\t'Same as leaving it out'"
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -l type -d 'Only images, only videos or only audio' -r -f -a "image\t''
 video\t''
 audio\t''"
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l base-model -d 'Only this base model ("SDXL 1.0", Pony …); repeatable' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l tag -d 'Only images with this tag id. Repeated (--tag 4 --tag 6): images with either, one walk per tag, each image once. Comma-joined (--tag 4,6): images with all of them' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l page -d 'Only 1: the API ignores page numbers on listings and would answer page 1 for any other (use --cursor to go on where a walk stopped, --max to take fewer items)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l base-model -d 'Only this base model; repeatable' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l tag -d 'Only images with this tag id (4,6: all of them)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l since -d 'Only items created on or after DATE (YYYY-MM-DD)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l until -d 'Only items created on or before DATE (YYYY-MM-DD)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -l max -d 'Stop after N items in total' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l since -d 'Only items created on or after DATE (YYYY-MM-DD or RFC 3339)' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l until -d 'Only items created on or before DATE (YYYY-MM-DD or RFC 3339)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l cursor -d 'Start at this cursor (as printed when a walk stops early)' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l limit -d 'Items per page, 1-200 [default: 100]' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l page -d 'Only 1: the API ignores page numbers on listings and would answer page 1 for any other (use --cursor to go on where a walk stopped, --max to take fewer items)' -r
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l api-key -d 'API key' -r
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
@@ -238,13 +238,13 @@ complete -c civimg -n "__fish_civimg_using_subcommand resources" -l color -d 'Wh
 always\t'Always colour'
 never\t'Never colour'"
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -l missing -d 'Only the resources that no --have folder holds'
-complete -c civimg -n "__fish_civimg_using_subcommand resources" -l offline -d 'Ask the API nothing about versions: use only what the cache already knows'
+complete -c civimg -n "__fish_civimg_using_subcommand resources" -l offline -d 'Use only what the cache knows of versions'
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -l with-tags -d 'Ask for each image\'s tags'
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -s q -l quiet -d 'Print only errors (no progress, no retry notices)'
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand resources" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand completions" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand completions" -l api-key -d 'API key' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
@@ -258,7 +258,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand completions" -s q -l quiet
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand man" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand man" -l api-key -d 'API key' -r
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand man" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
@@ -272,7 +272,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c civimg -n "__fish_civimg_using_subcommand man" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l api-key -d 'API key' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
@@ -289,7 +289,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_see
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "show" -d 'Print the settings in force as a config file, each with where it comes from (defaults and the API key commented out)'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l api-key -d 'API key' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r
@@ -303,7 +303,7 @@ complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_su
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Print request URLs and retry decisions on stderr'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]' -r
-complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l api-key -d 'API key, sent only as `Authorization: Bearer` to the base-url host' -r
+complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l api-key -d 'API key' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for a connection or for the next bytes of a response [default: 30]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'How many times a failed request (429, 502-504, timeout, connection error) is retried [default: 5]' -r
 complete -c civimg -n "__fish_civimg_using_subcommand config; and __fish_seen_subcommand_from show" -l api-interval -d 'Least time between two API requests, in seconds (0.5, 2 …). civimg already spaces its requests as far apart as a 429 or 503 asks, and speeds up again when the server is fine' -r

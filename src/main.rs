@@ -16,7 +16,10 @@ fn main() -> ExitCode {
         let _ = cmd.print_help();
         return ExitCode::SUCCESS;
     }
-    let matches = cmd.get_matches_mut();
+    let matches = match civimg::cli::usage::parse(&mut cmd, std::env::args_os().collect()) {
+        Ok(matches) => matches,
+        Err(err) => err.exit(),
+    };
     let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(err) => err.exit(),

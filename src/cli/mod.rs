@@ -77,11 +77,11 @@ pub enum Command {
     ///
     /// The images: Civitai page URLs, ids and the query flags as for `list`, or --input, or
     /// downloaded files and folders named in place of URLs
-    #[command(after_help = "Examples:
+    #[command(help_template = SUBCOMMAND_HELP, after_help = "Examples:
   civimg resources --username alice
   civimg resources gallery/ --have ~/models --missing
   civimg resources --post-id 7000565 --format jsonl | jq -r .downloadUrl
-  civimg list --username alice -f jsonl | civimg resources --input - --format csv")]
+  civimg list --username alice -f jsonl | civimg resources --input - -f csv")]
     Resources(ResourcesArgs),
 
     /// Print a shell completion script
@@ -129,13 +129,15 @@ pub struct ListArgs {
     #[arg(long, short = 'f', value_enum, ignore_case = true)]
     pub format: Option<Format>,
 
-    /// Fields to show, as dotted paths (id,username,stats.likeCount,meta.prompt): the columns
-    /// of table and csv; jsonl and json keep only these. meta.seed, meta.model, meta.sampler,
-    /// meta.clipSkip… read the normalized generation data
+    /// Fields to show, as dotted paths (id,username,meta.seed)
+    ///
+    /// Item fields (id,username,stats.likeCount,meta.prompt …): the columns of table and csv;
+    /// jsonl and json keep only these. meta.seed, meta.model, meta.sampler, meta.clipSkip…
+    /// read the normalized generation data
     #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
     pub fields: Vec<String>,
 
-    /// Do not ask the API for generation parameters (`meta` stays null)
+    /// Do not ask for generation data (`meta` stays null)
     #[arg(long)]
     pub no_meta: bool,
 
@@ -146,7 +148,9 @@ pub struct ListArgs {
 /// Arguments of `civimg download`.
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
-    /// Directory to save into, created if missing [default: .]
+    /// Directory to save into [default: .]
+    ///
+    /// Created if missing
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
@@ -154,30 +158,37 @@ pub struct DownloadArgs {
     #[arg(short = 'j', long, value_name = "N", value_parser = parse_concurrency)]
     pub concurrency: Option<usize>,
 
-    /// File name template; / makes subfolders [default: {id}.{ext}]
+    /// File name template [default: {id}.{ext}]
     ///
-    /// Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {createdTime} {ext};
+    /// A / makes subfolders. Placeholders: {id} {uuid} {username} {postId} {type} {baseModel} {createdAt} {createdTime} {ext};
     /// {createdAt} is the UTC date (2026-07-12), {createdTime} the date and time (2026-07-12T17-36-54);
     /// {ext} comes from the file's first bytes
     #[arg(long, value_name = "TEMPLATE", verbatim_doc_comment)]
     pub name: Option<NameTemplate>,
 
-    /// Read what to download from FILE (- is stdin) instead of querying: JSON lines as
-    /// `civimg list --format jsonl` prints them, or one image id or Civitai page URL per line,
-    /// mixed. Page URLs are walked at --nsfw / --browsing-level; any other line (CSV …) stops
+    /// Read what to download from FILE (- is stdin)
+    ///
+    /// Instead of querying: JSON lines as `civimg list --format jsonl` prints them, or one
+    /// image id or Civitai page URL per line, mixed. Page URLs are walked at --nsfw / --browsing-level; any other line (CSV …) stops
     /// the run with an error
     #[arg(long, value_name = "FILE|-")]
     pub input: Option<PathBuf>,
 
-    /// Write <name>.json with the full item beside each file
+    /// Write <name>.json with the item beside each file
+    ///
+    /// The full item, as the API sent it
     #[arg(long)]
     pub sidecar: bool,
 
-    /// Write <stem>.txt with the prompt beside each file (for LoRA training tools)
+    /// Write <stem>.txt with the prompt beside each file
+    ///
+    /// For LoRA training tools
     #[arg(long)]
     pub captions: bool,
 
-    /// Write the item's generation data into each saved PNG, JPEG or WebP that has none, as
+    /// Write generation data into files that lack it
+    ///
+    /// The item's generation data goes into each saved PNG, JPEG or WebP that has none, as
     /// A1111 text (PNG `parameters` chunk, EXIF UserComment) that A1111, Forge, ComfyUI
     /// loaders, image browsers and `civimg meta` read; files with data of their own stay as
     /// they are, and with --sidecar a video's or audio file's sidecar gets the text under
@@ -189,18 +200,19 @@ pub struct DownloadArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Fetch and replace files even when the archive says they are complete
+    /// Fetch and replace files the archive calls complete
     #[arg(long)]
     pub overwrite: bool,
 
-    /// With --sort newest: stop listing a target after N items in a row that are already
-    /// complete (a model's in its merged order, so a new image in any version is fetched)
+    /// With --sort newest: stop after N known in a row
+    ///
+    /// Stops listing a target after N items in a row that are already complete (a model's in its merged order, so a new image in any version is fetched)
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub stop_after_known: Option<u64>,
 
-    /// Largest file to save: bytes, or K, M, G (powers of 1024)
+    /// Largest file to save (K, M, G)
     ///
-    /// A larger file fails before any byte is written
+    /// Bytes, or K, M, G (powers of 1024). A larger file fails before any byte is written
     #[arg(long, value_name = "SIZE", default_value = "4G")]
     pub max_file_size: ByteSize,
 
@@ -228,26 +240,30 @@ pub struct MetaArgs {
     pub format: MetaFormat,
 }
 
-/// Query flags shared by every command that walks the images endpoint.
+/// Query flags shared by every command that walks the images endpoint, under three headings:
+/// what to walk (Targets), which of its items (Filters) and how much (Paging). The first
+/// paragraph of each doc comment is the line `-h` shows; `--help` and the man page show all.
 #[derive(Debug, Args, Clone, Default)]
-#[command(next_help_heading = "Query")]
 pub struct QueryArgs {
-    /// Civitai page URLs or image ids, as pasted from the browser: /user/NAME (also /images,
-    /// /videos, /posts), /models/ID[/slug][?modelVersionId=V], /posts/ID, /images/ID,
-    /// /collections/ID on civitai.com, civitai.red or civitai.green. Each is read as the
-    /// matching target flag (--username, --model-id …); requests still go to --base-url
-    #[arg(value_name = "URL|ID")]
+    /// Page URLs or image ids, pasted from the browser
+    ///
+    /// Civitai pages: /user/NAME (also /images, /videos, /posts), /models/ID[/slug][?modelVersionId=V],
+    /// /posts/ID, /images/ID, /collections/ID on civitai.com, civitai.red or civitai.green.
+    /// Each is read as the matching target flag (--username, --model-id …); requests still go
+    /// to --base-url
+    #[arg(help_heading = "Targets", value_name = "URL|ID", display_order = 0)]
     pub pasted: Vec<String>,
 
-    /// Items per page, 1-200, sent with every request of a walk and kept when it is resumed
-    /// [default: 100]
-    #[arg(help_heading = "Paging", long, value_name = "N", value_parser = parse_limit)]
-    pub limit: Option<u32>,
+    /// Only images by this user; repeatable
+    ///
+    /// Sent as typed (the API keeps letters, digits and _ of it); @NAME and a /user/NAME page
+    /// URL work too
+    #[arg(help_heading = "Targets", long, value_name = "NAME", value_parser = parse_username)]
+    pub username: Vec<String>,
 
-    /// Only images of this post; repeatable. Repeated target flags give one target per
-    /// combination of their values, walked in turn; an image is listed once
-    #[arg(help_heading = "Targets", long, value_name = "ID")]
-    pub post_id: Vec<u64>,
+    /// Only images by this user id; repeatable
+    #[arg(help_heading = "Targets", long, value_name = "ID", value_parser = parse_user_id)]
+    pub user_id: Vec<u64>,
 
     /// Only images made with this model; repeatable
     ///
@@ -256,20 +272,20 @@ pub struct QueryArgs {
     #[arg(help_heading = "Targets", long, value_name = "ID")]
     pub model_id: Vec<u64>,
 
-    /// Only images made with this model version; repeatable
+    /// Only images of this model version; repeatable
     #[arg(help_heading = "Targets", long, value_name = "ID")]
     pub model_version_id: Vec<u64>,
 
-    /// Only images by this user, sent as typed (the API keeps letters, digits and _ of it;
-    /// @NAME and a /user/NAME page URL work too); repeatable
-    #[arg(help_heading = "Targets", long, value_name = "NAME", value_parser = parse_username)]
-    pub username: Vec<String>,
+    /// Only images of this post; repeatable
+    ///
+    /// Repeated target flags give one target per combination of their values, walked in
+    /// turn; an image is listed once
+    #[arg(help_heading = "Targets", long, value_name = "ID")]
+    pub post_id: Vec<u64>,
 
-    /// Only images by this user id; repeatable
-    #[arg(help_heading = "Targets", long, value_name = "ID", value_parser = parse_user_id)]
-    pub user_id: Vec<u64>,
-
-    /// Only this image, at whatever browsing level it has; repeatable
+    /// Only this image, at any level; repeatable
+    ///
+    /// At whatever browsing level it has
     #[arg(help_heading = "Targets", long, value_name = "ID")]
     pub image_id: Vec<u64>,
 
@@ -280,7 +296,23 @@ pub struct QueryArgs {
     #[arg(help_heading = "Targets", long, value_name = "ID", conflicts_with_all = ["post_id", "model_id", "model_version_id", "username", "user_id", "image_id"])]
     pub collection_id: Vec<u64>,
 
-    /// Legacy content filter (browsing level wins over it)
+    /// Order of the results [API's default: most-reactions]
+    ///
+    /// The API honours random only in collections; --image-id always comes newest first
+    #[arg(help_heading = "Filters", long, value_enum, ignore_case = true)]
+    pub sort: Option<Sort>,
+
+    /// Time window of the results [API's default: all-time]
+    #[arg(help_heading = "Filters", long, value_enum, ignore_case = true)]
+    pub period: Option<Period>,
+
+    /// Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed
+    ///
+    /// A bitmask; the API's default is 1, PG only
+    #[arg(help_heading = "Filters", long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=63))]
+    pub browsing_level: Option<u32>,
+
+    /// Legacy content filter (--browsing-level wins)
     #[arg(
         help_heading = "Filters",
         long,
@@ -289,22 +321,6 @@ pub struct QueryArgs {
         value_name = "LEVEL"
     )]
     pub nsfw: Option<Nsfw>,
-
-    /// Levels: PG=1 PG13=2 R=4 X=8 XXX=16, summed
-    ///
-    /// A bitmask; the API's default is 1, PG only
-    #[arg(help_heading = "Filters", long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=63))]
-    pub browsing_level: Option<u32>,
-
-    /// Order of the results (the API's default is most-reactions)
-    ///
-    /// The API honours random only in collections; --image-id always comes newest first
-    #[arg(help_heading = "Filters", long, value_enum, ignore_case = true)]
-    pub sort: Option<Sort>,
-
-    /// Time window the results come from (the API's default is all-time)
-    #[arg(help_heading = "Filters", long, value_enum, ignore_case = true)]
-    pub period: Option<Period>,
 
     /// Only images, only videos or only audio
     #[arg(
@@ -316,14 +332,16 @@ pub struct QueryArgs {
     )]
     pub media_type: Option<MediaType>,
 
-    /// Only this base model ("SDXL 1.0", Pony …); repeatable
+    /// Only this base model; repeatable
     ///
-    /// Exactly as Civitai names it
+    /// Exactly as Civitai names it ("SDXL 1.0", Pony …)
     #[arg(help_heading = "Filters", long, value_name = "NAME")]
     pub base_model: Vec<String>,
 
-    /// Only images with this tag id. Repeated (--tag 4 --tag 6): images with either, one walk
-    /// per tag, each image once. Comma-joined (--tag 4,6): images with all of them
+    /// Only images with this tag id (4,6: all of them)
+    ///
+    /// Repeated (--tag 4 --tag 6): images with either, one walk per tag, each image once.
+    /// Comma-joined (--tag 4,6): images with all of them
     #[arg(help_heading = "Filters", long, value_name = "ID[,ID…]")]
     pub tag: Vec<TagSet>,
 
@@ -333,32 +351,38 @@ pub struct QueryArgs {
     #[arg(help_heading = "Filters", long)]
     pub with_tags: bool,
 
-    /// Only 1: the API ignores page numbers on listings and would answer page 1 for any other
-    /// (use --cursor to go on where a walk stopped, --max to take fewer items)
-    #[arg(help_heading = "Paging", long, value_name = "N", value_parser = parse_page)]
-    pub page: Option<u32>,
-
-    /// Start at this cursor (as printed when a walk stops early)
-    #[arg(help_heading = "Paging", long, value_name = "C")]
-    pub cursor: Option<String>,
-
-    /// Stop after N items in total
-    #[arg(help_heading = "Paging", long, value_name = "N", value_parser = parse_count)]
-    pub max: Option<u64>,
-
-    /// Only items created on or after DATE (YYYY-MM-DD or RFC 3339)
+    /// Only items created on or after DATE (YYYY-MM-DD)
     ///
     /// A UTC day or an RFC 3339 time. With --sort newest the walk stops at the first older
     /// item; in any other order every page is read
     #[arg(help_heading = "Filters", long, value_name = "DATE")]
     pub since: Option<DateArg>,
 
-    /// Only items created on or before DATE (YYYY-MM-DD or RFC 3339)
+    /// Only items created on or before DATE (YYYY-MM-DD)
     ///
     /// A UTC day (the whole day counts) or an RFC 3339 time. With --sort oldest the walk stops
     /// at the first newer item; in any other order every page is read
     #[arg(help_heading = "Filters", long, value_name = "DATE")]
     pub until: Option<DateArg>,
+
+    /// Stop after N items in total
+    #[arg(help_heading = "Paging", long, value_name = "N", value_parser = parse_count)]
+    pub max: Option<u64>,
+
+    /// Start at this cursor (as printed when a walk stops early)
+    #[arg(help_heading = "Paging", long, value_name = "C")]
+    pub cursor: Option<String>,
+
+    /// Items per page, 1-200 [default: 100]
+    ///
+    /// Sent with every request of a walk and kept when it is resumed
+    #[arg(help_heading = "Paging", long, value_name = "N", value_parser = parse_limit)]
+    pub limit: Option<u32>,
+
+    /// Only 1: the API ignores page numbers on listings and would answer page 1 for any other
+    /// (use --cursor to go on where a walk stopped, --max to take fewer items)
+    #[arg(help_heading = "Paging", hide_short_help = true, long, value_name = "N", value_parser = parse_page)]
+    pub page: Option<u32>,
 }
 
 #[cfg(test)]

@@ -18,11 +18,15 @@ pub struct ResourcesArgs {
     #[arg(skip)]
     pub paths: Vec<PathBuf>,
 
-    /// Read items as JSON lines (from `civimg list --format jsonl`) instead of querying; - is stdin
+    /// Read items as JSON lines from FILE (- is stdin)
+    ///
+    /// As `civimg list --format jsonl` prints them, instead of querying
     #[arg(long, value_name = "FILE|-")]
     pub input: Option<PathBuf>,
 
-    /// Folder of model files (.safetensors, .ckpt, .pt, .bin, subfolders too) to check each
+    /// Model folder to check resources in; repeatable
+    ///
+    /// A folder of model files (.safetensors, .ckpt, .pt, .bin, subfolders too) to check each
     /// resource against by hash: present or missing; repeatable. Hashes are remembered by
     /// path, size and modified time, so only new or changed files are read again
     #[arg(long, value_name = "DIR")]
@@ -32,7 +36,9 @@ pub struct ResourcesArgs {
     #[arg(long, requires = "have")]
     pub missing: bool,
 
-    /// Ask the API nothing about versions: use only what the cache already knows
+    /// Use only what the cache knows of versions
+    ///
+    /// Ask the API nothing about versions
     #[arg(long)]
     pub offline: bool,
 

@@ -7,6 +7,37 @@ use crate::cli::{Cli, Command, DownloadArgs, QueryArgs, ResourcesArgs, Sort};
 use crate::walk::base_url;
 use crate::walk::window::DateWindow;
 
+/// Parses `args` with `cmd`. clap's usage line in a conflict or a missing-argument error names
+/// every option given, and counts a value from the environment (`CIVITAI_API_KEY`,
+/// `CIVIMG_IMAGE_HOST` …) as given: it would show `--api-key <KEY>` as if the command needed it.
+/// Such an error is made again without the environment, so that its usage line holds only what
+/// was typed; an error the environment caused is kept as it was.
+pub fn parse(
+    cmd: &mut clap::Command,
+    args: Vec<std::ffi::OsString>,
+) -> Result<clap::ArgMatches, clap::Error> {
+    let err = match cmd.try_get_matches_from_mut(args.clone()) {
+        Ok(matches) => return Ok(matches),
+        Err(err) => err,
+    };
+    if !matches!(
+        err.kind(),
+        ErrorKind::ArgumentConflict | ErrorKind::MissingRequiredArgument
+    ) {
+        return Err(err);
+    }
+    match without_env(cmd.clone()).try_get_matches_from(args) {
+        Err(typed) if typed.kind() == err.kind() => Err(typed),
+        _ => Err(err),
+    }
+}
+
+/// `cmd` with no option read from the environment, its subcommands' included.
+fn without_env(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|arg| arg.env(None))
+        .mut_subcommands(without_env)
+}
+
 /// A usage error: which subcommand's usage to show, and what is wrong.
 #[derive(Debug)]
 pub struct Usage {

@@ -14,7 +14,7 @@ use crate::settings::keys;
 
 /// Writes the whole page.
 pub fn render(out: &mut dyn Write) -> Result<()> {
-    let cmd = Cli::command();
+    let cmd = with_long_help(Cli::command());
     let man = Man::new(cmd.clone());
     man.render_title(out)?;
     man.render_name_section(out)?;
@@ -36,6 +36,17 @@ pub fn render(out: &mut dyn Write) -> Result<()> {
     man.render_version_section(out)?;
     out.flush()?;
     Ok(())
+}
+
+/// `cmd` with every option's help as its long help too. clap_mangen shows only the long help
+/// of an option hidden from `-h`, and a one-paragraph doc comment gives none: the page would
+/// leave --timeout, --base-url and the like without a word.
+fn with_long_help(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|arg| match (arg.get_long_help(), arg.get_help().cloned()) {
+        (None, Some(help)) => arg.long_help(help),
+        _ => arg,
+    })
+    .mut_subcommands(with_long_help)
 }
 
 /// SUBCOMMANDS: each with what it does, pointing at its section below (one page, not one

@@ -70,6 +70,13 @@ pub const DEFAULTS: &[Spec] = &[
         text: created,
     },
     Spec {
+        header: "type",
+        min: 5,
+        max: 5,
+        cut: Cut::Ellipsis,
+        text: media_type,
+    },
+    Spec {
         header: "file",
         min: 9,
         max: 36,
@@ -86,7 +93,19 @@ pub const DEFAULTS: &[Spec] = &[
 ];
 
 /// Reading order of the shown columns (indices into [`DEFAULTS`]).
-pub const DISPLAY_ORDER: &[usize] = &[0, 1, 2, 3, 6, 4, 5];
+pub const DISPLAY_ORDER: &[usize] = &[0, 1, 2, 3, 5, 7, 4, 6];
+
+/// The `type` column's index in [`DEFAULTS`]: shown only for a table that holds something
+/// other than images ([`is_image`]), where it tells videos and audio apart from the images.
+pub const TYPE_COLUMN: usize = 5;
+
+/// Whether the item is an image: its `type` says so, or it has none (the API's items all
+/// carry one, doc/api.md; an item without one is taken for what most are).
+pub fn is_image(item: &Value) -> bool {
+    item.get("type")
+        .and_then(Value::as_str)
+        .is_none_or(|kind| kind == "image")
+}
 
 /// An item's text in `spec`'s column, escaped and shortened to `width`. A value that does not
 /// fit a never-cut column (a longer id on a later page) is still cut rather than wrapped.
@@ -110,6 +129,11 @@ fn user(item: &Value) -> String {
 
 fn likes(item: &Value) -> String {
     cell(lookup(item, "stats.likeCount"))
+}
+
+/// `image`, `video` or `audio`, as the API sends it.
+fn media_type(item: &Value) -> String {
+    cell(lookup(item, "type"))
 }
 
 /// `832×1216`.
@@ -211,6 +235,13 @@ mod tests {
             file(&json!({"url": "https://x.org/a/cat.png?x=1"})),
             "cat.png"
         );
+    }
+
+    #[test]
+    fn the_type_column_is_the_type_one() {
+        assert_eq!(DEFAULTS[TYPE_COLUMN].header, "type");
+        assert!(is_image(&json!({"type": "image"})) && is_image(&json!({"id": 1})));
+        assert!(!is_image(&json!({"type": "video"})));
     }
 
     #[test]

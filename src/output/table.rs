@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::item::Item;
 use crate::text::width;
 
-use super::columns::{self, Cut, Spec, DEFAULTS, DISPLAY_ORDER};
+use super::columns::{self, Cut, Spec, DEFAULTS, DISPLAY_ORDER, TYPE_COLUMN};
 use super::fields::Row;
 use super::layout::{self, Need};
 use super::{fit_cell, ItemWriter};
@@ -26,11 +26,12 @@ const FALLBACK_WIDTH: u16 = 120;
 /// Narrowest layout: below this the id and user columns alone fill the line.
 const MIN_WIDTH: u16 = 40;
 
-/// Widest a `--fields` column starts out; longer text is cut with `…`.
-const MAX_FIELD_COLUMN: usize = 60;
+/// A `--fields` column whose values are at most this wide is short (ids, counts, levels,
+/// sizes, flags): it keeps its whole header and values, and the wide ones give up the room.
+const SHORT_FIELD_COLUMN: usize = 16;
 
-/// Narrowest a `--fields` column is squeezed to on a small terminal.
-const MIN_FIELD_COLUMN: usize = 4;
+/// Narrowest a wide `--fields` column is cut to on a small terminal.
+const MIN_FIELD_COLUMN: usize = 6;
 
 /// One shown column: how its text is read and cut, and its width.
 struct Shown {
@@ -63,6 +64,8 @@ pub struct TableWriter<W: Write> {
     shown: Option<Vec<Shown>>,
     term_width: usize,
     rows: u64,
+    /// Whether the layout was made for items other than images (the type column's turn).
+    typed: bool,
 }
 
 impl<W: Write> TableWriter<W> {
@@ -74,6 +77,7 @@ impl<W: Write> TableWriter<W> {
             shown: None,
             term_width: usize::from(term_width.unwrap_or(FALLBACK_WIDTH).max(MIN_WIDTH)),
             rows: 0,
+            typed: false,
         }
     }
 
@@ -87,27 +91,20 @@ impl<W: Write> TableWriter<W> {
     }
 
     /// Default columns by priority, the least useful left out on a narrow terminal, shown in
-    /// reading order.
+    /// reading order; the type column only when some item is not an image.
     fn default_layout(&self, items: &[Value]) -> Vec<Shown> {
-        let needs: Vec<Need> = DEFAULTS
-            .iter()
-            .map(|spec| {
-                let content = items
-                    .iter()
-                    .map(|item| width(&fit_cell(&(spec.text)(item), spec.max + 1)))
-                    .max()
-                    .unwrap_or(0)
-                    .max(width(spec.header));
-                let full = content.clamp(spec.min, spec.max);
-                let min = if spec.cut == Cut::Never {
-                    full
-                } else {
-                    spec.min
-                };
-                Need { min, full }
-            })
+        let mixed = !items.iter().all(columns::is_image);
+        let candidates: Vec<usize> = (0..DEFAULTS.len())
+            .filter(|&i| i != TYPE_COLUMN || mixed)
             .collect();
-        let widths = layout::fit(&needs, self.term_width);
+        let needs: Vec<Need> = candidates
+            .iter()
+            .map(|&i| default_need(&DEFAULTS[i], items))
+            .collect();
+        let mut widths = vec![None; DEFAULTS.len()];
+        for (&i, width) in candidates.iter().zip(layout::fit(&needs, self.term_width)) {
+            widths[i] = width;
+        }
         DISPLAY_ORDER
             .iter()
             .filter_map(|&i| {
@@ -119,7 +116,8 @@ impl<W: Write> TableWriter<W> {
             .collect()
     }
 
-    /// `--fields` columns in the order given, each squeezed as far as needed but never left out.
+    /// `--fields` columns in the order given, never left out: short ones whole, header
+    /// included, and the terminal's width shared out among the wide ones (`layout::level`).
     fn field_layout(&self, items: &[Value]) -> Vec<Shown> {
         let rows: Vec<Row> = items.iter().map(Row::new).collect();
         let needs: Vec<Need> = self
@@ -128,23 +126,24 @@ impl<W: Write> TableWriter<W> {
             .map(|path| {
                 let content = rows
                     .iter()
-                    .map(|row| width(&fit_cell(&row.cell(path), MAX_FIELD_COLUMN + 1)))
+                    .map(|row| width(&fit_cell(&row.cell(path), self.term_width + 1)))
                     .max()
                     .unwrap_or(0);
-                let full = content.max(width(path)).min(MAX_FIELD_COLUMN);
-                Need {
-                    min: full.min(MIN_FIELD_COLUMN),
-                    full,
-                }
+                let full = content.max(width(path)).min(self.term_width);
+                let min = match content <= SHORT_FIELD_COLUMN {
+                    true => full,
+                    false => MIN_FIELD_COLUMN,
+                };
+                Need { min, full }
             })
             .collect();
-        let widths = layout::fit(&needs, self.term_width);
+        let widths = layout::level(&needs, self.term_width);
         self.fields
             .iter()
-            .zip(widths.iter().zip(&needs))
-            .map(|(path, (width, need))| Shown {
+            .zip(widths)
+            .map(|(path, width)| Shown {
                 source: Source::Field(path.clone()),
-                width: width.unwrap_or(need.min),
+                width,
             })
             .collect()
     }
@@ -184,16 +183,42 @@ impl<W: Write> TableWriter<W> {
     }
 }
 
+/// What a default column needs for these items: its widest text within its bounds, and
+/// that much at least when it is never cut.
+fn default_need(spec: &Spec, items: &[Value]) -> Need {
+    let content = items
+        .iter()
+        .map(|item| width(&fit_cell(&(spec.text)(item), spec.max + 1)))
+        .max()
+        .unwrap_or(0)
+        .max(width(spec.header));
+    let full = content.clamp(spec.min, spec.max);
+    let min = match spec.cut {
+        Cut::Never => full,
+        _ => spec.min,
+    };
+    Need { min, full }
+}
+
 impl<W: Write> ItemWriter for TableWriter<W> {
     fn write_page(&mut self, items: &[Item]) -> Result<()> {
         if items.is_empty() {
             return Ok(());
         }
         let values: Vec<Value> = items.iter().map(Item::value).collect();
+        // The first video or audio item in a table laid out for images alone starts the table
+        // again, with a type column and a header, so no item of another kind passes for an image.
+        let not_only_images = !values.iter().all(columns::is_image);
+        if not_only_images && !self.typed && self.fields.is_empty() {
+            self.shown = None;
+        }
         let first = self.shown.is_none();
         let shown = match self.shown.take() {
             Some(shown) => shown,
-            None => self.layout(&values),
+            None => {
+                self.typed = not_only_images;
+                self.layout(&values)
+            }
         };
         let mut table = self.table(&shown, first);
         for item in &values {
@@ -285,5 +310,74 @@ mod tests {
         let text = render(&[long], &["id", "meta.prompt"], 60);
         assert!(text.lines().all(|l| width(l) <= 60), "{text}");
         assert!(text.contains("x…"), "{text}");
+    }
+
+    /// Every page of `pages` through one writer, at `cols` columns.
+    fn render_pages(pages: &[Vec<Value>], fields: &[&str], cols: u16) -> String {
+        let mut out = Vec::new();
+        let fields: Vec<String> = fields.iter().map(|s| s.to_string()).collect();
+        let mut writer = TableWriter::new(&mut out, &fields, Some(cols));
+        for page in pages {
+            let items: Vec<Item> = page
+                .iter()
+                .map(|v| serde_json::from_str(&v.to_string()).unwrap())
+                .collect();
+            writer.write_page(&items).unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    // Issue 17: the room goes to the wide columns, the line is the terminal's, and the
+    // headers of short columns are whole.
+    #[test]
+    fn field_columns_share_the_width_and_keep_short_headers() {
+        let mut long = item();
+        long["meta"]["prompt"] = json!("masterpiece, ".repeat(20));
+        long["nsfw"] = json!(false);
+        let fields = ["id", "nsfw", "stats.likeCount", "meta.prompt", "url"];
+        for cols in [60u16, 80, 120, 200] {
+            let text = render(&[long.clone()], &fields, cols);
+            let lines: Vec<&str> = text.lines().collect();
+            let header: Vec<&str> = lines[0].split_whitespace().collect();
+            assert_eq!(
+                header[..3],
+                ["id", "nsfw", "stats.likeCount"],
+                "{cols}: {text}"
+            );
+            // Prompt and url are wider than any line: the row fills it, but for the last
+            // column, which stays free as under the default columns (`layout::GAP`).
+            assert_eq!(width(lines[2]), usize::from(cols) - 1, "{cols}: {text}");
+            assert!(lines[2].starts_with("10011180 false "), "{cols}: {text}");
+        }
+        // On a wide terminal the prompt shows more than any fixed cap would let it.
+        let wide = render(&[long], &fields, 200);
+        assert!(wide.contains(&"masterpiece, ".repeat(6)), "{wide}");
+    }
+
+    // Issue 17: a table of mixed media shows the type; one of images alone does not.
+    #[test]
+    fn a_type_column_appears_for_mixed_media() {
+        let mut video = item();
+        video["id"] = json!(10011181);
+        video["type"] = json!("video");
+        let mut image = item();
+        image["type"] = json!("image");
+        let images = render_pages(&[vec![image.clone()]], &[], 100);
+        assert!(!images.lines().next().unwrap().contains("type"), "{images}");
+        let mixed = render_pages(&[vec![image.clone(), video.clone()]], &[], 100);
+        let header = mixed.lines().next().unwrap();
+        assert!(header.contains(" type "), "{mixed}");
+        assert!(mixed
+            .lines()
+            .any(|l| l.starts_with("10011181") && l.contains(" video ")));
+        // A video on a later page starts the table again with the column, once.
+        let later = render_pages(&[vec![image.clone()], vec![video], vec![image]], &[], 100);
+        let headers: Vec<&str> = later.lines().filter(|l| l.starts_with("id ")).collect();
+        assert_eq!(headers.len(), 2, "{later}");
+        assert!(
+            !headers[0].contains("type") && headers[1].contains(" type "),
+            "{later}"
+        );
+        assert_eq!(later.lines().count(), 3 + 4, "{later}");
     }
 }

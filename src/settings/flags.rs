@@ -22,6 +22,7 @@ pub struct GlobalArgs {
     /// Site to talk to; requests go to {base}/api/v1/images [default: https://civitai.com]
     // `hide_env_values`: help shows `[env: CIVITAI_BASE_URL]`, never an empty or private value.
     #[arg(
+        hide_short_help = true,
         long,
         global = true,
         env = "CIVITAI_BASE_URL",
@@ -30,7 +31,9 @@ pub struct GlobalArgs {
     )]
     pub base_url: Option<String>,
 
-    /// API key, sent only as `Authorization: Bearer` to the base-url host
+    /// API key
+    ///
+    /// For what your account may see (levels above PG); sent only as `Authorization: Bearer` to the base-url host
     #[arg(
         long,
         global = true,
