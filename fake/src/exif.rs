@@ -92,6 +92,11 @@ fn tiff(comment: &str, big_endian: bool) -> Vec<u8> {
     out
 }
 
+/// The big-endian TIFF block A1111 writes around `comment` (for other containers' builders).
+pub(crate) fn tiff_for(comment: &str) -> Vec<u8> {
+    tiff(comment, true)
+}
+
 /// Append a JPEG marker segment (`FF code`, big-endian length including itself, payload).
 fn segment(out: &mut Vec<u8>, code: u8, payload: &[u8]) {
     assert!(payload.len() <= MAX_SEGMENT, "JPEG segment too long");

@@ -66,6 +66,7 @@ mod exif;
 mod faults;
 mod files;
 mod generate;
+pub mod heif;
 mod images;
 mod json;
 mod media;

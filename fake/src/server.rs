@@ -267,6 +267,12 @@ impl FakeCivitai {
         super::trpc::collection_ids(&self.app.dataset.read().unwrap(), id, levels)
     }
 
+    /// Oracle: the item with this id as a collection's tRPC page gives it (`trpc.rs`).
+    pub fn collection_item(&self, id: u64) -> Option<Value> {
+        let ds = self.app.dataset.read().unwrap();
+        ds.by_id(id).map(|e| super::trpc::collection_item(&ds, e))
+    }
+
     /// The item with this id as emitted with `withMeta=true` on the normal path (no tags; a
     /// `thumbnail` with that mode).
     pub fn item(&self, id: u64) -> Option<Value> {

@@ -20,6 +20,9 @@ use super::dataset::{Dataset, Entry};
 use super::json::MetaMode;
 use super::query::Sort;
 
+/// The version `modelVersionId` names on `i % 4 == 1`: a version no item's resources list.
+const UNLISTED_POST_VERSION: u64 = 999_001;
+
 /// The collections the fake knows, and which generated items they hold.
 pub fn holds(collection: u64, e: &Entry) -> Option<bool> {
     let i = e.gen;
@@ -103,7 +106,7 @@ fn page(ds: &Dataset, input: &Value) -> Result<Value, Refusal> {
         .iter()
         .map(|e| {
             trpc_item(
-                &ds.render_value(e, MetaMode::Flat, (false, false)),
+                &ds.render_value(e, MetaMode::Flat, (false, true)),
                 e,
                 with_meta,
             )
@@ -117,6 +120,11 @@ fn page(ds: &Dataset, input: &Value) -> Result<Value, Refusal> {
         json!({"result": {"data": {"json": {"items": items, "nextCursor": next},
         "meta": {"values": dates}}}}),
     )
+}
+
+/// Oracle: an item as a collection page gives it, with its meta.
+pub fn collection_item(ds: &Dataset, e: &Entry) -> Value {
+    trpc_item(&ds.render_value(e, MetaMode::Flat, (false, true)), e, true)
 }
 
 /// Oracle: the ids of a collection newest first, at these browsing levels.
@@ -147,13 +155,29 @@ fn ordered(ds: &Dataset, sort: Sort) -> Vec<&Entry> {
         .collect()
 }
 
-/// A REST item in tRPC's shape.
+/// A REST item (rendered with its `thumbnail`) in tRPC's shape. tRPC adds fields REST lacks:
+/// `publishedAt`, `mimeType`, `metadata` (a video's `duration` in seconds), the single
+/// `modelVersionId` the post was made for (here: the first listed version on even indices, on
+/// `i % 4 == 1` one the list lacks) and `thumbnailUrl` (a video's still: the REST item's
+/// `thumbnail.url`; whether the real one is a URL or a bare uuid is not known, civimg takes both).
 fn trpc_item(rest: &Value, e: &Entry, with_meta: bool) -> Value {
     let url = rest["url"].as_str().unwrap_or("");
     let mut parts = url.rsplit('/');
     let name = parts.next().unwrap_or("");
     let uuid = parts.nth(1).unwrap_or("");
     let stat = |k: &str| rest["stats"][k].clone();
+    let i = e.gen.unwrap_or(0);
+    let version = match i % 4 {
+        0 | 2 => e.versions.first().copied(),
+        1 => Some(UNLISTED_POST_VERSION),
+        _ => None,
+    };
+    let video = e.kind == "video";
+    let mut metadata =
+        json!({"hash": rest["hash"], "width": rest["width"], "height": rest["height"]});
+    if video {
+        metadata["duration"] = json!(3.0 + (i % 20) as f64 / 4.0);
+    }
     json!({
         "id": e.id, "name": name, "url": uuid, "nsfwLevel": e.level,
         "width": rest["width"], "height": rest["height"], "hash": rest["hash"],
@@ -169,6 +193,8 @@ fn trpc_item(rest: &Value, e: &Entry, with_meta: bool) -> Value {
             "collectedCountAllTime": 0, "tippedAmountCountAllTime": 0})),
         "user": {"id": e.user_id, "username": rest["username"], "image": null},
         "baseModel": rest["baseModel"], "modelVersionIds": rest["modelVersionIds"],
+        "modelVersionId": version, "metadata": metadata,
+        "thumbnailUrl": rest["thumbnail"]["url"],
         "tagIds": e.tags,
         "meta": if with_meta { rest["meta"].clone() } else { Value::Null },
     })

@@ -3,7 +3,7 @@
 //! the metadata does not.
 
 use std::fs::{File, Metadata, OpenOptions};
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -16,26 +16,34 @@ use super::record::GenRecord;
 
 /// Reads the generation data embedded in an image file.
 ///
-/// `Ok(None)`: a PNG/JPEG/WebP without generation data. `Err`: the file cannot be read,
-/// is not a regular file (a FIFO or a device fails at once, never blocks), is not one of
-/// those images, or its metadata is corrupt; the message names the file.
+/// `Ok(None)`: a PNG, JPEG, WebP, AVIF or HEIF without generation data. `Err`: the file
+/// cannot be read, is not a regular file (a FIFO or a device fails at once, never blocks),
+/// is not one of those images, or its metadata is corrupt; the message names the file.
 pub fn read_file(path: &Path) -> Result<Option<GenRecord>> {
     let file = open_regular(path)?;
-    let mut reader = BufReader::new(file);
+    read_from(&mut BufReader::new(file), &path.display().to_string())
+}
+
+/// [`read_file`] over an image held in memory; `source` names it in the record and in
+/// errors.
+pub fn read_bytes(bytes: &[u8], source: &str) -> Result<Option<GenRecord>> {
+    read_from(&mut Cursor::new(bytes), source)
+}
+
+fn read_from<R: BufRead + Seek>(reader: &mut R, source: &str) -> Result<Option<GenRecord>> {
     let mut head = Vec::with_capacity(12);
-    (&mut reader)
+    (&mut *reader)
         .take(12)
         .read_to_end(&mut head)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+        .with_context(|| format!("cannot read {source}"))?;
     let container = Container::sniff(&head)
-        .ok_or_else(|| anyhow!("{}: not a PNG, JPEG or WebP image", path.display()))?;
-    let entries = container::read(&mut reader, container)
-        .with_context(|| format!("reading {container} metadata of {}", path.display()))?;
-    let source = path.display().to_string();
+        .ok_or_else(|| anyhow!("{source}: not a PNG, JPEG, WebP, AVIF or HEIF image"))?;
+    let entries = container::read(reader, container)
+        .with_context(|| format!("reading {container} metadata of {source}"))?;
     let size = entries.size;
-    let mut record = detect::record(entries, &source);
+    let mut record = detect::record(entries, source);
     if record.is_none() && container == Container::Png {
-        record = container::stealth(&mut reader).map(|text| stealth_record(&text, &source));
+        record = container::stealth(reader).map(|text| stealth_record(&text, source));
     }
     Ok(record.map(|mut rec| {
         if rec.width.is_none() || rec.height.is_none() {

@@ -2,7 +2,7 @@
 //! the Civitai API's `meta` JSON or from the image file itself.
 //!
 //! Reading a file goes in four steps, each in its own place: the container step
-//! (`container/`: the raw text entries of a PNG, JPEG or WebP and its pixel size);
+//! (`container/`: the raw text entries of a PNG, JPEG, WebP, AVIF or HEIF and its pixel size);
 //! detection (`detect`: which generator wrote them); one parser per generator (`a1111`,
 //! `comfy/`, `novelai`, `invokeai`, `swarmui`, `json_params`, `civitai`; `api` for the
 //! API's meta); and one normalization (`normalize`) into [`GenRecord`].
@@ -27,10 +27,10 @@ mod value;
 pub use container::{decode_user_comment, MAX_TEXT};
 
 /// Whether a file whose first bytes are `head` (12 are enough) is an image that can carry
-/// generation data: PNG, JPEG or WebP. Videos, GIFs and other files cannot.
+/// generation data: PNG, JPEG, WebP, AVIF or HEIF. Videos, GIFs and other files cannot.
 pub fn can_hold_generation_data(head: &[u8]) -> bool {
     container::Container::sniff(head).is_some()
 }
-pub use file::read_file;
+pub use file::{read_bytes, read_file};
 pub use record::{GenRecord, Hires, Resource, API_SOURCE};
 pub use sidecar::{find_sidecar, read_file_or_sidecar, sidecar_for};

@@ -105,6 +105,16 @@ pub struct Resource {
     pub model_version_id: Option<u64>,
 }
 
+impl Resource {
+    /// A short name for lists: the resource's name, or `version N` when it has none.
+    pub fn label(&self) -> String {
+        match (self.name.trim(), self.model_version_id) {
+            ("", Some(version)) => format!("version {version}"),
+            (name, _) => name.to_string(),
+        }
+    }
+}
+
 /// Source label for records built from the API.
 pub const API_SOURCE: &str = "api";
 

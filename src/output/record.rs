@@ -87,9 +87,12 @@ impl<W: Write> RecordWriter<W> {
     fn csv_row(&mut self, record: &GenRecord) -> Result<()> {
         let value = serde_json::to_value(record)?;
         let cell = |key: &str| match (key, value.get(key)) {
-            ("resources", Some(serde_json::Value::Array(list))) => {
-                list.iter().map(resource_name).collect::<Vec<_>>().join(";")
-            }
+            ("resources", _) => record
+                .resources
+                .iter()
+                .map(Resource::label)
+                .collect::<Vec<_>>()
+                .join(";"),
             (_, None | Some(serde_json::Value::Null)) => String::new(),
             (_, Some(serde_json::Value::String(s))) => s.clone(),
             (_, Some(other)) => other.to_string(),
@@ -120,17 +123,6 @@ impl<W: Write> RecordWriter<W> {
     pub fn flush(&mut self) -> Result<()> {
         self.out.flush()?;
         Ok(())
-    }
-}
-
-/// A resource in a CSV cell: its name, or `version N` when it has none (as in the table).
-fn resource_name(resource: &serde_json::Value) -> String {
-    match resource.get("name").and_then(serde_json::Value::as_str) {
-        Some(name) if !name.is_empty() => name.to_string(),
-        _ => match resource.get("modelVersionId") {
-            Some(id) if !id.is_null() => format!("version {id}"),
-            _ => String::new(),
-        },
     }
 }
 
@@ -292,12 +284,8 @@ fn hires(r: &GenRecord) -> String {
 /// resources the record did not keep.
 fn resources(list: &[Resource], dropped: Option<u64>) -> String {
     let line = |res: &Resource| {
-        let name = match (res.name.trim(), res.model_version_id) {
-            ("", Some(version)) => format!("version {version}"),
-            (name, _) => name.to_string(),
-        };
         let parts = [
-            Some(name).filter(|n| !n.is_empty()),
+            Some(res.label()).filter(|n| !n.is_empty()),
             res.kind.as_ref().map(|k| format!("({k})")),
             res.weight.map(|w| w.to_string()),
             res.hash.clone(),

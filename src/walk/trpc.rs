@@ -139,14 +139,63 @@ pub fn rest_item(t: &Value, image_host: &Url) -> Value {
         "meta": t.get("meta"),
         "username": t.pointer("/user/username"),
         "baseModel": t.get("baseModel"),
-        "modelVersionIds": t.get("modelVersionIds"),
+        "modelVersionIds": version_ids(t),
     });
+    keep_trpc_fields(t, image_host, &mut item);
     // tRPC gives tag ids only: REST's `[{"id": …}]` shape, so `--tag` can be checked on them.
     if let Some(ids) = t.get("tagIds").and_then(Value::as_array) {
         let tags: Vec<Value> = ids.iter().map(|id| json!({ "id": id })).collect();
         item["tags"] = Value::Array(tags);
     }
     item
+}
+
+/// REST's `modelVersionIds` from tRPC's list and its single `modelVersionId` (the version the
+/// post was made for, which the list may lack), without repeats; null when tRPC gives neither.
+fn version_ids(t: &Value) -> Value {
+    let list = t.get("modelVersionIds").filter(|v| !v.is_null());
+    let single = t.get("modelVersionId").filter(|v| v.is_number());
+    match (list, single) {
+        (Some(Value::Array(ids)), Some(id)) if !ids.contains(id) => {
+            let mut ids = ids.clone();
+            ids.push(id.clone());
+            Value::Array(ids)
+        }
+        (Some(list), _) => list.clone(),
+        (None, Some(id)) => json!([id]),
+        (None, None) => Value::Null,
+    }
+}
+
+/// What tRPC's items tell that REST's have room for, added to the REST shape: a video's still
+/// (`thumbnailUrl`) as REST's `thumbnail.url`; `publishedAt`, `mimeType` and the video's
+/// `metadata.duration` (as `duration`, in seconds), which REST items lack, under those names.
+fn keep_trpc_fields(t: &Value, image_host: &Url, item: &mut Value) {
+    let thumbnail = t
+        .get("thumbnailUrl")
+        .and_then(Value::as_str)
+        .and_then(|u| thumbnail_url(image_host, u));
+    if let Some(url) = thumbnail {
+        item["thumbnail"] = json!({ "url": url });
+    }
+    for key in ["publishedAt", "mimeType"] {
+        if let Some(value) = t.get(key).filter(|v| !v.is_null()) {
+            item[key] = value.clone();
+        }
+    }
+    if let Some(duration) = t.pointer("/metadata/duration").filter(|d| d.is_number()) {
+        item["duration"] = duration.clone();
+    }
+}
+
+/// A still's URL: an `http(s)` URL as it is, a bare uuid (as tRPC gives `url`) made into
+/// the file URL of that image.
+fn thumbnail_url(image_host: &Url, value: &str) -> Option<String> {
+    match Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url.to_string()),
+        Ok(_) => None,
+        Err(_) => file_url(image_host, value, "image"),
+    }
 }
 
 /// `{host}/{key}/{uuid}/original=true/{uuid}.{ext}` like the REST urls; `None` for a uuid that
@@ -205,6 +254,45 @@ mod tests {
         assert_eq!(r["stats"]["likeCount"], 3);
         assert_eq!(r["username"], "bob");
         assert_eq!(file_url(&host, "../etc", "image"), None);
+        assert!(r.get("thumbnail").is_none() && r.get("duration").is_none());
+    }
+
+    // issue 18: collection items keep what the REST shape has room for.
+    #[test]
+    fn versions_dates_types_stills_and_durations_are_kept() {
+        let host = Url::parse("https://image.civitai.com").unwrap();
+        let t = json!({"id": 5, "url": "abc", "type": "video", "modelVersionId": 9,
+            "modelVersionIds": [3, 9, 4], "publishedAt": "2025-02-13T06:24:48.182Z",
+            "mimeType": "video/mp4", "thumbnailUrl": "def-456",
+            "metadata": {"duration": 4.5, "width": 8}});
+        let r = rest_item(&t, &host);
+        assert_eq!(r["modelVersionIds"], json!([3, 9, 4]));
+        assert_eq!(r["publishedAt"], "2025-02-13T06:24:48.182Z");
+        assert_eq!(r["mimeType"], "video/mp4");
+        assert_eq!(r["duration"], 4.5);
+        assert_eq!(
+            r["thumbnail"]["url"],
+            "https://image.civitai.com/xG1nkqKTMzGDvpLrqFT7WA/def-456/original=true/def-456.jpeg"
+        );
+        let t = json!({"id": 6, "modelVersionId": 9, "modelVersionIds": [],
+            "thumbnailUrl": "https://image.civitai.com/k/u/anim=false,width=450/u.jpeg"});
+        let r = rest_item(&t, &host);
+        assert_eq!(r["modelVersionIds"], json!([9]));
+        assert_eq!(
+            r["thumbnail"]["url"],
+            "https://image.civitai.com/k/u/anim=false,width=450/u.jpeg"
+        );
+        let r = rest_item(&json!({"id": 7, "modelVersionId": 9}), &host);
+        assert_eq!(r["modelVersionIds"], json!([9]));
+        let r = rest_item(&json!({"id": 8, "modelVersionId": null}), &host);
+        assert_eq!(r["modelVersionIds"], Value::Null);
+        let r = rest_item(
+            &json!({"id": 9, "thumbnailUrl": "javascript:alert(1)"}),
+            &host,
+        );
+        assert!(r.get("thumbnail").is_none());
+        let r = rest_item(&json!({"id": 9, "thumbnailUrl": "../../x"}), &host);
+        assert!(r.get("thumbnail").is_none());
     }
 
     #[test]

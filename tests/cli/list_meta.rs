@@ -84,3 +84,104 @@ fn assert_csv_row(row: &csv::StringRecord, item: &Value) {
         "{id}"
     );
 }
+
+// issue 18: one normalization serves `meta ID` and `list --fields meta.*`: every key of the
+// record (`resources`, `generator`, `hires` …) is a field with the values `meta ID` prints, in
+// JSON and, resources as names joined by `;`, in CSV as `meta --format csv` writes them.
+#[test]
+fn list_meta_fields_give_what_meta_id_prints() {
+    let fake = FakeCivitai::start();
+    let keys = [
+        "resources",
+        "generator",
+        "model",
+        "hires",
+        "source",
+        "resourcesDropped",
+    ];
+    let fields: Vec<String> = std::iter::once("id".to_string())
+        .chain(keys.iter().map(|k| format!("meta.{k}")))
+        .collect();
+    let out = civimg(&fake)
+        .args([
+            "list",
+            "--username",
+            "alice_ai",
+            "--nsfw",
+            "X",
+            "--max",
+            "30",
+        ])
+        .args(["--format", "jsonl", "--fields", &fields.join(",")])
+        .run_ok();
+    let rows = crate::support::json_lines(&out.stdout);
+    // Items whose meta is null have no record, and `meta ID` fails for them.
+    let rows: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["meta"]["source"] == "api")
+        .collect();
+    assert!(rows.len() > 10, "{rows:?}");
+    let ids: Vec<String> = rows.iter().map(|r| r["id"].to_string()).collect();
+    let out = civimg(&fake)
+        .arg("meta")
+        .args(&ids)
+        .args(["--format", "jsonl"])
+        .run_ok();
+    let records = crate::support::json_lines(&out.stdout);
+    assert_eq!(records.len(), rows.len());
+    let mut with_resources = 0;
+    for (row, record) in rows.iter().zip(&records) {
+        for key in keys {
+            let got = &row["meta"][key];
+            assert_eq!(got, record.get(key).unwrap_or(&Value::Null), "{key}: {row}");
+        }
+        if record["resources"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+        {
+            with_resources += 1;
+        }
+    }
+    assert!(with_resources > 5, "{with_resources}");
+
+    // CSV: the same cells as `meta --format csv`.
+    let list_csv = civimg(&fake)
+        .args([
+            "list",
+            "--username",
+            "alice_ai",
+            "--nsfw",
+            "X",
+            "--max",
+            "30",
+        ])
+        .args([
+            "--format",
+            "csv",
+            "--fields",
+            "id,meta.resources,meta.model",
+        ])
+        .run_ok();
+    let meta_csv = civimg(&fake)
+        .arg("meta")
+        .args(&ids)
+        .args(["--format", "csv"])
+        .run_ok();
+    let mut list = csv::Reader::from_reader(list_csv.stdout.as_slice());
+    let list: Vec<csv::StringRecord> = list.records().map(Result::unwrap).collect();
+    let mut meta = csv::Reader::from_reader(meta_csv.stdout.as_slice());
+    let header = meta.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (resources, model) = (column("resources"), column("model"));
+    let meta: Vec<csv::StringRecord> = meta.records().map(Result::unwrap).collect();
+    let mut compared = 0;
+    for row in &list {
+        let Some(at) = ids.iter().position(|id| id == &row[0]) else {
+            continue;
+        };
+        assert_eq!(&row[1], &meta[at][resources], "{row:?}");
+        assert_eq!(&row[2], &meta[at][model], "{row:?}");
+        compared += 1;
+    }
+    assert_eq!(compared, ids.len());
+}

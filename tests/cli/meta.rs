@@ -288,6 +288,68 @@ fn png_a1111_png_comfyui_jpeg_utf16_and_webp_files() {
     assert_a1111(&records[3], &files[3]);
 }
 
+// issue 18: AVIF and HEIC keep EXIF and XMP as items of their `meta` box; the records in them
+// are found as in JPEG and WebP, and the primary image's `ispe` gives the size.
+#[test]
+fn avif_and_heic_files_give_their_exif_and_xmp_records() {
+    use civimg_fake::heif::{tiff_user_comment, Builder, Place};
+    let dir = TempDir::new().unwrap();
+    let a1111 = dir.path().join("a1111.avif");
+    let tiff = tiff_user_comment(A1111);
+    std::fs::write(
+        &a1111,
+        Builder::avif(640, 480).exif(&tiff, Place::File).build(),
+    )
+    .unwrap();
+    // A ComfyUI saver's AVIF: the graph in EXIF `Model` as `prompt: {…}` (as in its WebPs).
+    let comfy = dir.path().join("comfy.avif");
+    let prompt = format!("prompt:{COMFY_GRAPH}");
+    let tiff = fixtures::tiff_with_ifd0_strings(&[(0x010F, "workflow:{}"), (0x0110, &prompt)]);
+    let bytes = Builder::avif(832, 1216).exif(&tiff, Place::Idat).build();
+    std::fs::write(&comfy, bytes).unwrap();
+    // An XMP packet only (an editor re-saved it): its exif:UserComment holds the text.
+    let xmp = dir.path().join("xmp.heic");
+    let escaped = A1111
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;");
+    let packet =
+        format!("<x:xmpmeta><rdf:Description exif:UserComment=\"{escaped}\"/></x:xmpmeta>");
+    let bytes = Builder::heic(4032, 3024)
+        .xmp(packet.as_bytes(), Place::File)
+        .build();
+    std::fs::write(&xmp, bytes).unwrap();
+    // Sizes from `ispe` when the record has none.
+    let sized = dir.path().join("sized.avif");
+    let tiff = tiff_user_comment("a cat\nSteps: 20, Seed: 7");
+    std::fs::write(
+        &sized,
+        Builder::avif(640, 480).exif(&tiff, Place::File).build(),
+    )
+    .unwrap();
+    let plain = dir.path().join("plain.avif");
+    std::fs::write(&plain, Builder::avif(64, 64).build()).unwrap();
+
+    let (code, records, err) = meta_json(&mut bare(), &[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err,
+        format!("civimg: note: {} has no generation data\n", plain.display())
+    );
+    assert_eq!(records.len(), 4, "{records:?}");
+    assert_a1111(&records[0], &a1111);
+    assert_eq!(records[0]["generator"], "A1111");
+    assert_comfy(&records[1], &comfy);
+    assert_eq!(records[1]["generator"], "ComfyUI");
+    assert_eq!(records[2]["source"], sized.display().to_string());
+    assert_eq!(records[2]["seed"], 7);
+    assert_eq!(
+        (records[2]["width"].as_u64(), records[2]["height"].as_u64()),
+        (Some(640), Some(480))
+    );
+    assert_a1111(&records[3], &xmp);
+}
+
 #[test]
 fn the_table_shows_what_a_person_reads_first() {
     let dir = TempDir::new().unwrap();

@@ -4,7 +4,7 @@
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::fake::FakeCivitai;
+use crate::fake::{FakeCivitai, Modes};
 use crate::support::{civimg, files_below, ids, json_lines, text, RunExt};
 
 const ALL_LEVELS: u32 = 31;
@@ -77,6 +77,93 @@ fn a_collection_is_listed_over_trpc_in_the_rest_shape() {
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     assert_eq!(rows.len(), 3);
     assert!(rows[0].starts_with(&format!("{},", want[0])), "{csv}");
+}
+
+// issue 18: collection items keep what the REST shape has room for, under REST's keys where
+// one exists (the post's `modelVersionId` in `modelVersionIds`, a video's still as
+// `thumbnail.url`), and `publishedAt`, `mimeType` and a video's `duration` under their own.
+#[test]
+fn collection_items_keep_versions_dates_types_stills_and_durations() {
+    let fake = FakeCivitai::start();
+    // The REST oracle's items carry `thumbnail` with this mode.
+    fake.set_modes(Modes {
+        thumbnails: true,
+        ..Modes::default()
+    });
+    let out = civimg(&fake)
+        .args(["--image-host", &fake.image_base()])
+        .args(["list", "--collection-id", "5001", "--nsfw", "X"])
+        .args(["--format", "jsonl"])
+        .run_ok();
+    let got = json_lines(&out.stdout);
+    assert_eq!(ids(&got), fake.collection_ids(5001, ALL_LEVELS));
+    let (mut videos, mut post_versions) = (0, 0);
+    for item in &got {
+        let id = item["id"].as_u64().unwrap();
+        let trpc = fake.collection_item(id).unwrap();
+        assert!(trpc["publishedAt"].is_string() && trpc["mimeType"].is_string());
+        assert_eq!(item["publishedAt"], trpc["publishedAt"], "{id}");
+        assert_eq!(item["mimeType"], trpc["mimeType"], "{id}");
+        let versions = item["modelVersionIds"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let listed = trpc["modelVersionIds"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(listed.iter().all(|v| versions.contains(v)), "{id}: {item}");
+        if trpc["modelVersionId"].is_number() {
+            assert!(versions.contains(&trpc["modelVersionId"]), "{id}: {item}");
+            if !listed.contains(&trpc["modelVersionId"]) {
+                post_versions += 1;
+            }
+        }
+        let rest = fake.item(id).unwrap();
+        if item["type"] == "video" {
+            videos += 1;
+            assert!(trpc["metadata"]["duration"].is_number());
+            assert_eq!(item["duration"], trpc["metadata"]["duration"], "{id}");
+            assert!(rest["thumbnail"]["url"].is_string());
+            assert_eq!(item["thumbnail"]["url"], rest["thumbnail"]["url"], "{id}");
+        } else {
+            assert!(item.get("duration").is_none() && item.get("thumbnail").is_none());
+        }
+    }
+    assert!(videos > 0 && post_versions > 0, "{videos} {post_versions}");
+
+    // `--fields` takes them, as every writer does.
+    let video = got.iter().find(|i| i["type"] == "video").unwrap();
+    let out = civimg(&fake)
+        .args(["--image-host", &fake.image_base()])
+        .args([
+            "list",
+            "--collection-id",
+            "5001",
+            "--nsfw",
+            "X",
+            "--type",
+            "video",
+        ])
+        .args(["--format", "csv", "--max", "1"])
+        .args(["--fields", "id,publishedAt,mimeType,duration,thumbnail.url"])
+        .run_ok();
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        ["id", "publishedAt", "mimeType", "duration", "thumbnail.url"]
+    );
+    assert_eq!(rows.len(), 1);
+    let want = [
+        video["id"].to_string(),
+        video["publishedAt"].as_str().unwrap().to_string(),
+        video["mimeType"].as_str().unwrap().to_string(),
+        video["duration"].to_string(),
+        video["thumbnail"]["url"].as_str().unwrap().to_string(),
+    ];
+    assert_eq!(rows[0].iter().collect::<Vec<_>>(), want);
 }
 
 #[test]

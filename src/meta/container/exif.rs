@@ -64,9 +64,12 @@ impl Tiff<'_> {
     }
 
     /// Reads the wanted fields of the IFD at `at`; returns the Exif IFD pointer if any.
+    /// Each tag is read once (its first readable entry): a repeated tag, every entry
+    /// pointing at one large value say, adds nothing.
     fn ifd(&self, at: usize, entries: &mut Entries) -> Option<u32> {
         let count = usize::from(self.u16(at)?).min(MAX_IFD_ENTRIES);
         let mut exif = None;
+        let mut seen = [false; TAGS.len()];
         for i in 0..count {
             let e = at + 2 + 12 * i;
             let (Some(tag), Some(kind), Some(n)) = (self.u16(e), self.u16(e + 2), self.u32(e + 4))
@@ -75,12 +78,13 @@ impl Tiff<'_> {
             };
             if tag == EXIF_IFD {
                 exif = self.u32(e + 8);
-            } else if let Some((_, key)) = TAGS.iter().find(|(t, _)| *t == tag) {
-                if let Some(text) = self
-                    .value(e, kind, n)
-                    .and_then(|raw| decode(tag, kind, raw))
-                {
-                    push_field(entries, key, text);
+            } else if let Some(t) = TAGS.iter().position(|(t, _)| *t == tag) {
+                let Some(raw) = self.value(e, kind, n).filter(|_| !seen[t]) else {
+                    continue;
+                };
+                seen[t] = true;
+                if let Some(text) = decode(tag, kind, raw) {
+                    push_field(entries, TAGS[t].1, text);
                 }
             }
         }

@@ -1,19 +1,25 @@
 //! The container step: the raw text entries of an image file and its pixel size, whatever
 //! the format. PNG text chunks (tEXt, zTXt, iTXt) and `eXIf`; JPEG APP1 EXIF (main IFD
-//! and Exif IFD), XMP and COM; WebP EXIF and XMP chunks. The container is decided from
-//! the first bytes, never the extension: Civitai names every image `.jpeg` whatever it
-//! holds (`doc/api.md`, "Image URLs and files").
+//! and Exif IFD), XMP and COM; WebP EXIF and XMP chunks; AVIF and HEIC `Exif` and XMP
+//! items. The container is decided from the first bytes, never the extension: Civitai
+//! names every image `.jpeg` whatever it holds (`doc/api.md`, "Image URLs and files").
 //!
-//! Everything here is bounded: compressed text inflates to at most [`MAX_TEXT`] bytes per
-//! file across all chunks, and only chunks a parser reads are inflated; no single chunk or
-//! segment is read past [`MAX_CHUNK`] bytes.
+//! Everything here is bounded: a file yields at most [`MAX_TEXT`] bytes of text across all
+//! its entries (compressed text inflated), and only chunks a parser reads are inflated; no
+//! single chunk, segment or item is read past [`MAX_CHUNK`] bytes. The readers take any
+//! `Read + Seek`, so they run over bytes in memory as well as over files
+//! (`crate::meta::read_bytes`; the property tests in `props.rs`).
 
 mod exif;
+mod heif;
 mod jpeg;
 mod png;
 mod stealth;
 mod webp;
 mod xmp;
+
+#[cfg(test)]
+mod props;
 
 use std::io::{BufRead, Read, Seek};
 
@@ -58,6 +64,10 @@ pub(crate) enum Container {
     Png,
     Jpeg,
     WebP,
+    /// AVIF: HEIF with AV1 images.
+    Avif,
+    /// HEIC and other HEIF files.
+    Heif,
 }
 
 impl std::fmt::Display for Container {
@@ -66,6 +76,8 @@ impl std::fmt::Display for Container {
             Container::Png => "PNG",
             Container::Jpeg => "JPEG",
             Container::WebP => "WebP",
+            Container::Avif => "AVIF",
+            Container::Heif => "HEIF",
         })
     }
 }
@@ -79,6 +91,16 @@ impl Container {
             Some(Container::Jpeg)
         } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
             Some(Container::WebP)
+        } else if head.get(4..8) == Some(b"ftyp") {
+            // The major brand: AVIF stills and sequences, HEIC ones, and the generic HEIF
+            // brands (an MP4's `isom`, `mp42` … are not images).
+            match head.get(8..12)? {
+                b"avif" | b"avis" => Some(Container::Avif),
+                b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => {
+                    Some(Container::Heif)
+                }
+                _ => None,
+            }
         } else {
             None
         }
@@ -86,6 +108,10 @@ impl Container {
 }
 
 /// The raw entries of one file, in file order: (key, text).
+///
+/// At most [`MAX_ENTRIES`] entries and [`MAX_TEXT`] bytes of text in all: an entry past
+/// either is dropped, so no file can make its entries larger, however its fields point
+/// at each other.
 ///
 /// Keys are PNG keywords as written; EXIF fields by tag name (`UserComment`,
 /// `ImageDescription`, `Make`, `Model`, `Software`), except that a field holding
@@ -97,6 +123,8 @@ pub(crate) struct Entries {
     pub texts: Vec<(String, String)>,
     /// Pixel size from the image header.
     pub size: Option<(u32, u32)>,
+    /// Bytes of text held (keys are not counted: each is at most its chunk).
+    held: usize,
 }
 
 impl Entries {
@@ -108,11 +136,19 @@ impl Entries {
             .map(|(_, t)| t.as_str())
     }
 
-    /// Adds an entry unless the file already gave too many.
+    /// Adds an entry unless the file already gave too many, or too much text.
     pub(crate) fn push(&mut self, key: &str, text: String) {
-        if self.texts.len() < MAX_ENTRIES {
+        let held = self.held.saturating_add(text.len());
+        if self.texts.len() < MAX_ENTRIES && held <= MAX_TEXT {
+            self.held = held;
             self.texts.push((key.to_string(), text));
         }
+    }
+
+    /// Bytes of text held in all.
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> usize {
+        self.held
     }
 
     /// Entries from literal pairs (tests build their records this way).
@@ -124,6 +160,7 @@ impl Entries {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             size: None,
+            held: 0,
         }
     }
 }
@@ -170,21 +207,47 @@ impl Budget {
     }
 }
 
-/// Reads the entries of a file of a known container. An XMP `exif:UserComment` stands in
-/// for a missing EXIF one.
+/// Reads the entries of a file of a known container, with what its XMP packet adds
+/// ([`from_xmp`]).
 pub(crate) fn read<R: BufRead + Seek>(reader: &mut R, container: Container) -> Result<Entries> {
     let mut budget = Budget::new();
     let mut entries = match container {
         Container::Png => png::read(reader, &mut budget),
         Container::Jpeg => jpeg::read(reader),
         Container::WebP => webp::read(reader),
+        Container::Avif | Container::Heif => heif::read(reader, &mut budget),
     }?;
+    // The packet is lent out, not copied, while what it adds is pushed after it.
+    if let Some(at) = entries.texts.iter().position(|(k, _)| k == "XMP") {
+        let packet = std::mem::take(&mut entries.texts[at].1);
+        from_xmp(&mut entries, &packet);
+        entries.texts[at].1 = packet;
+    }
+    Ok(entries)
+}
+
+/// Fields an XMP packet holds that the file gave no other way: `exif:UserComment` stands in
+/// for a missing EXIF one, ComfyUI's `comfy:prompt` and `comfy:workflow` for missing
+/// `prompt` and `workflow` entries.
+fn from_xmp(entries: &mut Entries, packet: &str) {
     if entries.get("UserComment").is_none() {
-        if let Some(text) = entries.get("XMP").and_then(xmp::user_comment) {
+        if let Some(text) = xmp::user_comment(packet) {
             entries.push("UserComment", text);
         }
     }
-    Ok(entries)
+    for (key, graph) in xmp::comfy_graphs(packet) {
+        if entries.get(key).is_none() {
+            entries.push(key, graph);
+        }
+    }
+}
+
+/// The container of an image held in memory and its entries; None when the bytes are no
+/// image read here.
+#[cfg(test)]
+pub(crate) fn read_bytes(bytes: &[u8]) -> Option<(Container, Result<Entries>)> {
+    let container = Container::sniff(bytes.get(..12).unwrap_or(bytes))?;
+    Some((container, read(&mut std::io::Cursor::new(bytes), container)))
 }
 
 /// A1111 parameters hidden in the low bits of a PNG's alpha channel, read only when the

@@ -1,17 +1,31 @@
-//! XMP packets: the one field generators' text survives in when an editor re-saves an image
-//! with XMP in place of EXIF, `exif:UserComment` (as an attribute or an `rdf:Alt` list).
-//! Not an XML parser: a bounded text search, with the five XML entities and numeric
-//! character references undone.
+//! XMP packets: the fields generators' text survives in. `exif:UserComment` (as an attribute
+//! or an `rdf:Alt` list), where it is kept when an editor re-saves an image with XMP in place
+//! of EXIF; and ComfyUI's own `comfy:prompt` and `comfy:workflow` (namespace
+//! `https://github.com/Comfy-Org/ComfyUI`), which its AVIF saver writes. Not an XML parser: a
+//! bounded text search, with the five XML entities and numeric character references undone.
 
 /// The `exif:UserComment` text of an XMP packet, if any.
 pub(crate) fn user_comment(xmp: &str) -> Option<String> {
-    let at = xmp.find("UserComment")?;
-    let rest = &xmp[at + "UserComment".len()..];
+    property(xmp, "UserComment")
+}
+
+/// The ComfyUI graphs of an XMP packet: `(key, JSON text)` for `prompt` and `workflow`.
+pub(crate) fn comfy_graphs(xmp: &str) -> impl Iterator<Item = (&'static str, String)> + '_ {
+    [("prompt", "comfy:prompt"), ("workflow", "comfy:workflow")]
+        .into_iter()
+        .filter_map(|(key, name)| Some((key, property(xmp, name)?)))
+}
+
+/// The text of the property `name`, written as an attribute (`name="…"`) or an element
+/// (`<name>…</name>`, or its `rdf:li` inside an `rdf:Alt`).
+fn property(xmp: &str, name: &str) -> Option<String> {
+    let at = find_name(xmp, name)?;
+    let rest = &xmp[at + name.len()..];
     let raw = if let Some(attr) = rest.strip_prefix("=\"") {
         &attr[..attr.find('"')?]
     } else {
         let body = &rest[rest.find('>')? + 1..];
-        let body = &body[..body.find("UserComment")?];
+        let body = &body[..body.find(name)?];
         match body.find("<rdf:li") {
             Some(li) => {
                 let li = &body[li..];
@@ -23,6 +37,21 @@ pub(crate) fn user_comment(xmp: &str) -> Option<String> {
     };
     let text = unescape(raw);
     (!text.trim().is_empty()).then_some(text)
+}
+
+/// Where `name` first stands as a whole name: not followed by more of a name (`comfy:prompt`
+/// is not `comfy:prompts`).
+fn find_name(xmp: &str, name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = xmp[from..].find(name) {
+        let at = from + found;
+        let next = xmp[at + name.len()..].bytes().next();
+        if !next.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return Some(at);
+        }
+        from = at + name.len();
+    }
+    None
 }
 
 fn unescape(raw: &str) -> String {
@@ -82,10 +111,36 @@ mod tests {
             Some("cat <lora:x:1>\nSteps: 5")
         );
         assert_eq!(user_comment("<x:xmpmeta/>"), None);
+        assert_eq!(
+            user_comment("<exif:UserComments>x</exif:UserComments>"),
+            None
+        );
         assert_eq!(user_comment("UserComment").as_deref(), None);
         assert_eq!(
             unescape("&bogus; &#xZZ; & &#1114112;"),
             "&bogus; &#xZZ; & &#1114112;"
         );
+    }
+
+    // ComfyUI's AVIF saver: the graphs as elements of its own namespace, entities escaped.
+    #[test]
+    fn comfy_graphs_in_their_own_namespace() {
+        let xmp = r#"<rdf:Description xmlns:comfy="https://github.com/Comfy-Org/ComfyUI">
+            <comfy:prompt>{&quot;1&quot;:{&quot;class_type&quot;:&quot;KSampler&quot;}}</comfy:prompt>
+            <comfy:workflow>{&quot;nodes&quot;:[]}</comfy:workflow></rdf:Description>"#;
+        let graphs: Vec<_> = comfy_graphs(xmp).collect();
+        assert_eq!(
+            graphs,
+            [
+                ("prompt", r#"{"1":{"class_type":"KSampler"}}"#.to_string()),
+                ("workflow", r#"{"nodes":[]}"#.to_string())
+            ]
+        );
+        let attr = r#"<rdf:Description comfy:prompt="{&quot;a&quot;:1}"/>"#;
+        assert_eq!(
+            comfy_graphs(attr).collect::<Vec<_>>(),
+            [("prompt", r#"{"a":1}"#.to_string())]
+        );
+        assert_eq!(comfy_graphs("<x:xmpmeta/>").count(), 0);
     }
 }

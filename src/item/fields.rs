@@ -1,8 +1,13 @@
-//! Dotted field paths (`stats.likeCount`, `meta.prompt`) and their text in a cell.
+//! Field lookup: dotted paths (`stats.likeCount`, `meta.prompt`) checked as `--fields` names and
+//! read from an item as a value or as the text of a cell. `list`'s writers, `--name` templates
+//! and `download` read fields here, so none of them depends on another.
 //!
 //! `meta.<key>` with one of [`NORMALIZED_META_KEYS`] reads the item's normalized
-//! [`GenRecord`], so `meta.model` and `meta.clipSkip` work although the API spells them
-//! `Model` and `Clip skip`; any other path reads the item as the API sent it.
+//! [`GenRecord`] (the one `civimg meta ID` prints), so `meta.model`, `meta.clipSkip` and
+//! `meta.resources` work although the API spells them `Model`, `Clip skip` and splits
+//! resources over `resources`, `civitaiResources` and `hashes`; paths below such a key
+//! (`meta.resources.0.name`, `meta.hires.upscaler`) read inside it. Any other path reads the
+//! item as the API sent it.
 
 use std::cell::OnceCell;
 
@@ -10,7 +15,8 @@ use serde_json::Value;
 
 use crate::meta::GenRecord;
 
-/// The `meta.<key>` names answered from the normalized record (GenRecord's own field names).
+/// The `meta.<key>` names answered from the normalized record: every key of GenRecord's
+/// JSON, by its own name.
 pub const NORMALIZED_META_KEYS: &[&str] = &[
     "prompt",
     "negativePrompt",
@@ -25,6 +31,12 @@ pub const NORMALIZED_META_KEYS: &[&str] = &[
     "modelHash",
     "clipSkip",
     "denoisingStrength",
+    "hires",
+    "resources",
+    "resourcesDropped",
+    "generator",
+    "source",
+    "extra",
 ];
 
 /// The item fields `--fields` accepts (doc/api.md's item fields); below `meta.`, `tags.` and
@@ -57,6 +69,10 @@ pub const ITEM_FIELDS: &[&str] = &[
     "thumbnail.url",
     "thumbnail.width",
     "thumbnail.height",
+    // Collections (tRPC) only: kept under their tRPC names, REST items have no such field.
+    "publishedAt",
+    "mimeType",
+    "duration",
 ];
 
 /// Paths below these are open-ended.
@@ -232,40 +248,6 @@ fn insert_at(root: &mut Value, path: &str, value: Value) {
     }
 }
 
-/// CSV columns when `--fields` is not given: every documented item field, flattened.
-pub const DEFAULT_CSV_FIELDS: &[&str] = &[
-    "id",
-    "url",
-    "width",
-    "height",
-    "type",
-    "nsfwLevel",
-    "browsingLevel",
-    "createdAt",
-    "postId",
-    "username",
-    "baseModel",
-    "modelVersionIds",
-    "hash",
-    // doc/api.md, "The official reference": a video's still, null for images.
-    "thumbnail.url",
-    "thumbnail.width",
-    "thumbnail.height",
-    "stats.likeCount",
-    "stats.heartCount",
-    "stats.laughCount",
-    "stats.cryCount",
-    "stats.dislikeCount",
-    "stats.commentCount",
-    "meta.prompt",
-    "meta.negativePrompt",
-    "meta.seed",
-    "meta.steps",
-    "meta.sampler",
-    "meta.cfgScale",
-    "meta.Model",
-];
-
 /// The value at a dotted path (an array's element by its index). The item's `meta` is flat:
 /// the legacy wrapper was taken off at intake (`crate::item`).
 pub fn lookup<'v>(item: &'v Value, path: &str) -> Option<&'v Value> {
@@ -304,15 +286,33 @@ impl<'v> Row<'v> {
                 return names;
             }
         }
-        let normalized = normalized_key(path).and_then(|key| normalized(self.record()?, key));
+        let normalized = normalized_key(path).and_then(|(key, rest)| match (key, rest) {
+            ("resources", "") => self.record().map(|r| resource_names(&r.resources)),
+            (key, "") => self
+                .record()
+                .and_then(|r| normalized(r, key))
+                .or_else(|| self.normalized_json(path).map(|v| cell(Some(&v)))),
+            _ => self.normalized_json(path).map(|v| cell(Some(&v))),
+        });
         normalized.unwrap_or_else(|| cell(lookup(self.item, path)))
     }
 
     /// The JSON value at `path`: the normalized one for a normalized `meta.<key>` the record
     /// has, else the item's own.
     pub fn json(&self, path: &str) -> Option<Value> {
-        let normalized = normalized_key(path).and_then(|key| self.record_json()?.get(key).cloned());
-        normalized.or_else(|| lookup(self.item, path).cloned())
+        self.normalized_json(path)
+            .or_else(|| lookup(self.item, path).cloned())
+    }
+
+    /// The record's value at a normalized `meta.<key>` path, if the record has one.
+    fn normalized_json(&self, path: &str) -> Option<Value> {
+        let (key, rest) = normalized_key(path)?;
+        let value = self.record_json()?.get(key)?;
+        if rest.is_empty() {
+            Some(value.clone())
+        } else {
+            lookup(value, rest).cloned()
+        }
     }
 
     /// The record as JSON, serialized at most once for all of the row's fields.
@@ -329,10 +329,21 @@ impl<'v> Row<'v> {
     }
 }
 
-/// The key of a normalized `meta.<key>` path.
-fn normalized_key(path: &str) -> Option<&str> {
-    path.strip_prefix("meta.")
-        .filter(|key| NORMALIZED_META_KEYS.contains(key))
+/// A normalized `meta.<key>` path as its key and the rest of the path below it (empty for
+/// the key itself).
+fn normalized_key(path: &str) -> Option<(&str, &str)> {
+    let below = path.strip_prefix("meta.")?;
+    let (key, rest) = below.split_once('.').unwrap_or((below, ""));
+    NORMALIZED_META_KEYS.contains(&key).then_some((key, rest))
+}
+
+/// Resources in a cell: their names joined by `;`, as `civimg meta --format csv` writes them.
+fn resource_names(resources: &[crate::meta::Resource]) -> String {
+    resources
+        .iter()
+        .map(crate::meta::Resource::label)
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// `withTags` gives `tags: [{id, name}]`; a cell shows the names joined by `;`.
@@ -363,6 +374,9 @@ fn normalized(r: &GenRecord, key: &str) -> Option<String> {
         "modelHash" => r.model_hash.clone(),
         "clipSkip" => int(r.clip_skip),
         "denoisingStrength" => num(r.denoising_strength),
+        "resourcesDropped" => r.resources_dropped.map(|n| n.to_string()),
+        "generator" => r.generator.clone(),
+        "source" => Some(r.source.clone()),
         _ => None,
     }
 }
@@ -473,6 +487,48 @@ mod tests {
             project(&item, &fields),
             json!({"id": 1, "stats": {"likeCount": 3},
                 "meta": {"model": "juggernaut", "seed": 42}, "hash": null})
+        );
+    }
+
+    // issue 18: every key of the normalized record is a `meta.<key>` field, with the values
+    // `civimg meta ID` prints.
+    #[test]
+    fn every_record_key_reads_the_normalized_record() {
+        let meta = json!({"prompt": "a cat", "Model": "juggernaut", "Hires upscale": "2",
+            "Hires upscaler": "4x", "resources": [{"name": "armor", "type": "lora", "weight": 0.8}],
+            "civitaiResources": [{"type": "checkpoint", "modelVersionId": 77}],
+            "hashes": {"embed:easyneg": "abc"}, "Odd key": 1});
+        let item = json!({"id": 1, "meta": meta});
+        let record = GenRecord::from_api_meta(&item["meta"]).unwrap();
+        let want = serde_json::to_value(&record).unwrap();
+        let row = Row::new(&item);
+        for key in NORMALIZED_META_KEYS {
+            let path = format!("meta.{key}");
+            assert_eq!(row.json(&path).as_ref(), want.get(*key), "{path}");
+            assert!(
+                check_fields(std::slice::from_ref(&path), false).is_ok(),
+                "{path}"
+            );
+        }
+        assert_eq!(row.json("meta.resources"), Some(want["resources"].clone()));
+        assert_eq!(record.resources.len(), 3, "{:?}", record.resources);
+        assert_eq!(row.cell("meta.resources"), "armor;version 77;easyneg");
+        assert_eq!(row.cell("meta.resources.0.weight"), "0.8");
+        assert_eq!(row.cell("meta.resources.1.modelVersionId"), "77");
+        assert_eq!(row.cell("meta.hires.upscaler"), "4x");
+        assert_eq!(row.cell("meta.hires"), want["hires"].to_string());
+        assert_eq!(row.cell("meta.extra.Odd key"), "1");
+        assert_eq!(row.cell("meta.source"), "api");
+        assert_eq!(row.cell("meta.generator"), "");
+        // A raw key keeps its raw value.
+        assert_eq!(row.cell("meta.Hires upscale"), "2");
+        let fields = vec![
+            "meta.resources.0.name".to_string(),
+            "meta.hires".to_string(),
+        ];
+        assert_eq!(
+            project(&item, &fields),
+            json!({"meta": {"resources": {"0": {"name": "armor"}}, "hires": want["hires"]}})
         );
     }
 
