@@ -7,6 +7,7 @@
 //! [`Item`], so field lookup, names and the meta readers never look for the wrapper again.
 
 pub mod fields;
+mod top;
 
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
@@ -29,19 +30,105 @@ pub struct Item {
     pub level: Option<u64>,
 }
 
-/// The fields read from every item; the rest of the object is skipped, not built.
-#[derive(Default, Deserialize)]
+/// The few keys a run reads from every item, found in one pass over its top level.
+#[derive(Debug, Default, PartialEq)]
 struct Keys<'a> {
-    #[serde(default)]
-    id: Option<Value>,
-    #[serde(default)]
-    username: Option<Value>,
-    #[serde(default, rename = "browsingLevel")]
-    browsing_level: Option<Value>,
-    #[serde(default, rename = "nsfwLevel", borrow)]
-    nsfw_level: Option<&'a RawValue>,
-    #[serde(default, borrow)]
-    meta: Option<&'a RawValue>,
+    id: Option<u64>,
+    username: Option<String>,
+    level: Option<u64>,
+    /// The text of `meta`, when it is not `null`.
+    meta: Option<&'a str>,
+}
+
+impl<'a> Keys<'a> {
+    /// The keys of an item's text (JSON already checked). The top level is walked once
+    /// ([`top::entries`]); the rare shapes that walk leaves to serde_json (see [`Keys::walked`])
+    /// are read the way they always were, so both give the same answer for every text.
+    fn of(text: &'a str) -> Keys<'a> {
+        Keys::walked(text).unwrap_or_else(|| Keys::by_serde(text))
+    }
+
+    /// The keys from one walk over the top level; `None` when the text is no object, a key is
+    /// written with escapes, or `id`, `username` or `browsingLevel` holds an array or object:
+    /// serde_json reads those shapes in ways only it knows exactly (an array as a struct's
+    /// fields in order, its nesting limit inside a value).
+    fn walked(text: &'a str) -> Option<Keys<'a>> {
+        let mut found: [Option<&str>; 5] = [None; 5];
+        for (key, value) in top::entries(text)? {
+            if key.contains('\\') {
+                return None;
+            }
+            let Some(slot) = KEYS.iter().position(|k| *k == key) else {
+                continue;
+            };
+            if slot < 3 && matches!(value.as_bytes().first(), Some(b'[' | b'{')) {
+                return None;
+            }
+            if found[slot].replace(value).is_some() {
+                // serde_json refuses a duplicate field, and the intake took that as no keys.
+                return Some(Keys::default());
+            }
+        }
+        let [id, username, browsing_level, nsfw_level, meta] =
+            found.map(|v| v.filter(|v| *v != "null"));
+        let username = match username {
+            Some(u) if top::is_string(u) && !u.contains('\\') => {
+                Some(u[1..u.len() - 1].to_string())
+            }
+            Some(u) if top::is_string(u) => Some(serde_json::from_str(u).ok()?),
+            _ => None,
+        };
+        Some(Keys {
+            id: id.and_then(whole_number),
+            username,
+            level: browsing_level
+                .and_then(whole_number)
+                .or_else(|| nsfw_level.and_then(level_of_name)),
+            meta,
+        })
+    }
+
+    /// The keys as serde_json reads them into a struct; no keys at all when it refuses the
+    /// text (a duplicate field, a value nested past its limit).
+    fn by_serde(text: &'a str) -> Keys<'a> {
+        #[derive(Default, Deserialize)]
+        struct Fields<'a> {
+            #[serde(default)]
+            id: Option<Value>,
+            #[serde(default)]
+            username: Option<Value>,
+            #[serde(default, rename = "browsingLevel")]
+            browsing_level: Option<Value>,
+            #[serde(default, rename = "nsfwLevel", borrow)]
+            nsfw_level: Option<&'a RawValue>,
+            #[serde(default, borrow)]
+            meta: Option<&'a RawValue>,
+        }
+        let fields: Fields = serde_json::from_str(text).unwrap_or_default();
+        let named = fields.nsfw_level.map(RawValue::get);
+        Keys {
+            id: fields.id.as_ref().and_then(Value::as_u64),
+            username: fields.username.and_then(|u| u.as_str().map(str::to_string)),
+            level: fields
+                .browsing_level
+                .as_ref()
+                .and_then(Value::as_u64)
+                .or_else(|| named.and_then(level_of_name)),
+            meta: fields.meta.map(RawValue::get),
+        }
+    }
+}
+
+/// The keys [`Keys::walked`] looks for, in the order of its slots.
+const KEYS: [&str; 5] = ["id", "username", "browsingLevel", "nsfwLevel", "meta"];
+
+/// A number's text as `u64` when it is one (what `Value::as_u64` gives): digits only and in
+/// range; a sign, a fraction or an exponent make it none.
+fn whole_number(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 /// The legacy wrapper: an object of `meta` and, optionally, `id`, nothing else. Any other key
@@ -60,16 +147,9 @@ impl<'de> Deserialize<'de> for Item {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(de)?;
         // An item that is not an object still passes through; it just has no id.
-        let keys: Keys = serde_json::from_str(raw.get()).unwrap_or_default();
-        let id = keys.id.as_ref().and_then(Value::as_u64);
-        let username = keys.username.and_then(|u| u.as_str().map(str::to_string));
-        let named = keys.nsfw_level.map(RawValue::get);
-        let level = keys
-            .browsing_level
-            .as_ref()
-            .and_then(Value::as_u64)
-            .or_else(|| named.and_then(level_of_name));
+        let keys = Keys::of(raw.get());
         let wrapped = keys.meta.is_some_and(is_wrapper);
+        let (id, username, level) = (keys.id, keys.username, keys.level);
         let raw = if wrapped {
             unwrap_meta(&raw).unwrap_or(raw)
         } else {
@@ -96,11 +176,11 @@ fn level_of_name(name: &str) -> Option<u64> {
 }
 
 /// Whether an item's `meta` is the legacy wrapper, around a flat meta or around none (`null`).
-fn is_wrapper(meta: &RawValue) -> bool {
-    if !meta.get().starts_with('{') {
+fn is_wrapper(meta: &str) -> bool {
+    if !meta.starts_with('{') {
         return false;
     }
-    serde_json::from_str::<Wrapper>(meta.get()).is_ok_and(|w| {
+    serde_json::from_str::<Wrapper>(meta).is_ok_and(|w| {
         let inner = w.meta.get();
         inner.starts_with('{') || inner == "null"
     })
@@ -207,6 +287,138 @@ mod tests {
         ] {
             assert_eq!(read(flat), flat);
         }
+    }
+
+    #[test]
+    fn the_keys_read_as_serde_json_reads_them() {
+        let keys = |text: &str| {
+            let item = Item::from_text(text).unwrap();
+            (item.id, item.username, item.level)
+        };
+        let some = |id, user: &str, level| (id, Some(user.to_string()), level);
+        assert_eq!(
+            keys(r#"{"id":5,"username":"bob","browsingLevel":4,"nsfwLevel":"X"}"#),
+            some(Some(5), "bob", Some(4))
+        );
+        // Only whole numbers in range are ids; the level's name serves when its bit is none.
+        for id in [
+            r#""5""#,
+            "5.0",
+            "1e2",
+            "-5",
+            "-0",
+            "18446744073709551616",
+            "true",
+        ] {
+            let text = format!(r#"{{"id":{id},"browsingLevel":"4","nsfwLevel":"Soft"}}"#);
+            assert_eq!(keys(&text), (None, None, Some(2)), "{text}");
+        }
+        assert_eq!(keys(r#"{"id":18446744073709551615}"#).0, Some(u64::MAX));
+        // Escapes: in a name, and in a key (serde_json matches a key once unescaped).
+        assert_eq!(
+            keys(r#"{"username":"b\u00f6b\"","\u0069d":7}"#),
+            some(Some(7), "b\u{f6}b\"", None)
+        );
+        // A duplicate field makes serde_json refuse the struct: no keys at all.
+        for text in [
+            r#"{"id":1,"username":"a","id":2}"#,
+            r#"{"id":null,"id":2}"#,
+            r#"{"id":1,"meta":null,"meta":{}}"#,
+            r#"{"id":1,"\u0069d":2}"#,
+        ] {
+            assert_eq!(keys(text), (None, None, None), "{text}");
+        }
+        // Not an object: serde_json reads an array as the fields in order; anything else is none.
+        assert_eq!(keys(r#"[7,"al",2]"#), some(Some(7), "al", Some(2)));
+        for text in ["7", r#""x""#, "null", "[]"] {
+            assert_eq!(keys(text), (None, None, None), "{text}");
+        }
+        // A container where a number or a name belongs.
+        assert_eq!(
+            keys(r#"{"id":[1],"username":{"a":1},"browsingLevel":8}"#).2,
+            Some(8)
+        );
+    }
+
+    /// Items of every shape the keys could be written in, from a seeded generator.
+    fn generated_item(rng: &mut fastrand::Rng) -> String {
+        fn ws(rng: &mut fastrand::Rng) -> &'static str {
+            ["", "", "", " ", "\n  ", "\t"][rng.usize(..6)]
+        }
+        fn value(rng: &mut fastrand::Rng, depth: u32) -> String {
+            let scalars = [
+                "null",
+                "true",
+                "0",
+                "17",
+                "-3",
+                "7.0",
+                "1e2",
+                "-0",
+                "18446744073709551616",
+                "\"bob\"",
+                "\"b\\\"o\\u0062\"",
+                "\"X\"",
+                "\"Soft\"",
+                "\"\"",
+                "\"a]}\"",
+            ];
+            match rng.usize(..20) {
+                0..=14 => scalars[rng.usize(..scalars.len())].to_string(),
+                15 => rng.u64(..).to_string(),
+                16 | 17 if depth < 3 => {
+                    let n = rng.usize(..4);
+                    let items: Vec<String> = (0..n).map(|_| value(rng, depth + 1)).collect();
+                    format!("[{}]", items.join(&format!(",{}", ws(rng))))
+                }
+                18 | 19 if depth < 3 => object(rng, depth + 1),
+                _ => "\"x\"".to_string(),
+            }
+        }
+        fn object(rng: &mut fastrand::Rng, depth: u32) -> String {
+            let names = [
+                "id",
+                "username",
+                "browsingLevel",
+                "nsfwLevel",
+                "meta",
+                "url",
+                "x",
+                "\\u0069d",
+                "ids",
+                "m\\\"eta",
+            ];
+            let n = rng.usize(..6);
+            let entries: Vec<String> = (0..n)
+                .map(|_| {
+                    let key = names[rng.usize(..names.len())];
+                    let (a, b) = (ws(rng), ws(rng));
+                    format!("\"{key}\"{a}:{b}{}", value(rng, depth))
+                })
+                .collect();
+            format!("{{{}{}{}}}", ws(rng), entries.join(","), ws(rng))
+        }
+        if rng.usize(..10) == 0 {
+            value(rng, 0)
+        } else {
+            object(rng, 0)
+        }
+    }
+
+    #[test]
+    fn one_walk_reads_what_serde_json_reads_on_thousands_of_items() {
+        let mut rng = fastrand::Rng::with_seed(19);
+        let mut walked = 0;
+        for _ in 0..5000 {
+            let text = generated_item(&mut rng);
+            assert!(serde_json::from_str::<Value>(&text).is_ok(), "{text}");
+            if let Some(keys) = Keys::walked(&text) {
+                walked += 1;
+                assert_eq!(keys, Keys::by_serde(&text), "{text}");
+            }
+        }
+        // Most shapes are read by the walk, not left to serde_json.
+        assert!(walked > 2500, "{walked}");
     }
 
     #[test]
