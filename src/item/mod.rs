@@ -7,6 +7,7 @@
 //! [`Item`], so field lookup, names and the meta readers never look for the wrapper again.
 
 pub mod fields;
+pub mod scan;
 mod top;
 
 use serde::de::IgnoredAny;
@@ -21,7 +22,7 @@ use serde_json::Value;
 /// building a tree of values only to write it out again.
 #[derive(Debug)]
 pub struct Item {
-    raw: Box<RawValue>,
+    raw: Box<str>,
     /// The numeric `id`, if any.
     pub id: Option<u64>,
     /// The `username`, if any.
@@ -53,8 +54,14 @@ impl<'a> Keys<'a> {
     /// serde_json reads those shapes in ways only it knows exactly (an array as a struct's
     /// fields in order, its nesting limit inside a value).
     fn walked(text: &'a str) -> Option<Keys<'a>> {
+        Keys::from_entries(top::entries(text)?)
+    }
+
+    /// The keys from an object's top-level entries (key as written, value's text); `None` as
+    /// for [`Keys::walked`].
+    fn from_entries(entries: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Keys<'a>> {
         let mut found: [Option<&str>; 5] = [None; 5];
-        for (key, value) in top::entries(text)? {
+        for (key, value) in entries {
             if key.contains('\\') {
                 return None;
             }
@@ -147,20 +154,7 @@ impl<'de> Deserialize<'de> for Item {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(de)?;
         // An item that is not an object still passes through; it just has no id.
-        let keys = Keys::of(raw.get());
-        let wrapped = keys.meta.is_some_and(is_wrapper);
-        let (id, username, level) = (keys.id, keys.username, keys.level);
-        let raw = if wrapped {
-            unwrap_meta(&raw).unwrap_or(raw)
-        } else {
-            raw
-        };
-        Ok(Item {
-            raw,
-            id,
-            username,
-            level,
-        })
+        Ok(Item::with_keys(raw.get(), Keys::of(raw.get())))
     }
 }
 
@@ -180,6 +174,25 @@ fn is_wrapper(meta: &str) -> bool {
     if !meta.starts_with('{') {
         return false;
     }
+    let mut found: [Option<&str>; 2] = [None; 2];
+    for (key, value) in top::entries(meta).into_iter().flatten() {
+        let slot = match key {
+            "id" => 0,
+            "meta" => 1,
+            // serde_json matches keys unescaped: it decides.
+            _ if key.contains('\\') => return is_wrapper_by_serde(meta),
+            // Any other key: a flat meta (the first key of one, mostly).
+            _ => return false,
+        };
+        if found[slot].replace(value).is_some() {
+            return false;
+        }
+    }
+    found[1].is_some_and(|inner| inner.starts_with('{') || inner == "null")
+}
+
+/// [`is_wrapper`] as serde_json reads the wrapper's shape.
+fn is_wrapper_by_serde(meta: &str) -> bool {
     serde_json::from_str::<Wrapper>(meta).is_ok_and(|w| {
         let inner = w.meta.get();
         inner.starts_with('{') || inner == "null"
@@ -188,18 +201,44 @@ fn is_wrapper(meta: &str) -> bool {
 
 /// The item with its wrapped meta replaced by the flat one inside, other fields as they were:
 /// `list` asks for `flatMeta=true`, and a server that ignores it still gives one shape.
-fn unwrap_meta(raw: &RawValue) -> Option<Box<RawValue>> {
-    let mut item: serde_json::Map<String, Value> = serde_json::from_str(raw.get()).ok()?;
+fn unwrap_meta(raw: &str) -> Option<Box<str>> {
+    let mut item: serde_json::Map<String, Value> = serde_json::from_str(raw).ok()?;
     let inner = item.get_mut("meta")?.get_mut("meta")?.take();
     item.insert("meta".into(), inner);
-    serde_json::value::to_raw_value(&item).ok()
+    Some(serde_json::to_string(&item).ok()?.into_boxed_str())
 }
 
 impl Item {
     /// The intake of one item's JSON text (an `--input` line, say): the same reading as an
     /// item of an API page.
     pub fn from_text(text: &str) -> Result<Item, serde_json::Error> {
-        serde_json::from_str(text)
+        match scan::item(text) {
+            Some(item) => Ok(item),
+            None => serde_json::from_str(text),
+        }
+    }
+
+    /// The intake of an item's text that [`scan`] has checked, with its top-level entries
+    /// when it is an object.
+    fn from_checked(text: &str, entries: Option<&[(&str, &str)]>) -> Item {
+        let keys = entries
+            .and_then(|e| Keys::from_entries(e.iter().copied()))
+            .unwrap_or_else(|| Keys::by_serde(text));
+        Item::with_keys(text, keys)
+    }
+
+    /// The item of this text and its keys: the wrapper unwrapped, if it is one.
+    fn with_keys(text: &str, keys: Keys) -> Item {
+        let raw = match keys.meta.is_some_and(is_wrapper) {
+            true => unwrap_meta(text).unwrap_or_else(|| text.into()),
+            false => text.into(),
+        };
+        Item {
+            raw,
+            id: keys.id,
+            username: keys.username,
+            level: keys.level,
+        }
     }
 
     /// An item built here rather than received (a collection's, in the REST shape).
@@ -218,26 +257,26 @@ impl Item {
         struct TagRef {
             id: Option<u64>,
         }
-        let tags = serde_json::from_str::<Tags>(self.raw.get()).ok()?.tags?;
+        let tags = serde_json::from_str::<Tags>(&self.raw).ok()?.tags?;
         Some(tags.into_iter().filter_map(|t| t.id).collect())
     }
 
     /// The JSON text as the API sent it.
     pub fn raw(&self) -> &str {
-        self.raw.get()
+        &self.raw
     }
 
     /// The whole item as a value tree, or what keeps it from being one (a nesting deeper than
     /// the JSON reader's limit), for a message naming the item when it is dropped.
     pub fn try_value(&self) -> Result<Value, String> {
-        serde_json::from_str(self.raw.get()).map_err(|e| json_error(&e))
+        serde_json::from_str(&self.raw).map_err(|e| json_error(&e))
     }
 
     /// The whole item as a value tree, fields in the API's order.
     pub fn value(&self) -> Value {
         // The text is valid JSON already; only a nesting deeper than serde_json's limit
         // could fail here, and then the item reads as null.
-        serde_json::from_str(self.raw.get()).unwrap_or(Value::Null)
+        serde_json::from_str(&self.raw).unwrap_or(Value::Null)
     }
 }
 
@@ -340,77 +379,12 @@ mod tests {
         );
     }
 
-    /// Items of every shape the keys could be written in, from a seeded generator.
-    fn generated_item(rng: &mut fastrand::Rng) -> String {
-        fn ws(rng: &mut fastrand::Rng) -> &'static str {
-            ["", "", "", " ", "\n  ", "\t"][rng.usize(..6)]
-        }
-        fn value(rng: &mut fastrand::Rng, depth: u32) -> String {
-            let scalars = [
-                "null",
-                "true",
-                "0",
-                "17",
-                "-3",
-                "7.0",
-                "1e2",
-                "-0",
-                "18446744073709551616",
-                "\"bob\"",
-                "\"b\\\"o\\u0062\"",
-                "\"X\"",
-                "\"Soft\"",
-                "\"\"",
-                "\"a]}\"",
-            ];
-            match rng.usize(..20) {
-                0..=14 => scalars[rng.usize(..scalars.len())].to_string(),
-                15 => rng.u64(..).to_string(),
-                16 | 17 if depth < 3 => {
-                    let n = rng.usize(..4);
-                    let items: Vec<String> = (0..n).map(|_| value(rng, depth + 1)).collect();
-                    format!("[{}]", items.join(&format!(",{}", ws(rng))))
-                }
-                18 | 19 if depth < 3 => object(rng, depth + 1),
-                _ => "\"x\"".to_string(),
-            }
-        }
-        fn object(rng: &mut fastrand::Rng, depth: u32) -> String {
-            let names = [
-                "id",
-                "username",
-                "browsingLevel",
-                "nsfwLevel",
-                "meta",
-                "url",
-                "x",
-                "\\u0069d",
-                "ids",
-                "m\\\"eta",
-            ];
-            let n = rng.usize(..6);
-            let entries: Vec<String> = (0..n)
-                .map(|_| {
-                    let key = names[rng.usize(..names.len())];
-                    let (a, b) = (ws(rng), ws(rng));
-                    format!("\"{key}\"{a}:{b}{}", value(rng, depth))
-                })
-                .collect();
-            format!("{{{}{}{}}}", ws(rng), entries.join(","), ws(rng))
-        }
-        if rng.usize(..10) == 0 {
-            value(rng, 0)
-        } else {
-            object(rng, 0)
-        }
-    }
-
     #[test]
     fn one_walk_reads_what_serde_json_reads_on_thousands_of_items() {
         let mut rng = fastrand::Rng::with_seed(19);
         let mut walked = 0;
         for _ in 0..5000 {
-            let text = generated_item(&mut rng);
+            let text = super::scan::tests::generated_item(&mut rng);
             assert!(serde_json::from_str::<Value>(&text).is_ok(), "{text}");
             if let Some(keys) = Keys::walked(&text) {
                 walked += 1;

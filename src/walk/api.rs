@@ -15,6 +15,33 @@ pub struct Page {
     pub metadata: Metadata,
 }
 
+impl Page {
+    /// A page from the body of an answer: read in one pass by [`crate::item::scan`] where it
+    /// can, else by serde_json, which gives the same page, or the error.
+    pub fn from_body(body: &[u8]) -> serde_json::Result<Page> {
+        match scanned(body) {
+            Some(page) => Ok(page),
+            None => serde_json::from_slice(body),
+        }
+    }
+}
+
+/// The page as [`crate::item::scan`] reads it, its small `metadata` read by serde_json;
+/// `None` when the whole body must go to serde_json (a cursor that is no number or string
+/// may fail there, and its error names the place in the body).
+fn scanned(body: &[u8]) -> Option<Page> {
+    let page = crate::item::scan::page(body)?;
+    let metadata = match page.metadata {
+        Some(text) if !text.starts_with('{') => return None,
+        Some(text) => serde_json::from_str(text).ok()?,
+        None => Metadata::default(),
+    };
+    Some(Page {
+        items: page.items,
+        metadata,
+    })
+}
+
 /// The `metadata` object of a page.
 #[derive(Debug, Default, Deserialize)]
 pub struct Metadata {
@@ -204,5 +231,90 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("neither a number nor a string"));
+    }
+
+    fn same(a: &Page, b: &Page) -> bool {
+        let item = |i: &Item| (i.raw().to_string(), i.id, i.username.clone(), i.level);
+        a.metadata.next_cursor == b.metadata.next_cursor
+            && a.items.iter().map(item).eq(b.items.iter().map(item))
+    }
+
+    /// A page of `n` generated items, with a metadata of some shape.
+    fn generated_page(rng: &mut fastrand::Rng, n: usize) -> String {
+        let items: Vec<String> = (0..n)
+            .map(|_| crate::item::scan::tests::generated_item(rng))
+            .collect();
+        let cursors = [
+            r#""100|17""#,
+            "101",
+            "1.5",
+            "null",
+            r#""""#,
+            "[1]",
+            r#""a\"b""#,
+        ];
+        let metadata = match rng.usize(..4) {
+            0 => String::new(),
+            1 => r#","metadata":null"#.to_string(),
+            _ => format!(
+                r#","metadata":{{"x":[{{}}],"nextCursor":{}}}"#,
+                cursors[rng.usize(..cursors.len())]
+            ),
+        };
+        format!(r#"{{"items":[{}]{metadata}}}"#, items.join(","))
+    }
+
+    // Issue 19: pages go from the body to items in one pass; serde_json's reading stays the
+    // reference, so both must agree wherever the one pass answers.
+    #[test]
+    fn the_one_pass_reads_every_page_as_serde_json_does() {
+        let mut rng = fastrand::Rng::with_seed(6);
+        let mut scanned_pages = 0;
+        for _ in 0..2000 {
+            let n = rng.usize(..6);
+            let text = generated_page(&mut rng, n);
+            let slow = serde_json::from_str::<Page>(&text);
+            let fast = scanned(text.as_bytes());
+            if let Some(fast) = &fast {
+                scanned_pages += 1;
+                assert!(same(fast, slow.as_ref().unwrap()), "{text}");
+            }
+            assert_eq!(
+                Page::from_body(text.as_bytes())
+                    .map_err(|e| e.to_string())
+                    .map(|_| ()),
+                slow.as_ref().map_err(|e| e.to_string()).map(|_| ()),
+                "{text}"
+            );
+        }
+        assert!(scanned_pages > 400, "{scanned_pages}");
+    }
+
+    #[test]
+    fn a_damaged_page_is_never_read_where_serde_json_refuses_it() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        let marks = b"\",:{}[]\\ 0-e.\x01tnu\xff";
+        let mut damaged = 0;
+        for _ in 0..20000 {
+            let n = rng.usize(1..4);
+            let mut body = generated_page(&mut rng, n).into_bytes();
+            for _ in 0..rng.usize(1..3) {
+                let at = rng.usize(..body.len());
+                match rng.usize(..3) {
+                    0 => {
+                        body.remove(at);
+                    }
+                    1 => body.insert(at, marks[rng.usize(..marks.len())]),
+                    _ => body[at] = marks[rng.usize(..marks.len())],
+                }
+            }
+            let slow = serde_json::from_slice::<Page>(&body);
+            damaged += usize::from(slow.is_err());
+            if let Some(fast) = scanned(&body) {
+                let text = String::from_utf8_lossy(&body);
+                assert!(same(&fast, slow.as_ref().expect(&text)), "{text}");
+            }
+        }
+        assert!(damaged > 10000, "{damaged}");
     }
 }

@@ -236,7 +236,13 @@ impl Client {
     /// policy allows.
     pub async fn get_page(&self, params: &[(&str, &str)], page_no: u64) -> Result<Page, ApiError> {
         let url = self.page_url(params);
-        self.get_json(&url, &format!("page {page_no}")).await
+        self.get_page_at(&url, &format!("page {page_no}")).await
+    }
+
+    /// GETs a page of the images endpoint at `url` ([`Client::get_json`] with the page's own
+    /// one-pass reading, [`Page::from_body`]).
+    pub async fn get_page_at(&self, url: &Url, what: &str) -> Result<Page, ApiError> {
+        self.send(url, None, what, &[], Page::from_body).await
     }
 
     /// The ids of a model's versions, in the order the API lists them (newest first).
@@ -344,8 +350,7 @@ impl Client {
         self.send_json(url, None, what, extra).await
     }
 
-    /// One request loop for GET and POST: pacing, retries (the shared loop of
-    /// [`retry::with_retries`]), readable errors.
+    /// [`Client::send`] of an answer serde_json reads.
     async fn send_json<T: DeserializeOwned>(
         &self,
         url: &Url,
@@ -353,11 +358,25 @@ impl Client {
         what: &str,
         extra: &[(HeaderName, HeaderValue)],
     ) -> Result<T, ApiError> {
+        self.send(url, body, what, extra, |body| serde_json::from_slice(body))
+            .await
+    }
+
+    /// One request loop for GET and POST: pacing, retries (the shared loop of
+    /// [`retry::with_retries`]), readable errors; `parse` reads the answer's body.
+    async fn send<T>(
+        &self,
+        url: &Url,
+        body: Option<&serde_json::Value>,
+        what: &str,
+        extra: &[(HeaderName, HeaderValue)],
+        parse: fn(&[u8]) -> serde_json::Result<T>,
+    ) -> Result<T, ApiError> {
         let method = if body.is_some() { "POST" } else { "GET" };
         retry::with_retries(self.policy, self, || async move {
             self.pacer.wait().await;
             self.log.verbose(&format!("{method} {}", display_url(url)));
-            match self.try_get(url, body, what, extra).await {
+            match self.try_get(url, body, what, extra, parse).await {
                 Ok(answer) => {
                     self.pacer.succeeded();
                     Ok(answer)
@@ -370,12 +389,13 @@ impl Client {
     }
 
     /// One try; on failure also returns the server's `Retry-After`.
-    async fn try_get<T: DeserializeOwned>(
+    async fn try_get<T>(
         &self,
         url: &Url,
         body: Option<&serde_json::Value>,
         what: &str,
         extra: &[(HeaderName, HeaderValue)],
+        parse: fn(&[u8]) -> serde_json::Result<T>,
     ) -> Result<T, (ApiError, Option<Duration>)> {
         let mut req = match body {
             Some(body) => self
@@ -414,7 +434,7 @@ impl Client {
             let sent_cursor = url.query_pairs().any(|(k, _)| k == "cursor");
             return Err((self.status_error(status, &body, sent_cursor), wait));
         }
-        serde_json::from_slice::<T>(&body).map_err(|e| {
+        parse(&body).map_err(|e| {
             let err = ApiError::InvalidJson {
                 what: what.to_string(),
                 host: self.host.clone(),

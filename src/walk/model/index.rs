@@ -99,7 +99,7 @@ impl Index {
             self.lookup.iter().map(|(k, v)| (*k, v.as_str())).collect();
         pairs.push(("imageId", &id_text));
         let what = format!("image {id}");
-        let page: Page = client.get_json(&client.page_url(&pairs), &what).await?;
+        let page = client.get_page_at(&client.page_url(&pairs), &what).await?;
         Ok(page.items.into_iter().find(|i| i.id == Some(id)))
     }
 }
@@ -134,7 +134,7 @@ async fn pass(
                 pairs.push(("cursor", c));
             }
             let what = format!("page {page_no} of model {model} (ids and counts)");
-            client.get_json(&client.page_url(&pairs), &what).await?
+            client.get_page_at(&client.page_url(&pairs), &what).await?
         };
         let next = page.metadata.next_cursor;
         if page.items.is_empty() && next.is_none() && last_full {

@@ -271,7 +271,7 @@ async fn fetch(
     if let Some(c) = &cursor {
         pairs.push(("cursor", c));
     }
-    let page: Page = client.get_json(&client.page_url(&pairs), &what).await?;
+    let page = client.get_page_at(&client.page_url(&pairs), &what).await?;
     let mut dropped = Vec::new();
     if let Some(next) = page.metadata.next_cursor.as_deref().filter(|_| fill_drops) {
         if let Ok(id) = next.parse::<u64>() {
@@ -283,7 +283,7 @@ async fn fetch(
             let id_text = id.to_string();
             pairs.push(("imageId", &id_text));
             let what = format!("image {id} (left out of the next page)");
-            let found: Page = client.get_json(&client.page_url(&pairs), &what).await?;
+            let found = client.get_page_at(&client.page_url(&pairs), &what).await?;
             dropped.extend(found.items.into_iter().filter(|i| i.id == Some(id)));
         }
     }
