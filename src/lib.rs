@@ -46,7 +46,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::List(args) => {
             let settings = Settings::resolve(&cli.global)?;
-            return block_on(commands::list::run(&settings, args));
+            // One page at a time, each read as it comes: one thread does it with no hand-offs.
+            return block_on_one_thread(commands::list::run(&settings, args));
         }
         Command::Download(args) => {
             let settings = Settings::resolve(&cli.global)?;
@@ -62,6 +63,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a command's future on a fresh runtime on this thread alone: for a walk that waits on
+/// one request at a time, waking another thread for each answer only adds its latency.
+fn block_on_one_thread<F: std::future::Future<Output = Result<ExitCode>>>(
+    future: F,
+) -> Result<ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(future)
 }
 
 /// Runs a command's future on a fresh multi-threaded runtime.

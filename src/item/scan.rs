@@ -108,10 +108,11 @@ impl<'a> Scan<'a> {
             return Some(());
         }
         loop {
-            let key = self.string()?;
-            if key.contains('\\') {
+            let start = self.pos;
+            if self.string()? {
                 return None;
             }
+            let key = &self.text[start..self.pos];
             self.ws();
             self.eat(b':')?;
             self.ws();
@@ -241,18 +242,19 @@ impl<'a> Scan<'a> {
 
     /// A string at the position (quotes included): no raw control character, only JSON's
     /// escapes (a `\u` with four hex digits; unpaired surrogates pass, as serde_json lets them
-    /// pass in a value it only checks).
-    fn string(&mut self) -> Option<&'a str> {
-        let start = self.pos;
+    /// pass in a value it only checks). Whether it holds an escape.
+    fn string(&mut self) -> Option<bool> {
         self.eat(b'"')?;
+        let mut escaped = false;
         loop {
             self.skip_plain();
             match self.peek()? {
                 b'"' => {
                     self.pos += 1;
-                    return Some(&self.text[start..self.pos]);
+                    return Some(escaped);
                 }
                 b'\\' => {
+                    escaped = true;
                     self.pos += 1;
                     match self.peek()? {
                         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 1,
@@ -274,16 +276,16 @@ impl<'a> Scan<'a> {
     /// Moves past string bytes that need no look (not a quote, a backslash or a control
     /// character), eight at a time while it can.
     fn skip_plain(&mut self) {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        // Whether any byte of `w` is zero / below 0x20 (exact for "any").
-        let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
         while let Some(chunk) = self.b.get(self.pos..self.pos + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            let special =
-                zero(w ^ (ONES * b'"' as u64)) | zero(w ^ (ONES * b'\\' as u64)) | below_space(w);
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let special = zero_byte(w ^ (ONES * u64::from(b'"')))
+                | zero_byte(w ^ (ONES * u64::from(b'\\')))
+                | below_space(w);
             if special != 0 {
-                break;
+                // The lowest flag marks the first such byte exactly (a false flag only ever
+                // sits above a true one, where a borrow ran on).
+                self.pos += (special.trailing_zeros() / 8) as usize;
+                return;
             }
             self.pos += 8;
         }
@@ -336,10 +338,18 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// Whether any byte of `w` is below 0x20 (bytes of 0x80 and up count as not: UTF-8).
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that is zero, or above one (the classic SWAR test: the
+/// lowest flag is exact).
+fn zero_byte(w: u64) -> u64 {
+    w.wrapping_sub(ONES) & !w & HIGH
+}
+
+/// The high bit of each byte of `w` below 0x20, or above one; bytes of 0x80 and up (UTF-8)
+/// count as not below.
 fn below_space(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     w.wrapping_sub(ONES * 0x20) & !w & HIGH
 }
 
@@ -409,6 +419,26 @@ pub(crate) mod tests {
             value(rng, 0)
         } else {
             object(rng, 0)
+        }
+    }
+
+    #[test]
+    fn every_byte_of_a_string_is_looked_at_wherever_it_falls_in_a_word() {
+        for len in 0..20 {
+            for at in 0..len {
+                for mark in ["\"", "\\n", "\\", "\u{1}", "\u{1f}", " ", "é", "\u{7f}"] {
+                    let mut s = "a".repeat(len);
+                    s.replace_range(at..at + 1, mark);
+                    let text = format!(r#"{{"items":["{s}"]}}"#);
+                    let serde = serde_json::from_str::<serde_json::Value>(&text).is_ok();
+                    if let Some(page) = page(text.as_bytes()) {
+                        assert!(serde, "{text:?}");
+                        assert_eq!(page.items[0].raw(), format!(r#""{s}""#));
+                    } else {
+                        assert!(!serde, "{text:?}");
+                    }
+                }
+            }
         }
     }
 

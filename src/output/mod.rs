@@ -136,7 +136,7 @@ fn write_compact<W: Write>(out: &mut W, item: &Item, fields: &[String]) -> Resul
     let raw = item.raw();
     if !fields.is_empty() {
         serde_json::to_writer(out, &fields::project(&item.value(), fields))?;
-    } else if raw.contains('\n') {
+    } else if memchr::memchr(b'\n', raw.as_bytes()).is_some() {
         serde_json::to_writer(out, &item.value())?;
     } else {
         out.write_all(raw.as_bytes())?;
