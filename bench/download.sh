@@ -26,7 +26,7 @@ start_fake --images $((FILES * 3 / 2)) --image-size "$SIZE" --first-byte-delay-m
     >"$WORK/items.jsonl"
 
 # curl's config: each item's url with its variant segment (`width=450`, …) made `original=true`,
-# as civimg does (src/commands/download/original.rs), saved as DIR/<id>.
+# as civimg does (src/fetch/original.rs), saved as DIR/<id>.
 # Usage: curl_config DIR
 curl_config() {
     jq -r --arg dir "$1" '

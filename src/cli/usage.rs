@@ -146,7 +146,7 @@ pub fn check(cli: &Cli) -> Result<(), Usage> {
     }
     match &cli.command {
         Command::List(args) => {
-            crate::output::fields::check_fields(&args.fields, args.query.with_tags)
+            crate::item::fields::check_fields(&args.fields, args.query.with_tags)
                 .map_err(|why| Usage::new(Some("list"), ErrorKind::InvalidValue, why))?;
             check_query(&args.query, "list")
         }

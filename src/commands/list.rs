@@ -25,7 +25,7 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> Result<ExitCode> {
     let out = BufWriter::new(stdout.lock());
     // With --with-tags the default CSV columns gain the tag names.
     let fields = if args.fields.is_empty() && args.query.with_tags && format == Format::Csv {
-        let mut all: Vec<String> = output::fields::DEFAULT_CSV_FIELDS
+        let mut all: Vec<String> = output::DEFAULT_CSV_FIELDS
             .iter()
             .map(|f| f.to_string())
             .collect();

@@ -6,6 +6,8 @@
 //! wrapper (doc/api.md, "Three backends"): an item's `meta` is flat (or null) once it is an
 //! [`Item`], so field lookup, names and the meta readers never look for the wrapper again.
 
+pub mod fields;
+
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::fields::{cell, lookup};
 use super::fit_cell;
+use crate::item::fields::{cell, lookup};
 
 /// How a column's text is shortened to its width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,11 +2,45 @@
 
 use std::io::Write;
 
-use crate::item::Item;
 use anyhow::Result;
 
-use super::fields::{Row, DEFAULT_CSV_FIELDS};
 use super::ItemWriter;
+use crate::item::fields::Row;
+use crate::item::Item;
+
+/// CSV columns when `--fields` is not given: every documented item field, flattened.
+pub const DEFAULT_CSV_FIELDS: &[&str] = &[
+    "id",
+    "url",
+    "width",
+    "height",
+    "type",
+    "nsfwLevel",
+    "browsingLevel",
+    "createdAt",
+    "postId",
+    "username",
+    "baseModel",
+    "modelVersionIds",
+    "hash",
+    // doc/api.md, "The official reference": a video's still, null for images.
+    "thumbnail.url",
+    "thumbnail.width",
+    "thumbnail.height",
+    "stats.likeCount",
+    "stats.heartCount",
+    "stats.laughCount",
+    "stats.cryCount",
+    "stats.dislikeCount",
+    "stats.commentCount",
+    "meta.prompt",
+    "meta.negativePrompt",
+    "meta.seed",
+    "meta.steps",
+    "meta.sampler",
+    "meta.cfgScale",
+    "meta.Model",
+];
 
 /// Streams rows through the `csv` crate (quoting, embedded newlines and commas handled there).
 pub struct CsvWriter<W: Write> {

@@ -3,20 +3,19 @@
 
 mod columns;
 mod csv;
-pub mod fields;
 mod layout;
 mod record;
 mod table;
 
 use std::io::Write;
 
-use crate::item::Item;
+use crate::item::{fields, Item};
 use anyhow::Result;
 
 use crate::text::{escape_line, fit_width};
 use crate::values::Format;
 
-pub use self::csv::CsvWriter;
+pub use self::csv::{CsvWriter, DEFAULT_CSV_FIELDS};
 pub use self::record::RecordWriter;
 pub use self::table::TableWriter;
 

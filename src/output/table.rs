@@ -12,9 +12,9 @@ use crate::item::Item;
 use crate::text::width;
 
 use super::columns::{self, Cut, Spec, DEFAULTS, DISPLAY_ORDER, TYPE_COLUMN};
-use super::fields::Row;
 use super::layout::{self, Need};
 use super::{fit_cell, ItemWriter};
+use crate::item::fields::Row;
 
 /// Only a line under the header; a blank vertical line (the header line's intersections)
 /// separates the columns: that is the layout's `GAP`.

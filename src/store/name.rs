@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
-use crate::output::fields::{cell, lookup};
+use crate::item::fields::{cell, lookup};
 
 /// Default `--name`.
 pub const DEFAULT_TEMPLATE: &str = "{id}.{ext}";

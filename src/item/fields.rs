@@ -1,4 +1,6 @@
-//! Dotted field paths (`stats.likeCount`, `meta.prompt`) and their text in a cell.
+//! Field lookup: dotted paths (`stats.likeCount`, `meta.prompt`) checked as `--fields` names and
+//! read from an item as a value or as the text of a cell. `list`'s writers, `--name` templates
+//! and `download` read fields here, so none of them depends on another.
 //!
 //! `meta.<key>` with one of [`NORMALIZED_META_KEYS`] reads the item's normalized
 //! [`GenRecord`] (the one `civimg meta ID` prints), so `meta.model`, `meta.clipSkip` and
@@ -245,40 +247,6 @@ fn insert_at(root: &mut Value, path: &str, value: Value) {
         cur = next;
     }
 }
-
-/// CSV columns when `--fields` is not given: every documented item field, flattened.
-pub const DEFAULT_CSV_FIELDS: &[&str] = &[
-    "id",
-    "url",
-    "width",
-    "height",
-    "type",
-    "nsfwLevel",
-    "browsingLevel",
-    "createdAt",
-    "postId",
-    "username",
-    "baseModel",
-    "modelVersionIds",
-    "hash",
-    // doc/api.md, "The official reference": a video's still, null for images.
-    "thumbnail.url",
-    "thumbnail.width",
-    "thumbnail.height",
-    "stats.likeCount",
-    "stats.heartCount",
-    "stats.laughCount",
-    "stats.cryCount",
-    "stats.dislikeCount",
-    "stats.commentCount",
-    "meta.prompt",
-    "meta.negativePrompt",
-    "meta.seed",
-    "meta.steps",
-    "meta.sampler",
-    "meta.cfgScale",
-    "meta.Model",
-];
 
 /// The value at a dotted path (an array's element by its index). The item's `meta` is flat:
 /// the legacy wrapper was taken off at intake (`crate::item`).
