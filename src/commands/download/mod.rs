@@ -95,15 +95,19 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     }
     let mut runner = Runner {
         ctx: Arc::new(ctx),
+        transfer: Arc::new(runner::Fetch),
         progress,
         summary,
         steer: listing.steer,
         demand: listing.demand,
+        concurrency: settings.concurrency(args.concurrency),
+        max_ahead: runner::MAX_AHEAD,
         stop_after_known: args.stop_after_known,
         dry_run: args.dry_run,
+        plan_out: Box::new(std::io::stdout()),
     };
-    let concurrency = settings.concurrency(args.concurrency);
-    let interrupted = runner.drive(first, listing.rx, concurrency).await?;
+    let ctrl_c = tokio::signal::ctrl_c();
+    let interrupted = runner.drive(first, listing.rx, ctrl_c).await?;
     runner.finish(listing.producer, interrupted).await
 }
 
