@@ -122,7 +122,7 @@ impl Runner {
                 permit = permits.clone().acquire_owned(), if !pending.is_empty() => {
                     let permit = permit.context("the transfer pool closed")?;
                     if let Some(job) = pending.pop_front() {
-                        self.start(job, permit, &mut tasks);
+                        self.spawn(job, permit, &mut tasks);
                     }
                 }
                 // The listing runs ahead of the transfers (items are small), so the total and
@@ -142,7 +142,7 @@ impl Runner {
     }
 
     /// Starts `job`'s transfer in a task; its `-j` permit is given back when it ends.
-    fn start(&self, job: Job, permit: OwnedSemaphorePermit, tasks: &mut JoinSet<Outcome>) {
+    fn spawn(&self, job: Job, permit: OwnedSemaphorePermit, tasks: &mut JoinSet<Outcome>) {
         let (id, target) = (job.id, job.target);
         let bar = self
             .progress

@@ -186,15 +186,27 @@ fn pages(ids: std::ops::RangeInclusive<u64>, per_page: usize) -> Vec<source::Int
     items.chunks(per_page).map(|c| page(0, c)).collect()
 }
 
-/// Runs `runner` over `pages` (the first handed in, the rest sent as a listing would) to its
-/// end, with no Ctrl-C.
-async fn drive_all(runner: &mut Runner, pages: Vec<source::Intake>) -> Result<bool> {
+/// A listing of `pages`: the first, to hand in, and the rest already sent; the listing ends
+/// when the sender is dropped.
+type Listing = (
+    source::Intake,
+    mpsc::Sender<source::Intake>,
+    mpsc::Receiver<source::Intake>,
+);
+
+fn listing(pages: Vec<source::Intake>) -> Listing {
     let mut pages = pages.into_iter();
     let first = pages.next().expect("a first page");
     let (tx, rx) = mpsc::channel(pages.len().max(1));
     for page in pages {
-        tx.try_send(page).ok().expect("room in the channel");
+        tx.try_send(page).expect("room in the channel");
     }
+    (first, tx, rx)
+}
+
+/// Runs `runner` over `pages` to its end, with no Ctrl-C.
+async fn drive_all(runner: &mut Runner, pages: Vec<source::Intake>) -> Result<bool> {
+    let (first, tx, rx) = listing(pages);
     drop(tx);
     runner.drive(first, rx, std::future::pending::<()>()).await
 }
@@ -244,13 +256,8 @@ async fn the_listing_runs_ahead_while_fewer_than_max_ahead_jobs_wait_and_not_bey
     runner.max_ahead = 3;
     // The listing's pages, one item each; every page taken in gives the listing a permit.
     let demand = runner.demand.clone();
-    let mut rest = pages(1..=8, 1);
-    let first = rest.remove(0);
-    let (tx, rx) = mpsc::channel(8);
-    for page in rest {
-        tx.try_send(page).ok().expect("room in the channel");
-    }
-    let listing = async {
+    let (first, tx, rx) = listing(pages(1..=8, 1));
+    let meanwhile = async {
         sleep(Duration::from_secs(1)).await;
         // One transfer runs and three jobs wait: four pages taken in, none finished yet.
         assert_eq!(script.started(), [1]);
@@ -263,7 +270,7 @@ async fn the_listing_runs_ahead_while_fewer_than_max_ahead_jobs_wait_and_not_bey
     };
     let (driven, ()) = tokio::join!(
         runner.drive(first, rx, std::future::pending::<()>()),
-        listing
+        meanwhile
     );
     assert!(!driven.unwrap());
     assert_eq!(runner.summary.counts(), counts(8, 0, 0));
