@@ -3,13 +3,14 @@
 
 use std::collections::VecDeque;
 use std::path::Path;
+use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
 use tokio::sync::{mpsc, Semaphore};
-use tokio::task::JoinSet;
+use tokio::task::{JoinHandle, JoinSet};
 
 use super::progress::Progress;
 use super::summary::{self, Summary};
@@ -111,6 +112,26 @@ impl Runner {
                 },
             }
         }
+    }
+
+    /// Ends the run: the summary, then the listing's own error, and the exit code.
+    pub(super) async fn finish(
+        self,
+        producer: JoinHandle<Result<()>>,
+        interrupted: bool,
+    ) -> Result<ExitCode> {
+        self.progress.clear();
+        if interrupted {
+            producer.abort();
+            let renamed = self.ctx.store.renamed_files();
+            self.summary.print(self.ctx.store.dir(), true, &renamed);
+            return Ok(ExitCode::from(crate::exit::INTERRUPTED));
+        }
+        let listing = producer.await.context("the listing task failed")?;
+        let renamed = self.ctx.store.renamed_files();
+        self.summary.print(self.ctx.store.dir(), false, &renamed);
+        listing?;
+        Ok(self.summary.exit_code())
     }
 
     /// Stops the listing and drops every running transfer; their `.part` files stay (with

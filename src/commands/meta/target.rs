@@ -64,14 +64,14 @@ fn id_from_url(text: &str) -> Option<u64> {
 
 /// Every image below a directory target, in subfolders too (`download --name '{username}/…'`
 /// makes them), sorted by path. Hidden entries, download's side files (`.json`, `.txt`,
-/// `.part`) and files that cannot hold generation data (videos, GIFs, anything not PNG, JPEG
-/// or WebP) are left out silently; symlinked folders are not followed (no loops).
+/// `.part`) and files that cannot hold generation data (videos, GIFs, anything not PNG, JPEG,
+/// WebP, AVIF or HEIF) are left out silently; symlinked folders are not followed (no loops).
 pub fn images_below(path: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     walk(path, &mut files)?;
     if files.is_empty() {
         bail!(
-            "{}: no PNG, JPEG or WebP images in this directory or below it",
+            "{}: no PNG, JPEG, WebP, AVIF or HEIF images in this directory or below it",
             path.display()
         );
     }
@@ -109,7 +109,8 @@ fn is_hidden(path: &Path) -> bool {
 }
 
 /// Whether a directory entry is an image worth reading: a regular file (a symlink to one
-/// counts) that is not one of download's side files and starts like a PNG, JPEG or WebP.
+/// counts) that is not one of download's side files and starts like a PNG, JPEG, WebP, AVIF
+/// or HEIF.
 fn is_candidate(path: &Path) -> bool {
     let side_file = path
         .extension()
