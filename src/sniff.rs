@@ -286,6 +286,38 @@ mod tests {
         );
     }
 
+    // The one builder's test images are what the one sniffer says they are.
+    #[test]
+    fn the_test_images_sniff_as_what_they_are() {
+        use civimg_fake::build::heif::Builder;
+        use civimg_fake::build::jpeg::Jpeg;
+        use civimg_fake::build::png::{Color, Png};
+        use civimg_fake::build::webp::{WebP, ANIMATION_FLAG, EXIF_FLAG};
+        let still = |webp: WebP| (webp.build(), Format::WebP { animated: false });
+        let cases = [
+            (Png::new(1, 1, Color::Rgb).build(), Format::Png),
+            (Jpeg::new().jfif().gray(1, 1), Format::Jpeg),
+            still(WebP::new().pixel()),
+            still(WebP::new().vp8x(EXIF_FLAG, 1, 1).pixel()),
+            (
+                WebP::new().vp8x(ANIMATION_FLAG, 1, 1).build(),
+                Format::WebP { animated: true },
+            ),
+            (
+                Builder::avif(2, 2).build(),
+                Format::Avif { sequence: false },
+            ),
+            (
+                Builder::heic(2, 2).build(),
+                Format::Heic { sequence: false },
+            ),
+        ];
+        for (bytes, format) in cases {
+            let head = &bytes[..SNIFF_LEN.min(bytes.len())];
+            assert_eq!(Format::sniff(head), Some(format), "{head:?}");
+        }
+    }
+
     #[test]
     fn frame_sync_rejects_reserved_values_and_other_formats() {
         // ADTS AAC: layer 00.

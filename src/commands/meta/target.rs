@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use url::Url;
 
+use crate::sniff::SNIFF_LEN;
+
 /// One command-line argument of `meta`, classified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -118,8 +120,9 @@ fn is_candidate(path: &Path) -> bool {
     if side_file || !path.is_file() {
         return false;
     }
-    let mut head = Vec::with_capacity(12);
-    let read = std::fs::File::open(path).and_then(|f| f.take(12).read_to_end(&mut head));
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(SNIFF_LEN as u64).read_to_end(&mut head));
     // An unreadable file is kept, so that reading it reports why.
     read.is_err() || crate::meta::can_hold_generation_data(&head)
 }
