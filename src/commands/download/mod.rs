@@ -107,8 +107,8 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         plan_out: Box::new(std::io::stdout()),
     };
     let ctrl_c = tokio::signal::ctrl_c();
-    let interrupted = runner.drive(first, listing.rx, ctrl_c).await?;
-    runner.finish(listing.producer, interrupted).await
+    let ended = runner.drive(first, listing.rx, ctrl_c).await?;
+    runner.finish(listing.producer, ended).await
 }
 
 /// The listing of a run, started in a task of its own: pages come in on `rx`.

@@ -53,6 +53,17 @@ impl Transfer for Fetch {
     }
 }
 
+/// How a run's transfers ended.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Ended {
+    /// The listing is exhausted and every transfer settled.
+    Done,
+    /// Ctrl-C: running transfers were dropped, their `.part` kept.
+    Interrupted,
+    /// A full or read-only disk (in the summary): the run stopped there.
+    Stopped,
+}
+
 /// The result of one transfer task.
 struct Outcome {
     id: u64,
@@ -87,14 +98,14 @@ pub(super) struct Runner {
 }
 
 impl Runner {
-    /// Runs until the listing is exhausted and every transfer settled; `Ok(true)` when
-    /// `interrupt` (Ctrl-C) came first.
+    /// Runs until the listing is exhausted and every transfer settled, `interrupt` (Ctrl-C)
+    /// comes or the disk fails.
     pub(super) async fn drive(
         &mut self,
         first: source::Intake,
         mut rx: mpsc::Receiver<source::Intake>,
         interrupt: impl Future,
-    ) -> Result<bool> {
+    ) -> Result<Ended> {
         let permits = Arc::new(Semaphore::new(self.concurrency));
         let mut tasks: JoinSet<Outcome> = JoinSet::new();
         let mut pending: VecDeque<Job> = VecDeque::new();
@@ -104,19 +115,20 @@ impl Runner {
         tokio::pin!(interrupt);
         loop {
             if !listing_open && pending.is_empty() && tasks.is_empty() {
-                return Ok(false);
+                return Ok(Ended::Done);
             }
             tokio::select! {
                 biased;
                 _ = &mut interrupt => {
                     // Stop starting transfers; running ones are dropped, their .part kept.
                     self.stop_all(&mut tasks).await;
-                    return Ok(true);
+                    return Ok(Ended::Interrupted);
                 }
                 Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
                     let outcome = joined.context("a transfer task failed")?;
                     if self.settle(outcome).is_err() {
-                        return Err(self.stop_at_fatal(&mut tasks).await);
+                        self.stop_all(&mut tasks).await;
+                        return Ok(Ended::Stopped);
                     }
                 }
                 permit = permits.clone().acquire_owned(), if !pending.is_empty() => {
@@ -155,34 +167,32 @@ impl Runner {
         });
     }
 
-    /// Stops the run at a full or read-only disk; the summary carries the error, before the
-    /// counts it is part of, and is printed here.
-    async fn stop_at_fatal(&mut self, tasks: &mut JoinSet<Outcome>) -> anyhow::Error {
-        self.stop_all(tasks).await;
-        self.progress.clear();
-        let renamed = self.ctx.store.renamed_files();
-        self.summary.print(self.ctx.store.dir(), false, &renamed);
-        anyhow::Error::new(crate::exit::Reported)
-    }
-
-    /// Ends the run: the summary, then the listing's own error, and the exit code.
+    /// Ends the run: the summary, then the listing's own error, and the exit code. After a
+    /// full disk the summary carries the error, before the counts it is part of.
     pub(super) async fn finish(
         self,
         producer: JoinHandle<Result<()>>,
-        interrupted: bool,
+        ended: Ended,
     ) -> Result<ExitCode> {
         self.progress.clear();
-        if interrupted {
-            producer.abort();
-            let renamed = self.ctx.store.renamed_files();
-            self.summary.print(self.ctx.store.dir(), true, &renamed);
-            return Ok(ExitCode::from(crate::exit::INTERRUPTED));
+        let (dir, renamed) = (self.ctx.store.dir(), self.ctx.store.renamed_files());
+        match ended {
+            Ended::Interrupted => {
+                producer.abort();
+                self.summary.print(dir, true, &renamed);
+                Ok(ExitCode::from(crate::exit::INTERRUPTED))
+            }
+            Ended::Stopped => {
+                self.summary.print(dir, false, &renamed);
+                Err(anyhow::Error::new(crate::exit::Reported))
+            }
+            Ended::Done => {
+                let listing = producer.await.context("the listing task failed")?;
+                self.summary.print(dir, false, &renamed);
+                listing?;
+                Ok(self.summary.exit_code())
+            }
         }
-        let listing = producer.await.context("the listing task failed")?;
-        let renamed = self.ctx.store.renamed_files();
-        self.summary.print(self.ctx.store.dir(), false, &renamed);
-        listing?;
-        Ok(self.summary.exit_code())
     }
 
     /// Stops the listing and drops every running transfer; their `.part` files stay (with
