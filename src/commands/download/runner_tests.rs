@@ -31,6 +31,8 @@ enum Ending {
     Refused,
     /// The disk is full: the run stops.
     DiskFull,
+    /// Saved, but the archive could not record it: the run stops.
+    Unrecorded,
 }
 
 /// Each job's transfer: how long it takes (on the paused clock) and how it ends, by id;
@@ -94,6 +96,9 @@ impl Transfer for Script {
                 Ending::Refused => Err(FileError::Remote("HTTP 403 Forbidden".into())),
                 Ending::DiskFull => Err(FileError::Fatal(anyhow::anyhow!(
                     "cannot write 2.part: No space left on device"
+                ))),
+                Ending::Unrecorded => Err(FileError::Unrecorded(anyhow::anyhow!(
+                    "cannot append to the download archive: No space left on device"
                 ))),
             }
         })
@@ -343,6 +348,24 @@ async fn a_full_disk_stops_the_run_and_transfers_finished_before_it_count() {
     assert!(runner.summary.stopped);
     // The listing is told to stop.
     assert!(runner.steer.stop.load(Ordering::SeqCst));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_file_the_archive_cannot_record_counts_as_saved_and_stops_the_run() {
+    let dir = TempDir::new().unwrap();
+    let script = Arc::new(Script::with(&[(2, 20, Ending::Unrecorded)]));
+    let mut runner = runner(&dir, &script, 1, false);
+    let ended = drive_all(&mut runner, pages(1..=4, 4)).await.unwrap();
+    assert_eq!(ended, Ended::Stopped);
+    assert_eq!(script.started(), [1, 2]);
+    // Saved under its final name: downloaded, not failed; the error is the run's.
+    assert_eq!(runner.summary.counts(), counts(2, 0, 0));
+    assert!(runner.summary.failed.is_empty());
+    assert_eq!(
+        runner.summary.fatal.as_deref(),
+        Some("cannot append to the download archive: No space left on device")
+    );
+    assert!(runner.summary.stopped);
 }
 
 #[tokio::test(start_paused = true)]
