@@ -14,6 +14,7 @@ pub mod meta;
 pub mod output;
 pub mod pasted;
 pub mod settings;
+pub mod sniff;
 pub mod store;
 pub mod text;
 pub mod values;

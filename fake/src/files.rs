@@ -3,8 +3,8 @@
 //! A file is computed from (seed, offset) on demand, so a 1 GiB original is never held in
 //! memory: [`FileSpec::read_at`] fills any window of it.
 
-use super::exif::{jpeg_layout, webp_layout};
-use super::util::{crc32, mix};
+use super::build::{jpeg, png, tiff, webp};
+use super::util::mix;
 
 /// The real type of a file, decided by its first bytes whatever its name says (doc/api.md,
 /// "Image URLs and files").
@@ -235,39 +235,64 @@ fn png_layout(
     (w, h): (u64, u64),
     text: &[(&str, String)],
 ) -> (Vec<u8>, Vec<u8>) {
-    let mut head = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::with_capacity(13);
-    ihdr.extend_from_slice(&(w as u32).to_be_bytes());
-    ihdr.extend_from_slice(&(h as u32).to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    push_chunk(&mut head, b"IHDR", &ihdr);
+    let mut head = png::SIGNATURE.to_vec();
+    png::chunk(
+        &mut head,
+        b"IHDR",
+        &png::ihdr(w as u32, h as u32, png::Color::Rgb),
+    );
     for (key, value) in text {
-        if value.is_ascii() {
-            push_chunk(
-                &mut head,
-                b"tEXt",
-                &[key.as_bytes(), b"\0", value.as_bytes()].concat(),
-            );
-        } else {
-            // Non-Latin-1 text needs iTXt (UTF-8): keyword, 0, no compression, empty lang/translation.
-            push_chunk(
-                &mut head,
-                b"iTXt",
-                &[key.as_bytes(), b"\0\0\0\0\0", value.as_bytes()].concat(),
-            );
-        }
+        // Text outside ASCII goes in iTXt (UTF-8) rather than tEXt (Latin-1).
+        let kind = match value.is_ascii() {
+            true => png::TextKind::Text,
+            false => png::TextKind::Itxt,
+        };
+        let (kind, data) = png::text_chunk(kind, key, value);
+        png::chunk(&mut head, &kind, &data);
     }
     let mut tail = (mix(seed) as u32).to_be_bytes().to_vec(); // IDAT CRC (not checked by text readers)
-    push_chunk(&mut tail, b"IEND", &[]);
+    png::chunk(&mut tail, b"IEND", &[]);
     let idat = len.saturating_sub((head.len() + 8 + tail.len()) as u64);
     head.extend_from_slice(&(idat.min(u64::from(u32::MAX)) as u32).to_be_bytes());
     head.extend_from_slice(b"IDAT");
     (head, tail)
 }
 
-fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    out.extend_from_slice(&crc32(&[kind, data]).to_be_bytes());
+/// Head and tail of a JPEG: SOI, APP1 `Exif` with the comment (A1111's TIFF, `MM` or `II` by
+/// seed; else a plain JFIF APP0, as the CDN's re-encoded variants and images without
+/// parameters have), SOF0 with the dimensions, SOS; the filler between head and tail is the
+/// scan data; EOI ends the file.
+fn jpeg_layout(seed: u64, (w, h): (u64, u64), comment: Option<&str>) -> (Vec<u8>, Vec<u8>) {
+    let tiff = comment
+        .map(|c| tiff::a1111(c, seed & 1 == 0))
+        .filter(|t| t.len() + 6 <= jpeg::MAX_SEGMENT);
+    let start = match tiff {
+        Some(tiff) => jpeg::Jpeg::new().exif(&tiff),
+        None => jpeg::Jpeg::new().jfif(),
+    };
+    let dim = |v: u64| v.clamp(1, 0xFFFF) as u16;
+    (start.ycbcr_scan_head(dim(w), dim(h)), vec![0xFF, 0xD9])
+}
+
+/// Head and tail of a WebP of `len` bytes: `RIFF` size `WEBP`, then with a comment a `VP8X`
+/// chunk flagging EXIF and the `EXIF` chunk (A1111's TIFF, bare), then a `VP8L` chunk whose
+/// 5-byte header is real and whose bitstream is the filler to the end.
+fn webp_layout(len: u64, (w, h): (u64, u64), comment: Option<&str>) -> (Vec<u8>, Vec<u8>) {
+    let riff_size = len.saturating_sub(8).min(u64::from(u32::MAX)) as u32;
+    let mut head = b"RIFF".to_vec();
+    head.extend_from_slice(&riff_size.to_le_bytes());
+    head.extend_from_slice(b"WEBP");
+    let (w, h) = (w.clamp(1, 1 << 14) as u32, h.clamp(1, 1 << 14) as u32);
+    if let Some(comment) = comment {
+        webp::chunk(&mut head, b"VP8X", &webp::vp8x(webp::EXIF_FLAG, w, h));
+        webp::chunk(&mut head, b"EXIF", &tiff::a1111(comment, true));
+    }
+    // Natural WebP sizes are even; an odd forced size leaves out the last chunk's pad byte.
+    let payload = len
+        .saturating_sub(head.len() as u64 + 8)
+        .min(u64::from(u32::MAX));
+    head.extend_from_slice(b"VP8L");
+    head.extend_from_slice(&(payload as u32).to_le_bytes());
+    head.extend_from_slice(&webp::vp8l_header(w, h));
+    (head, vec![])
 }

@@ -35,6 +35,11 @@
 //! Switched on per server (`FakeConfig`), never by default: audio items (`.mp3`), videos
 //! that answer a still WebP to `original=true`, a fallback host with other bytes (`media`).
 //!
+//! # Test images
+//! [`build`] is the one builder of test images (PNG, JPEG, WebP, AVIF, HEIC and their EXIF,
+//! XMP and text pieces): the originals above are laid out with it, and civimg's tests build
+//! their files with it too.
+//!
 //! # Paths
 //! The imageId path (`imageId` given) and the modelId-only path (`modelId` without `postId`,
 //! `modelVersionId`, `username` or `userId`) emit a numeric `nextCursor` (the id of the next
@@ -59,14 +64,13 @@
 
 mod api;
 mod app;
+pub mod build;
 mod catalog;
 mod dataset;
 mod entries;
-mod exif;
 mod faults;
 mod files;
 mod generate;
-pub mod heif;
 mod images;
 mod json;
 mod media;

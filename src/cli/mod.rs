@@ -225,10 +225,10 @@ pub struct DownloadArgs {
 pub struct MetaArgs {
     /// Image ids, image page URLs, image files or directories of them.
     ///
-    /// An existing path is read from disk: what the generator wrote into the PNG, JPEG or WebP
-    /// (A1111, Forge, ComfyUI, NovelAI, InvokeAI, SwarmUI, Fooocus, Civitai…; the record's
-    /// `generator` says which), else the `<name>.json` sidecar of `download --sidecar`; a directory means every PNG, JPEG and
-    /// WebP in it and its subfolders (videos, GIFs, hidden and side files skipped; an image
+    /// An existing path is read from disk: what the generator wrote into the PNG, JPEG, WebP,
+    /// AVIF or HEIF (A1111, Forge, ComfyUI, NovelAI, InvokeAI, SwarmUI, Fooocus, Civitai…; the
+    /// record's `generator` says which), else the `<name>.json` sidecar of `download --sidecar`;
+    /// a directory means every such image in it and its subfolders (videos, GIFs, hidden and side files skipped; an image
     /// without data is a note, not an error). Otherwise a number, or a
     /// URL ending in /images/<id> on any host (civitai.com, civitai.red …), is looked up on
     /// --base-url: only the id is taken from a URL.

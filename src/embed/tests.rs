@@ -3,39 +3,27 @@
 
 use std::path::Path;
 
+use civimg_fake::build::jpeg::Jpeg;
+use civimg_fake::build::png::{Color, Png};
+use civimg_fake::build::webp::WebP;
+
 use super::*;
 
 const TEXT: &str = "a fox, é 桜\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, Seed: 7";
 
 fn png_file(path: &Path) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut enc = ::png::Encoder::new(std::io::BufWriter::new(file), 2, 1);
-    enc.set_color(::png::ColorType::Rgb);
-    enc.set_depth(::png::BitDepth::Eight);
-    let mut w = enc.write_header().unwrap();
-    w.write_image_data(&[1, 2, 3, 4, 5, 6]).unwrap();
+    let png = Png::new(2, 1, Color::Rgb).image(&[1, 2, 3, 4, 5, 6]);
+    std::fs::write(path, png.build()).unwrap();
 }
 
-/// SOI, JFIF APP0, SOF0 (3x2), SOS, one byte of scan, EOI.
+/// SOI, JFIF APP0, a 3x2 grayscale frame and its scan, EOI.
 fn jpeg_file(path: &Path) {
-    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16];
-    b.extend_from_slice(b"JFIF\0\x01\x01\0\0\x48\0\x48\0\0");
-    b.extend_from_slice(&[0xFF, 0xC0, 0, 11, 8, 0, 2, 0, 3, 1, 1, 0x11, 0]);
-    b.extend_from_slice(&[0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0x55, 0xFF, 0xD9]);
-    std::fs::write(path, b).unwrap();
+    std::fs::write(path, Jpeg::new().jfif().gray(3, 2)).unwrap();
 }
 
 /// A simple lossless WebP: RIFF, one VP8L chunk (header 3x2, then filler).
 fn webp_file(path: &Path) {
-    let mut vp8l = vec![0x2F];
-    vp8l.extend_from_slice(&(2u32 | (1 << 14)).to_le_bytes());
-    vp8l.extend_from_slice(&[0, 0, 0]);
-    let mut b = b"RIFF".to_vec();
-    b.extend_from_slice(&((4 + 8 + vp8l.len()) as u32).to_le_bytes());
-    b.extend_from_slice(b"WEBPVP8L");
-    b.extend_from_slice(&(vp8l.len() as u32).to_le_bytes());
-    b.extend_from_slice(&vp8l);
-    std::fs::write(path, b).unwrap();
+    std::fs::write(path, WebP::new().vp8l(3, 2, &[0, 0, 0]).build()).unwrap();
 }
 
 fn round_trip(kind: Kind, make: fn(&Path)) -> Vec<u8> {

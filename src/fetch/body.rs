@@ -10,9 +10,9 @@ use tokio::time::Instant;
 use super::attempt::TryError;
 use super::request::{html_page, Reply};
 use super::{Fetcher, Shown};
+use crate::sniff::{self, SNIFF_LEN};
 use crate::store::digest::FileDigest;
 use crate::store::part::PartWriter;
-use crate::store::sniff::{self, SNIFF_LEN};
 
 /// The least a transfer must deliver per `--timeout` to count as moving.
 pub const MIN_PROGRESS: u64 = 1024;

@@ -11,9 +11,10 @@ use url::Url;
 use super::attempt::TryError;
 use super::provenance::{self, Held};
 use super::{body, request, Fetched, Fetcher, FileError, Shown};
+use crate::sniff;
 use crate::store::digest::FileDigest;
 use crate::store::part::{self, PartWriter};
-use crate::store::{safe_fs, sniff};
+use crate::store::safe_fs;
 use crate::walk::client::{display_url, host_of};
 use crate::walk::retry::{self, RetryPolicy, Retrying};
 

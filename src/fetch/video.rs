@@ -9,8 +9,8 @@ use url::Url;
 
 use super::original::with_variant;
 use super::{fallback, Fetched, Fetcher, FileError, Shown, Wanted};
+use crate::sniff::{self, Media};
 use crate::store::part;
-use crate::store::sniff::{self, Media};
 
 /// The variants a video is asked for, in turn, while it comes back as a still.
 const VARIANTS: [&str; 3] = [

@@ -113,7 +113,7 @@ fn hashes(rec: &mut GenRecord) {
 /// Returns the object holding the generation keys and, for the `{"id": N, "meta": {…}}`
 /// wrapper, the wrapper itself. None for an empty object or a null inner meta.
 ///
-/// An item's meta is flat by now (`crate::item` takes the wrapper off at intake); a wrapper
+/// An item's meta is flat by now (the item intake takes the wrapper off); a wrapper
 /// still comes in JSON read from files (a sidecar of an older run, data found in an image),
 /// and is known by the intake's rule: `meta` (an object or null), optionally `id`, nothing else.
 fn unwrap_api_meta(obj: &Obj) -> Option<(&Obj, Option<&Obj>)> {

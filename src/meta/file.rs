@@ -13,6 +13,7 @@ use super::a1111;
 use super::container::{self, Container};
 use super::detect;
 use super::record::GenRecord;
+use crate::sniff::SNIFF_LEN;
 
 /// Reads the generation data embedded in an image file.
 ///
@@ -31,9 +32,9 @@ pub fn read_bytes(bytes: &[u8], source: &str) -> Result<Option<GenRecord>> {
 }
 
 fn read_from<R: BufRead + Seek>(reader: &mut R, source: &str) -> Result<Option<GenRecord>> {
-    let mut head = Vec::with_capacity(12);
+    let mut head = Vec::with_capacity(SNIFF_LEN);
     (&mut *reader)
-        .take(12)
+        .take(SNIFF_LEN as u64)
         .read_to_end(&mut head)
         .with_context(|| format!("cannot read {source}"))?;
     let container = Container::sniff(&head)

@@ -26,8 +26,9 @@ mod value;
 
 pub use container::{decode_user_comment, MAX_TEXT};
 
-/// Whether a file whose first bytes are `head` (12 are enough) is an image that can carry
-/// generation data: PNG, JPEG, WebP, AVIF or HEIF. Videos, GIFs and other files cannot.
+/// Whether a file whose first bytes are `head` ([`crate::sniff::SNIFF_LEN`] of them) is an
+/// image that can carry generation data: PNG, JPEG, WebP, AVIF or HEIF. Videos, GIFs and
+/// other files cannot.
 pub fn can_hold_generation_data(head: &[u8]) -> bool {
     container::Container::sniff(head).is_some()
 }

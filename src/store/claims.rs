@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::digest::FileDigest;
-use super::{safe_fs, sniff, Store};
+use super::{safe_fs, Store};
+use crate::sniff;
 
 /// The names (and, with captions, the caption names) taken in this run, and by which item.
 #[derive(Default)]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::sniff::SNIFF_LEN;
+use crate::sniff::SNIFF_LEN;
 
 /// Running digest of a file's bytes.
 #[derive(Clone, Default)]

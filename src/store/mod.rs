@@ -1,7 +1,7 @@
 //! What `download` keeps on disk below DIR: the names files get (`name`, `claims`), the
 //! `.part` files (`part`), the archive of completed items (`archive`), the files beside each
-//! one (`extras`), the run's lock (`lock`), what a file is and what is recorded of it
-//! (`sniff`, `digest`), and the one way every file below DIR is opened (`safe_fs`: no link
+//! one (`extras`), the run's lock (`lock`), what is recorded of a file (`digest`; what it
+//! is, `crate::sniff`), and the one way every file below DIR is opened (`safe_fs`: no link
 //! followed, nothing but regular files). [`Store`] holds them for one run; the fetcher
 //! (the `fetch` folder) writes `.part` files into it.
 
@@ -13,7 +13,6 @@ pub mod lock;
 pub mod name;
 pub mod part;
 pub mod safe_fs;
-pub mod sniff;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -388,7 +388,7 @@ fn meta_on_a_folder_walks_subfolders_and_skips_what_cannot_hold_data() {
     let videos = tempfile::TempDir::new().unwrap();
     std::fs::write(videos.path().join("v.mp4"), b"\0\0\0\x18ftypmp42").unwrap();
     let out = bare().arg("meta").arg(videos.path()).run_fails(1);
-    assert!(text(&out.stderr).contains("no PNG, JPEG or WebP images"));
+    assert!(text(&out.stderr).contains("no PNG, JPEG, WebP, AVIF or HEIF images"));
 }
 
 // The README's offline walk-through ends without an error.

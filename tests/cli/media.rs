@@ -221,16 +221,9 @@ fn each_variant_resumes_its_own_part_and_a_saved_video_leaves_none() {
 #[test]
 fn avif_and_heic_originals_are_saved_as_what_they_are() {
     use crate::scripted::{Answer, Scripted};
-    let file = |brands: &[u8]| {
-        // Box size, `ftyp`, major brand, minor version, compatible brands.
-        let mut bytes = vec![0, 0, 0, 8 + brands.len() as u8];
-        bytes.extend_from_slice(b"ftyp");
-        bytes.extend_from_slice(brands);
-        bytes.resize(4000, 7);
-        bytes
-    };
-    let avif = file(b"avif\0\0\0\0avifmif1miaf");
-    let heic = file(b"heic\0\0\0\0mif1heic");
+    use civimg_fake::build::heif::Builder;
+    let avif = Builder::avif(64, 48).build();
+    let heic = Builder::heic(64, 48).build();
     let (a, h) = (avif.clone(), heic.clone());
     let host = Scripted::start(move |asked| {
         Answer::whole(if asked.path.contains("/a/") { &a } else { &h })

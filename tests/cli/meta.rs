@@ -292,10 +292,11 @@ fn png_a1111_png_comfyui_jpeg_utf16_and_webp_files() {
 // are found as in JPEG and WebP, and the primary image's `ispe` gives the size.
 #[test]
 fn avif_and_heic_files_give_their_exif_and_xmp_records() {
-    use civimg_fake::heif::{tiff_user_comment, Builder, Place};
+    use civimg_fake::build::heif::{Builder, Place};
+    use civimg_fake::build::tiff;
     let dir = TempDir::new().unwrap();
     let a1111 = dir.path().join("a1111.avif");
-    let tiff = tiff_user_comment(A1111);
+    let tiff = tiff::a1111(A1111, true);
     std::fs::write(
         &a1111,
         Builder::avif(640, 480).exif(&tiff, Place::File).build(),
@@ -321,7 +322,7 @@ fn avif_and_heic_files_give_their_exif_and_xmp_records() {
     std::fs::write(&xmp, bytes).unwrap();
     // Sizes from `ispe` when the record has none.
     let sized = dir.path().join("sized.avif");
-    let tiff = tiff_user_comment("a cat\nSteps: 20, Seed: 7");
+    let tiff = tiff::a1111("a cat\nSteps: 20, Seed: 7", true);
     std::fs::write(
         &sized,
         Builder::avif(640, 480).exif(&tiff, Place::File).build(),

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
+use civimg_fake::build::png::{Color, Png};
+
 use crate::fixtures::{self, CommentEncoding, TextKind};
 use crate::support::{bare, json_lines, text};
 
@@ -177,15 +179,11 @@ fn many_ztxt_bombs_inflate_within_the_budget() {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
     z.write_all(&vec![b'x'; 8 << 20]).unwrap();
     let bomb = z.finish().unwrap();
-    let mut chunks: Vec<(String, Vec<u8>)> =
-        vec![("tEXt".into(), b"parameters\0a cat\nSteps: 3".to_vec())];
+    let mut png = Png::new(1, 1, Color::Rgb).text(TextKind::Text, "parameters", "a cat\nSteps: 3");
     for key in ["junk"; 4].into_iter().chain(["Description"; 10]) {
-        chunks.push((
-            "zTXt".into(),
-            [format!("{key}\0\0").as_bytes(), &bomb].concat(),
-        ));
+        png = png.chunk(b"zTXt", &[format!("{key}\0\0").as_bytes(), &bomb].concat());
     }
-    std::fs::write(&path, raw_png(&chunks)).unwrap();
+    std::fs::write(&path, png.build()).unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20);
     let record = civimg::meta::read_file(&path).unwrap().unwrap();
     assert_eq!(record.steps, Some(3));
@@ -201,24 +199,6 @@ fn many_ztxt_bombs_inflate_within_the_budget() {
         [8 << 20],
         "one Description rides along (duplicates are dropped)"
     );
-}
-
-/// A 1x1 PNG with the given chunks before its (empty) image data; CRCs are left zero,
-/// which readers of metadata do not check.
-fn raw_png(chunks: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], body: &[u8]| {
-        out.extend(u32::try_from(body.len()).unwrap().to_be_bytes());
-        out.extend(kind);
-        out.extend(body);
-        out.extend([0u8; 4]);
-    };
-    chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
-    for (kind, body) in chunks {
-        chunk(kind.as_bytes(), body);
-    }
-    chunk(b"IEND", b"");
-    out
 }
 
 #[test]

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::{Ctx, Job};
 use crate::fetch::{FileError, Shown, Wanted};
+use crate::sniff;
 use crate::store::digest::FileDigest;
-use crate::store::sniff;
 
 /// Fetches one job to its final name; returns the bytes saved.
 pub(super) async fn download(

@@ -24,6 +24,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use serde_json::Value;
 use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinHandle;
 use url::Url;
 
 use self::progress::Progress;
@@ -35,6 +36,7 @@ use crate::log::Log;
 use crate::settings::Settings;
 use crate::store::archive::Archive;
 use crate::store::{Store, StoreOptions};
+use crate::walk::client::Client;
 use crate::walk::query::ImageQuery;
 
 /// What every job shares: the fetcher, the store, and the command's own settings.
@@ -65,8 +67,6 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
     let progress = Progress::new(settings.quiet);
     let log = settings.log().with_progress(progress.multi());
     let client = settings.client(log.clone())?;
-    let with_meta = args.sidecar || args.captions || args.embed_meta;
-    let query = ImageQuery::from_args(&args.query, with_meta)?;
     // Nothing is created on disk before the listing has an item (issue 16): a target that
     // does not exist, or an empty one, leaves no folder behind. A folder civimg already
     // keeps state in is locked and checked before any request, as before.
@@ -74,40 +74,14 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         Ok(_) => Some(Ctx::new(settings, args, &client, dir.clone(), log.clone())?),
         Err(_) => None,
     };
-    let (tx, mut rx) = mpsc::channel(1);
-    let steer = Arc::new(source::Steer::default());
-    // One page may be listed before the first is taken in; each intake allows one more.
-    let demand = Arc::new(Semaphore::new(1));
-    let labels = match &args.input {
-        Some(_) => vec![],
-        None => query.targets.iter().map(|t| t.label()).collect(),
-    };
-    let known = match args.stop_after_known {
-        Some(after) => Some((after, known_items(&dir, args.overwrite)?)),
-        None => None,
-    };
-    let producer = match &args.input {
-        Some(path) => {
-            let walks = source::InputWalks {
-                client: client.clone(),
-                query,
-                steer: steer.clone(),
-                known,
-            };
-            tokio::spawn(source::from_input(path.clone(), tx, walks))
-        }
-        None => {
-            let (steer, demand) = (steer.clone(), demand.clone());
-            let listing = source::from_api(client.clone(), query, tx, steer, demand, known);
-            tokio::spawn(listing)
-        }
-    };
-    let Some(first) = first_items(&mut rx, &demand).await else {
-        let listing = producer.await.context("the listing task failed")?;
+    let mut listing = Listing::start(args, &client, &dir)?;
+    let labels = std::mem::take(&mut listing.labels);
+    let summary = Summary::new(args.dry_run, labels).quiet(settings.quiet);
+    let Some(first) = first_items(&mut listing.rx, &listing.demand).await else {
+        let outcome = listing.producer.await.context("the listing task failed")?;
         progress.clear();
         // A listing that failed before its first item (a target not found) is only its error.
-        listing?;
-        let summary = Summary::new(args.dry_run, labels).quiet(settings.quiet);
+        outcome?;
         summary.print(&dir, false, &[]);
         return Ok(summary.exit_code());
     };
@@ -119,36 +93,77 @@ pub async fn run(settings: &Settings, args: &DownloadArgs) -> Result<ExitCode> {
         ctx.log
             .warn("the --name template has no {ext}: files will be saved without an extension");
     }
-    let ctx = Arc::new(ctx);
     let mut runner = Runner {
-        ctx,
+        ctx: Arc::new(ctx),
+        transfer: Arc::new(runner::Fetch),
         progress,
-        summary: Summary::new(args.dry_run, labels).quiet(settings.quiet),
-        steer,
-        demand,
+        summary,
+        steer: listing.steer,
+        demand: listing.demand,
+        concurrency: settings.concurrency(args.concurrency),
+        max_ahead: runner::MAX_AHEAD,
         stop_after_known: args.stop_after_known,
         dry_run: args.dry_run,
+        plan_out: Box::new(std::io::stdout()),
     };
-    let concurrency = settings.concurrency(args.concurrency);
-    let interrupted = runner.drive(first, rx, concurrency).await?;
-    runner.progress.clear();
-    if interrupted {
-        producer.abort();
-        runner.summary.print(
-            runner.ctx.store.dir(),
-            true,
-            &runner.ctx.store.renamed_files(),
-        );
-        return Ok(ExitCode::from(crate::exit::INTERRUPTED));
+    let ctrl_c = tokio::signal::ctrl_c();
+    let ended = runner.drive(first, listing.rx, ctrl_c).await?;
+    runner.finish(listing.producer, ended).await
+}
+
+/// The listing of a run, started in a task of its own: pages come in on `rx`.
+struct Listing {
+    producer: JoinHandle<Result<()>>,
+    rx: mpsc::Receiver<source::Intake>,
+    /// What the listing is told between two pages.
+    steer: Arc<source::Steer>,
+    /// One permit per page the listing may send.
+    demand: Arc<Semaphore>,
+    /// The targets' names, for the summary (none for `--input`).
+    labels: Vec<String>,
+}
+
+impl Listing {
+    /// Starts listing the API's targets, or `--input`'s lines.
+    fn start(args: &DownloadArgs, client: &Client, dir: &Path) -> Result<Listing> {
+        let with_meta = args.sidecar || args.captions || args.embed_meta;
+        let query = ImageQuery::from_args(&args.query, with_meta)?;
+        let (tx, rx) = mpsc::channel(1);
+        let steer = Arc::new(source::Steer::default());
+        // One page may be listed before the first is taken in; each intake allows one more.
+        let demand = Arc::new(Semaphore::new(1));
+        let labels = match &args.input {
+            Some(_) => vec![],
+            None => query.targets.iter().map(|t| t.label()).collect(),
+        };
+        let known = match args.stop_after_known {
+            Some(after) => Some((after, known_items(dir, args.overwrite)?)),
+            None => None,
+        };
+        let producer = match &args.input {
+            Some(path) => {
+                let walks = source::InputWalks {
+                    client: client.clone(),
+                    query,
+                    steer: steer.clone(),
+                    known,
+                };
+                tokio::spawn(source::from_input(path.clone(), tx, walks))
+            }
+            None => {
+                let (steer, demand) = (steer.clone(), demand.clone());
+                let listing = source::from_api(client.clone(), query, tx, steer, demand, known);
+                tokio::spawn(listing)
+            }
+        };
+        Ok(Listing {
+            producer,
+            rx,
+            steer,
+            demand,
+            labels,
+        })
     }
-    let listing = producer.await.context("the listing task failed")?;
-    runner.summary.print(
-        runner.ctx.store.dir(),
-        false,
-        &runner.ctx.store.renamed_files(),
-    );
-    listing?;
-    Ok(runner.summary.exit_code())
 }
 
 /// The listing's first page that has items (`None`: it ended without any); empty pages
@@ -195,7 +210,7 @@ impl Ctx {
     fn new(
         settings: &Settings,
         args: &DownloadArgs,
-        client: &crate::walk::client::Client,
+        client: &Client,
         dir: PathBuf,
         log: Log,
     ) -> Result<Self> {

@@ -20,14 +20,14 @@ pub enum Tally {
 }
 
 /// How many items came to each [`Tally`].
-#[derive(Debug, Default, Clone, Copy)]
-struct Counts {
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
     /// Files saved in this run.
-    downloaded: u64,
+    pub downloaded: u64,
     /// Items already complete on disk.
-    present: u64,
+    pub present: u64,
     /// `--dry-run`: items that would be fetched.
-    planned: u64,
+    pub planned: u64,
 }
 
 impl Counts {
@@ -170,8 +170,14 @@ impl Summary {
         }
     }
 
+    /// The run's counts so far (its failures are in `failed`).
+    #[cfg(test)]
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
     /// The totals, and one line per target when there are several.
-    fn count_lines(&self, dir: &Path, interrupted: bool) -> Vec<String> {
+    pub fn count_lines(&self, dir: &Path, interrupted: bool) -> Vec<String> {
         let shown = dir.display().to_string();
         let dir = escape_line(&shown);
         let lead = if interrupted { "interrupted: " } else { "" };

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use url::Url;
 
+use crate::sniff::SNIFF_LEN;
+
 /// One command-line argument of `meta`, classified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -64,14 +66,14 @@ fn id_from_url(text: &str) -> Option<u64> {
 
 /// Every image below a directory target, in subfolders too (`download --name '{username}/…'`
 /// makes them), sorted by path. Hidden entries, download's side files (`.json`, `.txt`,
-/// `.part`) and files that cannot hold generation data (videos, GIFs, anything not PNG, JPEG
-/// or WebP) are left out silently; symlinked folders are not followed (no loops).
+/// `.part`) and files that cannot hold generation data (videos, GIFs, anything not PNG, JPEG,
+/// WebP, AVIF or HEIF) are left out silently; symlinked folders are not followed (no loops).
 pub fn images_below(path: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     walk(path, &mut files)?;
     if files.is_empty() {
         bail!(
-            "{}: no PNG, JPEG or WebP images in this directory or below it",
+            "{}: no PNG, JPEG, WebP, AVIF or HEIF images in this directory or below it",
             path.display()
         );
     }
@@ -109,7 +111,8 @@ fn is_hidden(path: &Path) -> bool {
 }
 
 /// Whether a directory entry is an image worth reading: a regular file (a symlink to one
-/// counts) that is not one of download's side files and starts like a PNG, JPEG or WebP.
+/// counts) that is not one of download's side files and starts like a PNG, JPEG, WebP, AVIF
+/// or HEIF.
 fn is_candidate(path: &Path) -> bool {
     let side_file = path
         .extension()
@@ -117,8 +120,9 @@ fn is_candidate(path: &Path) -> bool {
     if side_file || !path.is_file() {
         return false;
     }
-    let mut head = Vec::with_capacity(12);
-    let read = std::fs::File::open(path).and_then(|f| f.take(12).read_to_end(&mut head));
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(SNIFF_LEN as u64).read_to_end(&mut head));
     // An unreadable file is kept, so that reading it reports why.
     read.is_err() || crate::meta::can_hold_generation_data(&head)
 }

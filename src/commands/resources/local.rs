@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 use crate::meta::{find_sidecar, read_file, GenRecord};
+use crate::sniff::SNIFF_LEN;
 use crate::store::archive::Archive;
 
 /// Largest sidecar read; an API item is a few KiB.
@@ -82,9 +83,9 @@ pub fn record(path: &Path) -> Result<Option<GenRecord>> {
         }
     }
     // Videos, audio and anything else that cannot hold generation data: nothing to read.
-    let mut head = Vec::with_capacity(12);
+    let mut head = Vec::with_capacity(SNIFF_LEN);
     crate::store::safe_fs::open_read(path)
-        .and_then(|f| f.take(12).read_to_end(&mut head))
+        .and_then(|f| f.take(SNIFF_LEN as u64).read_to_end(&mut head))
         .with_context(|| format!("cannot read {}", path.display()))?;
     if !crate::meta::can_hold_generation_data(&head) {
         return Ok(None);

@@ -24,6 +24,7 @@ use crate::cli::{Format, ResourcesArgs};
 use crate::log::Log;
 use crate::meta::GenRecord;
 use crate::settings::Settings;
+use crate::walk::client::Client;
 use crate::walk::paginator::Paginator;
 use crate::walk::query::ImageQuery;
 
@@ -37,49 +38,20 @@ const MAX_INPUT_LINE: u64 = 16 << 20;
 pub async fn run(settings: &Settings, args: &ResourcesArgs) -> Result<ExitCode> {
     let log = settings.log();
     let client = settings.client(log.clone())?;
-    let mut tally = Tally::default();
-    let mut images = 0u64;
-    let mut looked_up = 0u64;
-    if !args.paths.is_empty() {
-        let archives = local::archives(&args.paths);
-        let mut unread = Vec::new();
-        for path in local::files(&args.paths)? {
-            match local::record(&path) {
-                Ok(Some(rec)) => add(&mut tally, &mut images, &rec),
-                Ok(None) => match local::archive_id(&archives, &path) {
-                    Some(id) if !args.offline => unread.push(id),
-                    _ => add(&mut tally, &mut images, &GenRecord::default()),
-                },
-                Err(e) => log.warn(&format!("{e:#}")),
-            }
-        }
-        // Files with neither a sidecar nor data of their own, but an archive record: the
-        // API still knows what made them.
-        for id in unread {
-            looked_up += 1;
-            match crate::commands::meta::lookup::fetch(&client, id).await {
-                Ok(rec) => add(&mut tally, &mut images, &rec),
-                Err(e) => {
-                    log.verbose(&format!("{e:#}"));
-                    add(&mut tally, &mut images, &GenRecord::default());
-                }
-            }
-        }
+    let read = if !args.paths.is_empty() {
+        from_files(args, &client, &log).await?
     } else if let Some(input) = &args.input {
-        read_input(input, &log, |rec| add(&mut tally, &mut images, rec))?;
+        let mut read = Read::default();
+        read_input(input, &log, |rec| read.add(rec))?;
+        read
     } else {
-        let query = ImageQuery::from_args(&args.query, true)?;
-        let mut walk = Paginator::new(&client, &query);
-        while let Some(batch) = walk.next_page().await? {
-            for item in &batch.items {
-                let rec = item.value().get("meta").and_then(GenRecord::from_api_meta);
-                match rec {
-                    Some(rec) => add(&mut tally, &mut images, &rec),
-                    None => add(&mut tally, &mut images, &GenRecord::default()),
-                }
-            }
-        }
-    }
+        from_walk(args, &client).await?
+    };
+    let Read {
+        tally,
+        images,
+        looked_up,
+    } = read;
     if tally.dropped > 0 {
         log.warn(&format!(
             "more than {} distinct resources: {} left out",
@@ -119,9 +91,66 @@ pub async fn run(settings: &Settings, args: &ResourcesArgs) -> Result<ExitCode> 
     })
 }
 
-fn add(tally: &mut Tally, images: &mut u64, rec: &GenRecord) {
-    *images += 1;
-    tally.add(rec);
+/// What the images said: the resources they used, how many images were read, and how many of
+/// them were looked up on the API because their files held nothing.
+#[derive(Default)]
+struct Read {
+    tally: Tally,
+    images: u64,
+    looked_up: u64,
+}
+
+impl Read {
+    /// One image's record (an empty one for an image that said nothing).
+    fn add(&mut self, rec: &GenRecord) {
+        self.images += 1;
+        self.tally.add(rec);
+    }
+}
+
+/// The records of the images below `args.paths`: each file's own data or sidecar, else what
+/// the API knows of the id its archive record names.
+async fn from_files(args: &ResourcesArgs, client: &Client, log: &Log) -> Result<Read> {
+    let mut read = Read::default();
+    let archives = local::archives(&args.paths);
+    let mut unread = Vec::new();
+    for path in local::files(&args.paths)? {
+        match local::record(&path) {
+            Ok(Some(rec)) => read.add(&rec),
+            Ok(None) => match local::archive_id(&archives, &path) {
+                Some(id) if !args.offline => unread.push(id),
+                _ => read.add(&GenRecord::default()),
+            },
+            Err(e) => log.warn(&format!("{e:#}")),
+        }
+    }
+    // Files with neither a sidecar nor data of their own, but an archive record: the
+    // API still knows what made them.
+    for id in unread {
+        read.looked_up += 1;
+        match crate::commands::meta::lookup::fetch(client, id).await {
+            Ok(rec) => read.add(&rec),
+            Err(e) => {
+                log.verbose(&format!("{e:#}"));
+                read.add(&GenRecord::default());
+            }
+        }
+    }
+    Ok(read)
+}
+
+/// The records of the images the API walk of `args.query` lists.
+async fn from_walk(args: &ResourcesArgs, client: &Client) -> Result<Read> {
+    let mut read = Read::default();
+    let query = ImageQuery::from_args(&args.query, true)?;
+    let mut walk = Paginator::new(client, &query);
+    while let Some(batch) = walk.next_page().await? {
+        for item in &batch.items {
+            let rec = item.value().get("meta").and_then(GenRecord::from_api_meta);
+            read.add(&rec.unwrap_or_default());
+        }
+    }
+    Ok(read)
 }
 
 fn print(settings: &Settings, args: &ResourcesArgs, rows: &[rows::Row]) -> Result<()> {

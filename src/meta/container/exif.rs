@@ -175,31 +175,25 @@ fn guess_big_endian(body: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    fn utf16(text: &str, be: bool) -> Vec<u8> {
-        let mut out = b"UNICODE\0".to_vec();
-        for u in text.encode_utf16() {
-            out.extend(if be { u.to_be_bytes() } else { u.to_le_bytes() });
-        }
-        out
-    }
+    use civimg_fake::build::tiff::{user_comment, CommentEncoding};
 
     #[test]
     fn decodes_every_prefix() {
         let text = "cat 猫\nSteps: 20";
         assert_eq!(
-            decode_user_comment(&utf16(text, true)).as_deref(),
+            decode_user_comment(&user_comment(text, CommentEncoding::Utf16Be)).as_deref(),
             Some(text)
         );
         assert_eq!(
-            decode_user_comment(&utf16(text, false)).as_deref(),
+            decode_user_comment(&user_comment(text, CommentEncoding::Utf16Le)).as_deref(),
             Some(text)
         );
-        let mut bom = b"UNICODE\0\xFF\xFE".to_vec();
-        bom.extend(utf16("Z", false).split_off(8));
+        let bom = user_comment("Z", CommentEncoding::Utf16LeBom);
+        assert!(bom.starts_with(b"UNICODE\0\xFF\xFE"));
         assert_eq!(decode_user_comment(&bom).as_deref(), Some("Z"));
-        let ascii = [b"ASCII\0\0\0".as_slice(), b"hello\0\0"].concat();
+        let ascii = user_comment("hello\0\0", CommentEncoding::Ascii);
         assert_eq!(decode_user_comment(&ascii).as_deref(), Some("hello"));
-        let undefined = [[0u8; 8].as_slice(), "é".as_bytes()].concat();
+        let undefined = user_comment("é", CommentEncoding::Undefined);
         assert_eq!(decode_user_comment(&undefined).as_deref(), Some("é"));
         assert_eq!(decode_user_comment(b"bare").as_deref(), Some("bare"));
         assert_eq!(

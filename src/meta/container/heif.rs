@@ -475,14 +475,11 @@ mod tests {
     use super::*;
     use std::io::Cursor;
 
-    use civimg_fake::heif::{tiff_user_comment, Builder, MetaSize, Place};
+    use civimg_fake::build::heif::{Builder, MetaSize, Place};
+    use civimg_fake::build::tiff;
 
     fn read_bytes(bytes: &[u8]) -> Entries {
         read(&mut Cursor::new(bytes), &mut Budget::new()).unwrap()
-    }
-
-    fn tiff_with_comment(text: &str) -> Vec<u8> {
-        tiff_user_comment(text)
     }
 
     #[test]
@@ -490,7 +487,7 @@ mod tests {
         let xmp = r#"<x:xmpmeta><rdf:Description exif:UserComment="from xmp"/></x:xmpmeta>"#;
         for place in [Place::File, Place::Idat] {
             let bytes = Builder::avif(640, 480)
-                .exif(&tiff_with_comment("a cat\nSteps: 20"), place)
+                .exif(&tiff::a1111("a cat\nSteps: 20", true), place)
                 .xmp(xmp.as_bytes(), place)
                 .build();
             let e = read_bytes(&bytes);
@@ -528,7 +525,7 @@ mod tests {
 
     #[test]
     fn exif_offsets_are_checked() {
-        let tiff = tiff_with_comment("x");
+        let tiff = tiff::a1111("x", true);
         let mut prefixed = 6u32.to_be_bytes().to_vec();
         prefixed.extend(b"Exif\0\0");
         prefixed.extend(&tiff);
@@ -548,7 +545,7 @@ mod tests {
         // An extent past the end of the file, and one of 2^64 - 1 bytes.
         for extent in [(1 << 40, 10), (0, u64::MAX)] {
             let bytes = Builder::avif(8, 8)
-                .exif(&tiff_with_comment("never"), Place::Extent(extent))
+                .exif(&tiff::a1111("never", true), Place::Extent(extent))
                 .build();
             let e = read_bytes(&bytes);
             assert_eq!(e.get("UserComment"), None);
@@ -557,12 +554,12 @@ mod tests {
         // A `meta` box claiming 2^63 bytes, and one of size 0 (to the end): read as far as
         // the file goes.
         let bytes = Builder::avif(8, 8)
-            .exif(&tiff_with_comment("kept"), Place::Idat)
+            .exif(&tiff::a1111("kept", true), Place::Idat)
             .meta_size(MetaSize::Huge)
             .build();
         assert_eq!(read_bytes(&bytes).get("UserComment"), Some("kept"));
         let bytes = Builder::avif(8, 8)
-            .exif(&tiff_with_comment("kept"), Place::Idat)
+            .exif(&tiff::a1111("kept", true), Place::Idat)
             .meta_size(MetaSize::ToEnd)
             .build();
         assert_eq!(read_bytes(&bytes).get("UserComment"), Some("kept"));

@@ -25,6 +25,8 @@ use std::io::{BufRead, Read, Seek};
 
 use anyhow::Result;
 
+use crate::sniff::Format;
+
 pub use exif::decode_user_comment;
 
 /// Most text a file may yield in total (compressed text inflated, stored text as is).
@@ -83,26 +85,23 @@ impl std::fmt::Display for Container {
 }
 
 impl Container {
-    /// The format of a file from its first 12 bytes.
+    /// The container to parse in a file whose first bytes are `head`, as the one sniffer
+    /// ([`crate::sniff`]) reads them; `None` for files that hold no metadata read here
+    /// (GIF, videos, audio, anything unknown).
     pub(crate) fn sniff(head: &[u8]) -> Option<Container> {
-        if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(Container::Png)
-        } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(Container::Jpeg)
-        } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
-            Some(Container::WebP)
-        } else if head.get(4..8) == Some(b"ftyp") {
-            // The major brand: AVIF stills and sequences, HEIC ones, and the generic HEIF
-            // brands (an MP4's `isom`, `mp42` … are not images).
-            match head.get(8..12)? {
-                b"avif" | b"avis" => Some(Container::Avif),
-                b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => {
-                    Some(Container::Heif)
-                }
-                _ => None,
-            }
-        } else {
-            None
+        Format::sniff(head).and_then(Container::of)
+    }
+
+    /// The container of a file of this format. AVIF, HEIC and generic HEIF share one reader;
+    /// only the name in messages tells an AVIF apart.
+    pub(crate) fn of(format: Format) -> Option<Container> {
+        match format {
+            Format::Png => Some(Container::Png),
+            Format::Jpeg => Some(Container::Jpeg),
+            Format::WebP { .. } => Some(Container::WebP),
+            Format::Avif { .. } => Some(Container::Avif),
+            Format::Heic { .. } | Format::Heif { .. } => Some(Container::Heif),
+            Format::Gif | Format::Mp4 | Format::WebM | Format::Mp3 => None,
         }
     }
 }
@@ -246,7 +245,8 @@ fn from_xmp(entries: &mut Entries, packet: &str) {
 /// image read here.
 #[cfg(test)]
 pub(crate) fn read_bytes(bytes: &[u8]) -> Option<(Container, Result<Entries>)> {
-    let container = Container::sniff(bytes.get(..12).unwrap_or(bytes))?;
+    let head = bytes.get(..crate::sniff::SNIFF_LEN).unwrap_or(bytes);
+    let container = Container::sniff(head)?;
     Some((container, read(&mut std::io::Cursor::new(bytes), container)))
 }
 
@@ -305,6 +305,35 @@ mod tests {
         assert_eq!(budget.inflate(&bomb, false), None, "past 64 MiB in total");
         assert_eq!(budget.inflate(&bomb, false), None, "used up");
         assert!(!budget.take(1));
+    }
+
+    // The sniffer the download side uses decides here too: a generic `mif1` file that lists
+    // `avif` among its brands is an AVIF (it was "HEIF" here, `.avif` when downloaded).
+    #[test]
+    fn the_container_is_what_the_one_sniffer_reads() {
+        let sniff = |head: &[u8]| Container::sniff(head);
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypmif1\0\0\0\0mif1avif"),
+            Some(Container::Avif)
+        );
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypmif1\0\0\0\0mif1heic"),
+            Some(Container::Heif)
+        );
+        assert_eq!(sniff(b"\0\0\0\x10ftypmsf1\0\0\0\0"), Some(Container::Heif));
+        assert_eq!(sniff(b"\0\0\0\x18ftypavis"), Some(Container::Avif));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Some(Container::Png));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8X"), Some(Container::WebP));
+        assert_eq!(sniff(b"\xff\xd8\xff\xe0"), Some(Container::Jpeg));
+        for not_read in [
+            &b"\0\0\0\x18ftypisom\0\0\0\0"[..],
+            b"GIF89a\x01\0",
+            b"ID3\x04\0",
+            b"\x1a\x45\xdf\xa3",
+            b"RIFF\0\0\0\0WAVE",
+        ] {
+            assert_eq!(sniff(not_read), None, "{not_read:?}");
+        }
     }
 
     #[test]

@@ -132,25 +132,16 @@ mod tests {
     use super::*;
     use std::io::Cursor;
 
-    fn chunk_bytes(kind: &[u8], body: &[u8]) -> Vec<u8> {
-        let mut out = (body.len() as u32).to_be_bytes().to_vec();
-        out.extend(kind);
-        out.extend(body);
-        out.extend([0u8; 4]);
-        out
-    }
+    use civimg_fake::build::png::{Color, Png};
 
-    fn png(chunks: &[(&[u8], Vec<u8>)]) -> Vec<u8> {
-        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut ihdr = 640u32.to_be_bytes().to_vec();
-        ihdr.extend(480u32.to_be_bytes());
-        ihdr.extend([8, 6, 0, 0, 0]);
-        out.extend(chunk_bytes(b"IHDR", &ihdr));
-        for (kind, body) in chunks {
-            out.extend(chunk_bytes(kind, body));
-        }
-        out.extend(chunk_bytes(b"IEND", b""));
-        out
+    /// A 640x480 RGBA PNG with these chunks between its header and end.
+    fn png(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+        chunks
+            .iter()
+            .fold(Png::new(640, 480, Color::Rgba), |png, (kind, body)| {
+                png.chunk(kind, body)
+            })
+            .build()
     }
 
     fn zlib(data: &[u8]) -> Vec<u8> {
@@ -185,7 +176,7 @@ mod tests {
     fn many_small_bombs_stop_at_the_budget() {
         let mut body = b"workflow\0\0".to_vec();
         body.extend(zlib(&vec![b'x'; 8 << 20]));
-        let chunks: Vec<(&[u8], Vec<u8>)> = (0..20).map(|_| (&b"zTXt"[..], body.clone())).collect();
+        let chunks: Vec<(&[u8; 4], Vec<u8>)> = (0..20).map(|_| (b"zTXt", body.clone())).collect();
         let e = read(&mut Cursor::new(png(&chunks)), &mut Budget::new()).unwrap();
         let total: usize = e.texts.iter().map(|(_, t)| t.len()).sum();
         assert_eq!(e.texts.len(), 8, "8 MiB each: only 64 MiB in total");

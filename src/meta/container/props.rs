@@ -4,13 +4,17 @@
 //! [`MAX_ENTRIES`] entries and [`MAX_TEXT`] bytes of text, and for containers without
 //! compression no more keys and text than a small multiple of the input.
 
-use std::io::{Cursor, Write};
+use std::io::Cursor;
 
 use proptest::prelude::*;
 
 use super::*;
 
-use civimg_fake::heif::{tiff_user_comment, Builder, Place};
+use civimg_fake::build;
+use civimg_fake::build::heif::{Builder, Place};
+use civimg_fake::build::jpeg::Jpeg;
+use civimg_fake::build::png::{Color, Png, TextKind};
+use civimg_fake::build::webp::{WebP, EXIF_FLAG};
 
 const A1111: &str = "a knight\nNegative prompt: blurry\nSteps: 30, Sampler: Euler a, Seed: 5";
 
@@ -90,103 +94,26 @@ fn signature(reader: Reader) -> &'static [u8] {
 
 /// A well-formed file for each reader, carrying A1111 text.
 fn sample(reader: Reader) -> Vec<u8> {
-    let tiff = tiff_user_comment(A1111);
+    let tiff = build::tiff::a1111(A1111, true);
     match reader {
-        Reader::Png => png_file(&[
-            (
-                b"tEXt",
-                [b"parameters\0".as_slice(), A1111.as_bytes()].concat(),
-            ),
-            (b"zTXt", [b"prompt\0\0".as_slice(), &zlib(b"{}")].concat()),
-            (b"eXIf", tiff),
-        ]),
-        Reader::Jpeg => {
-            let mut out = vec![0xFF, 0xD8];
-            segment(&mut out, 0xE1, &[b"Exif\0\0".as_slice(), &tiff].concat());
-            segment(&mut out, 0xFE, b"a comment");
-            segment(&mut out, 0xC0, &[8, 0, 64, 0, 48, 1, 1, 0x11, 0]);
-            out.extend([0xFF, 0xDA, 0, 2, 0xFF, 0xD9]);
-            out
-        }
-        Reader::WebP => {
-            let mut body = b"WEBP".to_vec();
-            for (kind, data) in [
-                (b"VP8X", vec![8, 0, 0, 0, 63, 0, 0, 47, 0, 0]),
-                (b"EXIF", tiff),
-                (b"XMP ", b"<x exif:UserComment=\"x\"/>".to_vec()),
-            ] {
-                body.extend(kind);
-                body.extend((data.len() as u32).to_le_bytes());
-                body.extend(&data);
-                if data.len() % 2 == 1 {
-                    body.push(0);
-                }
-            }
-            [
-                b"RIFF".as_slice(),
-                &(body.len() as u32).to_le_bytes(),
-                &body,
-            ]
-            .concat()
-        }
+        Reader::Png => Png::new(64, 48, Color::Rgb)
+            .text(TextKind::Text, "parameters", A1111)
+            .text(TextKind::Ztxt, "prompt", "{}")
+            .chunk(b"eXIf", &tiff)
+            .build(),
+        Reader::Jpeg => Jpeg::new().exif(&tiff).comment(b"a comment").gray(64, 48),
+        Reader::WebP => WebP::new()
+            .vp8x(EXIF_FLAG, 64, 48)
+            .exif(&tiff)
+            .xmp(b"<x exif:UserComment=\"x\"/>")
+            .build(),
         Reader::Heif => Builder::avif(64, 48)
             .exif(&tiff, Place::File)
             .xmp(b"<x exif:UserComment=\"x\"/>", Place::Idat)
             .build(),
-        Reader::Stealth => stealth_png(A1111.as_bytes()),
+        Reader::Stealth => build::png::stealth(8, 160, A1111.as_bytes(), false).build(),
         Reader::Exif => tiff,
     }
-}
-
-fn png_file(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let ihdr = [0, 0, 0, 64, 0, 0, 0, 48, 8, 2, 0, 0, 0];
-    for (kind, body) in [(b"IHDR", ihdr.to_vec())].iter().chain(chunks) {
-        out.extend((body.len() as u32).to_be_bytes());
-        out.extend(*kind);
-        out.extend(body);
-        out.extend([0; 4]);
-    }
-    out.extend([0, 0, 0, 0]);
-    out.extend(b"IEND");
-    out.extend([0; 4]);
-    out
-}
-
-fn segment(out: &mut Vec<u8>, marker: u8, body: &[u8]) {
-    out.extend([0xFF, marker]);
-    out.extend(((body.len() + 2) as u16).to_be_bytes());
-    out.extend(body);
-}
-
-fn zlib(data: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-    enc.write_all(data).unwrap();
-    enc.finish().unwrap()
-}
-
-/// An 8x160 RGBA PNG whose alpha low bits carry `payload` the stealth way.
-fn stealth_png(payload: &[u8]) -> Vec<u8> {
-    let (w, h) = (8usize, 160usize);
-    let mut stream = b"stealth_pnginfo".to_vec();
-    stream.extend(((payload.len() * 8) as u32).to_be_bytes());
-    stream.extend(payload);
-    let mut pixels = vec![255u8; w * h * 4];
-    let bits = stream
-        .iter()
-        .flat_map(|b| (0..8).rev().map(move |i| (b >> i) & 1));
-    for (i, bit) in bits.enumerate().take(w * h) {
-        let (x, y) = (i / h, i % h);
-        pixels[(y * w + x) * 4 + 3] = 254 | bit;
-    }
-    let mut out = Vec::new();
-    let mut enc = ::png::Encoder::new(&mut out, w as u32, h as u32);
-    enc.set_color(::png::ColorType::Rgba);
-    enc.write_header()
-        .unwrap()
-        .write_image_data(&pixels)
-        .unwrap();
-    out
 }
 
 /// The sample files, built once.

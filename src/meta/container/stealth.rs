@@ -108,37 +108,11 @@ fn take_bytes(bits: &mut impl Iterator<Item = u8>, n: usize) -> Option<Vec<u8>> 
 mod tests {
     use super::*;
 
-    /// An RGBA PNG whose alpha low bits carry `payload` the stealth way.
-    pub(crate) fn stealth_png(payload: &[u8], compressed: bool) -> Vec<u8> {
-        stealth_png_sized(payload, compressed, 32, 32)
-    }
+    use civimg_fake::build::png::{stealth, Color, Png};
 
-    fn stealth_png_sized(payload: &[u8], compressed: bool, w: usize, h: usize) -> Vec<u8> {
-        let mut stream = if compressed {
-            b"stealth_pngcomp"
-        } else {
-            b"stealth_pnginfo"
-        }
-        .to_vec();
-        stream.extend(((payload.len() * 8) as u32).to_be_bytes());
-        stream.extend(payload);
-        let bits: Vec<u8> = stream
-            .iter()
-            .flat_map(|b| (0..8).rev().map(move |i| (b >> i) & 1))
-            .collect();
-        let mut pixels = vec![255u8; w * h * 4];
-        for (i, bit) in bits.iter().enumerate() {
-            let (x, y) = (i / h, i % h);
-            pixels[(y * w + x) * 4 + 3] = 254 | bit;
-        }
-        let mut out = Vec::new();
-        let mut enc = png::Encoder::new(&mut out, w as u32, h as u32);
-        enc.set_color(png::ColorType::Rgba);
-        enc.write_header()
-            .unwrap()
-            .write_image_data(&pixels)
-            .unwrap();
-        out
+    /// A 32x32 RGBA PNG whose alpha low bits carry `payload` the stealth way.
+    pub(crate) fn stealth_png(payload: &[u8], compressed: bool) -> Vec<u8> {
+        stealth(32, 32, payload, compressed).build()
     }
 
     #[test]
@@ -159,16 +133,11 @@ mod tests {
     #[test]
     fn tall_images_are_read_row_by_row() {
         let text = "a tall one\nSteps: 3";
-        let png = stealth_png_sized(text.as_bytes(), false, 4, 300);
+        let png = stealth(4, 300, text.as_bytes(), false).build();
         assert_eq!(read(&png[..], &mut Budget::new()).as_deref(), Some(text));
-        let mut plain = Vec::new();
-        let mut enc = png::Encoder::new(&mut plain, 4, 300);
-        enc.set_color(png::ColorType::Rgba);
-        let pixels = vec![255u8; 4 * 300 * 4];
-        enc.write_header()
-            .unwrap()
-            .write_image_data(&pixels)
-            .unwrap();
+        let plain = Png::new(4, 300, Color::Rgba)
+            .image(&[255u8; 4 * 300 * 4])
+            .build();
         assert_eq!(read(&plain[..], &mut Budget::new()), None);
     }
 
@@ -176,13 +145,7 @@ mod tests {
     fn opaque_or_unsigned_images_hold_nothing() {
         let png = stealth_png(b"", false);
         assert_eq!(read(&png[..], &mut Budget::new()).as_deref(), Some(""));
-        let mut out = Vec::new();
-        let mut enc = png::Encoder::new(&mut out, 4, 4);
-        enc.set_color(png::ColorType::Rgba);
-        enc.write_header()
-            .unwrap()
-            .write_image_data(&[255u8; 64])
-            .unwrap();
+        let out = Png::new(4, 4, Color::Rgba).image(&[255u8; 64]).build();
         assert_eq!(read(&out[..], &mut Budget::new()), None);
     }
 }

@@ -81,16 +81,15 @@ fn frame_size(kind: &[u8; 4], b: &[u8]) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use civimg_fake::build::webp as build;
 
     #[test]
     fn frame_sizes() {
-        let vp8x = [0, 0, 0, 0, 0xff, 0x03, 0, 0xff, 0x05, 0];
+        let vp8x = build::vp8x(0, 1024, 1536);
         assert_eq!(frame_size(b"VP8X", &vp8x), Some((1024, 1536)));
         let vp8 = [0, 0, 0, 0x9d, 0x01, 0x2a, 0x00, 0x04, 0x00, 0x03];
         assert_eq!(frame_size(b"VP8 ", &vp8), Some((1024, 768)));
-        let bits: u32 = (1023) | (511 << 14);
-        let mut vp8l = vec![0x2f];
-        vp8l.extend(bits.to_le_bytes());
+        let vp8l = build::vp8l_header(1024, 512);
         assert_eq!(frame_size(b"VP8L", &vp8l), Some((1024, 512)));
         assert_eq!(frame_size(b"VP8 ", &[1, 2]), None);
     }

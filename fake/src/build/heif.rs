@@ -340,9 +340,3 @@ fn full_box_bytes(kind: &[u8; 4], full: Option<(u8, u32)>, body: &[u8]) -> Vec<u
     b.extend_from_slice(body);
     b
 }
-
-/// A big-endian TIFF block whose Exif IFD holds `text` as A1111 writes `UserComment`
-/// (`UNICODE\0` + UTF-16BE).
-pub fn tiff_user_comment(text: &str) -> Vec<u8> {
-    super::exif::tiff_for(text)
-}
