@@ -54,17 +54,18 @@ impl<'a> Keys<'a> {
     /// serde_json reads those shapes in ways only it knows exactly (an array as a struct's
     /// fields in order, its nesting limit inside a value).
     fn walked(text: &'a str) -> Option<Keys<'a>> {
-        Keys::from_entries(top::entries(text)?)
+        let entries: Vec<_> = top::entries(text)?.collect();
+        if entries.iter().any(|(key, _)| key.contains('\\')) {
+            return None;
+        }
+        Keys::from_entries(entries.into_iter())
     }
 
-    /// The keys from an object's top-level entries (key as written, value's text); `None` as
-    /// for [`Keys::walked`].
+    /// The keys from an object's top-level entries (key as written, none with escapes; value's
+    /// text); `None` as for [`Keys::walked`].
     fn from_entries(entries: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Keys<'a>> {
         let mut found: [Option<&str>; 5] = [None; 5];
         for (key, value) in entries {
-            if key.contains('\\') {
-                return None;
-            }
             let Some(slot) = KEYS.iter().position(|k| *k == key) else {
                 continue;
             };
@@ -392,7 +393,7 @@ mod tests {
             }
         }
         // Most shapes are read by the walk, not left to serde_json.
-        assert!(walked > 2500, "{walked}");
+        assert!(walked > 2000, "{walked}");
     }
 
     #[test]
