@@ -244,56 +244,36 @@ impl<'a> Scan<'a> {
     /// escapes (a `\u` with four hex digits; unpaired surrogates pass, as serde_json lets them
     /// pass in a value it only checks). Whether it holds an escape.
     fn string(&mut self) -> Option<bool> {
-        self.eat(b'"')?;
+        let b = self.b;
+        let mut i = self.pos;
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        i += 1;
         let mut escaped = false;
         loop {
-            self.skip_plain();
-            match self.peek()? {
+            i = skip_plain(b, i);
+            match *b.get(i)? {
                 b'"' => {
-                    self.pos += 1;
+                    self.pos = i + 1;
                     return Some(escaped);
                 }
                 b'\\' => {
                     escaped = true;
-                    self.pos += 1;
-                    match self.peek()? {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 1,
+                    match *b.get(i + 1)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
                         b'u' => {
-                            let hex = self.b.get(self.pos + 1..self.pos + 5)?;
+                            let hex = b.get(i + 2..i + 6)?;
                             if !hex.iter().all(u8::is_ascii_hexdigit) {
                                 return None;
                             }
-                            self.pos += 5;
+                            i += 6;
                         }
                         _ => return None,
                     }
                 }
                 _ => return None,
             }
-        }
-    }
-
-    /// Moves past string bytes that need no look (not a quote, a backslash or a control
-    /// character), eight at a time while it can.
-    fn skip_plain(&mut self) {
-        while let Some(chunk) = self.b.get(self.pos..self.pos + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            let special = zero_byte(w ^ (ONES * u64::from(b'"')))
-                | zero_byte(w ^ (ONES * u64::from(b'\\')))
-                | below_space(w);
-            if special != 0 {
-                // The lowest flag marks the first such byte exactly (a false flag only ever
-                // sits above a true one, where a borrow ran on).
-                self.pos += (special.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.pos += 8;
-        }
-        while let Some(&c) = self.b.get(self.pos) {
-            if c == b'"' || c == b'\\' || c < 0x20 {
-                return;
-            }
-            self.pos += 1;
         }
     }
 
@@ -336,6 +316,30 @@ impl<'a> Scan<'a> {
         self.digits();
         (self.pos > start).then_some(())
     }
+}
+
+/// The index of the first byte at or after `i` of a string's text that needs a look (a quote,
+/// a backslash or a control character), or the end; eight bytes at a time while it can.
+fn skip_plain(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let special = zero_byte(w ^ (ONES * u64::from(b'"')))
+            | zero_byte(w ^ (ONES * u64::from(b'\\')))
+            | below_space(w);
+        if special != 0 {
+            // The lowest flag marks the first such byte exactly (a false flag only ever sits
+            // above a true one, where a borrow ran on).
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
