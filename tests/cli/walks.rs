@@ -387,10 +387,10 @@ fn after_a_503_requests_keep_their_distance_then_speed_up() {
         g[1] < g[0] && g[2] < g[1],
         "and faster with each success: {g:?}"
     );
-    assert!(
-        g[7] < Duration::from_millis(100),
-        "back to full speed: {g:?}"
-    );
+    // Halved with each success, the gap is a few milliseconds by the eighth request; a
+    // quarter of the second gap (≥ 480 ms) leaves room for a loaded machine's stalls and still
+    // fails a pacer that stops relaxing (its gaps would stay near g[1]).
+    assert!(g[7] < g[1] / 4, "back to full speed: {g:?}");
 }
 
 #[test]
