@@ -117,17 +117,8 @@ impl<'a> Scan<'a> {
             self.eat(b':')?;
             self.ws();
             each(self, &key[1..key.len() - 1])?;
-            self.ws();
-            match self.peek()? {
-                b',' => {
-                    self.pos += 1;
-                    self.ws();
-                }
-                b'}' => {
-                    self.pos += 1;
-                    return Some(());
-                }
-                _ => return None,
+            if !self.next_member(b'}')? {
+                return Some(());
             }
         }
     }
@@ -142,18 +133,27 @@ impl<'a> Scan<'a> {
         }
         loop {
             items.push(self.item()?);
-            self.ws();
-            match self.peek()? {
-                b',' => {
-                    self.pos += 1;
-                    self.ws();
-                }
-                b']' => {
-                    self.pos += 1;
-                    return Some(items);
-                }
-                _ => return None,
+            if !self.next_member(b']')? {
+                return Some(items);
             }
+        }
+    }
+
+    /// After a member of a container that `close` ends: past a comma and the space after it,
+    /// `Some(true)` (another member follows); past `close`, `Some(false)`; anything else gives up.
+    fn next_member(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        match self.peek()? {
+            b',' => {
+                self.pos += 1;
+                self.ws();
+                Some(true)
+            }
+            c if c == close => {
+                self.pos += 1;
+                Some(false)
+            }
+            _ => None,
         }
     }
 
@@ -211,22 +211,13 @@ impl<'a> Scan<'a> {
                 let Some(&close) = self.open.last() else {
                     return Some(&self.text[start..self.pos]);
                 };
-                self.ws();
-                match self.peek()? {
-                    b',' => {
-                        self.pos += 1;
-                        self.ws();
-                        if close == b'}' {
-                            self.key()?;
-                        }
-                        break;
+                if self.next_member(close)? {
+                    if close == b'}' {
+                        self.key()?;
                     }
-                    c if c == close => {
-                        self.pos += 1;
-                        self.open.pop();
-                    }
-                    _ => return None,
+                    break;
                 }
+                self.open.pop();
             }
         }
     }
